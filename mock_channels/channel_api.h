@@ -1,0 +1,115 @@
+// The contract between the payment service and a third-party channel, as messages.
+//
+// Both sides are written against these interfaces only: in the simulator the mock channel
+// answers after simulated latencies; in live mode the same calls travel as HTTP. Every call is
+// asynchronous: the answer comes back later through ChannelClient, never on the caller's stack.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace channels {
+
+using OrderId = uint64_t;
+using PaymentId = uint64_t;
+
+// Identifies one payment (流水) to a channel. `attempt` is the payment's ordinal within its order
+// (0 for the first), which keys the channel's random faults so that every variant of a
+// comparison sees the same faults for the same user action (SPEC section 7).
+struct PaymentKey {
+  OrderId order = 0;
+  PaymentId payment = 0;
+  uint32_t attempt = 0;
+  uint32_t channel = 0;  // index of the channel in the scenario
+};
+
+// A trade's state at the channel, as its query API reports it.
+enum class TradeState : uint8_t {
+  kNotFound,  // Alipay before the QR code is scanned
+  kPending,   // NOTPAY / USERPAYING / WAIT_BUYER_PAY
+  kSuccess,
+  kFailed,
+  kClosed,    // closed or cancelled before payment
+  kRefunded,
+};
+std::string_view to_string(TradeState state);
+
+// How a call ended, seen from the caller.
+enum class CallStatus : uint8_t {
+  kOk,
+  kError,    // the channel answered with an error
+  kTimeout,  // no answer (outage); the caller cannot know whether it took effect
+};
+std::string_view to_string(CallStatus status);
+
+// Who asked a query, so that the answer is routed back to the strategy that sent it.
+enum class QuerySource : uint8_t { kPolling, kDelayMessage, kOrderQuery, kCancel, kSyncTimeout };
+
+struct CreateReply {
+  CallStatus status = CallStatus::kOk;
+  TradeState state = TradeState::kPending;  // async: kPending; sync: kSuccess or kFailed
+};
+
+struct QueryReply {
+  CallStatus status = CallStatus::kOk;
+  TradeState state = TradeState::kPending;
+};
+
+struct CloseReply {
+  CallStatus status = CallStatus::kOk;
+  // kClosed when the close took effect; kSuccess when the user paid first (the race);
+  // kPending when the channel refused (unsupported, or too young to close).
+  TradeState state = TradeState::kClosed;
+};
+
+struct RefundReply {
+  CallStatus status = CallStatus::kOk;
+  bool refunded = false;
+};
+
+// One callback (回调) delivery. `sequence` counts the channel's attempts for this payment.
+struct CallbackNotice {
+  PaymentKey key;
+  TradeState state = TradeState::kSuccess;
+  uint32_t sequence = 0;
+};
+
+// The payment service's side of the contract: the channel answers and notifies through it.
+class ChannelClient {
+ public:
+  virtual ~ChannelClient() = default;
+  virtual void on_create_reply(const PaymentKey& key, const CreateReply& reply) = 0;
+  virtual void on_query_reply(const PaymentKey& key, QuerySource source, const QueryReply& reply) = 0;
+  virtual void on_close_reply(const PaymentKey& key, const CloseReply& reply) = 0;
+  virtual void on_refund_reply(const PaymentKey& key, const RefundReply& reply) = 0;
+  // A callback arrived. The receiver acknowledges it with Channel::acknowledge once it has
+  // handled it; an unacknowledged callback is sent again on the channel's retry schedule.
+  virtual void on_callback(const CallbackNotice& notice) = 0;
+};
+
+// The channel's merchant-facing API.
+class Channel {
+ public:
+  virtual ~Channel() = default;
+  virtual void create(const PaymentKey& key, int64_t amount_minor) = 0;
+  virtual void query(const PaymentKey& key, QuerySource source) = 0;
+  virtual void close(const PaymentKey& key) = 0;
+  virtual void refund(const PaymentKey& key, int64_t amount_minor) = 0;
+  virtual void acknowledge(const CallbackNotice& notice) = 0;
+};
+
+// What the user does inside the wallet: pays a trade the channel created.
+enum class PayOutcome : uint8_t {
+  kCharged,      // money taken (once, or twice on a double-charge fault)
+  kDeclined,     // the payment failed (insufficient funds, risk control)
+  kUnavailable,  // trade closed, expired, unknown, or the channel is down
+};
+
+class Wallet {
+ public:
+  virtual ~Wallet() = default;
+  // The user confirms payment of `key` now. The outcome is immediate from the user's view.
+  virtual PayOutcome user_pays(const PaymentKey& key) = 0;
+};
+
+}  // namespace channels

@@ -1,0 +1,78 @@
+// Configuration of one mock channel: its mode, its behaviour and every fault it injects.
+// Filled by the scenario loader (harness/) from a preset plus overrides; read-only to the model.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/distribution.h"
+#include "sim/time.h"
+
+namespace channels {
+
+// async: a wallet/gateway that accepts the payment and reports the result later by callback
+// (Alipay, WeChat Pay, Stripe). sync: the result comes back on the pay call itself (bank card,
+// withholding).
+enum class ChannelMode { kAsync, kSync };
+
+// A window in which the channel is down: calls time out, the wallet refuses payments and no
+// callback leaves the channel (attempts that fall inside are failed and re-sent on schedule).
+struct OutageWindow {
+  sim::Time start;
+  sim::Duration duration;
+};
+
+struct CallbackProfile {
+  sim::Distribution delay = sim::Distribution::exponential(sim::Duration::millis(500));
+  double drop_probability = 0.0;       // each attempt independently lost on the way
+  double duplicate_probability = 0.0;  // an attempt is delivered twice
+  // A stale "still pending" notice sent before the success overtakes it and arrives after it.
+  double reorder_probability = 0.0;
+  // Gaps between re-sends after the first attempt; the channel stops once acknowledged.
+  std::vector<sim::Duration> retries;
+  bool notify_failures = false;  // WeChat Pay notifies successes only
+};
+
+struct QueryProfile {
+  sim::Distribution latency = sim::Distribution::fixed(sim::Duration::millis(100));
+  double failure_probability = 0.0;  // the query returns an error
+  double stale_probability = 0.0;    // says pending although the payment succeeded
+};
+
+struct CancelProfile {
+  bool supported = true;
+  sim::Duration latency = sim::Duration::millis(100);
+  sim::Duration min_age;  // WeChat Pay: an order cannot be closed within 5 minutes of creation
+};
+
+struct RefundProfile {
+  bool supported = true;
+  sim::Duration latency = sim::Duration::seconds(1);
+  double failure_probability = 0.0;
+};
+
+struct ChannelConfig {
+  std::string name;
+  std::string preset;  // empty when none; documentation only once loaded
+  double share = 1.0;  // fraction of users who start on this channel
+  ChannelMode mode = ChannelMode::kAsync;
+  sim::Distribution accept_latency = sim::Distribution::fixed(sim::Duration::millis(80));
+  double success_probability = 0.98;  // a payment the user attempts succeeds
+  CallbackProfile callback;
+  QueryProfile query;
+  double double_charge_probability = 0.0;  // the channel takes the money twice
+  CancelProfile cancel;
+  RefundProfile refund;
+  std::vector<OutageWindow> outages;
+  // How long an unanswered call takes to fail during an outage.
+  sim::Duration timeout = sim::Duration::seconds(5);
+  // The channel closes an unpaid trade after this long (0 = never): WeChat quick-pay 45 s,
+  // Alipay timeout_express 1 min .. 15 days.
+  sim::Duration trade_expiry;
+  // When set, replaces the user's pay_delay on this channel: a Boleto voucher is paid at a bank
+  // days later, a card is charged at once.
+  bool has_pay_delay = false;
+  sim::Distribution pay_delay = sim::Distribution::fixed(sim::Duration::zero());
+};
+
+}  // namespace channels

@@ -1,0 +1,70 @@
+// The ledger of charges and refunds: the ground truth of who paid what.
+//
+// Every mock channel writes here when money moves. Metrics and invariants are computed against
+// this ledger, never against the system under test's own records. Memory follows the orders
+// that are still open: the harness calls forget() once an order can no longer change.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "mock_channels/channel_api.h"
+#include "sim/id_map.h"
+#include "sim/time.h"
+
+namespace channels {
+
+class LedgerObserver {
+ public:
+  virtual ~LedgerObserver() = default;
+  virtual void on_charge(const PaymentKey& key, int64_t amount_minor, sim::Time at) = 0;
+  virtual void on_refund(const PaymentKey& key, int64_t amount_minor, sim::Time at) = 0;
+};
+
+class Ledger {
+ public:
+  struct PaymentMoney {
+    PaymentId payment = 0;
+    uint32_t channel = 0;
+    uint32_t charges = 0;  // 2 after a double charge
+    int64_t charged_minor = 0;
+    int64_t refunded_minor = 0;
+  };
+  struct OrderMoney {
+    uint32_t charges = 0;
+    uint32_t refunds = 0;
+    int64_t charged_minor = 0;
+    int64_t refunded_minor = 0;
+    sim::Time first_charge_at;
+    std::vector<PaymentMoney> payments;  // in order of first charge
+
+    int64_t held_minor() const { return charged_minor - refunded_minor; }
+    // Charges not yet refunded, counting a refund as cancelling one charge of its payment.
+    uint32_t unrefunded_charges() const;
+  };
+
+  void set_observer(LedgerObserver* observer) { observer_ = observer; }
+
+  void record_charge(const PaymentKey& key, int64_t amount_minor, sim::Time at);
+  // Records a refund of `amount_minor` against the payment's charges. A refund larger than what
+  // the payment still holds is refused (returns false): the channel never pays out more than it
+  // took. The caller treats a refused refund as failed.
+  bool record_refund(const PaymentKey& key, int64_t amount_minor, sim::Time at);
+
+  // The order's money, or nullptr if the user was never charged for it.
+  const OrderMoney* find(OrderId order) const { return orders_.find(order); }
+  const PaymentMoney* find_payment(OrderId order, PaymentId payment) const;
+  void forget(OrderId order) { orders_.erase(order); }
+  size_t open_orders() const { return orders_.size(); }
+
+  uint64_t total_charges() const { return total_charges_; }
+  uint64_t total_refunds() const { return total_refunds_; }
+
+ private:
+  sim::IdMap<OrderMoney> orders_;
+  LedgerObserver* observer_ = nullptr;
+  uint64_t total_charges_ = 0;
+  uint64_t total_refunds_ = 0;
+};
+
+}  // namespace channels

@@ -1,0 +1,134 @@
+// Configuration of the system under test: the payment service, the order service, the client,
+// and the strategies (notify, compensation, dedup) whose trade-offs paysim measures.
+// Filled by the scenario loader (harness/); defaults are those of SPEC section 4.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/distribution.h"
+#include "sim/time.h"
+
+namespace sut {
+
+struct CrashWindow {
+  sim::Time at;
+  sim::Duration restart_after;
+};
+
+struct DownWindow {
+  sim::Time start;
+  sim::Duration duration;
+};
+
+struct PaymentServiceConfig {
+  // Simulated time of one service step (read a row, write a row, take a lock). Concurrent
+  // requests for one order interleave at step boundaries, as they do in production.
+  sim::Duration step_latency = sim::Duration::millis(5);
+  // While crashed the service answers nothing and loses in-memory state: timers, retry
+  // schedules kept in memory, sync notify retries. The database and the MQ survive.
+  std::vector<CrashWindow> crashes;
+};
+
+struct OrderServiceConfig {
+  sim::Distribution notify_latency = sim::Distribution::fixed(sim::Duration::millis(10));
+  double notify_failure_probability = 0.0;
+  std::vector<DownWindow> outages;  // every notify fails while the order service is down
+  // An order still unpaid this long after creation expires: its in-flight payments are closed
+  // at the channel and the order becomes CLOSED. Zero: orders never expire.
+  sim::Duration order_timeout = sim::Duration::minutes(30);
+  // What to do with a payment that succeeds after its order expired: accept it (the order
+  // becomes PAID) or refund it (the order stays CLOSED).
+  enum class LatePayment { kAccept, kRefund, kReject } late_payment = LatePayment::kAccept;
+  // Whether expiry closes in-flight payments at the channel before closing the order. Without
+  // it the order closes locally and a late success may be rejected (a known production bug).
+  bool close_at_channel = true;
+};
+
+struct NotifyConfig {
+  int sync_retries = 3;  // retries after the first synchronous call
+  sim::Duration sync_backoff = sim::Duration::millis(100);
+  bool async_mq = true;  // also publish a "payment succeeded" message (同步+异步)
+  // Consumer "reconsume later" gaps; RocketMQ's default 16 retries (DOMAIN.md), then the
+  // dead-letter queue.
+  std::vector<sim::Duration> mq_retry;
+  sim::Distribution mq_latency = sim::Distribution::fixed(sim::Duration::millis(20));
+  double mq_loss_probability = 0.0;  // a message lost on publish (an unreliable broker/producer)
+};
+
+enum class Strategy : uint8_t { kNone, kPolling, kDelayMessage, kHybrid };
+
+struct PollingConfig {
+  sim::Duration interval = sim::Duration::seconds(60);
+  // pending_table: only unresolved payments (掉单表); full_scan: every payment within lookback.
+  enum class Source : uint8_t { kPendingTable, kFullScan } source = Source::kPendingTable;
+  int batch_size = 500;
+  int workers = 8;
+  sim::Duration lookback = sim::Duration::minutes(30);  // full scan: rows created this recently
+  int max_attempts = 20;                                // then the row is deleted (given up)
+  sim::Duration min_age;  // jeepay: only payments at least this old are queried
+  // Decreasing frequency by payment age (seed 002: 3s, 10s, 30s, 3m...): when non-empty, a
+  // payment is queried by a tick only once its age has passed the next point of this list.
+  std::vector<sim::Duration> age_schedule;
+};
+
+struct DelayMessageConfig {
+  std::vector<sim::Duration> schedule;  // gaps: first query this long after creation, then...
+  enum class Levels : uint8_t { kArbitrary, kRocketMq } levels = Levels::kArbitrary;
+};
+
+struct ReconciliationConfig {
+  bool enabled = false;
+  sim::Duration every = sim::Duration::days(1);
+  sim::Duration lag = sim::Duration::minutes(10);  // statements cover charges older than this
+};
+
+struct CompensationConfig {
+  Strategy strategy = Strategy::kNone;
+  PollingConfig polling;
+  DelayMessageConfig delay_message;
+  ReconciliationConfig reconciliation;
+  // Where the re-query schedule lives: durable (DB rows, MQ messages; survives a crash) or
+  // in_memory (a timer in the service, as an in-process delay queue; lost on crash).
+  enum class RetryStorage : uint8_t { kDurable, kInMemory } retry_storage = RetryStorage::kDurable;
+};
+
+struct OrderQueryConfig {
+  bool enabled = false;
+  // The order service asks the payment service about orders still unpaid at these ages.
+  std::vector<sim::Duration> at_ages;
+};
+
+struct DedupConfig {
+  bool order_lock = false;  // per-order distributed lock around apply-pay and callbacks
+  sim::Duration lock_ttl = sim::Duration::seconds(10);
+  // Fault: the lock holder pauses (GC, slow I/O) for `lock_stall` with this probability, so
+  // the lock can expire under it and let a second request through.
+  double lock_stall_probability = 0.0;
+  sim::Duration lock_stall = sim::Duration::seconds(15);
+  bool compare_and_set = false;  // storage-side guard: create a payment only if none is active
+  bool check_paid = true;        // refuse apply-pay for an order already PAID
+  bool reuse_in_flight = false;  // a repeated apply-pay returns the in-flight payment
+  bool cancel_in_flight = false; // close in-flight payments before creating a new one
+  bool refund_duplicates = false;  // refund a success for an order already paid
+};
+
+struct ClientConfig {
+  sim::Duration poll_interval = sim::Duration::seconds(1);
+  sim::Duration poll_timeout = sim::Duration::seconds(10);
+  bool push_enabled = false;
+  double push_loss_probability = 0.2;
+  sim::Distribution push_latency = sim::Distribution::fixed(sim::Duration::millis(200));
+};
+
+struct SystemConfig {
+  PaymentServiceConfig payment_service;
+  OrderServiceConfig order_service;
+  NotifyConfig notify;
+  CompensationConfig compensation;
+  OrderQueryConfig order_query;
+  DedupConfig dedup;
+  ClientConfig client;
+};
+
+}  // namespace sut
