@@ -49,6 +49,15 @@ class IdMap {
     return slots_[i]->second;
   }
 
+  // Sets the value for `id`, inserting it when absent.
+  T& insert_or_assign(uint64_t id, T value) {
+    if (T* found = find(id)) {
+      *found = std::move(value);
+      return *found;
+    }
+    return insert(id, std::move(value));
+  }
+
   // Removes `id` if present (backward-shift deletion: no tombstones). Returns whether it was.
   bool erase(uint64_t id) {
     size_t i = index_of(id);

@@ -1,0 +1,80 @@
+#include "system_under_test/message_queue.h"
+
+#include <cassert>
+#include <string>
+
+namespace sut {
+
+namespace {
+std::string_view topic_name(Topic topic) {
+  return topic == Topic::kPaymentSucceeded ? "payment-succeeded" : "delay-query";
+}
+}  // namespace
+
+MessageQueue::MessageQueue(sim::Runtime& runtime, const NotifyConfig& config, sim::Activity& activity,
+                           SystemObserver& observer, sim::Tracer* tracer)
+    : runtime_(runtime), config_(config), activity_(activity), observer_(observer), tracer_(tracer) {}
+
+bool MessageQueue::publish(Topic topic, const Message& message, sim::Duration delay) {
+  const MessageId id = next_id_++;
+  observer_.on_mq_message(runtime_.now());
+  // Keyed by the message's own identity, so a variant that publishes more messages does not
+  // shift the losses of others.
+  sim::RandomStream rng = runtime_.random(message.order, sim::purpose("mq.loss"),
+                                          (message.payment << 8) ^ (uint64_t(topic) << 4) ^ message.step);
+  if (config_.mq_loss_probability > 0 && rng.bernoulli(config_.mq_loss_probability)) {
+    sim::trace(tracer_, runtime_.now(), "mq", message.order, [&] {
+      return std::string(topic_name(topic)) + " message for payment " + std::to_string(message.payment) +
+             " lost on publish (fault)";
+    });
+    return false;
+  }
+  messages_.insert(id, InFlight{topic, message, 0, sim::Hold(activity_, message.order)});
+  deliver_after(id, delay);
+  return true;
+}
+
+void MessageQueue::deliver_after(MessageId id, sim::Duration delay) {
+  const InFlight* m = messages_.find(id);
+  assert(m != nullptr);
+  sim::RandomStream rng = runtime_.random(m->message.order, sim::purpose("mq.latency"),
+                                          (m->message.payment << 8) ^ m->deliveries);
+  const sim::Duration latency = config_.mq_latency.sample(rng);
+  runtime_.schedule_after(delay + latency, [this, id, hold = sim::Hold(activity_, m->message.order)] {
+    on_delivery(id);
+  });
+}
+
+void MessageQueue::on_delivery(MessageId id) {
+  InFlight* m = messages_.find(id);
+  if (m == nullptr) return;
+  ++m->deliveries;
+  if (m->deliveries > 1) observer_.on_mq_message(runtime_.now());
+  MessageConsumer* consumer = consumers_[static_cast<int>(m->topic)];
+  assert(consumer != nullptr && "message published to a topic nobody consumes");
+  const Message message = m->message;
+  consumer->on_message(id, message);
+}
+
+void MessageQueue::ack(MessageId id, bool consumed) {
+  InFlight* m = messages_.find(id);
+  if (m == nullptr) return;
+  if (consumed) {
+    messages_.erase(id);
+    return;
+  }
+  const uint32_t retry = m->deliveries - 1;  // gaps used so far
+  if (retry >= config_.mq_retry.size()) {
+    ++dead_letters_;
+    observer_.on_dead_letter(runtime_.now());
+    sim::trace(tracer_, runtime_.now(), "mq", m->message.order, [&] {
+      return std::string(topic_name(m->topic)) + " message for payment " + std::to_string(m->message.payment) +
+             " moved to the dead-letter queue after " + std::to_string(m->deliveries) + " deliveries";
+    });
+    messages_.erase(id);
+    return;
+  }
+  deliver_after(id, config_.mq_retry[retry]);
+}
+
+}  // namespace sut

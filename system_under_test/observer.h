@@ -1,0 +1,41 @@
+// SystemObserver: what the system under test reports as it works. The harness implements it to
+// compute metrics and check invariants from events; the model never computes its own metrics.
+// Every hook has an empty default so observers override only what they need.
+#pragma once
+
+#include <cstdint>
+
+#include "system_under_test/records.h"
+
+namespace sut {
+
+class SystemObserver {
+ public:
+  virtual ~SystemObserver() = default;
+
+  // Orders and the client.
+  virtual void on_order_created(OrderId, sim::Time) {}
+  virtual void on_order_state(OrderId, OrderState /*from*/, OrderState /*to*/, Resolution, sim::Time) {}
+  virtual void on_client_shown(OrderId, bool /*paid*/, sim::Time) {}
+
+  // The user (reported by the workload, which drives the client).
+  virtual void on_pay_clicked(OrderId, sim::Time) {}
+  virtual void on_user_paid(OrderId, bool /*charged*/, sim::Time) {}
+  virtual void on_user_returned(OrderId, sim::Time) {}
+
+  // Payments.
+  virtual void on_payment_created(const PaymentRecord&) {}
+  virtual void on_payment_state(const PaymentRecord&, PaymentState /*from*/, Resolution, sim::Time) {}
+  virtual void on_refund_issued(const PaymentRecord&, sim::Time) {}
+  // A payment's re-query schedule ended while it was still pending (it may end a drop).
+  virtual void on_compensation_exhausted(const PaymentRecord&, sim::Time) {}
+
+  // Cost.
+  virtual void on_channel_query(uint32_t /*channel*/, sim::Time) {}
+  virtual void on_rows_scanned(uint64_t /*rows*/, sim::Time) {}
+  virtual void on_mq_message(sim::Time) {}
+  virtual void on_dead_letter(sim::Time) {}
+  virtual void on_notify_attempt(sim::Time) {}
+};
+
+}  // namespace sut

@@ -1,0 +1,131 @@
+#include "system_under_test/order_service.h"
+
+#include <string>
+
+#include "system_under_test/client.h"
+#include "system_under_test/payment_service.h"
+
+namespace sut {
+
+OrderService::OrderService(sim::Runtime& runtime, const SystemConfig& config, MessageQueue& mq,
+                           sim::Activity& activity, SystemObserver& observer, sim::Tracer* tracer)
+    : runtime_(runtime), config_(config), mq_(mq), activity_(activity), observer_(observer), tracer_(tracer) {
+  mq_.subscribe(Topic::kPaymentSucceeded, this);
+}
+
+void OrderService::create_order(OrderId order) {
+  orders_.insert(order, OrderRecord{OrderState::kUnpaid, runtime_.now(), false});
+  observer_.on_order_created(order, runtime_.now());
+  const OrderServiceConfig& cfg = config_.order_service;
+  if (cfg.order_timeout > sim::Duration::zero()) {
+    runtime_.schedule_after(cfg.order_timeout, [this, order, hold = sim::Hold(activity_, order)] { on_expiry(order); });
+  }
+  if (config_.order_query.enabled && !config_.order_query.at_ages.empty()) {
+    runtime_.schedule_after(config_.order_query.at_ages[0],
+                            [this, order, hold = sim::Hold(activity_, order)] { on_order_query(order, 0); });
+  }
+}
+
+OrderState OrderService::state(OrderId order) const {
+  const OrderRecord* record = orders_.find(order);
+  return record ? record->state : OrderState::kClosed;
+}
+
+bool OrderService::is_down(sim::Time at) const {
+  for (const DownWindow& w : config_.order_service.outages) {
+    if (at >= w.start && at < w.start + w.duration) return true;
+  }
+  return false;
+}
+
+NotifyResult OrderService::apply_paid(OrderId order, PaymentId payment, Resolution how, uint64_t call_key) {
+  sim::RandomStream rng = runtime_.random(order, sim::purpose("order.notify.failure"), call_key);
+  const bool failed = rng.bernoulli(config_.order_service.notify_failure_probability);
+  if (failed || is_down(runtime_.now())) {
+    sim::trace(tracer_, runtime_.now(), "order-service", order, [&] {
+      return std::string("notify for payment ") + std::to_string(payment) +
+             (failed ? " failed (fault)" : " failed: order service down");
+    });
+    return NotifyResult::kFailed;
+  }
+  OrderRecord* record = orders_.find(order);
+  if (record == nullptr || record->state == OrderState::kPaid) return NotifyResult::kOk;
+  const OrderState from = record->state;
+  if (from == OrderState::kClosed &&
+      config_.order_service.late_payment != OrderServiceConfig::LatePayment::kAccept) {
+    sim::trace(tracer_, runtime_.now(), "order-service", order, [&] {
+      return "payment " + std::to_string(payment) + " succeeded after the order closed: rejected";
+    });
+    return NotifyResult::kRejected;
+  }
+  record->state = OrderState::kPaid;
+  observer_.on_order_state(order, from, OrderState::kPaid, how, runtime_.now());
+  sim::trace(tracer_, runtime_.now(), "order-service", order, [&] {
+    return "order PAID by payment " + std::to_string(payment) + " (learned by " + std::string(to_string(how)) +
+           (from == OrderState::kClosed ? ", late payment accepted)" : ")");
+  });
+  if (client_ != nullptr) client_->push_paid(order);
+  return NotifyResult::kOk;
+}
+
+void OrderService::notify_paid(OrderId order, PaymentId payment, Resolution how, uint32_t attempt,
+                               NotifyReplyListener& listener) {
+  observer_.on_notify_attempt(runtime_.now());
+  const uint64_t call_key = (payment << 16) ^ attempt;
+  sim::RandomStream rng = runtime_.random(order, sim::purpose("order.notify.latency"), call_key);
+  const sim::Duration latency = config_.order_service.notify_latency.sample(rng);
+  runtime_.schedule_after(latency, [this, order, payment, how, attempt, call_key, listener = &listener,
+                                    hold = sim::Hold(activity_, order)] {
+    const NotifyResult result = apply_paid(order, payment, how, call_key);
+    listener->on_notify_reply(order, payment, attempt, result);
+  });
+}
+
+void OrderService::on_message(MessageId id, const Message& message) {
+  observer_.on_notify_attempt(runtime_.now());
+  // MQ deliveries are keyed apart from sync calls by the message id's high bit.
+  const NotifyResult result =
+      apply_paid(message.order, message.payment, message.resolution, (uint64_t{1} << 63) | id);
+  mq_.ack(id, result != NotifyResult::kFailed);
+  if (result == NotifyResult::kRejected && payments_ != nullptr) {
+    payments_->on_late_payment_rejected(message.order, message.payment);
+  }
+}
+
+void OrderService::on_expiry(OrderId order) {
+  OrderRecord* record = orders_.find(order);
+  if (record == nullptr || record->state != OrderState::kUnpaid) return;
+  if (config_.order_service.close_at_channel && payments_ != nullptr) {
+    record->closing = true;
+    sim::trace(tracer_, runtime_.now(), "order-service", order,
+               [] { return std::string("order expired: closing its payments at the channel"); });
+    payments_->close_order_payments(order);
+    return;
+  }
+  close_order_done(order);
+}
+
+void OrderService::close_order_done(OrderId order) {
+  OrderRecord* record = orders_.find(order);
+  if (record == nullptr || record->state != OrderState::kUnpaid) return;
+  record->state = OrderState::kClosed;
+  observer_.on_order_state(order, OrderState::kUnpaid, OrderState::kClosed, Resolution::kNone, runtime_.now());
+  sim::trace(tracer_, runtime_.now(), "order-service", order, [] { return std::string("order CLOSED (expired unpaid)"); });
+}
+
+void OrderService::on_order_query(OrderId order, uint32_t index) {
+  const OrderRecord* record = orders_.find(order);
+  if (record == nullptr || record->state != OrderState::kUnpaid) return;
+  sim::trace(tracer_, runtime_.now(), "order-service", order, [&] {
+    return "order still unpaid: asking the payment service (order query #" + std::to_string(index + 1) + ")";
+  });
+  if (payments_ != nullptr) payments_->query_order(order);
+  const auto& ages = config_.order_query.at_ages;
+  if (index + 1 < ages.size()) {
+    runtime_.schedule_after(ages[index + 1] - ages[index], [this, order, index, hold = sim::Hold(activity_, order)] {
+      on_order_query(order, index + 1);
+    });
+  }
+}
+
+}  // namespace sut

@@ -1,0 +1,71 @@
+#include "system_under_test/payment_db.h"
+
+#include <cassert>
+
+namespace sut {
+
+namespace {
+const std::vector<PaymentId> kNoPayments;
+// The per-second creation counts are kept this long; longer lookbacks are clamped to it.
+constexpr int64_t kCreationHistorySeconds = 7 * 24 * 3600;
+}  // namespace
+
+PaymentRecord& PaymentDb::insert(const PaymentRecord& record) {
+  PaymentRecord& stored = payments_.insert(record.id, record);
+  OrderIndex& index = by_order_.find_or_insert(record.order);
+  index.payments.push_back(record.id);
+  ++index.version;
+  if (!is_terminal(record.state)) unresolved_.emplace(record.id, record.created_at);
+
+  const int64_t second = record.created_at.us() / 1'000'000;
+  if (created_per_second_.empty() || created_per_second_.back().first != second) {
+    created_per_second_.emplace_back(second, 0);
+  }
+  ++created_per_second_.back().second;
+  ++created_total_;
+  while (!created_per_second_.empty() && created_per_second_.front().first < second - kCreationHistorySeconds) {
+    created_per_second_.pop_front();
+  }
+  return stored;
+}
+
+const std::vector<PaymentId>& PaymentDb::payments_of(OrderId order) const {
+  const OrderIndex* index = by_order_.find(order);
+  return index ? index->payments : kNoPayments;
+}
+
+uint64_t PaymentDb::order_version(OrderId order) const {
+  const OrderIndex* index = by_order_.find(order);
+  return index ? index->version : 0;
+}
+
+void PaymentDb::add_pending(const PaymentRecord& record) {
+  if (pending_.count(record.id)) return;
+  pending_.emplace(record.id, PendingRow{record.created_at, 0, 0, sim::Hold(activity_, record.order)});
+}
+
+uint64_t PaymentDb::rows_created_since(sim::Time since) const {
+  const int64_t first_second = since.us() / 1'000'000;
+  uint64_t rows = 0;
+  for (auto it = created_per_second_.rbegin(); it != created_per_second_.rend() && it->first >= first_second; ++it) {
+    rows += it->second;
+  }
+  return rows;
+}
+
+void PaymentDb::note_state(const PaymentRecord& record) {
+  if (is_terminal(record.state)) unresolved_.erase(record.id);
+}
+
+void PaymentDb::erase_order(OrderId order) {
+  OrderIndex* index = by_order_.find(order);
+  if (index == nullptr) return;
+  for (PaymentId id : index->payments) {
+    assert(!pending_.count(id) && "a pending row keeps its order busy");
+    unresolved_.erase(id);
+    payments_.erase(id);
+  }
+  by_order_.erase(order);
+}
+
+}  // namespace sut

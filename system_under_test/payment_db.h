@@ -1,0 +1,72 @@
+// PaymentDb: the payment service's database. Durable: it survives a payment-service crash.
+//
+// Holds the payments table (流水), an index of payments by order, the pending table (掉单表:
+// only unresolved payments, rows deleted at a final state or after max attempts), and a count of
+// rows created per second so a full-table scan can be costed without iterating a million rows.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <vector>
+
+#include "sim/activity.h"
+#include "sim/id_map.h"
+#include "system_under_test/records.h"
+
+namespace sut {
+
+struct PendingRow {
+  sim::Time created_at;
+  uint32_t attempts = 0;         // queries made for this row
+  uint32_t next_age_index = 0;   // decreasing-frequency polling: next age to wait for
+  sim::Hold hold;                // the row keeps its order in flight
+};
+
+class PaymentDb {
+ public:
+  explicit PaymentDb(sim::Activity& activity) : activity_(activity) {}
+
+  // Inserts a new payment. REQUIRES: its id is new.
+  PaymentRecord& insert(const PaymentRecord& record);
+  PaymentRecord* find(PaymentId id) { return payments_.find(id); }
+  const PaymentRecord* find(PaymentId id) const { return payments_.find(id); }
+
+  // The payments of an order in creation order (empty if none).
+  const std::vector<PaymentId>& payments_of(OrderId order) const;
+  // Incremented by every insert for the order: the version a compare-and-set checks.
+  uint64_t order_version(OrderId order) const;
+
+  // The pending table, ordered by payment id (= creation order).
+  void add_pending(const PaymentRecord& record);
+  void remove_pending(PaymentId id) { pending_.erase(id); }
+  std::map<PaymentId, PendingRow>& pending() { return pending_; }
+  size_t pending_rows() const { return pending_.size(); }
+
+  // Rows created in the last `window` (what a full scan with that lookback reads).
+  uint64_t rows_created_since(sim::Time since) const;
+
+  // Non-terminal payments, ordered by id, with their creation time (a full scan's candidates).
+  const std::map<PaymentId, sim::Time>& unresolved() const { return unresolved_; }
+  void note_state(const PaymentRecord& record);  // keeps `unresolved` in step with states
+
+  // Frees every record of a finished order.
+  void erase_order(OrderId order);
+  size_t payment_count() const { return payments_.size(); }
+
+ private:
+  struct OrderIndex {
+    std::vector<PaymentId> payments;
+    uint64_t version = 0;
+  };
+
+  sim::Activity& activity_;
+  sim::IdMap<PaymentRecord> payments_;
+  sim::IdMap<OrderIndex> by_order_;
+  std::map<PaymentId, PendingRow> pending_;
+  std::map<PaymentId, sim::Time> unresolved_;
+  std::deque<std::pair<int64_t, uint64_t>> created_per_second_;  // (second, rows), oldest first
+  uint64_t created_total_ = 0;
+};
+
+}  // namespace sut

@@ -1,0 +1,541 @@
+#include "system_under_test/payment_service.h"
+
+#include <cassert>
+#include <string>
+
+#include "system_under_test/compensation.h"
+
+namespace sut {
+
+using channels::CallStatus;
+using channels::QuerySource;
+using channels::TradeState;
+
+std::string_view to_string(ApplyPayReply::Outcome outcome) {
+  switch (outcome) {
+    case ApplyPayReply::Outcome::kCreated: return "created";
+    case ApplyPayReply::Outcome::kReused: return "reused in-flight payment";
+    case ApplyPayReply::Outcome::kAlreadyPaid: return "refused: already paid";
+    case ApplyPayReply::Outcome::kBusy: return "refused: another request in progress";
+    case ApplyPayReply::Outcome::kError: return "error";
+  }
+  return "?";
+}
+
+namespace {
+constexpr std::string_view kComponent = "payment-service";
+constexpr uint32_t kMaxLockWaits = 200;         // a callback waits at most this many steps for the lock
+constexpr uint32_t kMaxRefundAttempts = 10;
+const sim::Duration kRefundRetryGap = sim::Duration::minutes(1);
+
+Resolution resolution_for(QuerySource source) {
+  switch (source) {
+    case QuerySource::kPolling: return Resolution::kPolling;
+    case QuerySource::kDelayMessage: return Resolution::kDelayMessage;
+    case QuerySource::kOrderQuery: return Resolution::kOrderQuery;
+    case QuerySource::kCancel: return Resolution::kClose;
+    case QuerySource::kSyncTimeout: return Resolution::kSync;
+  }
+  return Resolution::kNone;
+}
+}  // namespace
+
+PaymentService::PaymentService(sim::Runtime& runtime, const SystemConfig& config,
+                               const std::vector<channels::ChannelConfig>& channel_configs,
+                               std::vector<channels::Channel*> channels, PaymentDb& db, OrderService& orders,
+                               MessageQueue& mq, Compensation& compensation, sim::Activity& activity,
+                               SystemObserver& observer, sim::Tracer* tracer)
+    : runtime_(runtime),
+      config_(config),
+      channel_configs_(channel_configs),
+      channels_(std::move(channels)),
+      db_(db),
+      orders_(orders),
+      mq_(mq),
+      compensation_(compensation),
+      activity_(activity),
+      observer_(observer),
+      tracer_(tracer) {}
+
+void PaymentService::start() {
+  for (const CrashWindow& crash_window : config_.payment_service.crashes) {
+    const sim::Duration at = crash_window.at - runtime_.now();
+    runtime_.schedule_after(at, [this] { crash(); });
+    runtime_.schedule_after(at + crash_window.restart_after, [this] {
+      down_ = false;
+      compensation_.on_restart();
+    });
+  }
+}
+
+template <class Fn>
+void PaymentService::after_step(OrderId order, sim::Duration extra, Fn fn) {
+  const uint64_t epoch = epoch_;
+  runtime_.schedule_after(config_.payment_service.step_latency + extra,
+                          [this, epoch, fn = std::move(fn), hold = sim::Hold(activity_, order)]() mutable {
+                            if (epoch != epoch_ || down_) return;  // lost in a crash
+                            fn();
+                          });
+}
+
+// ---- apply-pay -------------------------------------------------------------------------------
+
+void PaymentService::apply_pay(OrderId order, uint32_t channel, uint32_t click, int64_t amount_minor) {
+  if (down_) {
+    if (pay_page_) pay_page_->on_apply_pay_reply(order, click, {ApplyPayReply::Outcome::kError, {}});
+    return;
+  }
+  const RequestId id = next_request_++;
+  requests_.insert(id, Request{order, channel, click, amount_minor, 0, 0, epoch_, 0});
+  after_step(order, sim::Duration::zero(), [this, id] { apply_pay_lock(id); });
+}
+
+bool PaymentService::try_lock(OrderId order, uint64_t token) {
+  Lock& lock = locks_.find_or_insert(order);
+  if (lock.token != 0 && lock.expires_at > runtime_.now()) return false;
+  lock.token = token;
+  lock.expires_at = runtime_.now() + config_.dedup.lock_ttl;
+  return true;
+}
+
+void PaymentService::unlock(OrderId order, uint64_t token) {
+  Lock* lock = locks_.find(order);
+  // Released only by its owner: a lock that expired and was taken by another stays theirs.
+  if (lock != nullptr && lock->token == token) locks_.erase(order);
+}
+
+void PaymentService::apply_pay_lock(RequestId id) {
+  Request* r = requests_.find(id);
+  if (r == nullptr) return;
+  sim::Duration stall;
+  if (config_.dedup.order_lock) {
+    const uint64_t token = next_token_++;
+    if (!try_lock(r->order, token)) {
+      sim::trace(tracer_, runtime_.now(), kComponent, r->order,
+                 [&] { return "apply-pay (click " + std::to_string(r->click + 1) + ") refused: order lock held"; });
+      reply_apply_pay(id, ApplyPayReply::Outcome::kBusy, {});
+      return;
+    }
+    r->lock_token = token;
+    sim::RandomStream rng = runtime_.random(r->order, sim::purpose("lock.stall"), r->click);
+    if (rng.bernoulli(config_.dedup.lock_stall_probability)) {
+      stall = config_.dedup.lock_stall;
+      sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
+        return "lock holder (click " + std::to_string(r->click + 1) + ") stalls for " +
+               sim::format_duration(stall) + " (fault); lock TTL " + sim::format_duration(config_.dedup.lock_ttl);
+      });
+    }
+  }
+  after_step(r->order, stall, [this, id] { apply_pay_read(id); });
+}
+
+void PaymentService::apply_pay_read(RequestId id) {
+  Request* r = requests_.find(id);
+  if (r == nullptr) return;
+  const DedupConfig& dedup = config_.dedup;
+  r->read_version = db_.order_version(r->order);
+  std::vector<PaymentId> in_flight;
+  for (PaymentId pid : db_.payments_of(r->order)) {
+    const PaymentRecord* p = db_.find(pid);
+    if (p->state == PaymentState::kSuccess && dedup.check_paid) {
+      reply_apply_pay(id, ApplyPayReply::Outcome::kAlreadyPaid, p->key());
+      return;
+    }
+    if (p->state == PaymentState::kPaying) in_flight.push_back(pid);
+  }
+  if (dedup.reuse_in_flight) {
+    for (PaymentId pid : in_flight) {
+      const PaymentRecord* p = db_.find(pid);
+      if (p->channel == r->channel) {
+        reply_apply_pay(id, ApplyPayReply::Outcome::kReused, p->key());
+        return;
+      }
+    }
+  }
+  if (dedup.cancel_in_flight && !in_flight.empty()) {
+    r->closes_outstanding = static_cast<uint32_t>(in_flight.size());
+    for (PaymentId pid : in_flight) {
+      const PaymentRecord* p = db_.find(pid);
+      sim::trace(tracer_, runtime_.now(), kComponent, r->order,
+                 [&] { return "closing in-flight payment " + std::to_string(pid) + " before creating a new one"; });
+      closing_for_request_.insert_or_assign(pid, id);
+      activity_.begin(r->order);  // until the channel answers
+      channels_[p->channel]->close(p->key());
+    }
+    return;  // continues in on_close_reply
+  }
+  after_step(r->order, sim::Duration::zero(), [this, id] { apply_pay_insert(id); });
+}
+
+void PaymentService::apply_pay_insert(RequestId id) {
+  Request* r = requests_.find(id);
+  if (r == nullptr) return;
+  if (config_.dedup.compare_and_set && db_.order_version(r->order) != r->read_version) {
+    sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
+      return "apply-pay (click " + std::to_string(r->click + 1) + ") lost the compare-and-set: another payment was created";
+    });
+    reply_apply_pay(id, ApplyPayReply::Outcome::kBusy, {});
+    return;
+  }
+  PaymentRecord record;
+  record.id = next_payment_++;
+  record.order = r->order;
+  record.channel = r->channel;
+  record.attempt = static_cast<uint32_t>(db_.payments_of(r->order).size());
+  record.state = PaymentState::kUnpaid;
+  record.created_at = runtime_.now();
+  record.updated_at = runtime_.now();
+  record.amount_minor = r->amount_minor;
+  db_.insert(record);
+  observer_.on_payment_created(record);
+  sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
+    return "payment " + std::to_string(record.id) + " created on channel " + channel_configs_[r->channel].name +
+           " (click " + std::to_string(r->click + 1) + ")";
+  });
+  creating_.insert(record.id, id);
+  activity_.begin(r->order);  // until the channel answers
+  channels_[r->channel]->create(record.key(), record.amount_minor);
+}
+
+void PaymentService::on_create_reply(const channels::PaymentKey& key, const channels::CreateReply& reply) {
+  const sim::Hold call = sim::Hold::adopt(activity_, key.order);
+  if (down_) return;  // the connection died with the crash
+  RequestId request = 0;
+  if (RequestId* waiting = creating_.find(key.payment)) {
+    request = *waiting;
+    creating_.erase(key.payment);
+  }
+  PaymentRecord* record = db_.find(key.payment);
+  if (record == nullptr || is_terminal(record->state)) return;
+  ApplyPayReply::Outcome outcome = ApplyPayReply::Outcome::kCreated;
+  if (reply.status == CallStatus::kOk) {
+    if (reply.state == TradeState::kPending) {
+      set_state(*record, PaymentState::kPaying, Resolution::kNone);
+      compensation_.on_paying(*record);
+    } else if (reply.state == TradeState::kSuccess) {
+      on_success(*record, Resolution::kSync);
+    } else {
+      set_state(*record, PaymentState::kFailed, Resolution::kSync);
+      outcome = ApplyPayReply::Outcome::kError;
+    }
+  } else if (reply.status == CallStatus::kError) {
+    set_state(*record, PaymentState::kFailed, Resolution::kNone);
+    outcome = ApplyPayReply::Outcome::kError;
+  } else {
+    // No answer: the trade may or may not exist. Keep it PAYING and let compensation find out.
+    set_state(*record, PaymentState::kPaying, Resolution::kNone);
+    compensation_.on_paying(*record);
+    outcome = ApplyPayReply::Outcome::kError;
+  }
+  if (request != 0) reply_apply_pay(request, outcome, key);
+}
+
+void PaymentService::reply_apply_pay(RequestId id, ApplyPayReply::Outcome outcome, const channels::PaymentKey& key) {
+  Request* r = requests_.find(id);
+  if (r == nullptr) return;
+  const Request request = *r;
+  requests_.erase(id);
+  if (request.lock_token != 0) unlock(request.order, request.lock_token);
+  sim::trace(tracer_, runtime_.now(), kComponent, request.order, [&] {
+    return "apply-pay (click " + std::to_string(request.click + 1) + ") answered: " + std::string(to_string(outcome));
+  });
+  if (pay_page_) pay_page_->on_apply_pay_reply(request.order, request.click, {outcome, key});
+}
+
+// ---- learning results ------------------------------------------------------------------------
+
+void PaymentService::on_callback(const channels::CallbackNotice& notice) {
+  if (down_) return;  // not acknowledged: the channel sends it again
+  after_step(notice.key.order, sim::Duration::zero(), [this, notice] { handle_callback(notice, 0); });
+}
+
+void PaymentService::handle_callback(const channels::CallbackNotice& notice, uint32_t waits) {
+  const OrderId order = notice.key.order;
+  uint64_t token = 0;
+  if (config_.dedup.order_lock) {
+    token = next_token_++;
+    if (!try_lock(order, token)) {
+      if (waits < kMaxLockWaits) {
+        after_step(order, sim::Duration::zero(), [this, notice, waits] { handle_callback(notice, waits + 1); });
+      }
+      return;  // gave up waiting: unacknowledged, the channel will send it again
+    }
+  }
+  sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
+    return "callback #" + std::to_string(notice.sequence + 1) + " for payment " + std::to_string(notice.key.payment) +
+           " says " + std::string(channels::to_string(notice.state));
+  });
+  apply_trade_state(notice.key.payment, notice.state, Resolution::kCallback);
+  if (token != 0) unlock(order, token);
+  channels_[notice.key.channel]->acknowledge(notice);
+}
+
+bool PaymentService::apply_trade_state(PaymentId payment, TradeState state, Resolution how) {
+  PaymentRecord* record = db_.find(payment);
+  if (record == nullptr) return true;
+  switch (state) {
+    case TradeState::kSuccess:
+      if (!is_terminal(record->state)) {
+        on_success(*record, how);
+      } else if (record->state != PaymentState::kSuccess && record->state != PaymentState::kRefunded) {
+        // We closed or failed it, yet the user was charged: the closed-loop rule says refund.
+        sim::trace(tracer_, runtime_.now(), kComponent, record->order, [&] {
+          return "payment " + std::to_string(payment) + " is " + std::string(to_string(record->state)) +
+                 " here but SUCCESS at the channel: refunding";
+        });
+        refund(*record, 0);
+      }
+      break;
+    case TradeState::kFailed:
+      if (!is_terminal(record->state)) set_state(*record, PaymentState::kFailed, how);
+      break;
+    case TradeState::kClosed:
+      if (!is_terminal(record->state)) set_state(*record, PaymentState::kClosed, how);
+      break;
+    case TradeState::kPending:
+    case TradeState::kNotFound:
+    case TradeState::kRefunded:
+      break;
+  }
+  return is_terminal(record->state);
+}
+
+void PaymentService::set_state(PaymentRecord& record, PaymentState to, Resolution how) {
+  const PaymentState from = record.state;
+  record.state = to;
+  record.updated_at = runtime_.now();
+  db_.note_state(record);
+  if (is_terminal(to)) {
+    db_.remove_pending(record.id);
+    compensation_.on_resolved(record);
+  }
+  observer_.on_payment_state(record, from, how, runtime_.now());
+}
+
+void PaymentService::on_success(PaymentRecord& record, Resolution how) {
+  set_state(record, PaymentState::kSuccess, how);
+  sim::trace(tracer_, runtime_.now(), kComponent, record.order, [&] {
+    return "payment " + std::to_string(record.id) + " SUCCESS (learned by " + std::string(to_string(how)) + ")";
+  });
+  for (PaymentId other : db_.payments_of(record.order)) {
+    const PaymentRecord* p = db_.find(other);
+    if (other != record.id && p->state == PaymentState::kSuccess) {
+      sim::trace(tracer_, runtime_.now(), kComponent, record.order, [&] {
+        return "payment " + std::to_string(record.id) + " is a duplicate of payment " + std::to_string(other) +
+               (config_.dedup.refund_duplicates ? ": refunding it" : " (refunds off)");
+      });
+      if (config_.dedup.refund_duplicates) refund(record, 0);
+      return;
+    }
+  }
+  resolved_by_.insert_or_assign(record.id, static_cast<uint32_t>(how));
+  notify(record.order, record.id, how, 0);
+}
+
+// ---- notify ----------------------------------------------------------------------------------
+
+void PaymentService::notify(OrderId order, PaymentId payment, Resolution how, uint32_t attempt) {
+  if (attempt == 0 && config_.notify.async_mq) {
+    mq_.publish(Topic::kPaymentSucceeded, Message{order, payment, how, 0}, sim::Duration::zero());
+  }
+  orders_.notify_paid(order, payment, how, attempt, *this);
+}
+
+void PaymentService::on_notify_reply(OrderId order, PaymentId payment, uint32_t attempt, NotifyResult result) {
+  if (down_) return;  // the call died with the crash; only the MQ message (if any) remains
+  if (result == NotifyResult::kRejected) {
+    on_late_payment_rejected(order, payment);
+    return;
+  }
+  if (result == NotifyResult::kOk) return;
+  if (attempt >= static_cast<uint32_t>(config_.notify.sync_retries)) {
+    sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
+      return "sync notify for payment " + std::to_string(payment) + " failed " + std::to_string(attempt + 1) +
+             " times" + (config_.notify.async_mq ? ": the MQ message must deliver it" : ": giving up (internal drop)");
+    });
+    return;
+  }
+  const uint32_t* how = resolved_by_.find(payment);
+  const Resolution resolution = how ? static_cast<Resolution>(*how) : Resolution::kNone;
+  const uint64_t epoch = epoch_;
+  runtime_.schedule_after(config_.notify.sync_backoff, [this, epoch, order, payment, resolution, attempt,
+                                                        hold = sim::Hold(activity_, order)] {
+    if (epoch != epoch_ || down_) return;  // in-memory retry state lost in a crash
+    notify(order, payment, resolution, attempt + 1);
+  });
+}
+
+// ---- close, query, refund --------------------------------------------------------------------
+
+void PaymentService::close_order_payments(OrderId order) {
+  uint32_t outstanding = 0;
+  for (PaymentId pid : db_.payments_of(order)) {
+    const PaymentRecord* p = db_.find(pid);
+    if (p->state != PaymentState::kPaying) continue;
+    ++outstanding;
+    activity_.begin(order);  // until the channel answers
+    channels_[p->channel]->close(p->key());
+  }
+  if (outstanding == 0) {
+    orders_.close_order_done(order);
+    return;
+  }
+  expiring_.insert_or_assign(order, outstanding);
+}
+
+void PaymentService::on_close_reply(const channels::PaymentKey& key, const channels::CloseReply& reply) {
+  const sim::Hold call = sim::Hold::adopt(activity_, key.order);
+  // Close results are applied even across a crash: the close is a durable job that re-reads
+  // the channel's answer after restart.
+  if (reply.status == CallStatus::kOk) {
+    apply_trade_state(key.payment, reply.state, Resolution::kClose);
+    if (reply.state == TradeState::kPending) {
+      sim::trace(tracer_, runtime_.now(), kComponent, key.order, [&] {
+        return "channel refused to close payment " + std::to_string(key.payment) + " (unsupported or too young)";
+      });
+    }
+  }
+  if (RequestId* request = closing_for_request_.find(key.payment)) {
+    const RequestId id = *request;
+    closing_for_request_.erase(key.payment);
+    Request* r = requests_.find(id);
+    if (r != nullptr && r->epoch == epoch_ && !down_ && --r->closes_outstanding == 0) {
+      after_step(r->order, sim::Duration::zero(), [this, id] { apply_pay_read_after_close(id); });
+    }
+  }
+  if (uint32_t* outstanding = expiring_.find(key.order)) {
+    if (--*outstanding == 0) {
+      expiring_.erase(key.order);
+      orders_.close_order_done(key.order);
+    }
+  }
+}
+
+void PaymentService::apply_pay_read_after_close(RequestId id) {
+  Request* r = requests_.find(id);
+  if (r == nullptr) return;
+  for (PaymentId pid : db_.payments_of(r->order)) {
+    const PaymentRecord* p = db_.find(pid);
+    if (p->state == PaymentState::kSuccess && config_.dedup.check_paid) {
+      reply_apply_pay(id, ApplyPayReply::Outcome::kAlreadyPaid, p->key());
+      return;
+    }
+  }
+  apply_pay_insert(id);
+}
+
+void PaymentService::query_order(OrderId order) {
+  for (PaymentId pid : db_.payments_of(order)) {
+    const PaymentRecord* p = db_.find(pid);
+    if (p->state == PaymentState::kPaying) query_payment(pid, QuerySource::kOrderQuery);
+  }
+}
+
+void PaymentService::query_payment(PaymentId payment, QuerySource source) {
+  if (down_) return;
+  const PaymentRecord* record = db_.find(payment);
+  if (record == nullptr) return;
+  observer_.on_channel_query(record->channel, runtime_.now());
+  activity_.begin(record->order);  // until the channel answers
+  channels_[record->channel]->query(record->key(), source);
+}
+
+void PaymentService::on_query_reply(const channels::PaymentKey& key, QuerySource source,
+                                    const channels::QueryReply& reply) {
+  const sim::Hold call = sim::Hold::adopt(activity_, key.order);
+  if (down_) return;
+  const PaymentRecord* record = db_.find(key.payment);
+  if (record == nullptr) return;
+  bool terminal = is_terminal(record->state);
+  if (reply.status == CallStatus::kOk) {
+    sim::trace(tracer_, runtime_.now(), kComponent, key.order, [&] {
+      return std::string(to_string(resolution_for(source))) + " query of payment " + std::to_string(key.payment) +
+             " found " + std::string(channels::to_string(reply.state));
+    });
+    terminal = apply_trade_state(key.payment, reply.state, resolution_for(source));
+  } else {
+    sim::trace(tracer_, runtime_.now(), kComponent, key.order, [&] {
+      return std::string(to_string(resolution_for(source))) + " query of payment " + std::to_string(key.payment) +
+             " failed: " + std::string(channels::to_string(reply.status));
+    });
+  }
+  compensation_.on_query_reply(key, source, reply, terminal);
+}
+
+void PaymentService::on_late_payment_rejected(OrderId order, PaymentId payment) {
+  if (config_.order_service.late_payment != OrderServiceConfig::LatePayment::kRefund) return;
+  PaymentRecord* record = db_.find(payment);
+  if (record == nullptr) return;
+  sim::trace(tracer_, runtime_.now(), kComponent, order,
+             [&] { return "late payment " + std::to_string(payment) + " for a closed order: refunding"; });
+  refund(*record, 0);
+}
+
+void PaymentService::refund(PaymentRecord& record, uint32_t attempt) {
+  if (!channel_configs_[record.channel].refund.supported) {
+    sim::trace(tracer_, runtime_.now(), kComponent, record.order, [&] {
+      return "cannot refund payment " + std::to_string(record.id) + ": channel does not support refunds";
+    });
+    return;
+  }
+  if (attempt == 0) {
+    if (refunding_.contains(record.id)) return;  // already under way
+    observer_.on_refund_issued(record, runtime_.now());
+  }
+  refunding_.insert_or_assign(record.id, attempt);
+  activity_.begin(record.order);  // ended by the reply
+  channels_[record.channel]->refund(record.key(), record.amount_minor);
+}
+
+void PaymentService::on_refund_reply(const channels::PaymentKey& key, const channels::RefundReply& reply) {
+  const uint32_t* attempt_ptr = refunding_.find(key.payment);
+  if (attempt_ptr == nullptr) return;
+  const uint32_t attempt = *attempt_ptr;
+  const sim::Hold call = sim::Hold::adopt(activity_, key.order);
+  PaymentRecord* record = db_.find(key.payment);
+  if (record == nullptr) return;
+  if (reply.status == CallStatus::kOk && reply.refunded) {
+    refunding_.erase(key.payment);
+    if (record->state == PaymentState::kSuccess) set_state(*record, PaymentState::kRefunded, Resolution::kNone);
+    sim::trace(tracer_, runtime_.now(), kComponent, key.order,
+               [&] { return "refund of payment " + std::to_string(key.payment) + " done"; });
+    return;
+  }
+  if (attempt + 1 >= kMaxRefundAttempts) {
+    refunding_.erase(key.payment);
+    sim::trace(tracer_, runtime_.now(), kComponent, key.order, [&] {
+      return "refund of payment " + std::to_string(key.payment) + " failed " + std::to_string(attempt + 1) +
+             " times: giving up";
+    });
+    return;
+  }
+  // The refund job is durable (a refund table): it retries whether or not the service crashed.
+  const PaymentId payment = key.payment;
+  runtime_.schedule_after(kRefundRetryGap, [this, payment, attempt, hold = sim::Hold(activity_, key.order)] {
+    PaymentRecord* r = db_.find(payment);
+    if (r != nullptr) refund(*r, attempt + 1);
+  });
+}
+
+// ---- crash -----------------------------------------------------------------------------------
+
+void PaymentService::crash() {
+  down_ = true;
+  ++epoch_;
+  sim::trace(tracer_, runtime_.now(), kComponent, 0, [] { return std::string("payment service crashed"); });
+  // In-flight requests die with the process; their timers find the epoch changed and do nothing.
+  requests_ = sim::IdMap<Request>();
+  creating_ = sim::IdMap<RequestId>();
+  closing_for_request_ = sim::IdMap<RequestId>();
+  compensation_.on_crash();
+}
+
+void PaymentService::erase(OrderId order) {
+  locks_.erase(order);
+  for (PaymentId pid : db_.payments_of(order)) {
+    resolved_by_.erase(pid);
+    refunding_.erase(pid);
+  }
+}
+
+}  // namespace sut

@@ -1,0 +1,161 @@
+// PaymentService: creates payments at channels, learns their results (callbacks, queries, sync
+// answers), notifies the order service, and guards against duplicate payments.
+//
+// Every request is a sequence of steps of `step_latency` each (take the lock, read the order's
+// payments, write the payment, call the channel), so two requests for one order interleave at
+// step boundaries as they do in production; the dedup guards decide what that interleaving may
+// do. A payment's state only moves forward (records.h); the first SUCCESS of an order is kept
+// and notified, a later one is a duplicate (refunded when refund_duplicates is on).
+//
+// Crash: while down the service answers nothing; in-memory work (requests in progress, sync
+// notify retries, in-memory re-query timers) is lost. The database, the MQ and the polling
+// scheduler survive.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "mock_channels/channel_api.h"
+#include "mock_channels/channel_config.h"
+#include "sim/activity.h"
+#include "sim/id_map.h"
+#include "sim/runtime.h"
+#include "sim/trace.h"
+#include "system_under_test/config.h"
+#include "system_under_test/message_queue.h"
+#include "system_under_test/observer.h"
+#include "system_under_test/order_service.h"
+#include "system_under_test/payment_db.h"
+
+namespace sut {
+
+class Compensation;
+
+struct ApplyPayReply {
+  enum class Outcome : uint8_t {
+    kCreated,      // a new payment: open the wallet with it
+    kReused,       // the in-flight payment of the order, returned again
+    kAlreadyPaid,  // the order is paid: nothing to pay
+    kBusy,         // another request for the order holds the lock / won the race
+    kError,        // the channel refused or did not answer; the service was down
+  } outcome = Outcome::kError;
+  channels::PaymentKey key;
+};
+std::string_view to_string(ApplyPayReply::Outcome outcome);
+
+// The client's side of apply-pay.
+class PayPageListener {
+ public:
+  virtual ~PayPageListener() = default;
+  virtual void on_apply_pay_reply(OrderId order, uint32_t click, const ApplyPayReply& reply) = 0;
+};
+
+class PaymentService final : public channels::ChannelClient, public NotifyReplyListener {
+ public:
+  PaymentService(sim::Runtime& runtime, const SystemConfig& config,
+                 const std::vector<channels::ChannelConfig>& channel_configs,
+                 std::vector<channels::Channel*> channels, PaymentDb& db, OrderService& orders, MessageQueue& mq,
+                 Compensation& compensation, sim::Activity& activity, SystemObserver& observer,
+                 sim::Tracer* tracer);
+
+  void set_pay_page_listener(PayPageListener* listener) { pay_page_ = listener; }
+  // The channels, by scenario index (they are built after the service, which is their client).
+  void set_channels(std::vector<channels::Channel*> channels) { channels_ = std::move(channels); }
+  // Schedules the configured crashes. Call once before the run.
+  void start();
+
+  // The user pressed "pay" (click counts the presses for this order).
+  void apply_pay(OrderId order, uint32_t channel, uint32_t click, int64_t amount_minor);
+  // Order expiry: close every in-flight payment at its channel, then tell the order service.
+  void close_order_payments(OrderId order);
+  // Order-side active query: query every in-flight payment of the order.
+  void query_order(OrderId order);
+  // The order service refused a success for a closed order (late payment).
+  void on_late_payment_rejected(OrderId order, PaymentId payment);
+  // An active query (compensation). Counts as a channel query.
+  void query_payment(PaymentId payment, channels::QuerySource source);
+  // Applies a state learned from the channel; returns whether the payment is now terminal.
+  bool apply_trade_state(PaymentId payment, channels::TradeState state, Resolution how);
+
+  bool down() const { return down_; }
+  uint64_t epoch() const { return epoch_; }
+
+  // ChannelClient
+  void on_create_reply(const channels::PaymentKey& key, const channels::CreateReply& reply) override;
+  void on_query_reply(const channels::PaymentKey& key, channels::QuerySource source,
+                      const channels::QueryReply& reply) override;
+  void on_close_reply(const channels::PaymentKey& key, const channels::CloseReply& reply) override;
+  void on_refund_reply(const channels::PaymentKey& key, const channels::RefundReply& reply) override;
+  void on_callback(const channels::CallbackNotice& notice) override;
+
+  // NotifyReplyListener
+  void on_notify_reply(OrderId order, PaymentId payment, uint32_t attempt, NotifyResult result) override;
+
+  void erase(OrderId order);
+
+ private:
+  // An apply-pay request in progress (in memory: lost on crash).
+  struct Request {
+    OrderId order = 0;
+    uint32_t channel = 0;
+    uint32_t click = 0;
+    int64_t amount_minor = 0;
+    uint64_t lock_token = 0;  // 0: no lock held
+    uint64_t read_version = 0;
+    uint64_t epoch = 0;
+    uint32_t closes_outstanding = 0;
+  };
+  using RequestId = uint64_t;
+
+  // Runs `fn` one step later if the service has not crashed meanwhile.
+  template <class Fn>
+  void after_step(OrderId order, sim::Duration extra, Fn fn);
+
+  void apply_pay_lock(RequestId id);
+  void apply_pay_read(RequestId id);
+  void apply_pay_insert(RequestId id);
+  void apply_pay_read_after_close(RequestId id);
+  void reply_apply_pay(RequestId id, ApplyPayReply::Outcome outcome, const channels::PaymentKey& key);
+
+  bool try_lock(OrderId order, uint64_t token);
+  void unlock(OrderId order, uint64_t token);
+  void handle_callback(const channels::CallbackNotice& notice, uint32_t tries);
+
+  void set_state(PaymentRecord& record, PaymentState to, Resolution how);
+  void on_success(PaymentRecord& record, Resolution how);
+  void refund(PaymentRecord& record, uint32_t attempt);
+  void notify(OrderId order, PaymentId payment, Resolution how, uint32_t attempt);
+  void crash();
+
+  sim::Runtime& runtime_;
+  const SystemConfig& config_;
+  const std::vector<channels::ChannelConfig>& channel_configs_;
+  std::vector<channels::Channel*> channels_;
+  PaymentDb& db_;
+  OrderService& orders_;
+  MessageQueue& mq_;
+  Compensation& compensation_;
+  sim::Activity& activity_;
+  SystemObserver& observer_;
+  sim::Tracer* tracer_;
+  PayPageListener* pay_page_ = nullptr;
+
+  struct Lock {
+    uint64_t token = 0;
+    sim::Time expires_at;
+  };
+  sim::IdMap<Lock> locks_;
+  sim::IdMap<Request> requests_;
+  sim::IdMap<RequestId> creating_;   // payment id -> request awaiting its create reply
+  sim::IdMap<uint32_t> resolved_by_; // payment id -> Resolution of its success (for notify)
+  sim::IdMap<RequestId> closing_for_request_;  // payment id -> apply-pay waiting for its close
+  sim::IdMap<uint32_t> expiring_;    // order id -> closes outstanding before the order closes
+  sim::IdMap<uint32_t> refunding_;   // payment id -> refund attempt under way
+  RequestId next_request_ = 1;
+  PaymentId next_payment_ = 1;
+  uint64_t next_token_ = 1;
+  bool down_ = false;
+  uint64_t epoch_ = 0;
+};
+
+}  // namespace sut

@@ -1,0 +1,62 @@
+// The system under test's records: orders and payments (流水) with their state machines.
+//
+// Payment: UNPAID -> PAYING -> SUCCESS | FAILED | CANCELLED | CLOSED, and SUCCESS -> REFUNDED.
+// Order:   UNPAID -> PAID | CLOSED, and CLOSED -> PAID only when a late payment is accepted.
+// Terminal payment states never go back (SPEC section 2); the invariant checker watches it.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "mock_channels/channel_api.h"
+#include "sim/time.h"
+
+namespace sut {
+
+using channels::OrderId;
+using channels::PaymentId;
+
+enum class PaymentState : uint8_t { kUnpaid, kPaying, kSuccess, kFailed, kCancelled, kClosed, kRefunded };
+enum class OrderState : uint8_t { kUnpaid, kPaid, kClosed };
+
+// How the system learned of a payment's final state (resolved_by in the report).
+enum class Resolution : uint8_t {
+  kCallback,
+  kPolling,
+  kDelayMessage,
+  kOrderQuery,
+  kSync,
+  kReconciliation,
+  kClose,  // a close/cancel at the channel answered "already paid"
+  kNone,
+};
+inline constexpr int kResolutionCount = 8;
+
+std::string_view to_string(PaymentState state);
+std::string_view to_string(OrderState state);
+std::string_view to_string(Resolution resolution);
+
+inline bool is_terminal(PaymentState s) {
+  return s != PaymentState::kUnpaid && s != PaymentState::kPaying;
+}
+// The one transition out of a terminal state the model allows.
+inline bool is_allowed_transition(PaymentState from, PaymentState to) {
+  if (from == to) return false;
+  if (!is_terminal(from)) return from == PaymentState::kUnpaid || to != PaymentState::kUnpaid;
+  return from == PaymentState::kSuccess && to == PaymentState::kRefunded;
+}
+
+struct PaymentRecord {
+  PaymentId id = 0;
+  OrderId order = 0;
+  uint32_t channel = 0;
+  uint32_t attempt = 0;  // ordinal within the order
+  PaymentState state = PaymentState::kUnpaid;
+  sim::Time created_at;
+  sim::Time updated_at;
+  int64_t amount_minor = 0;
+
+  channels::PaymentKey key() const { return {order, id, attempt, channel}; }
+};
+
+}  // namespace sut
