@@ -1,0 +1,70 @@
+// What a mock channel remembers about one trade (one payment created on it), and the keys of the
+// random draws that decide its faults. Private to mock_channels/.
+#pragma once
+
+#include <cstdint>
+
+#include "mock_channels/channel_api.h"
+#include "sim/event_id.h"
+#include "sim/random.h"
+#include "sim/runtime.h"
+#include "sim/time.h"
+
+namespace channels::internal {
+
+struct Trade {
+  PaymentKey key;
+  // kNotFound while the create call is in flight: the entry exists so that forget() can drop it,
+  // but the trade is not yet visible to queries or the wallet.
+  TradeState state = TradeState::kNotFound;
+  int64_t amount_minor = 0;
+  int64_t charged_minor = 0;   // amount_minor per charge (twice after a double charge)
+  int64_t refunded_minor = 0;
+  sim::Time created_at;        // when the create landed; trade_expiry and cancel.min_age count from here
+  sim::TimerId resend_timer;   // the next callback attempt, if one is scheduled
+  TradeState notice_state = TradeState::kSuccess;  // what this trade's callbacks report
+  uint32_t create_calls = 0;   // per-trade counters: the index of each keyed draw
+  uint32_t pay_calls = 0;
+  uint32_t query_calls = 0;
+  uint32_t refund_calls = 0;
+  uint32_t callback_attempts = 0;  // number of the last callback attempt made (1-based)
+  bool acknowledged = false;       // the merchant acknowledged a callback: re-sends stop
+};
+
+// The trade's state as of `now`: an unpaid trade past `expiry` (when expiry > 0) is closed.
+inline TradeState effective_state(const Trade& trade, sim::Time now, sim::Duration expiry) {
+  if (trade.state == TradeState::kPending && expiry > sim::Duration::zero() &&
+      now >= trade.created_at + expiry) {
+    return TradeState::kClosed;
+  }
+  return trade.state;
+}
+
+// Purposes of the channel's keyed draws. Every draw uses its own stream, keyed by
+// (seed, order, purpose, attempt << 32 | counter), so one draw never shifts another and the
+// same user action on the same order meets the same faults in every variant of a comparison.
+namespace purpose {
+inline constexpr uint64_t kCreateLatency = sim::purpose("channel.create.latency");
+inline constexpr uint64_t kPaySuccess = sim::purpose("channel.pay.success");
+inline constexpr uint64_t kDoubleCharge = sim::purpose("channel.pay.double_charge");
+inline constexpr uint64_t kCallbackDelay = sim::purpose("channel.callback.delay");
+inline constexpr uint64_t kCallbackDrop = sim::purpose("channel.callback.drop");
+inline constexpr uint64_t kCallbackDuplicate = sim::purpose("channel.callback.duplicate");
+inline constexpr uint64_t kCallbackDuplicateDelay = sim::purpose("channel.callback.duplicate_delay");
+inline constexpr uint64_t kCallbackReorder = sim::purpose("channel.callback.reorder");
+inline constexpr uint64_t kCallbackStaleDelay = sim::purpose("channel.callback.stale_delay");
+inline constexpr uint64_t kQueryLatency = sim::purpose("channel.query.latency");
+inline constexpr uint64_t kQueryFailure = sim::purpose("channel.query.failure");
+inline constexpr uint64_t kQueryStale = sim::purpose("channel.query.stale");
+inline constexpr uint64_t kRefundFailure = sim::purpose("channel.refund.failure");
+}  // namespace purpose
+
+// Counter used for draws about a payment the channel does not know (never created, or forgotten).
+inline constexpr uint32_t kUnknownTradeCounter = 0xffffffffu;
+
+inline sim::RandomStream fault_stream(const sim::Runtime& runtime, const PaymentKey& key,
+                                      uint64_t purpose, uint32_t counter) {
+  return runtime.random(key.order, purpose, (uint64_t{key.attempt} << 32) | counter);
+}
+
+}  // namespace channels::internal

@@ -1,0 +1,331 @@
+// MockChannel's merchant API (create, query, close, refund) and wallet. Callbacks live in
+// mock_channel_callbacks.cpp.
+#include "mock_channels/mock_channel.h"
+
+#include <cassert>
+
+#include "mock_channels/ledger.h"
+
+namespace channels {
+namespace purpose = internal::purpose;
+using internal::effective_state;
+using internal::fault_stream;
+
+namespace {
+
+std::string state_name(TradeState state) { return std::string(to_string(state)); }
+
+[[maybe_unused]] bool is_probability(double p) { return p >= 0.0 && p <= 1.0; }
+
+}  // namespace
+
+MockChannel::MockChannel(sim::Runtime& runtime, const ChannelConfig& config, uint32_t index,
+                         Ledger& ledger, ChannelClient& client, sim::Tracer* tracer)
+    : runtime_(runtime),
+      config_(config),
+      index_(index),
+      ledger_(ledger),
+      client_(client),
+      tracer_(tracer),
+      component_("channel:" + config.name) {
+  // The scenario loader validates configs and reports errors with file and line; a bad config
+  // reaching here is a programmer error.
+  assert(is_probability(config_.success_probability));
+  assert(is_probability(config_.double_charge_probability));
+  assert(is_probability(config_.callback.drop_probability));
+  assert(is_probability(config_.callback.duplicate_probability));
+  assert(is_probability(config_.callback.reorder_probability));
+  assert(is_probability(config_.query.failure_probability));
+  assert(is_probability(config_.query.stale_probability));
+  assert(is_probability(config_.refund.failure_probability));
+  assert(config_.timeout >= sim::Duration::zero());
+  for (const OutageWindow& window : config_.outages) {
+    assert(window.duration >= sim::Duration::zero());
+    (void)window;
+  }
+}
+
+bool MockChannel::in_outage(sim::Time at) const {
+  for (const OutageWindow& window : config_.outages) {
+    if (window.start <= at && at < window.start + window.duration) return true;
+  }
+  return false;
+}
+
+bool MockChannel::refused_by_outage(const PaymentKey& key, const char* call) {
+  if (!in_outage(runtime_.now())) return false;
+  ++stats_.calls_during_outage;
+  trace(key.order, [&] {
+    return std::string(call) + " unanswered: channel is down (outage), caller times out";
+  });
+  return true;
+}
+
+TradeState MockChannel::trade_state(PaymentId payment) const {
+  const Trade* trade = trades_.find(payment);
+  if (trade == nullptr) return TradeState::kNotFound;
+  return effective_state(*trade, runtime_.now(), config_.trade_expiry);
+}
+
+void MockChannel::forget(PaymentId payment) {
+  Trade* trade = trades_.find(payment);
+  if (trade == nullptr) return;
+  if (trade->resend_timer.valid()) runtime_.cancel(trade->resend_timer);
+  trades_.erase(payment);
+}
+
+// ---- create -------------------------------------------------------------------------------
+
+void MockChannel::create(const PaymentKey& key, int64_t amount_minor) {
+  assert(key.channel == index_);
+  assert(amount_minor > 0);
+  ++stats_.creates;
+  if (refused_by_outage(key, "create")) {
+    runtime_.schedule_after(config_.timeout, [this, key] {
+      client_.on_create_reply(key, {CallStatus::kTimeout, TradeState::kNotFound});
+    });
+    return;
+  }
+  Trade* trade = trades_.find(key.payment);
+  if (trade == nullptr) {
+    trade = &trades_.insert(key.payment, Trade{});
+    trade->key = key;
+    trade->amount_minor = amount_minor;
+  }
+  sim::RandomStream rng = fault_stream(runtime_, key, purpose::kCreateLatency, trade->create_calls++);
+  runtime_.schedule_after(config_.accept_latency.sample(rng), [this, key, amount_minor] {
+    on_create_landed(key, amount_minor);
+  });
+}
+
+void MockChannel::on_create_landed(const PaymentKey& key, int64_t amount_minor) {
+  Trade* trade = trades_.find(key.payment);
+  if (trade == nullptr) {
+    trace(key.order, [] { return std::string("create landed for a forgotten payment: no reply"); });
+    return;
+  }
+  const sim::Time now = runtime_.now();
+  if (amount_minor != trade->amount_minor) {
+    // WeChat Pay refuses an order number reused with different parameters.
+    trace(key.order, [] { return std::string("create refused: payment reused with another amount"); });
+    client_.on_create_reply(key, {CallStatus::kError, effective_state(*trade, now, config_.trade_expiry)});
+    return;
+  }
+  if (trade->state != TradeState::kNotFound) {
+    // A repeated create for the same payment is idempotent: it answers the trade's state.
+    const TradeState state = effective_state(*trade, now, config_.trade_expiry);
+    trace(key.order, [&] { return "create repeated: answered existing trade, " + state_name(state); });
+    client_.on_create_reply(key, {CallStatus::kOk, state});
+    return;
+  }
+  trade->created_at = now;
+  trade->state = TradeState::kPending;
+  if (config_.mode == ChannelMode::kSync) {
+    // Sync channels (bank card, withholding) charge on the create call itself and send no callback.
+    const TradeState state = decide_payment(*trade);
+    client_.on_create_reply(key, {CallStatus::kOk, state});
+    return;
+  }
+  trace(key.order, [&] {
+    return "trade created, pending, amount " + std::to_string(amount_minor) + " minor";
+  });
+  client_.on_create_reply(key, {CallStatus::kOk, TradeState::kPending});
+}
+
+// ---- pay ----------------------------------------------------------------------------------
+
+PayOutcome MockChannel::user_pays(const PaymentKey& key) {
+  if (refused_by_outage(key, "wallet payment")) return PayOutcome::kUnavailable;
+  Trade* trade = trades_.find(key.payment);
+  if (trade == nullptr || config_.mode == ChannelMode::kSync) {
+    trace(key.order, [] { return std::string("wallet payment refused: no payable trade"); });
+    return PayOutcome::kUnavailable;
+  }
+  const TradeState state = effective_state(*trade, runtime_.now(), config_.trade_expiry);
+  if (state != TradeState::kPending) {
+    trade->state = state;  // records an expiry the user just observed
+    trace(key.order, [&] { return "wallet payment refused: trade is " + state_name(state); });
+    return PayOutcome::kUnavailable;
+  }
+  const TradeState outcome = decide_payment(*trade);
+  if (outcome == TradeState::kSuccess) {
+    start_callbacks(*trade, TradeState::kSuccess);
+    return PayOutcome::kCharged;
+  }
+  if (config_.callback.notify_failures) start_callbacks(*trade, TradeState::kFailed);
+  return PayOutcome::kDeclined;
+}
+
+TradeState MockChannel::decide_payment(Trade& trade) {
+  assert(trade.state == TradeState::kPending);
+  const uint32_t counter = trade.pay_calls++;
+  const bool success = fault_stream(runtime_, trade.key, purpose::kPaySuccess, counter)
+                           .bernoulli(config_.success_probability);
+  if (!success) {
+    trade.state = TradeState::kFailed;
+    trace(trade.key.order, [] { return std::string("payment declined (success fault)"); });
+    return trade.state;
+  }
+  const sim::Time now = runtime_.now();
+  ledger_.record_charge(trade.key, trade.amount_minor, now);
+  trade.charged_minor += trade.amount_minor;
+  ++stats_.charges;
+  trade.state = TradeState::kSuccess;
+  trace(trade.key.order, [&] { return "charged " + std::to_string(trade.amount_minor) + " minor"; });
+  const bool twice = fault_stream(runtime_, trade.key, purpose::kDoubleCharge, counter)
+                         .bernoulli(config_.double_charge_probability);
+  if (twice) {
+    ledger_.record_charge(trade.key, trade.amount_minor, now);
+    trade.charged_minor += trade.amount_minor;
+    ++stats_.charges;
+    ++stats_.double_charges;
+    trace(trade.key.order, [] { return std::string("double charge: money taken twice (fault)"); });
+  }
+  return trade.state;
+}
+
+// ---- query --------------------------------------------------------------------------------
+
+void MockChannel::query(const PaymentKey& key, QuerySource source) {
+  assert(key.channel == index_);
+  ++stats_.queries;
+  if (refused_by_outage(key, "query")) {
+    runtime_.schedule_after(config_.timeout, [this, key, source] {
+      client_.on_query_reply(key, source, {CallStatus::kTimeout, TradeState::kNotFound});
+    });
+    return;
+  }
+  Trade* trade = trades_.find(key.payment);
+  const uint32_t counter = trade ? trade->query_calls++ : internal::kUnknownTradeCounter;
+  sim::RandomStream rng = fault_stream(runtime_, key, purpose::kQueryLatency, counter);
+  runtime_.schedule_after(config_.query.latency.sample(rng), [this, key, source, counter] {
+    on_query_landed(key, source, counter);
+  });
+}
+
+void MockChannel::on_query_landed(const PaymentKey& key, QuerySource source, uint32_t counter) {
+  const bool failed = fault_stream(runtime_, key, purpose::kQueryFailure, counter)
+                          .bernoulli(config_.query.failure_probability);
+  const bool stale = fault_stream(runtime_, key, purpose::kQueryStale, counter)
+                         .bernoulli(config_.query.stale_probability);
+  if (failed) {
+    ++stats_.queries_failed;
+    trace(key.order, [] { return std::string("query answered error (failure fault)"); });
+    client_.on_query_reply(key, source, {CallStatus::kError, TradeState::kNotFound});
+    return;
+  }
+  const TradeState truth = trade_state(key.payment);
+  if (truth == TradeState::kSuccess && stale) {
+    ++stats_.queries_stale;
+    trace(key.order, [] { return std::string("query answered pending although paid (stale fault)"); });
+    client_.on_query_reply(key, source, {CallStatus::kOk, TradeState::kPending});
+    return;
+  }
+  trace(key.order, [&] { return "query answered " + state_name(truth); });
+  client_.on_query_reply(key, source, {CallStatus::kOk, truth});
+}
+
+// ---- close --------------------------------------------------------------------------------
+
+void MockChannel::close(const PaymentKey& key) {
+  assert(key.channel == index_);
+  ++stats_.closes;
+  if (refused_by_outage(key, "close")) {
+    runtime_.schedule_after(config_.timeout, [this, key] {
+      client_.on_close_reply(key, {CallStatus::kTimeout, TradeState::kNotFound});
+    });
+    return;
+  }
+  const Trade* trade = trades_.find(key.payment);
+  const char* refusal = nullptr;
+  if (!config_.cancel.supported) {
+    refusal = "close refused: channel does not support close";
+  } else if (trade != nullptr && config_.cancel.min_age > sim::Duration::zero() &&
+             (trade->state == TradeState::kNotFound ||
+              runtime_.now() - trade->created_at < config_.cancel.min_age)) {
+    refusal = "close refused: trade younger than the minimum age";
+  }
+  if (refusal != nullptr) {
+    trace(key.order, [&] { return std::string(refusal); });
+    runtime_.schedule_after(config_.cancel.latency, [this, key] {
+      client_.on_close_reply(key, {CallStatus::kOk, TradeState::kPending});
+    });
+    return;
+  }
+  runtime_.schedule_after(config_.cancel.latency, [this, key] { on_close_landed(key); });
+}
+
+void MockChannel::on_close_landed(const PaymentKey& key) {
+  Trade* trade = trades_.find(key.payment);
+  if (trade == nullptr || trade->state == TradeState::kNotFound) {
+    trace(key.order, [] { return std::string("close landed on an unknown trade"); });
+    client_.on_close_reply(key, {CallStatus::kError, TradeState::kNotFound});
+    return;
+  }
+  const TradeState state = effective_state(*trade, runtime_.now(), config_.trade_expiry);
+  if (state == TradeState::kPending || state == TradeState::kClosed) {
+    trade->state = TradeState::kClosed;
+    trace(key.order, [] { return std::string("close landed: trade closed, user can no longer pay"); });
+    client_.on_close_reply(key, {CallStatus::kOk, TradeState::kClosed});
+    return;
+  }
+  // The user paid (or the payment failed) before the close landed: the race. The charge stands.
+  trace(key.order, [&] { return "close raced: trade already " + state_name(state); });
+  client_.on_close_reply(key, {CallStatus::kOk, state});
+}
+
+// ---- refund -------------------------------------------------------------------------------
+
+void MockChannel::refund(const PaymentKey& key, int64_t amount_minor) {
+  assert(key.channel == index_);
+  ++stats_.refunds;
+  if (refused_by_outage(key, "refund")) {
+    runtime_.schedule_after(config_.timeout, [this, key] {
+      client_.on_refund_reply(key, {CallStatus::kTimeout, false});
+    });
+    return;
+  }
+  if (!config_.refund.supported) {
+    ++stats_.refunds_failed;
+    trace(key.order, [] { return std::string("refund refused: channel does not support refunds"); });
+    runtime_.schedule_after(config_.refund.latency, [this, key] {
+      client_.on_refund_reply(key, {CallStatus::kError, false});
+    });
+    return;
+  }
+  Trade* trade = trades_.find(key.payment);
+  const uint32_t counter = trade ? trade->refund_calls++ : internal::kUnknownTradeCounter;
+  runtime_.schedule_after(config_.refund.latency, [this, key, amount_minor, counter] {
+    on_refund_landed(key, amount_minor, counter);
+  });
+}
+
+void MockChannel::on_refund_landed(const PaymentKey& key, int64_t amount_minor, uint32_t counter) {
+  const bool failed = fault_stream(runtime_, key, purpose::kRefundFailure, counter)
+                          .bernoulli(config_.refund.failure_probability);
+  Trade* trade = trades_.find(key.payment);
+  const char* failure = nullptr;
+  if (failed) {
+    failure = "refund failed (failure fault)";
+  } else if (trade == nullptr) {
+    failure = "refund refused: unknown trade";
+  } else if (!ledger_.record_refund(trade->key, amount_minor, runtime_.now())) {
+    failure = "refund refused: more than the payment still holds";
+  }
+  if (failure != nullptr) {
+    ++stats_.refunds_failed;
+    trace(key.order, [&] { return std::string(failure); });
+    client_.on_refund_reply(key, {CallStatus::kError, false});
+    return;
+  }
+  trade->refunded_minor += amount_minor;
+  // Pair assertion with the ledger's own refusal: the channel never pays out more than it took.
+  assert(trade->refunded_minor <= trade->charged_minor);
+  if (trade->refunded_minor == trade->charged_minor) trade->state = TradeState::kRefunded;
+  trace(key.order, [&] {
+    return "refunded " + std::to_string(amount_minor) + " minor, trade " + state_name(trade->state);
+  });
+  client_.on_refund_reply(key, {CallStatus::kOk, true});
+}
+
+}  // namespace channels

@@ -1,0 +1,127 @@
+// MockChannel: a third-party payment channel (gateway + wallet) that injects the faults of its
+// ChannelConfig: slow or lost callbacks, duplicates, stale reordered notices, failing or stale
+// queries, double charges, refused closes, failing refunds and outage windows.
+//
+// Contract (docs/channels.md describes every behaviour in full):
+// - Every Channel call answers later through ChannelClient, never on the caller's stack.
+// - Wallet::user_pays answers at once (it is the user's click inside the wallet).
+// - Money that moves is written to the Ledger (ground truth) at the moment it moves.
+// - Every random decision is keyed by (seed, order, purpose, attempt << 32 | counter), where the
+//   counter numbers the calls of that kind on that payment (or the callback attempt), so the same
+//   user action on the same order meets the same faults in every variant of a comparison and
+//   whatever other orders exist.
+// - Memory is per open trade: forget(payment) drops everything the channel keeps for it, and any
+//   timer that fires later for a forgotten payment does nothing.
+//
+// Ownership: the channel copies its config and keeps references to the runtime, ledger, client
+// and tracer, which must outlive it; and the simulation must not run timers of a destroyed channel.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "mock_channels/channel_api.h"
+#include "mock_channels/channel_config.h"
+#include "mock_channels/internal/trade.h"
+#include "sim/id_map.h"
+#include "sim/runtime.h"
+#include "sim/trace.h"
+
+namespace channels {
+
+class Ledger;
+
+// Counters since construction. "Calls" count what the merchant asked, whatever the outcome.
+struct ChannelStats {
+  uint64_t creates = 0;          // create calls
+  uint64_t queries = 0;          // query calls
+  uint64_t queries_failed = 0;   // answered kError by the failure fault
+  uint64_t queries_stale = 0;    // answered kPending although the trade had succeeded
+  uint64_t closes = 0;           // close calls
+  uint64_t refunds = 0;          // refund calls
+  uint64_t refunds_failed = 0;   // refund calls answered kError (fault, unsupported, refused)
+  uint64_t callbacks_sent = 0;        // attempts that left the channel
+  uint64_t callbacks_dropped = 0;     // sent, never arrived
+  uint64_t callbacks_duplicated = 0;  // extra copies delivered
+  uint64_t callbacks_stale = 0;       // reordered stale "pending" notices delivered
+  uint64_t callbacks_blocked = 0;     // attempts not sent because the channel was down
+  uint64_t charges = 0;               // ledger charge entries, double charges included
+  uint64_t double_charges = 0;
+  uint64_t calls_during_outage = 0;   // calls and wallet payments refused by an outage
+};
+
+class MockChannel final : public Channel, public Wallet {
+ public:
+  // `index` is the channel's position in the scenario (PaymentKey::channel of its payments).
+  MockChannel(sim::Runtime& runtime, const ChannelConfig& config, uint32_t index, Ledger& ledger,
+              ChannelClient& client, sim::Tracer* tracer = nullptr);
+  MockChannel(const MockChannel&) = delete;
+  MockChannel& operator=(const MockChannel&) = delete;
+
+  // Channel. REQUIRES for all: key.channel == index().
+  void create(const PaymentKey& key, int64_t amount_minor) override;  // REQUIRES: amount > 0
+  void query(const PaymentKey& key, QuerySource source) override;
+  void close(const PaymentKey& key) override;
+  void refund(const PaymentKey& key, int64_t amount_minor) override;
+  void acknowledge(const CallbackNotice& notice) override;
+
+  // Wallet.
+  PayOutcome user_pays(const PaymentKey& key) override;
+
+  const ChannelConfig& config() const { return config_; }
+  const ChannelStats& stats() const { return stats_; }
+  uint32_t index() const { return index_; }
+  // Trades the channel still remembers (created or being created, not yet forgotten).
+  size_t open_trades() const { return trades_.size(); }
+  // Ground truth for tests and invariants: the trade's state now (an unpaid trade past its
+  // expiry reads kClosed), or kNotFound if unknown or not yet created.
+  TradeState trade_state(PaymentId payment) const;
+  // Drops the trade and cancels its pending callback re-send. The harness calls it once nothing
+  // can touch the payment again; a later call about it is answered as for an unknown trade.
+  void forget(PaymentId payment);
+
+  // True when `at` lies in one of the configured outage windows [start, start + duration).
+  bool in_outage(sim::Time at) const;
+
+ private:
+  using Trade = internal::Trade;
+
+  void on_create_landed(const PaymentKey& key, int64_t amount_minor);
+  // Decides the payment of a pending trade (the user's pay_calls-th attempt) and moves money.
+  // Returns the new state: kSuccess or kFailed.
+  TradeState decide_payment(Trade& trade);
+  void on_query_landed(const PaymentKey& key, QuerySource source, uint32_t counter);
+  void on_close_landed(const PaymentKey& key);
+  void on_refund_landed(const PaymentKey& key, int64_t amount_minor, uint32_t counter);
+  // True (and counted, traced) when a call made now meets an outage: the caller then gets
+  // kTimeout after config.timeout and the call has no effect.
+  bool refused_by_outage(const PaymentKey& key, const char* call);
+
+  // Callbacks (mock_channel_callbacks.cpp).
+  void start_callbacks(Trade& trade, TradeState notice_state);
+  void send_callback(PaymentId payment);
+  void schedule_next_callback(Trade& trade);
+  // Delivers an extra copy in flight: a duplicate, or a stale notice overtaken by the original.
+  void deliver_copy(const CallbackNotice& notice, bool stale);
+
+  template <class MakeMessage>
+  void trace(uint64_t order, MakeMessage&& make_message) const;
+
+  sim::Runtime& runtime_;
+  const ChannelConfig config_;  // a copy: the scenario's config may be rebuilt per variant
+  uint32_t index_;
+  Ledger& ledger_;
+  ChannelClient& client_;
+  sim::Tracer* tracer_;
+  std::string component_;  // "channel:<name>", for traces
+  sim::IdMap<Trade> trades_;
+  ChannelStats stats_;
+};
+
+template <class MakeMessage>
+void MockChannel::trace(uint64_t order, MakeMessage&& make_message) const {
+  sim::trace(tracer_, runtime_.now(), component_, order, std::forward<MakeMessage>(make_message));
+}
+
+}  // namespace channels

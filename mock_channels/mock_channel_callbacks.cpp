@@ -1,0 +1,126 @@
+// MockChannel's callbacks (回调): the first attempt, the re-send schedule until acknowledged, and
+// the faults on the way (drop, duplicate, stale reordered notice, outage).
+//
+// Attempt n of a payment's callback leaves the channel at a departure time: attempt 1 at the
+// charge plus a `callback.delay` sample, attempt n+1 `retries[n-1]` after attempt n. A delivered
+// attempt arrives at its departure time (the delay sample models the whole first trip). Every
+// fault is keyed by (order, purpose, attempt << 32 | n), so the n-th attempt of a payment meets
+// the same faults in every variant that sends it.
+#include <cassert>
+
+#include "mock_channels/mock_channel.h"
+
+namespace channels {
+namespace purpose = internal::purpose;
+using internal::fault_stream;
+
+namespace {
+
+std::string attempt_name(uint32_t attempt) { return "callback #" + std::to_string(attempt); }
+
+}  // namespace
+
+void MockChannel::start_callbacks(Trade& trade, TradeState notice_state) {
+  assert(config_.mode == ChannelMode::kAsync);
+  assert(!trade.resend_timer.valid() && trade.callback_attempts == 0);
+  trade.notice_state = notice_state;
+  sim::RandomStream rng = fault_stream(runtime_, trade.key, purpose::kCallbackDelay, 1);
+  const PaymentId payment = trade.key.payment;
+  trade.resend_timer = runtime_.schedule_after(config_.callback.delay.sample(rng),
+                                               [this, payment] { send_callback(payment); });
+}
+
+void MockChannel::send_callback(PaymentId payment) {
+  Trade* trade = trades_.find(payment);
+  if (trade == nullptr) return;  // forgotten: nothing may touch it any more
+  trade->resend_timer = {};
+  if (trade->acknowledged) return;  // unreachable while acknowledge() cancels the timer
+  const uint32_t attempt = ++trade->callback_attempts;
+  const CallbackNotice notice{.key = trade->key, .state = trade->notice_state, .sequence = attempt};
+  const uint64_t order = trade->key.order;
+
+  if (in_outage(runtime_.now())) {
+    ++stats_.callbacks_blocked;
+    trace(order, [&] { return attempt_name(attempt) + " not sent: channel is down (outage)"; });
+    schedule_next_callback(*trade);
+    return;
+  }
+
+  ++stats_.callbacks_sent;
+  const CallbackProfile& profile = config_.callback;
+  const bool dropped =
+      fault_stream(runtime_, notice.key, purpose::kCallbackDrop, attempt).bernoulli(profile.drop_probability);
+  const bool duplicated = fault_stream(runtime_, notice.key, purpose::kCallbackDuplicate, attempt)
+                              .bernoulli(profile.duplicate_probability);
+  const bool reordered = fault_stream(runtime_, notice.key, purpose::kCallbackReorder, attempt)
+                             .bernoulli(profile.reorder_probability);
+  // The next re-send is scheduled before delivery so that an acknowledgement made inside
+  // on_callback cancels it.
+  schedule_next_callback(*trade);
+  if (dropped) {
+    ++stats_.callbacks_dropped;
+    trace(order, [&] { return attempt_name(attempt) + " dropped by fault"; });
+    return;
+  }
+  if (duplicated) {
+    sim::RandomStream rng = fault_stream(runtime_, notice.key, purpose::kCallbackDuplicateDelay, attempt);
+    runtime_.schedule_after(profile.delay.sample(rng),
+                            [this, notice] { deliver_copy(notice, /*stale=*/false); });
+  }
+  if (reordered) {
+    // A "still pending" notice the channel sent before this one, overtaken on the way.
+    CallbackNotice stale = notice;
+    stale.state = TradeState::kPending;
+    stale.sequence = attempt - 1;
+    sim::RandomStream rng = fault_stream(runtime_, notice.key, purpose::kCallbackStaleDelay, attempt);
+    runtime_.schedule_after(profile.delay.sample(rng),
+                            [this, stale] { deliver_copy(stale, /*stale=*/true); });
+  }
+  trace(order, [&] {
+    return attempt_name(attempt) + " sent and delivered, state " + std::string(to_string(notice.state));
+  });
+  // Last: the client may create or forget trades here, which invalidates `trade`.
+  client_.on_callback(notice);
+}
+
+void MockChannel::schedule_next_callback(Trade& trade) {
+  const std::vector<sim::Duration>& retries = config_.callback.retries;
+  const uint32_t attempt = trade.callback_attempts;
+  if (attempt > retries.size()) {
+    trace(trade.key.order, [&] {
+      return "callback schedule exhausted after " + std::to_string(attempt) + " attempts";
+    });
+    return;
+  }
+  const PaymentId payment = trade.key.payment;
+  trade.resend_timer =
+      runtime_.schedule_after(retries[attempt - 1], [this, payment] { send_callback(payment); });
+}
+
+void MockChannel::deliver_copy(const CallbackNotice& notice, bool stale) {
+  if (!trades_.contains(notice.key.payment)) return;  // forgotten meanwhile
+  if (stale) {
+    ++stats_.callbacks_stale;
+  } else {
+    ++stats_.callbacks_duplicated;
+  }
+  trace(notice.key.order, [&] {
+    return attempt_name(notice.sequence) +
+           (stale ? " stale pending notice delivered after the newer one (reorder fault)"
+                  : " delivered again (duplicate fault)");
+  });
+  client_.on_callback(notice);
+}
+
+void MockChannel::acknowledge(const CallbackNotice& notice) {
+  Trade* trade = trades_.find(notice.key.payment);
+  if (trade == nullptr || trade->acknowledged) return;
+  trade->acknowledged = true;
+  if (trade->resend_timer.valid()) runtime_.cancel(trade->resend_timer);
+  trade->resend_timer = {};
+  trace(notice.key.order, [&] {
+    return attempt_name(notice.sequence) + " acknowledged: re-sends stop";
+  });
+}
+
+}  // namespace channels

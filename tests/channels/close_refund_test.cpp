@@ -1,0 +1,154 @@
+// Close (with its race against the user's payment) and refund, including the ledger's refusal of
+// a refund beyond the charge.
+#include <gtest/gtest.h>
+
+#include "tests/channels/channel_world.h"
+
+namespace channels::testing {
+namespace {
+
+using sim::Duration;
+
+TEST(MockChannelClose, ClosesAnUnpaidTrade) {
+  ChannelWorld world(quiet_config());
+  const PaymentKey key = ChannelWorld::key(1);
+  world.create(key);
+  world.channel->close(key);
+  world.simulator.run_until_idle();
+  ASSERT_EQ(world.client.closes.size(), 1u);
+  EXPECT_EQ(world.client.closes[0].reply.status, CallStatus::kOk);
+  EXPECT_EQ(world.client.closes[0].reply.state, TradeState::kClosed);
+  EXPECT_EQ(world.channel->user_pays(key), PayOutcome::kUnavailable);
+  EXPECT_EQ(world.ledger.find(1), nullptr);
+}
+
+TEST(MockChannelClose, UserPaysBeforeTheCloseLands) {
+  ChannelWorld world(quiet_config());
+  const PaymentKey key = ChannelWorld::key(1);
+  world.create(key);
+  world.channel->close(key);  // lands 100 ms later
+  world.run_for(Duration::millis(50));
+  EXPECT_EQ(world.channel->user_pays(key), PayOutcome::kCharged);
+  world.simulator.run_until_idle();
+  ASSERT_EQ(world.client.closes.size(), 1u);
+  EXPECT_EQ(world.client.closes[0].reply.state, TradeState::kSuccess);
+  EXPECT_EQ(world.channel->trade_state(key.payment), TradeState::kSuccess);
+  EXPECT_EQ(world.ledger.find(1)->charges, 1u);  // the charge stands
+}
+
+TEST(MockChannelClose, RefusedWhenUnsupportedOrTooYoung) {
+  ChannelConfig config = quiet_config();
+  config.cancel.supported = false;
+  ChannelWorld unsupported(config);
+  unsupported.create(ChannelWorld::key(1));
+  unsupported.channel->close(ChannelWorld::key(1));
+  unsupported.simulator.run_until_idle();
+  EXPECT_EQ(unsupported.client.closes[0].reply.state, TradeState::kPending);
+  EXPECT_EQ(unsupported.channel->trade_state(ChannelWorld::key(1).payment), TradeState::kPending);
+
+  config.cancel.supported = true;
+  config.cancel.min_age = Duration::minutes(5);  // WeChat Pay
+  ChannelWorld wechat(config);
+  const PaymentKey key = ChannelWorld::key(1);
+  wechat.create(key);
+  wechat.channel->close(key);
+  wechat.run_for(Duration::minutes(5));
+  wechat.channel->close(key);
+  wechat.simulator.run_until_idle();
+  ASSERT_EQ(wechat.client.closes.size(), 2u);
+  EXPECT_EQ(wechat.client.closes[0].reply.state, TradeState::kPending);
+  EXPECT_EQ(wechat.client.closes[1].reply.state, TradeState::kClosed);
+}
+
+TEST(MockChannelClose, UnknownTradeIsAnError) {
+  ChannelWorld world(quiet_config());
+  world.channel->close(ChannelWorld::key(3));
+  world.simulator.run_until_idle();
+  EXPECT_EQ(world.client.closes[0].reply.status, CallStatus::kError);
+  EXPECT_EQ(world.client.closes[0].reply.state, TradeState::kNotFound);
+}
+
+TEST(MockChannelRefund, FullRefundMarksTradeRefunded) {
+  ChannelWorld world(quiet_config());
+  const PaymentKey key = ChannelWorld::key(1);
+  world.create(key, 1000);
+  world.channel->user_pays(key);
+  world.channel->refund(key, 400);
+  world.simulator.run_until_idle();
+  EXPECT_EQ(world.channel->trade_state(key.payment), TradeState::kSuccess);  // partial
+  world.channel->refund(key, 600);
+  world.simulator.run_until_idle();
+  ASSERT_EQ(world.client.refunds.size(), 2u);
+  EXPECT_TRUE(world.client.refunds[0].reply.refunded);
+  EXPECT_TRUE(world.client.refunds[1].reply.refunded);
+  EXPECT_EQ(world.channel->trade_state(key.payment), TradeState::kRefunded);
+  EXPECT_EQ(world.ledger.find(1)->held_minor(), 0);
+}
+
+TEST(MockChannelRefund, RefusesBeyondTheChargeAndUnpaidTrades) {
+  ChannelWorld world(quiet_config());
+  const PaymentKey paid = ChannelWorld::key(1);
+  const PaymentKey unpaid = ChannelWorld::key(2);
+  world.create(paid, 1000);
+  world.create(unpaid, 1000);
+  world.channel->user_pays(paid);
+  world.channel->refund(paid, 1001);
+  world.channel->refund(unpaid, 10);
+  world.simulator.run_until_idle();
+  ASSERT_EQ(world.client.refunds.size(), 2u);
+  EXPECT_EQ(world.client.refunds[0].reply.status, CallStatus::kError);
+  EXPECT_FALSE(world.client.refunds[0].reply.refunded);
+  EXPECT_FALSE(world.client.refunds[1].reply.refunded);
+  EXPECT_EQ(world.ledger.find(1)->refunded_minor, 0);
+  EXPECT_EQ(world.channel->stats().refunds_failed, 2u);
+  EXPECT_EQ(world.channel->trade_state(paid.payment), TradeState::kSuccess);
+}
+
+TEST(MockChannelRefund, DoubleChargeCanBeRefundedOnceAndNoMore) {
+  ChannelConfig config = quiet_config();
+  config.double_charge_probability = 1.0;
+  ChannelWorld world(config);
+  const PaymentKey key = ChannelWorld::key(1);
+  world.create(key, 1000);
+  world.channel->user_pays(key);
+  EXPECT_EQ(world.ledger.find(1)->charges, 2u);
+  world.channel->refund(key, 1000);
+  world.simulator.run_until_idle();
+  EXPECT_EQ(world.channel->trade_state(key.payment), TradeState::kSuccess);  // still holds one
+  EXPECT_EQ(world.ledger.find(1)->unrefunded_charges(), 1u);
+  world.channel->refund(key, 1000);
+  world.channel->refund(key, 1000);
+  world.simulator.run_until_idle();
+  EXPECT_TRUE(world.client.refunds[1].reply.refunded);
+  EXPECT_FALSE(world.client.refunds[2].reply.refunded);
+  EXPECT_EQ(world.channel->trade_state(key.payment), TradeState::kRefunded);
+}
+
+TEST(MockChannelRefund, UnsupportedAndFailingRefunds) {
+  ChannelConfig config = quiet_config();
+  config.refund.supported = false;
+  ChannelWorld unsupported(config);
+  unsupported.create(ChannelWorld::key(1));
+  unsupported.channel->user_pays(ChannelWorld::key(1));
+  unsupported.channel->refund(ChannelWorld::key(1), 1000);
+  unsupported.simulator.run_until_idle();
+  EXPECT_EQ(unsupported.client.refunds[0].reply.status, CallStatus::kError);
+  EXPECT_EQ(unsupported.ledger.find(1)->refunded_minor, 0);
+
+  config.refund.supported = true;
+  config.refund.failure_probability = 0.2;
+  ChannelWorld failing(config);
+  constexpr uint64_t kPayments = 4000;
+  for (OrderId order = 1; order <= kPayments; ++order) failing.channel->create(ChannelWorld::key(order), 100);
+  failing.simulator.run_until_idle();
+  for (OrderId order = 1; order <= kPayments; ++order) {
+    failing.channel->user_pays(ChannelWorld::key(order));
+    failing.channel->refund(ChannelWorld::key(order), 100);
+  }
+  failing.simulator.run_until_idle();
+  expect_binomial(failing.channel->stats().refunds_failed, kPayments, 0.2);
+  EXPECT_EQ(failing.ledger.total_refunds(), kPayments - failing.channel->stats().refunds_failed);
+}
+
+}  // namespace
+}  // namespace channels::testing
