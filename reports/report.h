@@ -1,0 +1,149 @@
+// Report: the data of one run, as SPEC section 6 lays out report.json, with every metric of SPEC
+// section 3 as a plain field. The model and harness fill it; the writers (json, table, csv, junit)
+// render it. Nothing here knows about payments beyond the metric names.
+//
+// The structs mirror the JSON groups one to one and in the same order. To add a metric: add the
+// field to its group here and one line to reports/report.cpp (to_json); metric_paths, the table,
+// CSV and JUnit writers pick it up from the JSON on their own.
+//
+// Units: counters are exact integers. Latencies are recorded as microseconds of simulated time
+// (the fields end in _us) and written as milliseconds rounded to 3 decimals (keys end in _ms).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reports/histogram.h"
+#include "reports/timeseries.h"
+
+namespace reports {
+
+inline constexpr std::string_view kReportSchema = "paysim.report/1";
+// invariants.details keeps the first violations only: the first one is the one to debug.
+inline constexpr std::size_t kMaxInvariantDetails = 20;
+
+// The timeseries columns of SPEC section 6, in order, and their indices for MinuteSeries calls.
+enum TimeseriesColumn : std::size_t {
+  kPendingPayments = 0,  // gauge: unresolved payments (set_max per minute)
+  kQueries = 1,          // counter: active channel queries sent in the minute
+  kOrdersPaid = 2,       // counter: orders that became PAID in the minute
+};
+std::vector<std::string> default_timeseries_columns();
+
+struct SimStats {
+  std::uint64_t events = 0;       // events the kernel executed
+  std::int64_t simulated_us = 0;  // simulated time at the end of the run (written as ms)
+  double wall_ms = 0.0;           // wall-clock time of the run; the one non-deterministic number
+};
+
+struct OrderCounts {
+  std::uint64_t created = 0;
+  std::uint64_t charged = 0;  // orders with at least one charge
+  std::uint64_t paid = 0;
+  std::uint64_t abandoned = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t closed = 0;
+};
+
+struct DropCounts {
+  std::uint64_t final = 0;           // money taken (charges - refunds > 0) but not PAID at the end
+  std::uint64_t user_visible = 0;    // client showed "unpaid" although the user was charged
+  std::uint64_t callbacks_lost = 0;  // callbacks the channel sent that never arrived
+};
+
+struct Latencies {
+  LogHistogram charge_to_paid_us;  // first charge -> order PAID, for charged orders that got PAID
+  LogHistogram pay_to_paid_us;     // first pay click -> order PAID
+  LogHistogram client_visible_us;  // user back in the app -> client shows PAID
+};
+
+struct ResolvedBy {  // how each PAID order learned of its payment
+  std::uint64_t callback = 0;
+  std::uint64_t polling = 0;
+  std::uint64_t delay_message = 0;
+  std::uint64_t order_query = 0;
+  std::uint64_t sync = 0;
+  std::uint64_t reconciliation = 0;  // first put right by a reconciliation run
+};
+
+struct DuplicateCounts {
+  std::uint64_t charged_orders = 0;     // orders charged more than once
+  std::uint64_t refunded = 0;           // of those, all extra charges refunded by the end
+  std::uint64_t unresolved = 0;         // orders still holding > 1 un-refunded charge at the end
+  std::uint64_t refunds_issued = 0;     // refunds the system issued
+  std::uint64_t wrong_refunds = 0;      // refunds that left a PAID order charged zero times
+  std::uint64_t overcharged_minor = 0;  // money held in un-refunded extra charges, minor units
+};
+
+struct CostCounts {
+  std::uint64_t channel_queries = 0;  // active queries sent to channels
+  std::uint64_t peak_query_qps = 0;   // most queries in any one simulated second
+  std::uint64_t db_rows_scanned = 0;  // rows read by scheduled scans
+  std::uint64_t mq_messages = 0;      // messages published, redeliveries included
+  std::uint64_t notify_attempts = 0;  // payment -> order notify calls, retries included
+  std::uint64_t dead_letters = 0;     // messages given up on after their last retry
+};
+
+struct InvariantViolation {
+  std::uint64_t order = 0;   // the order whose state broke the invariant
+  std::string event;         // the event that broke it, e.g. "refund_settled"
+  std::int64_t time_us = 0;  // simulated time of that event (written as time_ms)
+  std::string message;       // which invariant, in words, with the numbers involved
+};
+
+struct Invariants {
+  std::uint64_t violations = 0;             // every breach, counted
+  std::vector<InvariantViolation> details;  // the first kMaxInvariantDetails of them
+
+  // Counts a breach and keeps its details while fewer than kMaxInvariantDetails are kept.
+  void record(InvariantViolation violation);
+};
+
+// One line of the scenario's expect block, evaluated against the report's JSON.
+struct Expectation {
+  std::string metric;  // dotted metric path, e.g. "latency.charge_to_paid_ms.p99"
+  std::string op;      // "<", "<=", "==", "!=", ">=" or ">"
+  double threshold = 0.0;
+  std::optional<double> actual;  // nullopt when the metric does not exist (written as null)
+  bool pass = false;
+};
+
+struct Report {
+  std::string scenario;
+  std::string variant;
+  std::uint64_t seed = 0;
+  SimStats sim;
+  OrderCounts orders;
+  DropCounts dropped;
+  Latencies latency;
+  ResolvedBy resolved_by;
+  DuplicateCounts duplicates;
+  CostCounts cost;
+  Invariants invariants;
+  std::vector<Expectation> expect;
+  MinuteSeries timeseries{default_timeseries_columns()};
+};
+
+// report.json as an ordered JSON object, keys in SPEC section 6 order: schema, scenario, variant,
+// seed, sim, orders, dropped, latency, resolved_by, duplicates, cost, invariants, expect,
+// timeseries. Counts are integers; milliseconds are doubles rounded to 3 decimals, so equal
+// reports dump to identical bytes. include_histograms appends "histograms": {charge_to_paid_us,
+// pay_to_paid_us, client_visible_us} with LogHistogram::to_json buckets, for sweep shards.
+nlohmann::ordered_json to_json(const Report& report, bool include_histograms = false);
+
+// The number at a dotted path of a report's JSON, e.g. "dropped.final" or
+// "latency.charge_to_paid_ms.p99"; nullopt when the path does not exist or is not a number.
+std::optional<double> metric_value(const nlohmann::ordered_json& report_json,
+                                   std::string_view path);
+
+// Every metric path of a report's JSON, in document order: the numeric leaves of its object
+// groups (sim, orders, dropped, latency, ..., invariants.violations). Lists, the top-level
+// scalars (seed) and the raw "histograms" are not metrics.
+std::vector<std::string> metric_paths(const nlohmann::ordered_json& report_json);
+
+}  // namespace reports

@@ -1,0 +1,134 @@
+#include "reports/table_writer.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdint>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
+#include "reports/internal/number_text.h"
+
+namespace reports {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr int kGroupWidth = 13;
+constexpr int kMetricWidth = 22;
+constexpr int kValueWidth = 14;
+constexpr int kLatencyNameWidth = 19;
+constexpr int kLatencyValueWidth = 11;
+// The groups rendered by their own sections rather than as "group metric value" rows.
+constexpr std::string_view kSpecialGroups[] = {"latency", "invariants", "timeseries", "histograms"};
+
+bool is_special_group(std::string_view key) {
+  for (std::string_view special : kSpecialGroups) {
+    if (key == special) return true;
+  }
+  return false;
+}
+
+// "7h 00m 00.000s", "3m 05.250s" or "12.500s".
+std::string simulated_time_text(double ms) {
+  const auto total_ms = static_cast<std::int64_t>(std::llround(ms));
+  const std::int64_t hours = total_ms / 3'600'000;
+  const std::int64_t minutes = total_ms / 60'000 % 60;
+  const double seconds = static_cast<double>(total_ms % 60'000) / 1000.0;
+  if (hours > 0) return fmt::format("{}h {:02}m {:06.3f}s", hours, minutes, seconds);
+  if (minutes > 0) return fmt::format("{}m {:06.3f}s", minutes, seconds);
+  return fmt::format("{:.3f}s", seconds);
+}
+
+void append_header(const Json& j, std::string& out) {
+  const Json& sim = j.at("sim");
+  const std::string variant = j.at("variant").get<std::string>();
+  fmt::format_to(std::back_inserter(out), "paysim  scenario {}  variant {}  seed {}\n",
+                 j.at("scenario").get<std::string>(), variant.empty() ? "-" : variant,
+                 internal::number_text(j.at("seed")));
+  fmt::format_to(std::back_inserter(out), "        simulated {}  events {}  wall {:.0f} ms\n\n",
+                 simulated_time_text(sim.at("simulated_ms").get<double>()),
+                 internal::number_text(sim.at("events")), sim.at("wall_ms").get<double>());
+}
+
+void append_counter_groups(const Json& j, std::string& out) {
+  fmt::format_to(std::back_inserter(out), "{:<{}}{:<{}}{:>{}}\n", "group", kGroupWidth, "metric",
+                 kMetricWidth, "value", kValueWidth);
+  for (const auto& [group, metrics] : j.items()) {
+    if (!metrics.is_object() || is_special_group(group) || group == "sim") continue;
+    bool first = true;
+    for (const auto& [metric, value] : metrics.items()) {
+      if (!value.is_number()) continue;
+      fmt::format_to(std::back_inserter(out), "{:<{}}{:<{}}{:>{}}\n", first ? group : "",
+                     kGroupWidth, metric, kMetricWidth, internal::number_text(value), kValueWidth);
+      first = false;
+    }
+  }
+}
+
+void append_latencies(const Json& j, std::string& out) {
+  fmt::format_to(std::back_inserter(out), "\n{:<{}}", "latency (ms)", kLatencyNameWidth);
+  for (const char* column : {"count", "mean", "p50", "p90", "p99", "p999", "max"}) {
+    fmt::format_to(std::back_inserter(out), "{:>{}}", column, kLatencyValueWidth);
+  }
+  out += '\n';
+  for (const auto& [name, summary] : j.at("latency").items()) {
+    std::string label = name;
+    if (label.size() > 3 && label.compare(label.size() - 3, 3, "_ms") == 0)
+      label.resize(label.size() - 3);
+    fmt::format_to(std::back_inserter(out), "{:<{}}", label, kLatencyNameWidth);
+    for (const auto& [column, value] : summary.items()) {
+      const std::string text = value.is_number_float() ? fmt::format("{:.3f}", value.get<double>())
+                                                       : internal::number_text(value);
+      fmt::format_to(std::back_inserter(out), "{:>{}}", text, kLatencyValueWidth);
+    }
+    out += '\n';
+  }
+}
+
+void append_expectations(const Json& j, std::string& out) {
+  const Json& expect = j.at("expect");
+  if (expect.empty()) return;
+  out += "\nexpectations\n";
+  for (const Json& e : expect) {
+    const std::string condition =
+        fmt::format("{} {} {}", e.at("metric").get<std::string>(), e.at("op").get<std::string>(),
+                    internal::number_text(e.at("threshold")));
+    const std::string actual =
+        e.at("actual").is_null() ? "no such metric" : internal::number_text(e.at("actual"));
+    fmt::format_to(std::back_inserter(out), "  {}  {:<60} actual {}\n",
+                   e.at("pass").get<bool>() ? "PASS" : "FAIL", condition, actual);
+  }
+}
+
+void append_invariants(const Json& j, std::string& out) {
+  const Json& invariants = j.at("invariants");
+  const auto violations = invariants.at("violations").get<std::uint64_t>();
+  fmt::format_to(std::back_inserter(out), "\ninvariants   {} violation{}\n", violations,
+                 violations == 1 ? "" : "s");
+  const Json& details = invariants.at("details");
+  for (const Json& d : details) {
+    fmt::format_to(std::back_inserter(out), "  order {} at {:.3f} ms, event {}: {}\n",
+                   internal::number_text(d.at("order")), d.at("time_ms").get<double>(),
+                   d.at("event").get<std::string>(), d.at("message").get<std::string>());
+  }
+  if (violations > details.size()) {
+    fmt::format_to(std::back_inserter(out), "  ... and {} more (only the first {} are kept)\n",
+                   violations - details.size(), details.size());
+  }
+}
+
+}  // namespace
+
+std::string render_table(const Report& report) {
+  const Json j = to_json(report);
+  std::string out;
+  append_header(j, out);
+  append_counter_groups(j, out);
+  append_latencies(j, out);
+  append_expectations(j, out);
+  append_invariants(j, out);
+  return out;
+}
+
+}  // namespace reports

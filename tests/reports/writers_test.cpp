@@ -1,0 +1,161 @@
+// The text writers: table, CSV and JUnit.
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "reports/csv_writer.h"
+#include "reports/junit_writer.h"
+#include "reports/table_writer.h"
+#include "tests/reports/report_test_fixture.h"
+
+namespace reports {
+namespace {
+
+using testing::sample_report;
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST(TableWriter, SummarisesEveryGroupWithinOneHundredColumns) {
+  const std::string table = render_table(sample_report());
+  const auto lines = lines_of(table);
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_EQ(lines[0], "paysim  scenario polling-vs-delay  variant delay-msg  seed 42");
+  EXPECT_EQ(lines[1], "        simulated 1h 00m 00.000s  events 123456  wall 812 ms");
+  for (const std::string& line : lines) EXPECT_LE(line.size(), 100u) << line;
+  // Aligned "group metric value" rows; the group name only on its first row.
+  EXPECT_TRUE(contains(table, "\norders       created                         1000\n")) << table;
+  EXPECT_TRUE(contains(table, "\n             charged                          900\n")) << table;
+  EXPECT_TRUE(contains(table, "\ndropped      final                              3\n")) << table;
+  EXPECT_TRUE(contains(table, "\ncost         channel_queries                 5000\n")) << table;
+  // A latency row per metric with the seven columns.
+  EXPECT_TRUE(contains(table, "latency (ms)             count       mean        p50"));
+  EXPECT_TRUE(contains(table, "\ncharge_to_paid            1000    500.500")) << table;
+  EXPECT_TRUE(contains(table, "\nclient_visible               0      0.000      0.000"));
+  EXPECT_TRUE(contains(table, "  FAIL  dropped.final == 0")) << table;
+  EXPECT_TRUE(contains(table, "actual 3\n")) << table;
+  EXPECT_TRUE(contains(table, "  PASS  latency.charge_to_paid_ms.p99 < 60000 ")) << table;
+  EXPECT_TRUE(contains(table, "invariants   1 violation\n"));
+  EXPECT_TRUE(contains(table,
+                       "  order 17 at 1234.567 ms, event refund_settled: refund 200 > "
+                       "charge 100\n"));
+}
+
+TEST(TableWriter, NoVariantAndNoViolations) {
+  Report r;
+  r.scenario = "tiny";
+  const std::string table = render_table(r);
+  EXPECT_EQ(lines_of(table)[0], "paysim  scenario tiny  variant -  seed 0");
+  EXPECT_TRUE(contains(table, "invariants   0 violations\n"));
+  EXPECT_FALSE(contains(table, "expectations"));
+}
+
+TEST(CsvWriter, QuotesAsRfc4180Says) {
+  EXPECT_EQ(csv_field("plain"), "plain");
+  EXPECT_EQ(csv_field(""), "");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(csv_field("cr\r"), "\"cr\r\"");
+}
+
+TEST(CsvWriter, HeaderAndOneRowPerReport) {
+  Report a = sample_report();
+  Report b = sample_report();
+  b.variant = "polling, 60s \"fast\"";
+  b.seed = 7;
+  b.dropped.final = 0;
+  const std::string csv = render_csv({&a, &b});
+  std::vector<std::string> records;
+  for (std::size_t start = 0; start < csv.size();) {
+    const std::size_t end = csv.find("\r\n", start);
+    ASSERT_NE(end, std::string::npos) << "every record ends in CRLF";
+    records.push_back(csv.substr(start, end - start));
+    start = end + 2;
+  }
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].rfind("scenario,variant,seed,sim.events,sim.simulated_ms,sim.wall_ms,"
+                             "orders.created,",
+                             0),
+            0u)
+      << records[0];
+  EXPECT_TRUE(contains(records[0], ",dropped.final,dropped.user_visible,"));
+  EXPECT_TRUE(contains(records[0], ",latency.charge_to_paid_ms.p999,"));
+  EXPECT_EQ(records[1].rfind("polling-vs-delay,delay-msg,42,123456,3600000,812.25,1000,900,", 0),
+            0u)
+      << records[1];
+  EXPECT_EQ(records[2].rfind("polling-vs-delay,\"polling, 60s \"\"fast\"\"\",7,", 0), 0u)
+      << records[2];
+  // Same number of fields in every record (no quoted commas in the metrics).
+  const auto fields = [](const std::string& r) { return std::count(r.begin(), r.end(), ','); };
+  EXPECT_EQ(fields(records[1]), fields(records[0]));
+  EXPECT_TRUE(contains(records[1], ",3,7,45,")) << "dropped group";
+  EXPECT_TRUE(contains(records[2], ",0,7,45,")) << "dropped group";
+}
+
+TEST(CsvWriter, NoReportsGivesTheFixedHeader) {
+  EXPECT_EQ(render_csv({}), "scenario,variant,seed\r\n");
+}
+
+TEST(JunitWriter, EscapesXml) {
+  EXPECT_EQ(xml_escape(R"(a<b & c>"d" 'e')"), "a&lt;b &amp; c&gt;&quot;d&quot; &apos;e&apos;");
+  EXPECT_EQ(xml_escape("line\nbreak\ttab"), "line&#10;break&#9;tab");
+  EXPECT_EQ(xml_escape("line\nbreak", XmlContext::kText), "line\nbreak");
+  EXPECT_EQ(xml_escape(std::string("bell\x07", 5)), "bell?");
+  EXPECT_EQ(xml_escape("付款 ok"), "付款 ok");  // UTF-8 passes through
+}
+
+TEST(JunitWriter, OneSuitePerReportWithFailures) {
+  Report r = sample_report();
+  r.scenario = "a<b&c";
+  r.expect.push_back({"no.such.metric", ">=", 0.5, std::nullopt, false});
+  const std::string xml = render_junit({&r});
+  EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 0), 0u);
+  EXPECT_TRUE(contains(xml, "<testsuites name=\"paysim\" tests=\"4\" failures=\"3\" errors=\"0\">"))
+      << xml;
+  EXPECT_TRUE(contains(xml,
+                       "<testsuite name=\"a&lt;b&amp;c/delay-msg\" tests=\"4\" "
+                       "failures=\"3\" errors=\"0\" skipped=\"0\" time=\"0.812\">"))
+      << xml;
+  EXPECT_TRUE(contains(xml,
+                       "<testcase classname=\"a&lt;b&amp;c/delay-msg\" "
+                       "name=\"dropped.final == 0\">\n"
+                       "      <failure type=\"expectation\" "
+                       "message=\"dropped.final = 3, expected == 0\"/>"))
+      << xml;
+  EXPECT_TRUE(contains(xml, "name=\"latency.charge_to_paid_ms.p99 &lt; 60000\"/>")) << xml;
+  EXPECT_TRUE(contains(xml,
+                       "message=\"no.such.metric: no such metric in the report (expected "
+                       "&gt;= 0.5)\""))
+      << xml;
+  EXPECT_TRUE(contains(xml,
+                       "name=\"invariants\">\n      <failure type=\"invariant\" "
+                       "message=\"1 invariant violation\">order 17 at 1234.567 ms, event "
+                       "refund_settled: refund 200 &gt; charge 100\n</failure>"))
+      << xml;
+  const std::string ending = "  </testsuite>\n</testsuites>\n";
+  EXPECT_EQ(xml.substr(xml.size() - ending.size()), ending);
+}
+
+TEST(JunitWriter, PassingReportHasNoFailure) {
+  Report r;
+  r.scenario = "ok";
+  r.expect.push_back({"dropped.final", "==", 0, 0.0, true});
+  const std::string xml = render_junit({&r});
+  EXPECT_FALSE(contains(xml, "<failure"));
+  EXPECT_TRUE(contains(xml, "<testcase classname=\"ok\" name=\"invariants\"/>")) << xml;
+  EXPECT_TRUE(contains(xml, "tests=\"2\" failures=\"0\""));
+}
+
+}  // namespace
+}  // namespace reports
