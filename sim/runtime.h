@@ -1,0 +1,35 @@
+// Runtime: the small interface the payment model is written against, so the same model code runs
+// in simulation (SimRuntime, sim_runtime.h) and later in live mode (Asio timers, a real clock).
+// Nothing here may assume a simulator: time is whatever now() says, timers fire "after" a delay.
+#pragma once
+
+#include <cstdint>
+
+#include "sim/callback.h"
+#include "sim/event_id.h"
+#include "sim/random.h"
+#include "sim/time.h"
+
+namespace sim {
+
+using TimerId = EventId;
+
+class Runtime {
+ public:
+  virtual ~Runtime() = default;
+
+  virtual Time now() const = 0;
+  // Runs `fn` once, `delay` from now. REQUIRES: delay >= 0, fn is not empty.
+  virtual TimerId schedule_after(Duration delay, Callback fn) = 0;
+  // Cancels a timer that has not fired; true if it was pending.
+  virtual bool cancel(TimerId id) = 0;
+  // The scenario seed; every random stream is keyed by it.
+  virtual uint64_t seed() const = 0;
+
+  // The random stream for (seed, entity, purpose, index); see random.h.
+  RandomStream random(uint64_t entity, uint64_t purpose, uint64_t index = 0) const {
+    return RandomStream(seed(), entity, purpose, index);
+  }
+};
+
+}  // namespace sim
