@@ -70,8 +70,22 @@ TradeState MockChannel::trade_state(PaymentId payment) const {
 void MockChannel::forget(PaymentId payment) {
   Trade* trade = trades_.find(payment);
   if (trade == nullptr) return;
-  if (trade->resend_timer.valid()) runtime_.cancel(trade->resend_timer);
+  const sim::TimerId resend = trade->resend_timer;
   trades_.erase(payment);
+  // Last: cancelling releases the timer's activity, which may retire the order re-entrantly.
+  if (resend.valid()) runtime_.cancel(resend);
+}
+
+void MockChannel::begin_work(uint64_t order) {
+  if (activity_ != nullptr) activity_->begin(order);
+}
+
+sim::Hold MockChannel::finish_work(uint64_t order) {
+  return activity_ != nullptr ? sim::Hold::adopt(*activity_, order) : sim::Hold();
+}
+
+sim::Hold MockChannel::hold_work(uint64_t order) {
+  return activity_ != nullptr ? sim::Hold(*activity_, order) : sim::Hold();
 }
 
 // ---- create -------------------------------------------------------------------------------
@@ -81,7 +95,9 @@ void MockChannel::create(const PaymentKey& key, int64_t amount_minor) {
   assert(amount_minor > 0);
   ++stats_.creates;
   if (refused_by_outage(key, "create")) {
+    begin_work(key.order);
     runtime_.schedule_after(config_.timeout, [this, key] {
+      const sim::Hold work = finish_work(key.order);
       client_.on_create_reply(key, {CallStatus::kTimeout, TradeState::kNotFound});
     });
     return;
@@ -93,7 +109,9 @@ void MockChannel::create(const PaymentKey& key, int64_t amount_minor) {
     trade->amount_minor = amount_minor;
   }
   sim::RandomStream rng = fault_stream(runtime_, key, purpose::kCreateLatency, trade->create_calls++);
+  begin_work(key.order);
   runtime_.schedule_after(config_.accept_latency.sample(rng), [this, key, amount_minor] {
+    const sim::Hold work = finish_work(key.order);
     on_create_landed(key, amount_minor);
   });
 }
@@ -190,7 +208,9 @@ void MockChannel::query(const PaymentKey& key, QuerySource source) {
   assert(key.channel == index_);
   ++stats_.queries;
   if (refused_by_outage(key, "query")) {
+    begin_work(key.order);
     runtime_.schedule_after(config_.timeout, [this, key, source] {
+      const sim::Hold work = finish_work(key.order);
       client_.on_query_reply(key, source, {CallStatus::kTimeout, TradeState::kNotFound});
     });
     return;
@@ -198,7 +218,9 @@ void MockChannel::query(const PaymentKey& key, QuerySource source) {
   Trade* trade = trades_.find(key.payment);
   const uint32_t counter = trade ? trade->query_calls++ : internal::kUnknownTradeCounter;
   sim::RandomStream rng = fault_stream(runtime_, key, purpose::kQueryLatency, counter);
+  begin_work(key.order);
   runtime_.schedule_after(config_.query.latency.sample(rng), [this, key, source, counter] {
+    const sim::Hold work = finish_work(key.order);
     on_query_landed(key, source, counter);
   });
 }
@@ -231,7 +253,9 @@ void MockChannel::close(const PaymentKey& key) {
   assert(key.channel == index_);
   ++stats_.closes;
   if (refused_by_outage(key, "close")) {
+    begin_work(key.order);
     runtime_.schedule_after(config_.timeout, [this, key] {
+      const sim::Hold work = finish_work(key.order);
       client_.on_close_reply(key, {CallStatus::kTimeout, TradeState::kNotFound});
     });
     return;
@@ -247,12 +271,18 @@ void MockChannel::close(const PaymentKey& key) {
   }
   if (refusal != nullptr) {
     trace(key.order, [&] { return std::string(refusal); });
+    begin_work(key.order);
     runtime_.schedule_after(config_.cancel.latency, [this, key] {
+      const sim::Hold work = finish_work(key.order);
       client_.on_close_reply(key, {CallStatus::kOk, TradeState::kPending});
     });
     return;
   }
-  runtime_.schedule_after(config_.cancel.latency, [this, key] { on_close_landed(key); });
+  begin_work(key.order);
+  runtime_.schedule_after(config_.cancel.latency, [this, key] {
+    const sim::Hold work = finish_work(key.order);
+    on_close_landed(key);
+  });
 }
 
 void MockChannel::on_close_landed(const PaymentKey& key) {
@@ -280,7 +310,9 @@ void MockChannel::refund(const PaymentKey& key, int64_t amount_minor) {
   assert(key.channel == index_);
   ++stats_.refunds;
   if (refused_by_outage(key, "refund")) {
+    begin_work(key.order);
     runtime_.schedule_after(config_.timeout, [this, key] {
+      const sim::Hold work = finish_work(key.order);
       client_.on_refund_reply(key, {CallStatus::kTimeout, false});
     });
     return;
@@ -288,14 +320,18 @@ void MockChannel::refund(const PaymentKey& key, int64_t amount_minor) {
   if (!config_.refund.supported) {
     ++stats_.refunds_failed;
     trace(key.order, [] { return std::string("refund refused: channel does not support refunds"); });
+    begin_work(key.order);
     runtime_.schedule_after(config_.refund.latency, [this, key] {
+      const sim::Hold work = finish_work(key.order);
       client_.on_refund_reply(key, {CallStatus::kError, false});
     });
     return;
   }
   Trade* trade = trades_.find(key.payment);
   const uint32_t counter = trade ? trade->refund_calls++ : internal::kUnknownTradeCounter;
+  begin_work(key.order);
   runtime_.schedule_after(config_.refund.latency, [this, key, amount_minor, counter] {
+    const sim::Hold work = finish_work(key.order);
     on_refund_landed(key, amount_minor, counter);
   });
 }

@@ -24,6 +24,7 @@
 #include "mock_channels/channel_api.h"
 #include "mock_channels/channel_config.h"
 #include "mock_channels/internal/trade.h"
+#include "sim/activity.h"
 #include "sim/id_map.h"
 #include "sim/runtime.h"
 #include "sim/trace.h"
@@ -81,6 +82,10 @@ class MockChannel final : public Channel, public Wallet {
   // can touch the payment again; a later call about it is answered as for an unknown trade.
   void forget(PaymentId payment);
 
+  // Optional: when set, every pending channel timer holds activity for its order (see below).
+  // REQUIRES: called before any call; `activity` outlives the channel.
+  void set_activity(sim::Activity* activity) { activity_ = activity; }
+
   // True when `at` lies in one of the configured outage windows [start, start + duration).
   bool in_outage(sim::Time at) const;
 
@@ -102,8 +107,17 @@ class MockChannel final : public Channel, public Wallet {
   void start_callbacks(Trade& trade, TradeState notice_state);
   void send_callback(PaymentId payment);
   void schedule_next_callback(Trade& trade);
-  // Delivers an extra copy in flight: a duplicate, or a stale notice overtaken by the original.
-  void deliver_copy(const CallbackNotice& notice, bool stale);
+  // Delivers an extra copy in flight after callback attempt `attempt`: a duplicate of it, or a
+  // stale "pending" notice that it overtook.
+  void deliver_copy(PaymentId payment, uint32_t attempt, bool stale);
+
+  // Activity (sim/activity.h): every timer the channel schedules holds one unit for its order,
+  // so the harness retires an order only when the channel has nothing left to do for it.
+  // begin_work before scheduling a timer that always runs; the timer takes it over with
+  // finish_work. A cancellable timer (the callback re-send) owns a hold_work instead.
+  void begin_work(uint64_t order);
+  sim::Hold finish_work(uint64_t order);
+  sim::Hold hold_work(uint64_t order);
 
   template <class MakeMessage>
   void trace(uint64_t order, MakeMessage&& make_message) const;
@@ -114,6 +128,7 @@ class MockChannel final : public Channel, public Wallet {
   Ledger& ledger_;
   ChannelClient& client_;
   sim::Tracer* tracer_;
+  sim::Activity* activity_ = nullptr;
   std::string component_;  // "channel:<name>", for traces
   sim::IdMap<Trade> trades_;
   ChannelStats stats_;

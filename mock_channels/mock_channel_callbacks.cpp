@@ -7,6 +7,7 @@
 // fault is keyed by (order, purpose, attempt << 32 | n), so the n-th attempt of a payment meets
 // the same faults in every variant that sends it.
 #include <cassert>
+#include <utility>
 
 #include "mock_channels/mock_channel.h"
 
@@ -26,8 +27,9 @@ void MockChannel::start_callbacks(Trade& trade, TradeState notice_state) {
   trade.notice_state = notice_state;
   sim::RandomStream rng = fault_stream(runtime_, trade.key, purpose::kCallbackDelay, 1);
   const PaymentId payment = trade.key.payment;
-  trade.resend_timer = runtime_.schedule_after(config_.callback.delay.sample(rng),
-                                               [this, payment] { send_callback(payment); });
+  trade.resend_timer = runtime_.schedule_after(
+      config_.callback.delay.sample(rng),
+      [this, payment, work = hold_work(trade.key.order)] { send_callback(payment); });
 }
 
 void MockChannel::send_callback(PaymentId payment) {
@@ -64,17 +66,19 @@ void MockChannel::send_callback(PaymentId payment) {
   }
   if (duplicated) {
     sim::RandomStream rng = fault_stream(runtime_, notice.key, purpose::kCallbackDuplicateDelay, attempt);
-    runtime_.schedule_after(profile.delay.sample(rng),
-                            [this, notice] { deliver_copy(notice, /*stale=*/false); });
+    begin_work(order);
+    runtime_.schedule_after(profile.delay.sample(rng), [this, order, payment, attempt] {
+      const sim::Hold work = finish_work(order);
+      deliver_copy(payment, attempt, /*stale=*/false);
+    });
   }
   if (reordered) {
-    // A "still pending" notice the channel sent before this one, overtaken on the way.
-    CallbackNotice stale = notice;
-    stale.state = TradeState::kPending;
-    stale.sequence = attempt - 1;
     sim::RandomStream rng = fault_stream(runtime_, notice.key, purpose::kCallbackStaleDelay, attempt);
-    runtime_.schedule_after(profile.delay.sample(rng),
-                            [this, stale] { deliver_copy(stale, /*stale=*/true); });
+    begin_work(order);
+    runtime_.schedule_after(profile.delay.sample(rng), [this, order, payment, attempt] {
+      const sim::Hold work = finish_work(order);
+      deliver_copy(payment, attempt, /*stale=*/true);
+    });
   }
   trace(order, [&] {
     return attempt_name(attempt) + " sent and delivered, state " + std::string(to_string(notice.state));
@@ -93,19 +97,27 @@ void MockChannel::schedule_next_callback(Trade& trade) {
     return;
   }
   const PaymentId payment = trade.key.payment;
-  trade.resend_timer =
-      runtime_.schedule_after(retries[attempt - 1], [this, payment] { send_callback(payment); });
+  trade.resend_timer = runtime_.schedule_after(
+      retries[attempt - 1],
+      [this, payment, work = hold_work(trade.key.order)] { send_callback(payment); });
 }
 
-void MockChannel::deliver_copy(const CallbackNotice& notice, bool stale) {
-  if (!trades_.contains(notice.key.payment)) return;  // forgotten meanwhile
+void MockChannel::deliver_copy(PaymentId payment, uint32_t attempt, bool stale) {
+  const Trade* trade = trades_.find(payment);
+  if (trade == nullptr) return;  // forgotten meanwhile
+  CallbackNotice notice{.key = trade->key, .state = trade->notice_state, .sequence = attempt};
+  if (stale) {
+    // A "still pending" notice the channel sent before attempt `attempt`, overtaken on the way.
+    notice.state = TradeState::kPending;
+    notice.sequence = attempt - 1;
+  }
   if (stale) {
     ++stats_.callbacks_stale;
   } else {
     ++stats_.callbacks_duplicated;
   }
   trace(notice.key.order, [&] {
-    return attempt_name(notice.sequence) +
+    return attempt_name(attempt) +
            (stale ? " stale pending notice delivered after the newer one (reorder fault)"
                   : " delivered again (duplicate fault)");
   });
@@ -116,11 +128,13 @@ void MockChannel::acknowledge(const CallbackNotice& notice) {
   Trade* trade = trades_.find(notice.key.payment);
   if (trade == nullptr || trade->acknowledged) return;
   trade->acknowledged = true;
-  if (trade->resend_timer.valid()) runtime_.cancel(trade->resend_timer);
-  trade->resend_timer = {};
+  const sim::TimerId resend = std::exchange(trade->resend_timer, sim::TimerId{});
   trace(notice.key.order, [&] {
     return attempt_name(notice.sequence) + " acknowledged: re-sends stop";
   });
+  // Last: cancelling releases the timer's activity, which may retire the order (and forget this
+  // trade) re-entrantly.
+  if (resend.valid()) runtime_.cancel(resend);
 }
 
 }  // namespace channels
