@@ -1,0 +1,191 @@
+// `system:`: the payment and order services, notify, compensation, order query, dedup and the
+// client: the design under test.
+#include <fmt/format.h>
+
+#include "harness/internal/scenario_decode.h"
+#include "harness/internal/value_readers.h"
+
+namespace harness::internal {
+
+std::vector<sim::Duration> rocketmq_consumer_retries() {
+  using sim::Duration;
+  return {Duration::seconds(10), Duration::seconds(30), Duration::minutes(1), Duration::minutes(2),
+          Duration::minutes(3),  Duration::minutes(4),  Duration::minutes(5), Duration::minutes(6),
+          Duration::minutes(7),  Duration::minutes(8),  Duration::minutes(9), Duration::minutes(10),
+          Duration::minutes(20), Duration::minutes(30), Duration::hours(1),   Duration::hours(2)};
+}
+
+namespace {
+
+// `mq_retry: rocketmq` (the broker's default schedule) or a list of gaps.
+std::optional<std::vector<sim::Duration>> decode_mq_retry(Decoder& d, const Cursor& at) {
+  if (at.node.IsScalar()) {
+    if (at.node.Scalar() == "rocketmq") return rocketmq_consumer_retries();
+    d.error(at, "expected 'rocketmq' or a list of durations, got " + describe(at.node));
+    return std::nullopt;
+  }
+  return decode_durations(d, at);
+}
+
+std::optional<sut::CrashWindow> decode_crash(Decoder& d, const Cursor& at) {
+  MapReader reader(d, at);
+  if (!reader.is_map() && !at.node.IsNull()) return std::nullopt;
+  std::optional<Cursor> at_at = reader.get("at");
+  std::optional<Cursor> restart_at = reader.get("restart_after");
+  if (!at_at) d.error(at, "a crash needs 'at'");
+  if (!restart_at) d.error(at, "a crash needs 'restart_after'");
+  if (!at_at || !restart_at) return std::nullopt;
+  std::optional<sim::Time> when = decode_time(d, *at_at);
+  std::optional<sim::Duration> restart_after = decode_duration(d, *restart_at);
+  if (!when || !restart_after) return std::nullopt;
+  return sut::CrashWindow{*when, *restart_after};
+}
+
+void decode_payment_service(Decoder& d, const Cursor& at, sut::PaymentServiceConfig& out) {
+  MapReader reader(d, at);
+  reader.read("step_latency", out.step_latency, decode_duration);
+  if (auto crashes_at = reader.get("crashes")) {
+    std::vector<sut::CrashWindow> crashes;
+    for_each_item(d, *crashes_at, [&](const Cursor& item) {
+      if (auto crash = decode_crash(d, item)) crashes.push_back(*crash);
+    });
+    out.crashes = std::move(crashes);
+  }
+}
+
+void decode_order_service(Decoder& d, const Cursor& at, sut::OrderServiceConfig& out) {
+  using LatePayment = sut::OrderServiceConfig::LatePayment;
+  MapReader reader(d, at);
+  reader.read("notify_latency", out.notify_latency, decode_distribution);
+  reader.read("notify_failure_probability", out.notify_failure_probability, decode_probability);
+  if (auto outages_at = reader.get("outages")) {
+    std::vector<sut::DownWindow> outages;
+    for_each_item(d, *outages_at, [&](const Cursor& item) {
+      if (auto window = decode_window<sut::DownWindow>(d, item, "an outage")) outages.push_back(*window);
+    });
+    out.outages = std::move(outages);
+  }
+  reader.read("order_timeout", out.order_timeout, decode_duration);
+  reader.read("late_payment", out.late_payment,
+              EnumOf<LatePayment>{{{"accept", LatePayment::kAccept},
+                                   {"refund", LatePayment::kRefund},
+                                   {"reject", LatePayment::kReject}}});
+  reader.read("close_at_channel", out.close_at_channel, decode_bool);
+}
+
+void decode_notify(Decoder& d, const Cursor& at, sut::NotifyConfig& out) {
+  MapReader reader(d, at);
+  reader.read("sync_retries", out.sync_retries, IntInRange{0, 1000});
+  reader.read("sync_backoff", out.sync_backoff, decode_duration);
+  reader.read("async_mq", out.async_mq, decode_bool);
+  reader.read("mq_retry", out.mq_retry, decode_mq_retry);
+  reader.read("mq_latency", out.mq_latency, decode_distribution);
+  reader.read("mq_loss_probability", out.mq_loss_probability, decode_probability);
+}
+
+void decode_polling(Decoder& d, const Cursor& at, sut::PollingConfig& out) {
+  using Source = sut::PollingConfig::Source;
+  MapReader reader(d, at);
+  reader.read("interval", out.interval, decode_positive_duration);
+  reader.read("source", out.source,
+              EnumOf<Source>{{{"pending_table", Source::kPendingTable}, {"full_scan", Source::kFullScan}}});
+  reader.read("batch_size", out.batch_size, IntInRange{1, 1'000'000});
+  reader.read("workers", out.workers, IntInRange{1, 10'000});
+  reader.read("lookback", out.lookback, decode_positive_duration);
+  reader.read("max_attempts", out.max_attempts, IntInRange{1, 1'000'000});
+  reader.read("min_age", out.min_age, decode_duration);
+  reader.read("age_schedule", out.age_schedule, decode_durations);
+}
+
+void decode_delay_message(Decoder& d, const Cursor& at, sut::DelayMessageConfig& out) {
+  using Levels = sut::DelayMessageConfig::Levels;
+  MapReader reader(d, at);
+  reader.read("schedule", out.schedule, decode_durations);
+  reader.read("levels", out.levels,
+              EnumOf<Levels>{{{"arbitrary", Levels::kArbitrary}, {"rocketmq", Levels::kRocketMq}}});
+}
+
+// The map's presence turns the feature on; `enabled: false` turns it off again.
+void decode_reconciliation(Decoder& d, const Cursor& at, sut::ReconciliationConfig& out) {
+  MapReader reader(d, at);
+  out.enabled = true;
+  reader.read("enabled", out.enabled, decode_bool);
+  reader.read("every", out.every, decode_positive_duration);
+  reader.read("lag", out.lag, decode_duration);
+}
+
+void decode_compensation(Decoder& d, const Cursor& at, sut::CompensationConfig& out) {
+  using sut::Strategy;
+  using RetryStorage = sut::CompensationConfig::RetryStorage;
+  MapReader reader(d, at);
+  reader.read("strategy", out.strategy,
+              EnumOf<Strategy>{{{"none", Strategy::kNone},
+                                {"polling", Strategy::kPolling},
+                                {"delay_message", Strategy::kDelayMessage},
+                                {"hybrid", Strategy::kHybrid}}});
+  if (auto polling_at = reader.get("polling")) decode_polling(d, *polling_at, out.polling);
+  std::optional<Cursor> delay_at = reader.get("delay_message");
+  if (delay_at) decode_delay_message(d, *delay_at, out.delay_message);
+  if (auto reconciliation_at = reader.get("reconciliation")) {
+    decode_reconciliation(d, *reconciliation_at, out.reconciliation);
+  }
+  reader.read("retry_storage", out.retry_storage,
+              EnumOf<RetryStorage>{{{"durable", RetryStorage::kDurable},
+                                    {"in_memory", RetryStorage::kInMemory}}});
+  bool uses_delay_messages = out.strategy == Strategy::kDelayMessage || out.strategy == Strategy::kHybrid;
+  if (uses_delay_messages && out.delay_message.schedule.empty()) {
+    d.error(delay_at ? *delay_at : reader.cursor(),
+            "strategy " + std::string(out.strategy == Strategy::kHybrid ? "hybrid" : "delay_message") +
+                " needs a non-empty delay_message.schedule");
+  }
+}
+
+void decode_order_query(Decoder& d, const Cursor& at, sut::OrderQueryConfig& out) {
+  MapReader reader(d, at);
+  out.enabled = true;
+  reader.read("enabled", out.enabled, decode_bool);
+  reader.read("at_ages", out.at_ages, decode_durations);
+}
+
+void decode_dedup(Decoder& d, const Cursor& at, sut::DedupConfig& out) {
+  MapReader reader(d, at);
+  reader.read("order_lock", out.order_lock, decode_bool);
+  reader.read("lock_ttl", out.lock_ttl, decode_positive_duration);
+  reader.read("lock_stall_probability", out.lock_stall_probability, decode_probability);
+  reader.read("lock_stall", out.lock_stall, decode_duration);
+  reader.read("compare_and_set", out.compare_and_set, decode_bool);
+  reader.read("check_paid", out.check_paid, decode_bool);
+  reader.read("reuse_in_flight", out.reuse_in_flight, decode_bool);
+  reader.read("cancel_in_flight", out.cancel_in_flight, decode_bool);
+  reader.read("refund_duplicates", out.refund_duplicates, decode_bool);
+}
+
+void decode_push(Decoder& d, const Cursor& at, sut::ClientConfig& out) {
+  MapReader reader(d, at);
+  out.push_enabled = true;
+  reader.read("enabled", out.push_enabled, decode_bool);
+  reader.read("loss_probability", out.push_loss_probability, decode_probability);
+  reader.read("latency", out.push_latency, decode_distribution);
+}
+
+void decode_client(Decoder& d, const Cursor& at, sut::ClientConfig& out) {
+  MapReader reader(d, at);
+  reader.read("poll_interval", out.poll_interval, decode_positive_duration);
+  reader.read("poll_timeout", out.poll_timeout, decode_duration);
+  if (auto push_at = reader.get("push")) decode_push(d, *push_at, out);
+}
+
+}  // namespace
+
+void decode_system(Decoder& d, const Cursor& at, sut::SystemConfig& out) {
+  MapReader reader(d, at);
+  if (auto c = reader.get("payment_service")) decode_payment_service(d, *c, out.payment_service);
+  if (auto c = reader.get("order_service")) decode_order_service(d, *c, out.order_service);
+  if (auto c = reader.get("notify")) decode_notify(d, *c, out.notify);
+  if (auto c = reader.get("compensation")) decode_compensation(d, *c, out.compensation);
+  if (auto c = reader.get("order_query")) decode_order_query(d, *c, out.order_query);
+  if (auto c = reader.get("dedup")) decode_dedup(d, *c, out.dedup);
+  if (auto c = reader.get("client")) decode_client(d, *c, out.client);
+}
+
+}  // namespace harness::internal

@@ -1,0 +1,34 @@
+// Decoding each section of a scenario document onto its config struct. Every function reads
+// the keys of one section (see scenarios/README.md), leaves the struct's defaults for keys that
+// are absent or null, reports every problem through the Decoder, and never throws.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "harness/internal/yaml_reader.h"
+#include "harness/scenario.h"
+
+namespace harness::internal {
+
+// The whole document (a map; anything else is reported), including the cross-key checks
+// (channel shares, strategy needs).
+void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out);
+
+void decode_traffic(Decoder& d, const Cursor& at, workload::TrafficConfig& out);
+void decode_user(Decoder& d, const Cursor& at, workload::UserConfig& out);
+void decode_channels(Decoder& d, const Cursor& at, std::vector<channels::ChannelConfig>& out);
+void decode_system(Decoder& d, const Cursor& at, sut::SystemConfig& out);
+void decode_variants(Decoder& d, const Cursor& at, std::vector<Variant>& out);
+void decode_sweep(Decoder& d, const Cursor& at, std::vector<SweepAxis>& out);
+void decode_expect(Decoder& d, const Cursor& at, std::vector<Expectation>& out);
+
+// A node as one line of YAML (flow style), as stored in Variant::set and SweepAxis::values.
+std::string to_yaml_text(const YAML::Node& node);
+
+// RocketMQ's 16 default consumer retry gaps (DOMAIN.md): 10s 30s 1m 2m ... 1h 2h.
+std::vector<sim::Duration> rocketmq_consumer_retries();
+
+}  // namespace harness::internal

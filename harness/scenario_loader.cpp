@@ -1,0 +1,262 @@
+// The loader's entry points: read, apply variant and overrides to the document tree, decode,
+// and (for the base scenario) check that every variant and sweep value also decodes.
+#include "harness/scenario_loader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "harness/internal/overrides.h"
+#include "harness/internal/scenario_decode.h"
+#include "harness/internal/yaml_reader.h"
+
+namespace harness {
+namespace {
+
+using internal::Decoder;
+using internal::Origin;
+
+// Scenario files are hand-written; anything bigger is a mistake (or not a scenario).
+constexpr std::uintmax_t kMaxFileBytes = 16u << 20;
+// Variant and sweep values checked when loading the base scenario.
+constexpr size_t kMaxExtraChecks = 1000;
+
+// A sweep value to apply after the variant: the axis key and the index of the value.
+struct SweepPoint {
+  std::string key;
+  size_t index = 0;
+};
+
+ScenarioError error_at_mark(const std::string& file, const YAML::Mark& mark, std::string key_path,
+                            std::string message) {
+  ScenarioError error{file, 0, 0, std::move(key_path), std::move(message)};
+  if (mark.line >= 0 && mark.column >= 0) {
+    error.line = mark.line + 1;
+    error.column = mark.column + 1;
+  }
+  return error;
+}
+
+// The map entry `key` of `map` as a (key node, value node) pair, without creating anything.
+std::optional<std::pair<YAML::Node, YAML::Node>> find_entry(const YAML::Node& map, std::string_view key) {
+  if (!map.IsMap()) return std::nullopt;
+  for (const auto& kv : map) {
+    if (kv.first.IsScalar() && kv.first.Scalar() == key) return std::make_pair(kv.first, kv.second);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> variant_names(const YAML::Node& document) {
+  std::vector<std::string> names;
+  auto variants = find_entry(document, "variants");
+  if (!variants || !variants->second.IsSequence()) return names;
+  for (const YAML::Node& item : variants->second) {
+    auto name = find_entry(item, "name");
+    if (name && name->second.IsScalar()) names.push_back(name->second.Scalar());
+  }
+  return names;
+}
+
+// Applies one dotted `key` = `value` and registers the value's origin; reports a bad path.
+void apply_one(YAML::Node& document, Decoder& decoder, const std::string& key, const YAML::Node& value,
+               Origin origin, ScenarioError path_error_location, std::vector<ScenarioError>& errors) {
+  std::string problem;
+  std::optional<YAML::Node> applied = internal::apply_override(document, key, value, &problem);
+  if (!applied) {
+    path_error_location.message = std::move(problem) + origin.note;
+    errors.push_back(std::move(path_error_location));
+    return;
+  }
+  decoder.add_origin(*applied, std::move(origin));
+}
+
+void apply_variant(YAML::Node& document, Decoder& decoder, const std::string& label, const std::string& variant,
+                   std::vector<ScenarioError>& errors) {
+  auto variants = find_entry(document, "variants");
+  if (variants && variants->second.IsSequence()) {
+    for (const YAML::Node& item : variants->second) {
+      auto name = find_entry(item, "name");
+      if (!name || !name->second.IsScalar() || name->second.Scalar() != variant) continue;
+      auto set = find_entry(item, "set");
+      if (!set || !set->second.IsMap()) return;  // decoding the variants reports it
+      for (const auto& kv : set->second) {
+        if (!kv.first.IsScalar()) continue;
+        const std::string key = kv.first.Scalar();
+        Origin origin{label, true, " (set by variants[" + variant + "])"};
+        apply_one(document, decoder, key, kv.second, origin,
+                  error_at_mark(label, kv.first.Mark(), key, ""), errors);
+      }
+      return;
+    }
+  }
+  std::vector<std::string> known = variant_names(document);
+  YAML::Mark mark = variants ? variants->first.Mark() : YAML::Mark::null_mark();
+  std::string message = known.empty() ? "unknown variant '" + variant + "'; the scenario defines no variants"
+                                      : "unknown variant '" + variant + "'; known variants: " + internal::join(known) +
+                                            internal::did_you_mean(variant, known);
+  errors.push_back(error_at_mark(label, mark, "variants", std::move(message)));
+}
+
+void apply_sweep_point(YAML::Node& document, Decoder& decoder, const std::string& label, const SweepPoint& point,
+                       std::vector<ScenarioError>& errors) {
+  auto sweep = find_entry(document, "sweep");
+  if (!sweep) return;
+  auto axis = find_entry(sweep->second, point.key);
+  if (!axis || !axis->second.IsSequence() || point.index >= axis->second.size()) return;
+  YAML::Node value = axis->second[point.index];
+  Origin origin{label, true, " (sweep value " + std::to_string(point.index + 1) + " of '" + point.key + "')"};
+  apply_one(document, decoder, point.key, value, origin, error_at_mark(label, axis->first.Mark(), "sweep." + point.key, ""),
+            errors);
+}
+
+void apply_overrides(YAML::Node& document, Decoder& decoder, const std::vector<Override>& overrides,
+                     std::vector<ScenarioError>& errors) {
+  for (const Override& override : overrides) {
+    YAML::Node value;
+    try {
+      value = YAML::Load(override.value);
+    } catch (const YAML::Exception& e) {
+      errors.push_back({"--set", 0, 0, override.key, "invalid YAML value '" + override.value + "': " + e.msg});
+      continue;
+    }
+    apply_one(document, decoder, override.key, value, Origin{"--set", false, ""},
+              ScenarioError{"--set", 0, 0, override.key, ""}, errors);
+  }
+}
+
+// Positioned errors first, in file order; then the rest (--set) in the order found.
+void sort_errors(std::vector<ScenarioError>& errors) {
+  std::stable_sort(errors.begin(), errors.end(), [](const ScenarioError& a, const ScenarioError& b) {
+    bool a_positioned = a.line > 0;
+    bool b_positioned = b.line > 0;
+    if (a_positioned != b_positioned) return a_positioned;
+    if (!a_positioned) return false;
+    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+  });
+}
+
+std::string default_name(const std::string& label) {
+  std::string stem = std::filesystem::path(label).stem().string();
+  return stem.empty() ? label : stem;
+}
+
+// One decoding pass. `check_alternatives` (base scenario only): also decode every variant and
+// sweep value, keeping the errors they add.
+LoadResult load(std::string_view text, const std::string& label, const std::vector<Override>& overrides,
+                const std::string& variant, const std::optional<SweepPoint>& sweep_point, bool check_alternatives) {
+  LoadResult result;
+  std::vector<ScenarioError>& errors = result.errors;
+  YAML::Node document;
+  try {
+    document = YAML::Load(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    errors.push_back(error_at_mark(label, e.mark, "", "invalid YAML: " + e.msg));
+    return result;
+  }
+  Decoder decoder(Origin{label, true, ""}, &errors);
+  if (document.IsMap() || document.IsNull()) {
+    if (!variant.empty()) apply_variant(document, decoder, label, variant, errors);
+    if (sweep_point) apply_sweep_point(document, decoder, label, *sweep_point, errors);
+    apply_overrides(document, decoder, overrides, errors);
+  }
+  Scenario scenario;
+  internal::decode_scenario(decoder, document, scenario);
+
+  if (check_alternatives && errors.empty()) {
+    // Only errors the variant or sweep value adds are news; the rest were reported above.
+    std::set<std::string> seen;
+    size_t checks = 0;
+    auto check = [&](const std::string& name, const std::optional<SweepPoint>& point) {
+      if (++checks > kMaxExtraChecks) return;
+      LoadResult alternative = load(text, label, overrides, name, point, false);
+      for (ScenarioError& error : alternative.errors) {
+        if (seen.insert(error.to_string()).second) errors.push_back(std::move(error));
+      }
+    };
+    for (const Variant& v : scenario.variants) check(v.name, std::nullopt);
+    for (const SweepAxis& axis : scenario.sweep) {
+      for (size_t i = 0; i < axis.values.size(); ++i) check("", SweepPoint{axis.key, i});
+    }
+  }
+  sort_errors(errors);
+  if (!errors.empty()) return result;
+  if (scenario.name.empty()) scenario.name = default_name(label);
+  scenario.file = label;
+  scenario.variant = variant;
+  result.scenario = std::move(scenario);
+  return result;
+}
+
+}  // namespace
+
+std::string ScenarioError::to_string() const {
+  std::string out;
+  if (!file.empty()) out += file + ":";
+  if (line > 0) {
+    out += std::to_string(line) + ":";
+    if (column > 0) out += std::to_string(column) + ":";
+  }
+  if (!key_path.empty()) out += (out.empty() ? "" : " ") + key_path + ":";
+  out += (out.empty() ? "" : " ") + message;
+  return out;
+}
+
+LoadResult load_scenario_text(std::string_view yaml_text, const std::string& file_label,
+                              const std::vector<Override>& overrides, const std::string& variant) {
+  try {
+    return load(yaml_text, file_label, overrides, variant, std::nullopt, variant.empty());
+  } catch (const std::exception& e) {
+    // A bug in the loader or yaml-cpp, not a problem with the file; still never throw.
+    LoadResult result;
+    result.errors.push_back({file_label, 0, 0, "", std::string("internal error while loading: ") + e.what()});
+    return result;
+  }
+}
+
+LoadResult load_scenario_file(const std::string& path, const std::vector<Override>& overrides,
+                              const std::string& variant) {
+  LoadResult result;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    result.errors.push_back({path, 0, 0, "", "cannot read scenario: it is a directory"});
+    return result;
+  }
+  std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxFileBytes) {
+    result.errors.push_back({path, 0, 0, "", "cannot read scenario: larger than 16 MiB"});
+    return result;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    result.errors.push_back({path, 0, 0, "", std::string("cannot open scenario file: ") + std::strerror(errno)});
+    return result;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_scenario_text(text.str(), path, overrides, variant);
+}
+
+std::optional<Override> parse_override(std::string_view key_equals_value, std::string* error) {
+  auto fail = [&](std::string message) -> std::optional<Override> {
+    if (error) *error = std::move(message);
+    return std::nullopt;
+  };
+  size_t equals = key_equals_value.find('=');
+  if (equals == std::string_view::npos) {
+    return fail("expected KEY=VALUE (e.g. system.compensation.strategy=polling), got '" +
+                std::string(key_equals_value) + "'");
+  }
+  std::string key(key_equals_value.substr(0, equals));
+  if (key.empty()) return fail("missing key before '=' in '" + std::string(key_equals_value) + "'");
+  if (key.find_first_of(" \t") != std::string::npos) return fail("the key '" + key + "' contains spaces");
+  std::string problem;
+  if (!internal::split_key_path(key, &problem)) return fail(problem);
+  return Override{std::move(key), std::string(key_equals_value.substr(equals + 1))};
+}
+
+}  // namespace harness
