@@ -42,7 +42,7 @@ struct OrderServiceConfig {
   enum class LatePayment { kAccept, kRefund, kReject } late_payment = LatePayment::kAccept;
   // Whether expiry closes in-flight payments at the channel before closing the order. Without
   // it the order closes locally and a late success may be rejected (a known production bug).
-  bool close_at_channel = true;
+  bool close_at_channel = false;
 };
 
 struct NotifyConfig {

@@ -1,0 +1,97 @@
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "harness/commands.h"
+#include "harness/run.h"
+#include "reports/atomic_file.h"
+#include "reports/csv_writer.h"
+#include "reports/json_writer.h"
+#include "reports/junit_writer.h"
+#include "reports/table_writer.h"
+
+namespace harness {
+
+bool parse_overrides(const std::vector<std::string>& texts, std::vector<Override>& out) {
+  for (const std::string& text : texts) {
+    std::string error;
+    std::optional<Override> parsed = parse_override(text, &error);
+    if (!parsed) {
+      std::fprintf(stderr, "--set %s: %s\n", text.c_str(), error.c_str());
+      return false;
+    }
+    out.push_back(std::move(*parsed));
+  }
+  return true;
+}
+
+void print_load_errors(const LoadResult& result) {
+  for (const ScenarioError& error : result.errors) std::fprintf(stderr, "%s\n", error.to_string().c_str());
+}
+
+namespace {
+const std::set<std::string> kFormats = {"table", "json", "csv", "junit"};
+}
+
+int command_run(const RunOptions& options) {
+  for (const std::string& format : options.formats) {
+    if (!kFormats.count(format)) {
+      std::fprintf(stderr, "--format: unknown format '%s' (expected table, json, csv or junit)\n", format.c_str());
+      return 2;
+    }
+  }
+  std::vector<Override> overrides;
+  if (!parse_overrides(options.set, overrides)) return 2;
+  if (options.has_seed) overrides.push_back({"seed", std::to_string(options.seed)});
+  const LoadResult loaded = load_scenario_file(options.scenario_path, overrides, options.variant);
+  if (!loaded.ok()) {
+    print_load_errors(loaded);
+    return 2;
+  }
+  RunOutcome outcome = run_scenario(*loaded.scenario);
+  const reports::Report& report = outcome.report;
+  std::fputs(reports::render_table(report).c_str(), stdout);
+
+  if (!options.out_dir.empty()) {
+    std::set<std::string> formats(options.formats.begin(), options.formats.end());
+    if (formats.empty()) formats = {"json"};
+    const std::filesystem::path dir(options.out_dir);
+    std::vector<std::pair<std::string, std::string>> files;
+    if (formats.count("json")) files.emplace_back("report.json", reports::render_json(report));
+    if (formats.count("table")) files.emplace_back("report.txt", reports::render_table(report));
+    if (formats.count("csv")) files.emplace_back("report.csv", reports::render_csv({&report}));
+    if (formats.count("junit")) files.emplace_back("junit.xml", reports::render_junit({&report}));
+    for (const auto& [name, contents] : files) {
+      std::string error;
+      if (!reports::write_file_atomically(dir / name, contents, &error)) {
+        std::fprintf(stderr, "paysim: cannot write %s: %s\n", (dir / name).c_str(), error.c_str());
+        return 2;
+      }
+    }
+  }
+  return outcome.exit_code();
+}
+
+int command_validate(const std::vector<std::string>& paths) {
+  int exit_code = 0;
+  for (const std::string& path : paths) {
+    const LoadResult loaded = load_scenario_file(path);
+    if (!loaded.ok()) {
+      print_load_errors(loaded);
+      exit_code = 2;
+      continue;
+    }
+    const Scenario& s = *loaded.scenario;
+    std::printf("%s: ok — %s, %zu channel(s), strategy %s, %zu variant(s), %zu expectation(s)\n", path.c_str(),
+                s.name.c_str(), s.channels.size(),
+                s.system.compensation.strategy == sut::Strategy::kNone       ? "none"
+                : s.system.compensation.strategy == sut::Strategy::kPolling  ? "polling"
+                : s.system.compensation.strategy == sut::Strategy::kHybrid   ? "hybrid"
+                                                                              : "delay_message",
+                s.variants.size(), s.expect.size());
+  }
+  return exit_code;
+}
+
+}  // namespace harness

@@ -1,0 +1,223 @@
+#include "harness/recorder.h"
+
+#include <string>
+
+namespace harness {
+
+using sut::OrderState;
+using sut::PaymentState;
+using sut::Resolution;
+
+namespace {
+int64_t minute_of(sim::Time at) { return at.us() / sim::Duration::minutes(1).us(); }
+}  // namespace
+
+Recorder::Recorder(const channels::Ledger& ledger, const sut::SystemConfig& system, reports::Report& report)
+    : ledger_(ledger), system_(system), report_(report) {}
+
+uint32_t Recorder::classify(const Tally& t) {
+  uint32_t flags = 0;
+  if (t.charges >= 1) flags |= kCharged;
+  if (t.paid) flags |= kPaid;
+  if (t.held_minor > 0 && !t.paid) flags |= kDropped;
+  if (!t.paid && !t.attempted) flags |= kAbandoned;
+  if (!t.paid && t.attempted && t.held_minor == 0) flags |= kFailed;
+  if (t.closed) flags |= kClosed;
+  if (t.charges >= 2) flags |= kDuplicateCharged;
+  if (t.unrefunded() > 1) flags |= kDuplicateUnresolved;
+  return flags;
+}
+
+template <class Change>
+void Recorder::update(sut::OrderId order, Change&& change) {
+  Tally* tally = tallies_.find(order);
+  if (tally == nullptr) return;  // retired, or never created (cannot happen in a sound run)
+  const uint32_t before = classify(*tally);
+  const int64_t over_before = tally->unrefunded() > 1 ? (tally->unrefunded() - 1) * tally->amount_minor : 0;
+  change(*tally);
+  const uint32_t after = classify(*tally);
+  const int64_t over_after = tally->unrefunded() > 1 ? (tally->unrefunded() - 1) * tally->amount_minor : 0;
+  overcharged_minor_ += over_after - over_before;
+  for (int bit = 0; bit < 8; ++bit) {
+    const uint32_t mask = 1u << bit;
+    if ((before & mask) == (after & mask)) continue;
+    if (after & mask) {
+      ++totals_[bit];
+    } else {
+      --totals_[bit];
+    }
+  }
+  reports::OrderCounts& orders = report_.orders;
+  orders.charged = totals_[0];
+  orders.paid = totals_[1];
+  report_.dropped.final = totals_[2];
+  orders.abandoned = totals_[3];
+  orders.failed = totals_[4];
+  orders.closed = totals_[5];
+  report_.duplicates.charged_orders = totals_[6];
+  report_.duplicates.unresolved = totals_[7];
+  report_.duplicates.refunded = totals_[6] - totals_[7];
+  report_.duplicates.overcharged_minor = static_cast<uint64_t>(overcharged_minor_);
+}
+
+void Recorder::violation(sut::OrderId order, std::string event, sim::Time at, std::string message) {
+  report_.invariants.record(reports::InvariantViolation{order, std::move(event), at.us(), std::move(message)});
+}
+
+// ---- orders and users ------------------------------------------------------------------------
+
+void Recorder::on_order_created(sut::OrderId order, sim::Time) {
+  tallies_.insert(order, Tally{});
+  ++report_.orders.created;
+  update(order, [](Tally&) {});
+}
+
+void Recorder::on_pay_clicked(sut::OrderId order, sim::Time at) {
+  update(order, [&](Tally& t) {
+    if (!t.clicked) t.first_click_at = at;
+    t.clicked = true;
+  });
+}
+
+void Recorder::on_user_paid(sut::OrderId order, bool, sim::Time) {
+  update(order, [](Tally& t) { t.attempted = true; });
+}
+
+void Recorder::on_user_returned(sut::OrderId order, sim::Time at) {
+  update(order, [&](Tally& t) {
+    t.returned = true;
+    t.returned_at = at;
+  });
+}
+
+void Recorder::on_order_state(sut::OrderId order, OrderState from, OrderState to, Resolution how, sim::Time at) {
+  Tally* tally = tallies_.find(order);
+  if (tally == nullptr) return;
+  if (to == OrderState::kPaid) {
+    if (tally->paid) violation(order, "order_paid", at, "order became PAID twice");
+    if (tally->charges == 0) {
+      violation(order, "order_paid", at, "order PAID with no charge at any channel");
+    } else {
+      report_.latency.charge_to_paid_us.record((at - tally->first_charge_at).us());
+    }
+    if (tally->clicked) report_.latency.pay_to_paid_us.record((at - tally->first_click_at).us());
+    reports::ResolvedBy& r = report_.resolved_by;
+    switch (how) {
+      case Resolution::kCallback: ++r.callback; break;
+      case Resolution::kPolling: ++r.polling; break;
+      case Resolution::kDelayMessage: ++r.delay_message; break;
+      case Resolution::kOrderQuery: ++r.order_query; break;
+      case Resolution::kSync: ++r.sync; break;
+      case Resolution::kReconciliation: ++r.reconciliation; break;
+      case Resolution::kClose: ++r.close; break;
+      case Resolution::kNone: break;
+    }
+    report_.timeseries.add(minute_of(at), reports::kOrdersPaid, 1);
+  }
+  if (from == OrderState::kPaid) violation(order, "order_state", at, "a PAID order left PAID");
+  update(order, [&](Tally& t) {
+    t.paid = to == OrderState::kPaid;
+    t.closed = to == OrderState::kClosed;
+  });
+}
+
+void Recorder::on_client_shown(sut::OrderId order, bool paid, sim::Time at) {
+  Tally* tally = tallies_.find(order);
+  if (tally == nullptr) return;
+  if (paid) {
+    if (tally->returned) report_.latency.client_visible_us.record((at - tally->returned_at).us());
+    return;
+  }
+  if (tally->held_minor > 0 && !tally->shown_unpaid_charged) {
+    tally->shown_unpaid_charged = true;
+    ++report_.dropped.user_visible;
+  }
+}
+
+// ---- payments --------------------------------------------------------------------------------
+
+void Recorder::on_payment_created(const sut::PaymentRecord& record) {
+  if (!sut::is_terminal(record.state) && record.state == PaymentState::kPaying) ++pending_payments_;
+}
+
+void Recorder::on_payment_state(const sut::PaymentRecord& record, PaymentState from, Resolution, sim::Time at) {
+  const PaymentState to = record.state;
+  if (!sut::is_allowed_transition(from, to)) {
+    violation(record.order, "payment_state", at,
+              "payment " + std::to_string(record.id) + " moved " + std::string(sut::to_string(from)) + " -> " +
+                  std::string(sut::to_string(to)) + " (a terminal state left)");
+  }
+  if (to == PaymentState::kPaying && from != PaymentState::kPaying) ++pending_payments_;
+  if (from == PaymentState::kPaying && to != PaymentState::kPaying && pending_payments_ > 0) --pending_payments_;
+  report_.timeseries.set_max(minute_of(at), reports::kPendingPayments, static_cast<int64_t>(pending_payments_));
+  update(record.order, [&](Tally& t) {
+    if (to == PaymentState::kSuccess) ++t.kept_successes;
+    if (from == PaymentState::kSuccess && t.kept_successes > 0) --t.kept_successes;
+  });
+}
+
+void Recorder::on_refund_issued(const sut::PaymentRecord&, sim::Time) { ++report_.duplicates.refunds_issued; }
+
+void Recorder::on_compensation_exhausted(const sut::PaymentRecord&, sim::Time) { ++compensation_exhausted_; }
+
+// ---- ledger (ground truth) -------------------------------------------------------------------
+
+void Recorder::on_charge(const channels::PaymentKey& key, int64_t amount_minor, sim::Time at) {
+  update(key.order, [&](Tally& t) {
+    if (t.charges == 0) t.first_charge_at = at;
+    ++t.charges;
+    t.held_minor += amount_minor;
+    t.amount_minor = amount_minor;
+  });
+  const Tally* tally = tallies_.find(key.order);
+  const channels::Ledger::OrderMoney* money = ledger_.find(key.order);
+  if (tally != nullptr && (money == nullptr || money->held_minor() != tally->held_minor)) {
+    violation(key.order, "charge", at, "money conservation: the ledger and the observed charges disagree");
+  }
+}
+
+void Recorder::on_refund(const channels::PaymentKey& key, int64_t amount_minor, sim::Time at) {
+  update(key.order, [&](Tally& t) {
+    ++t.refunds;
+    t.held_minor -= amount_minor;
+  });
+  const Tally* tally = tallies_.find(key.order);
+  if (tally == nullptr) return;
+  const channels::Ledger::PaymentMoney* payment = ledger_.find_payment(key.order, key.payment);
+  if (payment == nullptr || payment->refunded_minor > payment->charged_minor) {
+    violation(key.order, "refund", at,
+              "refund of payment " + std::to_string(key.payment) + " larger than its charge");
+  }
+  if (tally->held_minor < 0) violation(key.order, "refund", at, "money conservation: more refunded than charged");
+  if (tally->paid && tally->unrefunded() == 0) {
+    ++report_.duplicates.wrong_refunds;
+    violation(key.order, "refund", at,
+              "refund of payment " + std::to_string(key.payment) + " left a PAID order with no charge");
+  }
+}
+
+// ---- cost ------------------------------------------------------------------------------------
+
+void Recorder::on_channel_query(uint32_t, sim::Time at) {
+  ++report_.cost.channel_queries;
+  const int64_t second = at.us() / 1'000'000;
+  if (second != query_second_) {
+    query_second_ = second;
+    queries_this_second_ = 0;
+  }
+  ++queries_this_second_;
+  if (queries_this_second_ > report_.cost.peak_query_qps) report_.cost.peak_query_qps = queries_this_second_;
+  report_.timeseries.add(minute_of(at), reports::kQueries, 1);
+}
+
+void Recorder::on_rows_scanned(uint64_t rows, sim::Time) { report_.cost.db_rows_scanned += rows; }
+void Recorder::on_mq_message(sim::Time) { ++report_.cost.mq_messages; }
+void Recorder::on_dead_letter(sim::Time) { ++report_.cost.dead_letters; }
+void Recorder::on_notify_attempt(sim::Time) { ++report_.cost.notify_attempts; }
+
+void Recorder::sample_minute(sim::Time at) {
+  report_.timeseries.set_max(minute_of(at - sim::Duration::micros(1)), reports::kPendingPayments,
+                             static_cast<int64_t>(pending_payments_));
+}
+
+}  // namespace harness

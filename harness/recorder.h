@@ -1,0 +1,106 @@
+// Recorder: computes the report's metrics and checks the invariants from the events of a run.
+//
+// It observes the system under test (SystemObserver) and the channels' ledger (LedgerObserver),
+// the ground truth. Each order carries a small tally mirrored from those events; the report's
+// counts are kept as running totals of per-order predicates (charged, dropped, duplicate...),
+// updated whenever a predicate may change. So the totals are exact at any moment, no end-of-run
+// scan is needed, and an order's tally is freed as soon as the order can no longer change.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "mock_channels/ledger.h"
+#include "reports/report.h"
+#include "sim/id_map.h"
+#include "system_under_test/config.h"
+#include "system_under_test/observer.h"
+
+namespace harness {
+
+class Recorder final : public sut::SystemObserver, public channels::LedgerObserver {
+ public:
+  Recorder(const channels::Ledger& ledger, const sut::SystemConfig& system, reports::Report& report);
+
+  // SystemObserver
+  void on_order_created(sut::OrderId order, sim::Time at) override;
+  void on_order_state(sut::OrderId order, sut::OrderState from, sut::OrderState to, sut::Resolution how,
+                      sim::Time at) override;
+  void on_client_shown(sut::OrderId order, bool paid, sim::Time at) override;
+  void on_pay_clicked(sut::OrderId order, sim::Time at) override;
+  void on_user_paid(sut::OrderId order, bool charged, sim::Time at) override;
+  void on_user_returned(sut::OrderId order, sim::Time at) override;
+  void on_payment_created(const sut::PaymentRecord& record) override;
+  void on_payment_state(const sut::PaymentRecord& record, sut::PaymentState from, sut::Resolution how,
+                        sim::Time at) override;
+  void on_refund_issued(const sut::PaymentRecord& record, sim::Time at) override;
+  void on_compensation_exhausted(const sut::PaymentRecord& record, sim::Time at) override;
+  void on_channel_query(uint32_t channel, sim::Time at) override;
+  void on_rows_scanned(uint64_t rows, sim::Time at) override;
+  void on_mq_message(sim::Time at) override;
+  void on_dead_letter(sim::Time at) override;
+  void on_notify_attempt(sim::Time at) override;
+
+  // LedgerObserver
+  void on_charge(const channels::PaymentKey& key, int64_t amount_minor, sim::Time at) override;
+  void on_refund(const channels::PaymentKey& key, int64_t amount_minor, sim::Time at) override;
+
+  // The order can no longer change: its tally is dropped (the totals keep its contribution).
+  void retire(sut::OrderId order) { tallies_.erase(order); }
+
+  // Writes the gauges of the minute ending at `at` into the time series.
+  void sample_minute(sim::Time at);
+  uint64_t pending_payments() const { return pending_payments_; }
+  uint64_t compensation_exhausted() const { return compensation_exhausted_; }
+
+ private:
+  struct Tally {
+    sim::Time first_click_at;
+    sim::Time returned_at;
+    sim::Time first_charge_at;
+    int64_t held_minor = 0;     // charged minus refunded, from the ledger's events
+    int64_t amount_minor = 0;   // one charge's amount
+    uint32_t charges = 0;
+    uint32_t refunds = 0;
+    uint32_t kept_successes = 0;  // payments in SUCCESS (not refunded) according to the system
+    bool clicked = false;
+    bool returned = false;
+    bool attempted = false;  // the user tried to pay in a wallet (or a sync channel)
+    bool paid = false;
+    bool closed = false;
+    bool shown_unpaid_charged = false;
+    uint32_t unrefunded() const { return charges - refunds; }
+  };
+
+  // The per-order predicates whose totals are report counts.
+  enum Flag : uint32_t {
+    kCharged = 1u << 0,
+    kPaid = 1u << 1,
+    kDropped = 1u << 2,
+    kAbandoned = 1u << 3,
+    kFailed = 1u << 4,
+    kClosed = 1u << 5,
+    kDuplicateCharged = 1u << 6,
+    kDuplicateUnresolved = 1u << 7,
+  };
+  static uint32_t classify(const Tally& t);
+  // Runs `change` on the order's tally and moves the totals by the difference it made.
+  template <class Change>
+  void update(sut::OrderId order, Change&& change);
+
+  void violation(sut::OrderId order, std::string event, sim::Time at, std::string message);
+
+  const channels::Ledger& ledger_;
+  const sut::SystemConfig& system_;
+  reports::Report& report_;
+  sim::IdMap<Tally> tallies_;
+  // Running totals of the flags (monotone ones never decrease).
+  uint64_t totals_[8] = {};
+  int64_t overcharged_minor_ = 0;
+  uint64_t pending_payments_ = 0;
+  uint64_t compensation_exhausted_ = 0;
+  int64_t query_second_ = -1;
+  uint64_t queries_this_second_ = 0;
+};
+
+}  // namespace harness

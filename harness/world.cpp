@@ -1,0 +1,92 @@
+#include "harness/world.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace harness {
+
+World::World(const Scenario& scenario, sim::Tracer* tracer)
+    : scenario_(scenario),
+      tracer_(tracer),
+      runtime_(simulator_, scenario.seed),
+      recorder_(ledger_, scenario.system, report_),
+      mq_(runtime_, scenario.system.notify, activity_, recorder_, tracer),
+      db_(activity_),
+      orders_(runtime_, scenario.system, mq_, activity_, recorder_, tracer),
+      client_(runtime_, scenario.system.client, orders_, activity_, recorder_, tracer),
+      compensation_(runtime_, scenario.system, db_, mq_, activity_, recorder_, tracer),
+      payments_(runtime_, scenario.system, scenario.channels, {}, db_, orders_, mq_, compensation_, activity_,
+                recorder_, tracer) {
+  report_.scenario = scenario.name;
+  report_.variant = scenario.variant;
+  report_.seed = scenario.seed;
+  ledger_.set_observer(&recorder_);
+  orders_.connect(&payments_, &client_);
+  compensation_.connect(&payments_);
+
+  std::vector<channels::Channel*> channel_api;
+  std::vector<channels::Wallet*> wallets;
+  for (size_t i = 0; i < scenario.channels.size(); ++i) {
+    channels_.push_back(std::make_unique<channels::MockChannel>(runtime_, scenario.channels[i],
+                                                                static_cast<uint32_t>(i), ledger_, payments_, tracer));
+    channels_.back()->set_activity(&activity_);
+    channel_api.push_back(channels_.back().get());
+    wallets.push_back(channels_.back().get());
+  }
+  payments_.set_channels(channel_api);
+  users_ = std::make_unique<workload::Users>(runtime_, scenario.user, scenario.traffic, scenario.channels, wallets,
+                                             orders_, payments_, client_, activity_, recorder_, tracer);
+  payments_.set_pay_page_listener(users_.get());
+  client_.set_listener(users_.get());
+  traffic_ = std::make_unique<workload::Traffic>(runtime_, scenario.traffic, scenario.duration,
+                                                 [this](uint64_t order) { users_->on_arrival(order); });
+  activity_.set_idle_handler([this](uint64_t order) { retire(order); });
+}
+
+World::~World() {
+  // Pending events still hold activity; dropping them must not retire orders into
+  // half-destroyed components.
+  activity_.set_idle_handler(nullptr);
+}
+
+void World::retire(uint64_t order) {
+  for (channels::PaymentId payment : db_.payments_of(order)) {
+    if (const sut::PaymentRecord* record = db_.find(payment)) channels_[record->channel]->forget(payment);
+  }
+  payments_.erase(order);
+  db_.erase_order(order);
+  orders_.erase(order);
+  client_.erase(order);
+  users_->erase(order);
+  ledger_.forget(order);
+  recorder_.retire(order);
+}
+
+const reports::Report& World::run() {
+  assert(!ran_ && "a World runs once");
+  ran_ = true;
+  traffic_->start();
+  compensation_.start();
+  payments_.start();
+
+  const sim::Time traffic_end = sim::Time() + scenario_.duration;
+  const sim::Time hard_end = traffic_end + scenario_.drain;
+  const sim::Duration step = sim::Duration::minutes(1);
+  sim::Time t;
+  while (t < hard_end) {
+    t = std::min(t + step, hard_end);
+    simulator_.run_until(t);
+    recorder_.sample_minute(t);
+    // Drained: the traffic is over and no order has anything pending.
+    if (t >= traffic_end && traffic_->finished() && activity_.busy_entities() == 0) break;
+  }
+
+  uint64_t callbacks_lost = 0;
+  for (const auto& channel : channels_) callbacks_lost += channel->stats().callbacks_dropped;
+  report_.dropped.callbacks_lost = callbacks_lost;
+  report_.sim.events = simulator_.events_processed();
+  report_.sim.simulated_us = simulator_.now().us();
+  return report_;
+}
+
+}  // namespace harness

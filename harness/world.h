@@ -1,0 +1,74 @@
+// World: one scenario wired into a running simulation — traffic and users, the mock channels
+// with their ledger, the system under test, and the recorder that turns events into the report.
+//
+// Orders are retired as soon as nothing is pending for them (sim::Activity): every component
+// forgets them and only the recorder's running totals remember. So memory follows the orders in
+// flight, and a run stops early once the traffic window is over and nothing is in flight.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "harness/recorder.h"
+#include "harness/scenario.h"
+#include "mock_channels/ledger.h"
+#include "mock_channels/mock_channel.h"
+#include "reports/report.h"
+#include "sim/activity.h"
+#include "sim/sim_runtime.h"
+#include "sim/simulator.h"
+#include "sim/trace.h"
+#include "system_under_test/client.h"
+#include "system_under_test/compensation.h"
+#include "system_under_test/message_queue.h"
+#include "system_under_test/order_service.h"
+#include "system_under_test/payment_db.h"
+#include "system_under_test/payment_service.h"
+#include "workload/traffic.h"
+#include "workload/users.h"
+
+namespace harness {
+
+class World {
+ public:
+  // REQUIRES: `scenario` (validated) and `tracer` outlive the world.
+  explicit World(const Scenario& scenario, sim::Tracer* tracer = nullptr);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  // Runs the traffic window, then drains until nothing is in flight or the drain time is up.
+  // Fills and returns the report (without expectations and wall time; see run.h).
+  const reports::Report& run();
+
+  // For tests and diagnostics.
+  const channels::Ledger& ledger() const { return ledger_; }
+  const sim::Activity& activity() const { return activity_; }
+  const channels::MockChannel& channel(size_t i) const { return *channels_[i]; }
+  size_t orders_in_flight() const { return activity_.busy_entities(); }
+  const Recorder& recorder() const { return recorder_; }
+
+ private:
+  void retire(uint64_t order);
+
+  const Scenario& scenario_;
+  sim::Tracer* tracer_;
+  reports::Report report_;
+  sim::Activity activity_;  // declared before the simulator: pending events hold activity
+  sim::Simulator simulator_;
+  sim::SimRuntime runtime_;
+  channels::Ledger ledger_;
+  Recorder recorder_;
+  sut::MessageQueue mq_;
+  sut::PaymentDb db_;
+  sut::OrderService orders_;
+  sut::Client client_;
+  sut::Compensation compensation_;
+  sut::PaymentService payments_;
+  std::vector<std::unique_ptr<channels::MockChannel>> channels_;
+  std::unique_ptr<workload::Users> users_;
+  std::unique_ptr<workload::Traffic> traffic_;
+  bool ran_ = false;
+};
+
+}  // namespace harness
