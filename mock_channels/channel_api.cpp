@@ -5,21 +5,30 @@ namespace channels {
 
 std::string_view to_string(TradeState state) {
   switch (state) {
-    case TradeState::kNotFound: return "not_found";
-    case TradeState::kPending: return "pending";
-    case TradeState::kSuccess: return "success";
-    case TradeState::kFailed: return "failed";
-    case TradeState::kClosed: return "closed";
-    case TradeState::kRefunded: return "refunded";
+    case TradeState::kNotFound:
+      return "not_found";
+    case TradeState::kPending:
+      return "pending";
+    case TradeState::kSuccess:
+      return "success";
+    case TradeState::kFailed:
+      return "failed";
+    case TradeState::kClosed:
+      return "closed";
+    case TradeState::kRefunded:
+      return "refunded";
   }
   return "unknown";
 }
 
 std::string_view to_string(CallStatus status) {
   switch (status) {
-    case CallStatus::kOk: return "ok";
-    case CallStatus::kError: return "error";
-    case CallStatus::kTimeout: return "timeout";
+    case CallStatus::kOk:
+      return "ok";
+    case CallStatus::kError:
+      return "error";
+    case CallStatus::kTimeout:
+      return "timeout";
   }
   return "unknown";
 }

@@ -108,7 +108,8 @@ void MockChannel::create(const PaymentKey& key, int64_t amount_minor) {
     trade->key = key;
     trade->amount_minor = amount_minor;
   }
-  sim::RandomStream rng = fault_stream(runtime_, key, purpose::kCreateLatency, trade->create_calls++);
+  sim::RandomStream rng =
+      fault_stream(runtime_, key, purpose::kCreateLatency, trade->create_calls++);
   begin_work(key.order);
   runtime_.schedule_after(config_.accept_latency.sample(rng), [this, key, amount_minor] {
     const sim::Hold work = finish_work(key.order);
@@ -125,14 +126,17 @@ void MockChannel::on_create_landed(const PaymentKey& key, int64_t amount_minor) 
   const sim::Time now = runtime_.now();
   if (amount_minor != trade->amount_minor) {
     // WeChat Pay refuses an order number reused with different parameters.
-    trace(key.order, [] { return std::string("create refused: payment reused with another amount"); });
-    client_.on_create_reply(key, {CallStatus::kError, effective_state(*trade, now, config_.trade_expiry)});
+    trace(key.order,
+          [] { return std::string("create refused: payment reused with another amount"); });
+    client_.on_create_reply(
+        key, {CallStatus::kError, effective_state(*trade, now, config_.trade_expiry)});
     return;
   }
   if (trade->state != TradeState::kNotFound) {
     // A repeated create for the same payment is idempotent: it answers the trade's state.
     const TradeState state = effective_state(*trade, now, config_.trade_expiry);
-    trace(key.order, [&] { return "create repeated: answered existing trade, " + state_name(state); });
+    trace(key.order,
+          [&] { return "create repeated: answered existing trade, " + state_name(state); });
     client_.on_create_reply(key, {CallStatus::kOk, state});
     return;
   }
@@ -189,7 +193,8 @@ TradeState MockChannel::decide_payment(Trade& trade) {
   trade.charged_minor += trade.amount_minor;
   ++stats_.charges;
   trade.state = TradeState::kSuccess;
-  trace(trade.key.order, [&] { return "charged " + std::to_string(trade.amount_minor) + " minor"; });
+  trace(trade.key.order,
+        [&] { return "charged " + std::to_string(trade.amount_minor) + " minor"; });
   const bool twice = fault_stream(runtime_, trade.key, purpose::kDoubleCharge, counter)
                          .bernoulli(config_.double_charge_probability);
   if (twice) {
@@ -239,7 +244,8 @@ void MockChannel::on_query_landed(const PaymentKey& key, QuerySource source, uin
   const TradeState truth = trade_state(key.payment);
   if (truth == TradeState::kSuccess && stale) {
     ++stats_.queries_stale;
-    trace(key.order, [] { return std::string("query answered pending although paid (stale fault)"); });
+    trace(key.order,
+          [] { return std::string("query answered pending although paid (stale fault)"); });
     client_.on_query_reply(key, source, {CallStatus::kOk, TradeState::kPending});
     return;
   }
@@ -295,7 +301,8 @@ void MockChannel::on_close_landed(const PaymentKey& key) {
   const TradeState state = effective_state(*trade, runtime_.now(), config_.trade_expiry);
   if (state == TradeState::kPending || state == TradeState::kClosed) {
     trade->state = TradeState::kClosed;
-    trace(key.order, [] { return std::string("close landed: trade closed, user can no longer pay"); });
+    trace(key.order,
+          [] { return std::string("close landed: trade closed, user can no longer pay"); });
     client_.on_close_reply(key, {CallStatus::kOk, TradeState::kClosed});
     return;
   }
@@ -319,7 +326,8 @@ void MockChannel::refund(const PaymentKey& key, int64_t amount_minor) {
   }
   if (!config_.refund.supported) {
     ++stats_.refunds_failed;
-    trace(key.order, [] { return std::string("refund refused: channel does not support refunds"); });
+    trace(key.order,
+          [] { return std::string("refund refused: channel does not support refunds"); });
     begin_work(key.order);
     runtime_.schedule_after(config_.refund.latency, [this, key] {
       const sim::Hold work = finish_work(key.order);

@@ -35,13 +35,13 @@ class Ledger;
 
 // Counters since construction. "Calls" count what the merchant asked, whatever the outcome.
 struct ChannelStats {
-  uint64_t creates = 0;          // create calls
-  uint64_t queries = 0;          // query calls
-  uint64_t queries_failed = 0;   // answered kError by the failure fault
-  uint64_t queries_stale = 0;    // answered kPending although the trade had succeeded
-  uint64_t closes = 0;           // close calls
-  uint64_t refunds = 0;          // refund calls
-  uint64_t refunds_failed = 0;   // refund calls answered kError (fault, unsupported, refused)
+  uint64_t creates = 0;               // create calls
+  uint64_t queries = 0;               // query calls
+  uint64_t queries_failed = 0;        // answered kError by the failure fault
+  uint64_t queries_stale = 0;         // answered kPending although the trade had succeeded
+  uint64_t closes = 0;                // close calls
+  uint64_t refunds = 0;               // refund calls
+  uint64_t refunds_failed = 0;        // refund calls answered kError (fault, unsupported, refused)
   uint64_t callbacks_sent = 0;        // attempts that left the channel
   uint64_t callbacks_dropped = 0;     // sent, never arrived
   uint64_t callbacks_duplicated = 0;  // extra copies delivered
@@ -49,7 +49,7 @@ struct ChannelStats {
   uint64_t callbacks_blocked = 0;     // attempts not sent because the channel was down
   uint64_t charges = 0;               // ledger charge entries, double charges included
   uint64_t double_charges = 0;
-  uint64_t calls_during_outage = 0;   // calls and wallet payments refused by an outage
+  uint64_t calls_during_outage = 0;  // calls and wallet payments refused by an outage
 };
 
 class MockChannel final : public Channel, public Wallet {

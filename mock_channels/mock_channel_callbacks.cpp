@@ -50,8 +50,8 @@ void MockChannel::send_callback(PaymentId payment) {
 
   ++stats_.callbacks_sent;
   const CallbackProfile& profile = config_.callback;
-  const bool dropped =
-      fault_stream(runtime_, notice.key, purpose::kCallbackDrop, attempt).bernoulli(profile.drop_probability);
+  const bool dropped = fault_stream(runtime_, notice.key, purpose::kCallbackDrop, attempt)
+                           .bernoulli(profile.drop_probability);
   const bool duplicated = fault_stream(runtime_, notice.key, purpose::kCallbackDuplicate, attempt)
                               .bernoulli(profile.duplicate_probability);
   const bool reordered = fault_stream(runtime_, notice.key, purpose::kCallbackReorder, attempt)
@@ -65,7 +65,8 @@ void MockChannel::send_callback(PaymentId payment) {
     return;
   }
   if (duplicated) {
-    sim::RandomStream rng = fault_stream(runtime_, notice.key, purpose::kCallbackDuplicateDelay, attempt);
+    sim::RandomStream rng =
+        fault_stream(runtime_, notice.key, purpose::kCallbackDuplicateDelay, attempt);
     begin_work(order);
     runtime_.schedule_after(profile.delay.sample(rng), [this, order, payment, attempt] {
       const sim::Hold work = finish_work(order);
@@ -73,7 +74,8 @@ void MockChannel::send_callback(PaymentId payment) {
     });
   }
   if (reordered) {
-    sim::RandomStream rng = fault_stream(runtime_, notice.key, purpose::kCallbackStaleDelay, attempt);
+    sim::RandomStream rng =
+        fault_stream(runtime_, notice.key, purpose::kCallbackStaleDelay, attempt);
     begin_work(order);
     runtime_.schedule_after(profile.delay.sample(rng), [this, order, payment, attempt] {
       const sim::Hold work = finish_work(order);
@@ -81,7 +83,8 @@ void MockChannel::send_callback(PaymentId payment) {
     });
   }
   trace(order, [&] {
-    return attempt_name(attempt) + " sent and delivered, state " + std::string(to_string(notice.state));
+    return attempt_name(attempt) + " sent and delivered, state " +
+           std::string(to_string(notice.state));
   });
   // Last: the client may create or forget trades here, which invalidates `trade`.
   client_.on_callback(notice);
@@ -129,9 +132,8 @@ void MockChannel::acknowledge(const CallbackNotice& notice) {
   if (trade == nullptr || trade->acknowledged) return;
   trade->acknowledged = true;
   const sim::TimerId resend = std::exchange(trade->resend_timer, sim::TimerId{});
-  trace(notice.key.order, [&] {
-    return attempt_name(notice.sequence) + " acknowledged: re-sends stop";
-  });
+  trace(notice.key.order,
+        [&] { return attempt_name(notice.sequence) + " acknowledged: re-sends stop"; });
   // Last: cancelling releases the timer's activity, which may retire the order (and forget this
   // trade) re-entrantly.
   if (resend.valid()) runtime_.cancel(resend);

@@ -29,7 +29,8 @@ ChannelConfig async_wallet(std::string_view preset) {
   config.callback.duplicate_probability = 0.005;
   config.query.latency = Distribution::lognormal(Duration::millis(100), 0.3);
   config.query.failure_probability = 0.002;
-  config.cancel = {.supported = true, .latency = Duration::millis(150), .min_age = Duration::zero()};
+  config.cancel = {
+      .supported = true, .latency = Duration::millis(150), .min_age = Duration::zero()};
   config.refund = {.supported = true, .latency = s(1), .failure_probability = 0.001};
   config.timeout = s(5);
   return config;
@@ -52,8 +53,8 @@ ChannelConfig wechat_pay_like() {
   ChannelConfig config = async_wallet("wechat-pay-like");
   // pay.weixin.qq.com notify pages: 15s 15s 30s 3m 10m 20m 30m 30m 30m 60m 3h 3h 3h 6h 6h
   // (about 24h); only successful payments are notified; duplicates happen.
-  config.callback.retries = {s(15), s(15), s(30), m(3),  m(10), m(20), m(30), m(30),
-                             m(30), m(60), h(3),  h(3),  h(3),  h(6),  h(6)};
+  config.callback.retries = {s(15), s(15), s(30), m(3), m(10), m(20), m(30), m(30),
+                             m(30), m(60), h(3),  h(3), h(3),  h(6),  h(6)};
   config.callback.notify_failures = false;
   config.callback.duplicate_probability = 0.01;  // judgement: "duplicates happen"
   // An order cannot be closed within 5 minutes of creation.
@@ -90,8 +91,8 @@ ChannelConfig adyen_like() {
   ChannelConfig config = async_wallet("adyen-like");
   // docs.adyen.com webhooks troubleshooting: 9s 18s 27s, then a retry queue 2m 5m 10m 15m 30m
   // 1h 2h 4h 8h, and on "up to 30 days". We read the tail as every 8h until 30 days in all.
-  config.callback.retries = {s(9), s(18), s(27), m(2), m(5), m(10), m(15), m(30), h(1), h(2),
-                             h(4), h(8)};
+  config.callback.retries = {s(9),  s(18), s(27), m(2), m(5), m(10),
+                             m(15), m(30), h(1),  h(2), h(4), h(8)};
   Duration total;
   for (Duration gap : config.callback.retries) total += gap;
   while (total + h(8) <= Duration::days(30)) {
@@ -119,7 +120,7 @@ ChannelConfig paypal_ipn_like() {
   config.callback.notify_failures = true;  // IPN reports Failed/Denied payment_status
   config.callback.delay = Distribution::lognormal(s(2), 0.7);  // judgement: IPN is slow
   config.accept_latency = Distribution::lognormal(Duration::millis(400), 0.4);  // judgement
-  config.trade_expiry = h(3);  // judgement
+  config.trade_expiry = h(3);                                                   // judgement
   return config;
 }
 
@@ -181,12 +182,15 @@ const std::vector<PresetEntry>& entries() {
         "opendocs.alipay.com/open/270/105902 (notify schedule, states); latencies and fault rates: "
         "judgement"},
        alipay_like},
-      {{"wechat-pay-like", "WeChat Pay: 16 notifications in ~24h, successes only, no close within 5m",
+      {{"wechat-pay-like",
+        "WeChat Pay: 16 notifications in ~24h, successes only, no close within 5m",
         "pay.weixin.qq.com wxpay docs, notify and close-order pages; latencies and fault rates: "
         "judgement"},
        wechat_pay_like},
-      {{"stripe-like", "Stripe webhooks: exponential back-off for 3 days, out of order and duplicated",
-        "docs.stripe.com/webhooks (3-day back-off, ordering, duplicates); exact gaps and latencies: "
+      {{"stripe-like",
+        "Stripe webhooks: exponential back-off for 3 days, out of order and duplicated",
+        "docs.stripe.com/webhooks (3-day back-off, ordering, duplicates); exact gaps and "
+        "latencies: "
         "judgement"},
        stripe_like},
       {{"adyen-like", "Adyen webhooks: 9s 18s 27s, then a queue up to 8h gaps, for 30 days",

@@ -18,12 +18,12 @@ struct Trade {
   // but the trade is not yet visible to queries or the wallet.
   TradeState state = TradeState::kNotFound;
   int64_t amount_minor = 0;
-  int64_t charged_minor = 0;   // amount_minor per charge (twice after a double charge)
+  int64_t charged_minor = 0;  // amount_minor per charge (twice after a double charge)
   int64_t refunded_minor = 0;
-  sim::Time created_at;        // when the create landed; trade_expiry and cancel.min_age count from here
-  sim::TimerId resend_timer;   // the next callback attempt, if one is scheduled
+  sim::Time created_at;  // when the create landed; trade_expiry and cancel.min_age count from here
+  sim::TimerId resend_timer;                       // the next callback attempt, if one is scheduled
   TradeState notice_state = TradeState::kSuccess;  // what this trade's callbacks report
-  uint32_t create_calls = 0;   // per-trade counters: the index of each keyed draw
+  uint32_t create_calls = 0;  // per-trade counters: the index of each keyed draw
   uint32_t pay_calls = 0;
   uint32_t query_calls = 0;
   uint32_t refund_calls = 0;
@@ -50,7 +50,8 @@ inline constexpr uint64_t kDoubleCharge = sim::purpose("channel.pay.double_charg
 inline constexpr uint64_t kCallbackDelay = sim::purpose("channel.callback.delay");
 inline constexpr uint64_t kCallbackDrop = sim::purpose("channel.callback.drop");
 inline constexpr uint64_t kCallbackDuplicate = sim::purpose("channel.callback.duplicate");
-inline constexpr uint64_t kCallbackDuplicateDelay = sim::purpose("channel.callback.duplicate_delay");
+inline constexpr uint64_t kCallbackDuplicateDelay =
+    sim::purpose("channel.callback.duplicate_delay");
 inline constexpr uint64_t kCallbackReorder = sim::purpose("channel.callback.reorder");
 inline constexpr uint64_t kCallbackStaleDelay = sim::purpose("channel.callback.stale_delay");
 inline constexpr uint64_t kQueryLatency = sim::purpose("channel.query.latency");

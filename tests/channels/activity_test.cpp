@@ -1,11 +1,12 @@
 // The channel holds activity (sim/activity.h) for every pending timer, so the harness retires an
 // order, and forgets its trade, only once the channel has nothing left to do for it, even when
 // the retirement happens inside an acknowledgement.
+#include "sim/activity.h"
+
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "sim/activity.h"
 #include "tests/channels/channel_world.h"
 
 namespace channels::testing {

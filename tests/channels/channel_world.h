@@ -2,14 +2,14 @@
 // payment service (RecordingClient) that records every reply and callback in arrival order.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdint>
 #include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "mock_channels/channel_api.h"
 #include "mock_channels/channel_config.h"
@@ -116,7 +116,8 @@ struct ChannelWorld {
 
   // Payment ids are unique per (order, attempt).
   static PaymentKey key(OrderId order, uint32_t attempt = 0) {
-    return PaymentKey{.order = order, .payment = order * 16 + attempt, .attempt = attempt, .channel = 0};
+    return PaymentKey{
+        .order = order, .payment = order * 16 + attempt, .attempt = attempt, .channel = 0};
   }
   // Creates the trade and runs until it exists.
   void create(const PaymentKey& k, int64_t amount_minor = 1000) {

@@ -139,7 +139,8 @@ TEST(MockChannelRefund, UnsupportedAndFailingRefunds) {
   config.refund.failure_probability = 0.2;
   ChannelWorld failing(config);
   constexpr uint64_t kPayments = 4000;
-  for (OrderId order = 1; order <= kPayments; ++order) failing.channel->create(ChannelWorld::key(order), 100);
+  for (OrderId order = 1; order <= kPayments; ++order)
+    failing.channel->create(ChannelWorld::key(order), 100);
   failing.simulator.run_until_idle();
   for (OrderId order = 1; order <= kPayments; ++order) {
     failing.channel->user_pays(ChannelWorld::key(order));

@@ -17,7 +17,8 @@ TEST(QueryFaults, FailureAndStaleRatesMatchConfig) {
   config.query.failure_probability = 0.05;
   config.query.stale_probability = 0.2;
   ChannelWorld world(config);
-  for (OrderId order = 1; order <= kTrades; ++order) world.channel->create(ChannelWorld::key(order), 100);
+  for (OrderId order = 1; order <= kTrades; ++order)
+    world.channel->create(ChannelWorld::key(order), 100);
   world.run_for(Duration::seconds(1));
   for (OrderId order = 1; order <= kTrades; ++order) {
     world.channel->user_pays(ChannelWorld::key(order));
@@ -52,7 +53,8 @@ TEST(QueryFaults, StaleNeverAffectsPendingTrades) {
 
 ChannelConfig outage_config() {
   ChannelConfig config = quiet_config();
-  config.outages = {{.start = Time::zero() + Duration::seconds(10), .duration = Duration::seconds(20)}};
+  config.outages = {
+      {.start = Time::zero() + Duration::seconds(10), .duration = Duration::seconds(20)}};
   return config;
 }
 
@@ -89,7 +91,8 @@ TEST(Outage, WalletRefusesAndRecoversAfterTheWindow) {
   world.advance_to(Time::zero() + Duration::seconds(29));
   EXPECT_EQ(world.channel->user_pays(key), PayOutcome::kUnavailable);
   EXPECT_EQ(world.ledger.find(1), nullptr);
-  world.advance_to(Time::zero() + Duration::seconds(30));  // the window is [start, start + duration)
+  world.advance_to(Time::zero() +
+                   Duration::seconds(30));  // the window is [start, start + duration)
   EXPECT_FALSE(world.channel->in_outage(world.simulator.now()));
   EXPECT_EQ(world.channel->user_pays(key), PayOutcome::kCharged);
 }
