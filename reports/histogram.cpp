@@ -5,6 +5,29 @@
 #include <nlohmann/json.hpp>
 
 namespace reports {
+namespace internal {
+
+// Built at compile time (constant initialisation: usable from other static initialisers).
+extern constexpr std::array<std::uint16_t, 63 * kSubrangesPerOctave> kFirstBucketOfSubrange = [] {
+  std::array<std::uint16_t, 63 * kSubrangesPerOctave> table{};
+  for (int exponent = 0; exponent < 63; ++exponent) {
+    for (std::size_t sub = 0; sub < kSubrangesPerOctave; ++sub) {
+      // The smallest integer whose exponent and sub-range bits are these: exact for exponent >=
+      // kSubrangeBits; below that a sub-range holds at most one integer, this one rounded up.
+      const std::uint64_t smallest =
+          exponent >= kSubrangeBits
+              ? (std::uint64_t{1} << exponent) + (sub << (exponent - kSubrangeBits))
+              : (((kSubrangesPerOctave + sub) << exponent) + kSubrangesPerOctave - 1) >>
+                    kSubrangeBits;
+      table[static_cast<std::size_t>(exponent) * kSubrangesPerOctave + sub] =
+          static_cast<std::uint16_t>(bucket_index_by_search(static_cast<std::int64_t>(smallest)));
+    }
+  }
+  return table;
+}();
+
+}  // namespace internal
+
 namespace {
 
 using internal::kBucketCount;

@@ -77,34 +77,49 @@ Json to_json(const Report& report, bool include_histograms) {
   sim["simulated_ms"] = us_to_ms(report.sim.simulated_us);
   sim["wall_ms"] = rounded_ms(report.sim.wall_ms);
 
-  const OrderCounts& o = report.orders;
-  j["orders"] = {{"created", o.created},     {"charged", o.charged}, {"paid", o.paid},
-                 {"abandoned", o.abandoned}, {"failed", o.failed},   {"closed", o.closed}};
+  // One line per metric, in SPEC order: ordered_json keeps insertion order.
+  auto& orders = j["orders"];
+  orders["created"] = report.orders.created;
+  orders["charged"] = report.orders.charged;
+  orders["paid"] = report.orders.paid;
+  orders["abandoned"] = report.orders.abandoned;
+  orders["failed"] = report.orders.failed;
+  orders["closed"] = report.orders.closed;
 
-  const DropCounts& d = report.dropped;
-  j["dropped"] = {
-      {"final", d.final}, {"user_visible", d.user_visible}, {"callbacks_lost", d.callbacks_lost}};
+  auto& dropped = j["dropped"];
+  dropped["final"] = report.dropped.final;
+  dropped["user_visible"] = report.dropped.user_visible;
+  dropped["callbacks_lost"] = report.dropped.callbacks_lost;
 
   auto& latency = j["latency"];
   latency["charge_to_paid_ms"] = latency_json(report.latency.charge_to_paid_us);
   latency["pay_to_paid_ms"] = latency_json(report.latency.pay_to_paid_us);
   latency["client_visible_ms"] = latency_json(report.latency.client_visible_us);
 
-  const ResolvedBy& r = report.resolved_by;
-  j["resolved_by"] = {
-      {"callback", r.callback},       {"polling", r.polling}, {"delay_message", r.delay_message},
-      {"order_query", r.order_query}, {"sync", r.sync},       {"reconciliation", r.reconciliation}};
+  auto& resolved_by = j["resolved_by"];
+  resolved_by["callback"] = report.resolved_by.callback;
+  resolved_by["polling"] = report.resolved_by.polling;
+  resolved_by["delay_message"] = report.resolved_by.delay_message;
+  resolved_by["order_query"] = report.resolved_by.order_query;
+  resolved_by["sync"] = report.resolved_by.sync;
+  resolved_by["reconciliation"] = report.resolved_by.reconciliation;
+  resolved_by["close"] = report.resolved_by.close;
 
-  const DuplicateCounts& u = report.duplicates;
-  j["duplicates"] = {
-      {"charged_orders", u.charged_orders}, {"refunded", u.refunded},
-      {"unresolved", u.unresolved},         {"refunds_issued", u.refunds_issued},
-      {"wrong_refunds", u.wrong_refunds},   {"overcharged_minor", u.overcharged_minor}};
+  auto& duplicates = j["duplicates"];
+  duplicates["charged_orders"] = report.duplicates.charged_orders;
+  duplicates["refunded"] = report.duplicates.refunded;
+  duplicates["unresolved"] = report.duplicates.unresolved;
+  duplicates["refunds_issued"] = report.duplicates.refunds_issued;
+  duplicates["wrong_refunds"] = report.duplicates.wrong_refunds;
+  duplicates["overcharged_minor"] = report.duplicates.overcharged_minor;
 
-  const CostCounts& c = report.cost;
-  j["cost"] = {{"channel_queries", c.channel_queries}, {"peak_query_qps", c.peak_query_qps},
-               {"db_rows_scanned", c.db_rows_scanned}, {"mq_messages", c.mq_messages},
-               {"notify_attempts", c.notify_attempts}, {"dead_letters", c.dead_letters}};
+  auto& cost = j["cost"];
+  cost["channel_queries"] = report.cost.channel_queries;
+  cost["peak_query_qps"] = report.cost.peak_query_qps;
+  cost["db_rows_scanned"] = report.cost.db_rows_scanned;
+  cost["mq_messages"] = report.cost.mq_messages;
+  cost["notify_attempts"] = report.cost.notify_attempts;
+  cost["dead_letters"] = report.cost.dead_letters;
 
   j["invariants"] = invariants_json(report.invariants);
   j["expect"] = expect_json(report.expect);

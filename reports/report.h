@@ -69,6 +69,7 @@ struct ResolvedBy {  // how each PAID order learned of its payment
   std::uint64_t order_query = 0;
   std::uint64_t sync = 0;
   std::uint64_t reconciliation = 0;  // first put right by a reconciliation run
+  std::uint64_t close = 0;  // the channel refused a cancel/close because the payment succeeded
 };
 
 struct DuplicateCounts {

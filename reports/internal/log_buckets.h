@@ -21,18 +21,6 @@ namespace reports::internal {
 
 inline constexpr double kRelativeAccuracy = 0.01;
 inline constexpr double kGamma = (1.0 + kRelativeAccuracy) / (1.0 - kRelativeAccuracy);
-inline constexpr double kLn2 = 0.69314718055994530942;
-// ln(gamma) to double precision, computed with the series below at compile time.
-inline constexpr double kLnGamma = [] {
-  // ln(g) = 2 * atanh((g - 1) / (g + 1)); the series converges fast for g close to 1.
-  const double t = (kGamma - 1.0) / (kGamma + 1.0);
-  double term = t, sum = 0.0;
-  for (int k = 1; k < 40; k += 2) {
-    sum += term / k;
-    term *= t * t;
-  }
-  return 2.0 * sum;
-}();
 
 // Number of buckets needed to cover every positive int64 value.
 inline constexpr std::size_t kBucketCount = [] {
@@ -63,25 +51,44 @@ inline constexpr BucketTables kTables = [] {
   return tables;
 }();
 
-// The bucket of a value v >= 1. About a dozen floating-point operations and no std::log: the
-// binary exponent comes from the bit width, ln of the mantissa m in [1, 2) from two terms of
-// ln(m) = 2 atanh((m-1)/(m+1)) (error < 2e-3, a tenth of a bucket), and the guess is then moved to
-// the exact bucket by comparing v with the integer bounds (at most one step each way in practice).
+// The bucket of v >= 1 by binary search over the bounds: the reference definition, used to build
+// the lookup table below and by tests; too slow for the hot path.
+constexpr std::size_t bucket_index_by_search(std::int64_t v) {
+  std::size_t lo = 0, hi = kBucketCount - 1;  // the answer is the first i with v <= bound[i]
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (v <= kTables.upper_bound[mid]) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return lo;
+}
+
+// Fast path: the binary exponent of v and the 7 bits below its leading one select a sub-range of
+// values whose largest is less than 1 + 2^-7 times its smallest. That ratio is below gamma, so a
+// sub-range meets at most two buckets: the table holds the bucket of the sub-range's smallest
+// integer, and one comparison with that bucket's bound finishes the job. No floating point, no
+// branch but the comparison.
+inline constexpr int kSubrangeBits = 7;
+inline constexpr std::size_t kSubrangesPerOctave = std::size_t{1} << kSubrangeBits;
+static_assert(1.0 + 1.0 / kSubrangesPerOctave < kGamma, "a sub-range must meet at most 2 buckets");
+
+static_assert(kBucketCount <= 65535, "bucket indices are stored as uint16");
+
+// kFirstBucketOfSubrange[exponent * kSubrangesPerOctave + sub]; defined in histogram.cpp.
+extern const std::array<std::uint16_t, 63 * kSubrangesPerOctave> kFirstBucketOfSubrange;
+
 inline std::size_t bucket_index(std::int64_t v) {
   const auto u = static_cast<std::uint64_t>(v);
   const int exponent = std::bit_width(u) - 1;
-  // Scale into [1, 2): exact for exponent <= 52, otherwise rounded, which the fix-up absorbs.
-  const double mantissa =
-      static_cast<double>(u) / static_cast<double>(std::uint64_t{1} << exponent);
-  const double t = (mantissa - 1.0) / (mantissa + 1.0);
-  const double ln_v = exponent * kLn2 + 2.0 * t * (1.0 + t * t * (1.0 / 3.0));
-  double guess = ln_v / kLnGamma + 1.0;  // +1 then truncation = ceil, with slack for the fix-up
-  if (guess < 0.0) guess = 0.0;
-  auto i = static_cast<std::size_t>(guess);
-  if (i >= kBucketCount) i = kBucketCount - 1;
-  while (v > kTables.upper_bound[i]) ++i;
-  while (i > 0 && v <= kTables.upper_bound[i - 1]) --i;
-  return i;
+  // Shift the leading one to bit 63; the next kSubrangeBits bits pick the sub-range.
+  const std::uint64_t normalized = u << (63 - exponent);
+  const std::size_t sub = (normalized >> (63 - kSubrangeBits)) & (kSubrangesPerOctave - 1);
+  const std::size_t first =
+      kFirstBucketOfSubrange[static_cast<std::size_t>(exponent) * kSubrangesPerOctave + sub];
+  return first + (v > kTables.upper_bound[first] ? 1 : 0);
 }
 
 }  // namespace reports::internal

@@ -84,6 +84,25 @@ TEST(LogHistogram, EveryValueUpToTenThousandIsWithinOnePercent) {
   }
 }
 
+TEST(LogHistogram, FastBucketIndexMatchesTheDefinitionAtEveryBoundary) {
+  using internal::bucket_index;
+  using internal::bucket_index_by_search;
+  using internal::kTables;
+  for (std::size_t i = 0; i < internal::kBucketCount; ++i) {
+    const std::int64_t bound = kTables.upper_bound[i];
+    for (std::int64_t v : {bound - 1, bound, bound + 1}) {
+      if (v < 1 || (v == bound + 1 && bound == INT64_MAX)) continue;
+      ASSERT_EQ(bucket_index(v), bucket_index_by_search(v)) << "v=" << v;
+    }
+  }
+  for (std::int64_t v = 1; v <= 100000; ++v) {
+    ASSERT_EQ(bucket_index(v), bucket_index_by_search(v)) << "v=" << v;
+  }
+  EXPECT_EQ(bucket_index(1), 0u);
+  EXPECT_EQ(bucket_index(2), 35u);  // gamma^34 < 2 <= gamma^35
+  EXPECT_EQ(bucket_index(INT64_MAX), internal::kBucketCount - 1);
+}
+
 TEST(LogHistogram, BucketsPartitionTheIntegers) {
   LogHistogram h;
   for (std::int64_t v = 1; v <= 5000; ++v) h.record(v);

@@ -46,7 +46,7 @@ TEST(ReportJson, GroupKeysInSpecOrder) {
               (Keys{"count", "mean", "p50", "p90", "p99", "p999", "max"}));
   }
   EXPECT_EQ(keys_of(j["resolved_by"]), (Keys{"callback", "polling", "delay_message", "order_query",
-                                             "sync", "reconciliation"}));
+                                             "sync", "reconciliation", "close"}));
   EXPECT_EQ(keys_of(j["duplicates"]),
             (Keys{"charged_orders", "refunded", "unresolved", "refunds_issued", "wrong_refunds",
                   "overcharged_minor"}));
@@ -146,7 +146,7 @@ TEST(MetricValue, NestedAndMissingPaths) {
 TEST(MetricPaths, ListsEveryNumericLeafInDocumentOrder) {
   const auto j = to_json(sample_report());
   const auto paths = metric_paths(j);
-  ASSERT_EQ(paths.size(), 3u + 6 + 3 + 3 * 7 + 6 + 6 + 6 + 1);
+  ASSERT_EQ(paths.size(), 3u + 6 + 3 + 3 * 7 + 7 + 6 + 6 + 1);
   EXPECT_EQ(paths.front(), "sim.events");
   EXPECT_EQ(paths[3], "orders.created");
   EXPECT_EQ(paths[12], "latency.charge_to_paid_ms.count");

@@ -15,7 +15,7 @@ inline Report sample_report() {
   r.dropped = {3, 7, 45};
   for (int k = 1; k <= 1000; ++k) r.latency.charge_to_paid_us.record(k * 1000);  // 1..1000 ms
   r.latency.pay_to_paid_us.record(20'000'000);
-  r.resolved_by = {800, 0, 60, 15, 5, 0};
+  r.resolved_by = {800, 0, 60, 15, 5, 0, 0};
   r.duplicates = {12, 9, 2, 11, 1, 3000};
   r.cost = {5000, 37, 120000, 9000, 1900, 4};
   r.invariants.record({17, "refund_settled", 1'234'567, "refund 200 > charge 100"});
