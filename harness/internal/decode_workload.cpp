@@ -20,9 +20,6 @@ std::optional<workload::RatePoint> decode_rate_point(Decoder& d, const Cursor& a
   if (rate_at.node.IsScalar()) rate = parse_rate_per_s(rate_at.node.Scalar());
   if (!rate) {
     d.error(rate_at, "expected a rate like 100/s, 6000/m or 360000/h, got " + describe(rate_at.node));
-  } else if (*rate < 0.0) {
-    d.error(rate_at, "rate must not be negative, got '" + rate_at.node.Scalar() + "'");
-    rate.reset();
   }
   if (time_of_day && *time_of_day >= sim::Duration::days(1)) {
     d.error(time_at, "time of day must be below 24h, got '" + time_at.node.Scalar() + "'");

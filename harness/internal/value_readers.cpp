@@ -155,7 +155,16 @@ std::optional<std::vector<sim::Duration>> decode_durations(Decoder& d, const Cur
 std::optional<double> parse_rate_per_s(std::string_view text) {
   size_t slash = text.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
-  std::optional<double> count = parse_whole<double>(text.substr(0, slash));
+  // Digits with an optional fraction, as the JSON Schema's pattern says: no sign, no exponent.
+  std::string_view number = text.substr(0, slash);
+  size_t point = number.find('.');
+  auto all_digits = [](std::string_view part) {
+    return !part.empty() && part.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (!all_digits(number.substr(0, point)) || (point != std::string_view::npos && !all_digits(number.substr(point + 1)))) {
+    return std::nullopt;
+  }
+  std::optional<double> count = parse_whole<double>(number);
   if (!count || !std::isfinite(*count)) return std::nullopt;
   std::string_view unit = text.substr(slash + 1);
   if (unit == "s") return *count;

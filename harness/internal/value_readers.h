@@ -45,7 +45,7 @@ std::optional<std::vector<sim::Duration>> decode_durations(Decoder& d, const Cur
 
 // A rate "100/s", "6000/m", "360000/h", in events per second; must be > 0.
 std::optional<double> decode_rate(Decoder& d, const Cursor& at);
-// Parses rate text; nullopt unless it is <number>/<s|m|h>. The number may be negative or zero.
+// Parses rate text; nullopt unless it is <digits[.digits]>/<s|m|h>. The number may be zero.
 std::optional<double> parse_rate_per_s(std::string_view text);
 
 // A distribution map ({dist: exponential, mean: 20s}, ...) or a bare duration (fixed).

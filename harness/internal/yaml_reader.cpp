@@ -139,7 +139,7 @@ MapReader::~MapReader() {
     std::string path = map_.path.empty() ? entry.key : map_.path + "." + entry.key;
     Cursor key_cursor = decoder_.child(map_, entry.value, std::move(path));
     std::string message = "unknown key '" + entry.key + "'" + did_you_mean(entry.key, allowed_);
-    if (allowed_.size() <= 12) message += "; allowed keys: " + join(allowed_);
+    message += "; allowed keys: " + join(allowed_);
     decoder_.error_at(key_cursor, entry.key_node, std::move(message));
   }
 }

@@ -197,6 +197,27 @@ TEST(ScenarioErrors, ManyErrorsInOnePassInFileOrder) {
                    file + ":14:24: system.compensation.polling.workers: must be at least 1, got 0"}));
 }
 
+TEST(ScenarioErrors, NeverThrowsOnTruncatedOrMangledInput) {
+  const std::string text = R"(name: t
+channels:
+  - {name: a, preset: alipay-like, share: 0.5, callback: {retries: [4m, 10m]}, outages: [{start: 1m, duration: 1m}]}
+  - {name: b, share: 0.5, pay_delay: {dist: empirical, points: [[1s, 0.5], [2s, 1]]}}
+system: {compensation: {strategy: hybrid, delay_message: {schedule: [10s]}}, notify: {mq_retry: rocketmq}}
+variants: [{name: v, set: {channels.a.share: 0.5, system.notify.mq_retry: [1s]}}]
+sweep: {system.compensation.polling.interval: [10s, 1m]}
+expect: {dropped.final: "< 1"}
+)";
+  for (size_t length = 0; length <= text.size(); ++length) {
+    LoadResult result = load_scenario_text(text.substr(0, length), "cut.yaml", {{"channels.b.share", "0.5"}});
+    EXPECT_EQ(result.ok(), result.errors.empty()) << length;
+    std::string mangled = text;
+    mangled[length % text.size()] = "[]{}:,- \n"[length % 9];
+    result = load_scenario_text(mangled, "mangled.yaml");
+    EXPECT_EQ(result.ok(), result.errors.empty()) << length;
+  }
+  EXPECT_TRUE(load_scenario_text(text, "whole.yaml").ok());
+}
+
 TEST(ScenarioErrors, ToStringLeavesOutUnknownParts) {
   EXPECT_EQ((ScenarioError{"f.yaml", 3, 7, "a.b", "bad"}).to_string(), "f.yaml:3:7: a.b: bad");
   EXPECT_EQ((ScenarioError{"--set", 0, 0, "a.b", "bad"}).to_string(), "--set: a.b: bad");

@@ -1,0 +1,165 @@
+// scenarios/schema/scenario.schema.json must describe exactly what the loader accepts. The
+// loader itself is the oracle: an unknown key at each level makes it list the allowed keys, an
+// unknown enum value makes it list the allowed values; both must equal the schema's.
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/scenario_loader.h"
+#include "mock_channels/presets.h"
+
+namespace harness {
+namespace {
+
+using nlohmann::json;
+
+const std::string kSchemaPath = std::string(PAYSIM_SOURCE_DIR) + "/scenarios/schema/scenario.schema.json";
+
+// Every list the probes walk into has one entry, so `.0` paths exist.
+constexpr const char* kProbeBase = R"(
+channels: [{name: a, outages: [{start: 1m, duration: 1m}]}]
+system:
+  payment_service: {crashes: [{at: 1m, restart_after: 1m}]}
+  order_service: {outages: [{start: 1m, duration: 1m}]}
+variants: [{name: v, set: {seed: 2}}]
+)";
+
+json load_schema() {
+  std::ifstream in(kSchemaPath);
+  std::stringstream text;
+  text << in.rdbuf();
+  return json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+}
+
+const json& resolve(const json& root, const json& node) {
+  if (!node.contains("$ref")) return node;
+  std::string name = node["$ref"].get<std::string>().substr(std::string("#/$defs/").size());
+  return resolve(root, root["$defs"][name]);
+}
+
+// Walks property names; "[]" steps into an array's items.
+const json& schema_at(const json& root, const std::vector<std::string>& path) {
+  const json* node = &root;
+  for (const std::string& step : path) {
+    node = &resolve(root, *node);
+    node = step == "[]" ? &(*node)["items"] : &(*node)["properties"][step];
+  }
+  return resolve(root, *node);
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) out.push_back(item.substr(item.find_first_not_of(' ')));
+  return out;
+}
+
+// The list the loader prints after `marker` in its error for `--set key=value`.
+std::vector<std::string> loader_list(const std::string& key, const std::string& value, const std::string& marker) {
+  LoadResult result = load_scenario_text(kProbeBase, "probe.yaml", {{key, value}});
+  if (result.errors.size() != 1) {
+    ADD_FAILURE() << key << ": expected one error, got " << result.errors.size();
+    return {};
+  }
+  const std::string& message = result.errors[0].message;
+  size_t start = message.find(marker);
+  if (start == std::string::npos) {
+    ADD_FAILURE() << key << ": " << message;
+    return {};
+  }
+  std::string list = message.substr(start + marker.size());
+  return split_list(list.substr(0, list.find(" (")));
+}
+
+void check_no_additional_properties(const json& node, const std::string& where) {
+  if (node.is_object()) {
+    if (node.contains("properties")) {
+      EXPECT_TRUE(node.contains("additionalProperties") && node["additionalProperties"] == false) << where;
+    }
+    for (auto it = node.begin(); it != node.end(); ++it) check_no_additional_properties(*it, where + "/" + it.key());
+  } else if (node.is_array()) {
+    for (size_t i = 0; i < node.size(); ++i) check_no_additional_properties(node[i], where + "/" + std::to_string(i));
+  }
+}
+
+TEST(ScenarioSchema, ParsesAndClosesEveryObject) {
+  json schema = load_schema();
+  ASSERT_FALSE(schema.is_discarded()) << kSchemaPath;
+  EXPECT_EQ(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+  check_no_additional_properties(schema, "#");
+}
+
+TEST(ScenarioSchema, KeysAtEveryLevelMatchTheLoader) {
+  json schema = load_schema();
+  ASSERT_FALSE(schema.is_discarded());
+  const std::vector<std::pair<std::string, std::vector<std::string>>> levels = {
+      {"", {}},
+      {"traffic", {"traffic"}},
+      {"user", {"user"}},
+      {"channels.a", {"channels", "[]"}},
+      {"channels.a.callback", {"channels", "[]", "callback"}},
+      {"channels.a.query", {"channels", "[]", "query"}},
+      {"channels.a.cancel", {"channels", "[]", "cancel"}},
+      {"channels.a.refund", {"channels", "[]", "refund"}},
+      {"channels.a.outages.0", {"channels", "[]", "outages", "[]"}},
+      {"system", {"system"}},
+      {"system.payment_service", {"system", "payment_service"}},
+      {"system.payment_service.crashes.0", {"system", "payment_service", "crashes", "[]"}},
+      {"system.order_service", {"system", "order_service"}},
+      {"system.order_service.outages.0", {"system", "order_service", "outages", "[]"}},
+      {"system.notify", {"system", "notify"}},
+      {"system.compensation", {"system", "compensation"}},
+      {"system.compensation.polling", {"system", "compensation", "polling"}},
+      {"system.compensation.delay_message", {"system", "compensation", "delay_message"}},
+      {"system.compensation.reconciliation", {"system", "compensation", "reconciliation"}},
+      {"system.order_query", {"system", "order_query"}},
+      {"system.dedup", {"system", "dedup"}},
+      {"system.client", {"system", "client"}},
+      {"system.client.push", {"system", "client", "push"}},
+      {"variants.0", {"variants", "[]"}},
+  };
+  for (const auto& [level, schema_path] : levels) {
+    std::string key = level.empty() ? "zz_unknown" : level + ".zz_unknown";
+    std::vector<std::string> loader_keys = loader_list(key, "1", "allowed keys: ");
+    std::vector<std::string> schema_keys;
+    const json& properties = schema_at(schema, schema_path)["properties"];
+    for (auto it = properties.begin(); it != properties.end(); ++it) schema_keys.push_back(it.key());
+    std::sort(loader_keys.begin(), loader_keys.end());
+    std::sort(schema_keys.begin(), schema_keys.end());
+    EXPECT_EQ(loader_keys, schema_keys) << "level '" << level << "'";
+  }
+}
+
+TEST(ScenarioSchema, EnumsMatchTheLoader) {
+  json schema = load_schema();
+  ASSERT_FALSE(schema.is_discarded());
+  const std::vector<std::pair<std::string, std::vector<std::string>>> enums = {
+      {"traffic.arrival", {"traffic", "arrival"}},
+      {"channels.a.mode", {"channels", "[]", "mode"}},
+      {"system.order_service.late_payment", {"system", "order_service", "late_payment"}},
+      {"system.compensation.strategy", {"system", "compensation", "strategy"}},
+      {"system.compensation.polling.source", {"system", "compensation", "polling", "source"}},
+      {"system.compensation.delay_message.levels", {"system", "compensation", "delay_message", "levels"}},
+      {"system.compensation.retry_storage", {"system", "compensation", "retry_storage"}},
+  };
+  for (const auto& [key, schema_path] : enums) {
+    std::vector<std::string> loader_values = loader_list(key, "zz", "expected one of: ");
+    std::vector<std::string> schema_values = schema_at(schema, schema_path)["enum"].get<std::vector<std::string>>();
+    EXPECT_EQ(loader_values, schema_values) << key;
+  }
+}
+
+TEST(ScenarioSchema, PresetEnumListsEveryPreset) {
+  json schema = load_schema();
+  ASSERT_FALSE(schema.is_discarded());
+  std::vector<std::string> presets;
+  for (const channels::PresetInfo& info : channels::channel_presets()) presets.push_back(info.name);
+  EXPECT_EQ(schema_at(schema, {"channels", "[]", "preset"})["enum"].get<std::vector<std::string>>(), presets);
+}
+
+}  // namespace
+}  // namespace harness
