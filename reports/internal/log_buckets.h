@@ -2,8 +2,8 @@
 //
 // Bucket i (i >= 0) holds the integers v with gamma^(i-1) < v <= gamma^i, where
 // gamma = (1 + a) / (1 - a) and a = kRelativeAccuracy. For integers that is exactly
-// kUpperBound[i-1] < v <= kUpperBound[i] with kUpperBound[i] = floor(gamma^i), so the tables below
-// define the buckets and the index computation is checked against them (never trusted alone).
+// upper_bound[i-1] < v <= upper_bound[i] with upper_bound[i] = floor(gamma^i): the tables below
+// define the buckets, and the fast index always ends with an integer comparison against them.
 // Reporting bucket i as 2 * gamma^i / (gamma + 1) is within a relative error a of every value in
 // it (DDSketch, Masson et al. 2019).
 //
