@@ -60,7 +60,8 @@ class Hold {
     return hold;
   }
 
-  Hold(Hold&& other) noexcept : activity_(std::exchange(other.activity_, nullptr)), entity_(other.entity_) {}
+  Hold(Hold&& other) noexcept
+      : activity_(std::exchange(other.activity_, nullptr)), entity_(other.entity_) {}
   Hold& operator=(Hold&& other) noexcept {
     if (this != &other) {
       release();

@@ -1,8 +1,9 @@
 // Callback: a move-only, type-erased `void()` with small-buffer storage.
 //
-// Callables up to kInlineBytes (56) bytes with alignment <= 16 that are nothrow-movable live inside
-// the Callback and never allocate; larger ones are moved to the heap. The object is 64 bytes: the
-// inline buffer plus one pointer to a per-type table. Trivially copyable callables (most lambdas
+// Callables up to kInlineBytes (48) bytes with alignment <= 8 that are nothrow-movable live inside
+// the Callback and never allocate; larger ones are moved to the heap. The object is 56 bytes: the
+// inline buffer plus one pointer to a per-type table, so a simulator slot (callback, generation,
+// free-list link) is exactly one 64-byte cache line. Trivially copyable callables (most lambdas
 // capturing pointers and integers) are moved with a plain memcpy and need no destructor call.
 // (std::move_only_function is C++23 and not in g++ 12.)
 #pragma once
@@ -18,12 +19,13 @@ namespace sim {
 
 class Callback {
  public:
-  static constexpr size_t kInlineBytes = 48 + 8;
+  static constexpr size_t kInlineBytes = 48;
 
   Callback() = default;
 
-  template <class F, class D = std::decay_t<F>,
-            class = std::enable_if_t<!std::is_same_v<D, Callback> && std::is_invocable_r_v<void, D&>>>
+  template <
+      class F, class D = std::decay_t<F>,
+      class = std::enable_if_t<!std::is_same_v<D, Callback> && std::is_invocable_r_v<void, D&>>>
   Callback(F&& fn) {  // NOLINT(google-explicit-constructor): lambdas convert implicitly
     if constexpr (fits_inline<D>()) {
       ::new (static_cast<void*>(buffer_)) D(std::forward<F>(fn));
@@ -72,7 +74,7 @@ class Callback {
 
   template <class D>
   static constexpr bool fits_inline() {
-    return sizeof(D) <= kInlineBytes && alignof(D) <= 16 && std::is_nothrow_move_constructible_v<D>;
+    return sizeof(D) <= kInlineBytes && alignof(D) <= 8 && std::is_nothrow_move_constructible_v<D>;
   }
 
   template <class D>
@@ -113,10 +115,10 @@ class Callback {
     other.ops_ = nullptr;
   }
 
-  alignas(16) unsigned char buffer_[kInlineBytes];
+  alignas(8) unsigned char buffer_[kInlineBytes];
   const Ops* ops_ = nullptr;
 };
 
-static_assert(sizeof(Callback) == 64);
+static_assert(sizeof(Callback) == 56);
 
 }  // namespace sim

@@ -81,7 +81,8 @@ std::optional<std::string> Distribution::validate_empirical(const std::vector<Kn
     if (!(probability >= 0.0 && probability <= 1.0)) {
       return concat(where, "probabilities must be in [0, 1]");
     }
-    if (i > 0 && value <= points[i - 1].first) return concat(where, "values must strictly increase");
+    if (i > 0 && value <= points[i - 1].first)
+      return concat(where, "values must strictly increase");
     if (i > 0 && probability < points[i - 1].second) {
       return concat(where, "probabilities must not decrease");
     }
@@ -164,12 +165,14 @@ std::string Distribution::describe() const {
     case Kind::kExponential:
       return concat("exponential(mean=", format_duration(a_), ")");
     case Kind::kLognormal:
-      return concat("lognormal(median=", format_duration(a_), ", sigma=", format_double(sigma_), ")");
+      return concat("lognormal(median=", format_duration(a_), ", sigma=", format_double(sigma_),
+                    ")");
     case Kind::kEmpirical: {
       std::string out = "empirical(points=[";
       for (size_t i = 0; i < points_.size(); ++i) {
         if (i > 0) out += ", ";
-        out += concat("[", format_duration(points_[i].first), ", ", format_double(points_[i].second), "]");
+        out += concat("[", format_duration(points_[i].first), ", ",
+                      format_double(points_[i].second), "]");
       }
       out += "])";
       return out;

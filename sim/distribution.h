@@ -48,12 +48,12 @@ class Distribution {
   std::string describe() const;
 
   // Parameters; each is meaningful only for the kinds named.
-  Duration value() const { return a_; }         // kFixed
-  Duration min() const { return a_; }           // kUniform
-  Duration max() const { return b_; }           // kUniform
-  Duration mean_param() const { return a_; }    // kExponential
-  Duration median() const { return a_; }        // kLognormal
-  double sigma() const { return sigma_; }       // kLognormal
+  Duration value() const { return a_; }                        // kFixed
+  Duration min() const { return a_; }                          // kUniform
+  Duration max() const { return b_; }                          // kUniform
+  Duration mean_param() const { return a_; }                   // kExponential
+  Duration median() const { return a_; }                       // kLognormal
+  double sigma() const { return sigma_; }                      // kLognormal
   const std::vector<Knot>& points() const { return points_; }  // kEmpirical
 
   friend bool operator==(const Distribution&, const Distribution&) = default;

@@ -5,9 +5,9 @@
 
 namespace sim {
 
-// 0 means "no event". Otherwise the low 32 bits name a storage slot and the high 32 bits that slot's
-// generation, so an id kept after its event ran or was cancelled never cancels a later event that
-// reuses the slot.
+// 0 means "no event". Otherwise the low 32 bits name a storage slot and the high 32 bits that
+// slot's generation, so an id kept after its event ran or was cancelled never cancels a later event
+// that reuses the slot.
 struct EventId {
   uint64_t value = 0;
   bool valid() const { return value != 0; }

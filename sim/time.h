@@ -1,8 +1,8 @@
 // Simulated time: strong integer types over microseconds.
 //
 // `Duration` is a signed span, `Time` a point since the run started (the epoch, 0). Both are plain
-// int64_t counts of microseconds, so arithmetic is exact and identical on every platform. Nothing in
-// sim/ reads a wall clock: time advances only when the simulator (or, in live mode, the runtime)
+// int64_t counts of microseconds, so arithmetic is exact and identical on every platform. Nothing
+// in sim/ reads a wall clock: time advances only when the simulator (or, in live mode, the runtime)
 // says so. Arithmetic does not check for overflow; `Duration::max()`/`Time::max()` are sentinels
 // ("never"), not values to add to.
 #pragma once

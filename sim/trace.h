@@ -18,7 +18,8 @@ class Tracer {
   virtual bool wants(uint64_t entity) const = 0;
   // `component` names who acted ("channel:alipay", "payment-service", "client"); `message` says
   // what happened and why, in a full phrase ("callback #2 dropped by fault").
-  virtual void record(Time at, std::string_view component, uint64_t entity, std::string message) = 0;
+  virtual void record(Time at, std::string_view component, uint64_t entity,
+                      std::string message) = 0;
 };
 
 // Records through `tracer` when it is set and wants `entity`; `make_message` is only called then.

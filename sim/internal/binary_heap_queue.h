@@ -28,6 +28,12 @@ class BinaryHeapQueue {
     std::pop_heap(heap_.begin(), heap_.end(), Later{});
     heap_.pop_back();
   }
+  // The root (when called after a pop, the next to run) and its children (one is the one after).
+  template <class F>
+  void visit_upcoming(F&& f) const {
+    for (size_t i = 0; i < 3 && i < heap_.size(); ++i) f(heap_[i].id);
+  }
+
   bool empty() const { return heap_.empty(); }
   size_t size() const { return heap_.size(); }
 

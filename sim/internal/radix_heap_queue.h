@@ -16,6 +16,7 @@
 // drained first. In steady running it stays empty.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cassert>
 #include <cstdint>
@@ -47,9 +48,10 @@ class RadixHeapQueue {
   }
 
   QueueEntry top() {
-    if (!early_.empty()) [[unlikely]] return early_.top();
+    if (!early_.empty()) [[unlikely]]
+      return early_.top();
     assert(size_ > 0);
-    if (front_head_ == front_.size()) refill_front();
+    if (front_head_ == front_.size()) refill_front(kNoVisit);
     const Entry& e = front_[front_head_];
     return {from_key(e.key), e.id};
   }
@@ -60,9 +62,22 @@ class RadixHeapQueue {
       return;
     }
     assert(size_ > 0);
-    if (front_head_ == front_.size()) refill_front();
+    if (front_head_ == front_.size()) refill_front(kNoVisit);
     ++front_head_;
     --size_;
+  }
+
+  // Entries that will pop soon, for prefetching. Refills bucket 0 ahead of time when it is empty
+  // (safe: pushes that then land before last_ go to early_). A refill drains the lowest bucket,
+  // whose entries all pop before anything else in the buckets; when it is small they are all
+  // visited, which gives the caller a lead of several events rather than one.
+  template <class F>
+  void visit_upcoming(F&& f) {
+    if (!early_.empty()) {
+      early_.visit_upcoming(f);
+    } else if (size_ > 0 && front_head_ == front_.size()) {
+      refill_front(f);
+    }
   }
 
   bool empty() const { return size_ == 0 && early_.empty(); }
@@ -102,8 +117,11 @@ class RadixHeapQueue {
     return key == last_ ? 0 : 64 - static_cast<unsigned>(std::countl_zero(key ^ last_));
   }
 
-  // REQUIRES: bucket 0 is exhausted and the queue is not empty.
-  void refill_front() {
+  static constexpr auto kNoVisit = [](uint64_t) {};
+
+  // REQUIRES: bucket 0 is exhausted and the queue is not empty. Visits the moved entries if few.
+  template <class F>
+  void refill_front(F&& visit) {
     front_.clear();
     front_head_ = 0;
     assert(nonempty_mask_ != 0);
@@ -122,6 +140,9 @@ class RadixHeapQueue {
         buckets_[bucket - 1].push_back(e);
         nonempty_mask_ |= uint64_t{1} << (bucket - 1);
       }
+    }
+    if (source.size() <= 64) {
+      for (const Entry& e : source) visit(e.id);
     }
     source.clear();
   }

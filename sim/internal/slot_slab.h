@@ -1,10 +1,10 @@
 // Storage for pending callbacks: a slab of slots with a free list and per-slot generations.
 //
-// Slots live in fixed-size chunks that never move, so a callback can run in place while it schedules
-// more events (which may add chunks). A slot's generation changes whenever the event in it stops
-// being pending (it starts running or is cancelled), so an id minted for an earlier occupant never
-// matches the slot again (until 2^32 reuses of that one slot). Memory grows with the peak number of
-// pending events, not with the number of events run.
+// Slots live in fixed-size chunks that never move, so a callback can run in place while it
+// schedules more events (which may add chunks). A slot's generation changes whenever the event in
+// it stops being pending (it starts running or is cancelled), so an id minted for an earlier
+// occupant never matches the slot again (until 2^32 reuses of that one slot). Memory grows with the
+// peak number of pending events, not with the number of events run.
 #pragma once
 
 #include <cassert>
@@ -16,11 +16,14 @@
 
 namespace sim::internal {
 
-struct Slot {
-  Callback fn;               // non-empty iff an event is pending or running in this slot
-  uint32_t generation = 1;   // never 0, so an id built from it is never 0
-  uint32_t next_free = 0;    // free-list link, meaningful only while the slot is free
+// One cache line: running an event touches exactly one line of the slab.
+struct alignas(64) Slot {
+  Callback fn;              // non-empty iff an event is pending or running in this slot
+  uint32_t generation = 1;  // never 0, so an id built from it is never 0
+  uint32_t next_free = 0;   // free-list link, meaningful only while the slot is free
 };
+
+static_assert(sizeof(Slot) == 64);
 
 class SlotSlab {
  public:

@@ -30,7 +30,8 @@ double mean_of(const std::vector<int64_t>& xs) {
 
 // Fraction of samples <= x: the empirical CDF.
 double cdf_at(const std::vector<int64_t>& xs, int64_t x) {
-  return static_cast<double>(std::count_if(xs.begin(), xs.end(), [x](int64_t v) { return v <= x; })) /
+  return static_cast<double>(
+             std::count_if(xs.begin(), xs.end(), [x](int64_t v) { return v <= x; })) /
          static_cast<double>(xs.size());
 }
 

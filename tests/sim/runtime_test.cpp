@@ -1,8 +1,8 @@
-#include "sim/sim_runtime.h"
-
 #include <gtest/gtest.h>
 
 #include <vector>
+
+#include "sim/sim_runtime.h"
 
 namespace sim {
 namespace {

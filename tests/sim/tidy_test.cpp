@@ -26,13 +26,16 @@ const std::vector<Banned>& banned() {
       {"srand(", true, "shared global generator; use sim::RandomStream"},
       {"system_clock", false, "wall clock in the model; read time from sim::Runtime::now()"},
       {"steady_clock", false, "wall clock in the model; read time from sim::Runtime::now()"},
-      {"high_resolution_clock", false, "wall clock in the model; read time from sim::Runtime::now()"},
+      {"high_resolution_clock", false,
+       "wall clock in the model; read time from sim::Runtime::now()"},
       {"time(nullptr)", true, "wall clock in the model; read time from sim::Runtime::now()"},
       {"unordered_map", false,
-       "unordered containers are banned in the model outright: iterating them is address/hash-order "
+       "unordered containers are banned in the model outright: iterating them is "
+       "address/hash-order "
        "dependent; use std::map or a sorted vector"},
       {"unordered_set", false,
-       "unordered containers are banned in the model outright: iterating them is address/hash-order "
+       "unordered containers are banned in the model outright: iterating them is "
+       "address/hash-order "
        "dependent; use std::set or a sorted vector"},
   };
   return list;
@@ -58,7 +61,8 @@ std::vector<std::string> violations_in(const fs::path& file, const std::string& 
       for (size_t at = code.find(b.pattern); at != std::string::npos;
            at = code.find(b.pattern, at + 1)) {
         if (b.call_like && at > 0 && is_identifier_char(code[at - 1])) continue;
-        found.push_back(shown_name + ":" + std::to_string(number) + ": `" + b.pattern + "`: " + b.why);
+        found.push_back(shown_name + ":" + std::to_string(number) + ": `" + b.pattern +
+                        "`: " + b.why);
         break;
       }
     }
@@ -76,7 +80,8 @@ TEST(TidyTest, ModelSourcesAreDeterministic) {
     std::vector<fs::path> files;
     for (const auto& entry : fs::recursive_directory_iterator(dir)) {
       const std::string ext = entry.path().extension().string();
-      if (entry.is_regular_file() && (ext == ".h" || ext == ".hpp" || ext == ".cpp" || ext == ".cc")) {
+      if (entry.is_regular_file() &&
+          (ext == ".h" || ext == ".hpp" || ext == ".cpp" || ext == ".cc")) {
         files.push_back(entry.path());
       }
     }
@@ -100,10 +105,10 @@ TEST(TidyTest, ScannerFindsWhatItShould) {
   const fs::path file = fs::temp_directory_path() / "paysim_tidy_probe.cpp";
   {
     std::ofstream out(file);
-    out << "int a = rand();\n"                      // 1: hit
-           "int b = operand(1);\n"                  // 2: near miss
-           "std::unordered_map<int, int> m;\n"      // 3: hit
-           "// std::steady_clock is banned here\n"  // 4: comment only
+    out << "int a = rand();\n"                              // 1: hit
+           "int b = operand(1);\n"                          // 2: near miss
+           "std::unordered_map<int, int> m;\n"              // 3: hit
+           "// std::steady_clock is banned here\n"          // 4: comment only
            "auto t = std::chrono::system_clock::now();\n";  // 5: hit
   }
   const auto found = violations_in(file, "probe.cpp");

@@ -58,18 +58,29 @@ TEST(ParseDurationTest, AcceptsEveryUnit) {
   EXPECT_EQ(parse_duration("0.25ms"), Duration::micros(250));
   EXPECT_EQ(parse_duration("1.000001s"), Duration::micros(1'000'001));
   EXPECT_EQ(parse_duration("1h30m"), Duration::minutes(90));
-  EXPECT_EQ(parse_duration("1d2h3m4s5ms6us"),
-            Duration::days(1) + Duration::hours(2) + Duration::minutes(3) + Duration::seconds(4) +
-                Duration::millis(5) + Duration::micros(6));
+  EXPECT_EQ(parse_duration("1d2h3m4s5ms6us"), Duration::days(1) + Duration::hours(2) +
+                                                  Duration::minutes(3) + Duration::seconds(4) +
+                                                  Duration::millis(5) + Duration::micros(6));
   EXPECT_EQ(parse_duration("007s"), Duration::seconds(7));
 }
 
 TEST(ParseDurationTest, RejectsBadInput) {
   const std::vector<std::string> bad = {
-      "",        "10",        "-5s",     "+5s",   "5 x",    "5 s",    " 5s",   "5s ",
-      "s",       "ms",        "5x",      "5sec",  "1.s",    ".5s",    "1..5s", "1.5.5s",
-      "30m1h",   "1s1s",      "1m1m",    "5S",    "5Ms",    "1e3s",   "0.5us", "1.0000001s",
-      "1h30",    "99999999999999999999s", "106751992d",  "9223372036854775807ms", "5µs", "5s\n",
+      "",           "10",
+      "-5s",        "+5s",
+      "5 x",        "5 s",
+      " 5s",        "5s ",
+      "s",          "ms",
+      "5x",         "5sec",
+      "1.s",        ".5s",
+      "1..5s",      "1.5.5s",
+      "30m1h",      "1s1s",
+      "1m1m",       "5S",
+      "5Ms",        "1e3s",
+      "0.5us",      "1.0000001s",
+      "1h30",       "99999999999999999999s",
+      "106751992d", "9223372036854775807ms",
+      "5µs",        "5s\n",
   };
   for (const std::string& text : bad) {
     EXPECT_EQ(parse_duration(text), std::nullopt) << "accepted \"" << text << "\"";
@@ -90,10 +101,18 @@ TEST(FormatDurationTest, ShortestExactForms) {
 
 TEST(FormatDurationTest, RoundTripsThroughParse) {
   const std::vector<Duration> values = {
-      Duration::zero(),          Duration::micros(1),         Duration::micros(999),
-      Duration::micros(1500),    Duration::millis(1),         Duration::millis(1500),
-      Duration::seconds(59),     Duration::seconds(61),       Duration::minutes(90),
-      Duration::hours(25),       Duration::days(400),         Duration::max(),
+      Duration::zero(),
+      Duration::micros(1),
+      Duration::micros(999),
+      Duration::micros(1500),
+      Duration::millis(1),
+      Duration::millis(1500),
+      Duration::seconds(59),
+      Duration::seconds(61),
+      Duration::minutes(90),
+      Duration::hours(25),
+      Duration::days(400),
+      Duration::max(),
       Duration::days(1) + Duration::micros(1),
   };
   for (const Duration d : values) {
