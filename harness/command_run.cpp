@@ -1,4 +1,7 @@
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
+#include <memory>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -92,6 +95,28 @@ int command_validate(const std::vector<std::string>& paths) {
                 s.variants.size(), s.expect.size());
   }
   return exit_code;
+}
+
+CommandRunner add_run_command(CLI::App& app) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand("run", "Run one scenario; print its table, and write reports with --out");
+  cmd->add_option("scenario", options->scenario_path, "Scenario file (YAML)")->required();
+  cmd->add_option("--seed", options->seed, "Override the scenario's seed")->each([options](const std::string&) {
+    options->has_seed = true;
+  });
+  cmd->add_option("--set", options->set, "Override a key: KEY=VALUE (dotted path; a channel by its name)");
+  cmd->add_option("--variant", options->variant, "Apply one of the scenario's variants");
+  cmd->add_option("--out", options->out_dir, "Write reports into this directory (each file whole or not at all)");
+  cmd->add_option("--format", options->formats, "Formats to write with --out: table,json,csv,junit (default json)")
+      ->delimiter(',');
+  return {cmd, [options] { return command_run(*options); }};
+}
+
+CommandRunner add_validate_command(CLI::App& app) {
+  auto paths = std::make_shared<std::vector<std::string>>();
+  CLI::App* cmd = app.add_subcommand("validate", "Parse and check scenario files without running them");
+  cmd->add_option("scenarios", *paths, "Scenario files")->required();
+  return {cmd, [paths] { return command_validate(*paths); }};
 }
 
 }  // namespace harness

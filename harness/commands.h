@@ -1,13 +1,30 @@
-// The subcommands of `paysim` (SPEC section 5). Each returns the process exit code:
-// 0 all well, 1 an expectation failed or an invariant was violated, 2 usage or scenario error.
+// The subcommands of `paysim` (SPEC section 5). Each lives in its own harness/command_*.cpp and
+// registers itself with add_*_command, which returns a runner for main() to call when that
+// subcommand was parsed. Runners return the process exit code: 0 all well, 1 an expectation
+// failed or an invariant was violated, 2 usage or scenario error.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "harness/scenario_loader.h"
 
+namespace CLI {
+class App;
+}
+
 namespace harness {
+
+struct CommandRunner {
+  CLI::App* command = nullptr;
+  std::function<int()> run;
+};
+
+CommandRunner add_run_command(CLI::App& app);
+CommandRunner add_validate_command(CLI::App& app);
+CommandRunner add_check_command(CLI::App& app);  // harness/command_check.cpp
+CommandRunner add_trace_command(CLI::App& app);  // harness/command_trace.cpp
 
 struct RunOptions {
   std::string scenario_path;

@@ -43,6 +43,7 @@ void Recorder::update(sut::OrderId order, Change&& change) {
     if ((before & mask) == (after & mask)) continue;
     if (after & mask) {
       ++totals_[bit];
+      if (mask == kDuplicateCharged && (first_duplicate_ == 0 || order < first_duplicate_)) first_duplicate_ = order;
     } else {
       --totals_[bit];
     }
@@ -64,11 +65,36 @@ void Recorder::violation(sut::OrderId order, std::string event, sim::Time at, st
   report_.invariants.record(reports::InvariantViolation{order, std::move(event), at.us(), std::move(message)});
 }
 
+void Recorder::retire(sut::OrderId order) {
+  if (const Tally* tally = tallies_.find(order)) {
+    if ((classify(*tally) & kDropped) && (first_dropped_retired_ == 0 || order < first_dropped_retired_)) {
+      first_dropped_retired_ = order;
+    }
+  }
+  tallies_.erase(order);
+}
+
+uint64_t Recorder::first_dropped() const {
+  // Orders still in flight keep their tallies; only those below the retired minimum matter.
+  const uint64_t limit = first_dropped_retired_ == 0 ? last_order_ + 1 : first_dropped_retired_;
+  for (uint64_t order = 1; order < limit; ++order) {
+    const Tally* tally = tallies_.find(order);
+    if (tally != nullptr && (classify(*tally) & kDropped)) return order;
+  }
+  return first_dropped_retired_;
+}
+
 // ---- orders and users ------------------------------------------------------------------------
 
 void Recorder::on_order_created(sut::OrderId order, sim::Time) {
-  tallies_.insert(order, Tally{});
+  const Tally& tally = tallies_.insert(order, Tally{});
   ++report_.orders.created;
+  if (order > last_order_) last_order_ = order;
+  // A new order already satisfies some predicates (it is unpaid and nothing was attempted).
+  const uint32_t flags = classify(tally);
+  for (int bit = 0; bit < 8; ++bit) {
+    if (flags & (1u << bit)) ++totals_[bit];
+  }
   update(order, [](Tally&) {});
 }
 
@@ -131,6 +157,7 @@ void Recorder::on_client_shown(sut::OrderId order, bool paid, sim::Time at) {
   if (tally->held_minor > 0 && !tally->shown_unpaid_charged) {
     tally->shown_unpaid_charged = true;
     ++report_.dropped.user_visible;
+    if (first_user_visible_ == 0 || order < first_user_visible_) first_user_visible_ = order;
   }
 }
 

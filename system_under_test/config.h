@@ -45,13 +45,21 @@ struct OrderServiceConfig {
   bool close_at_channel = false;
 };
 
+// RocketMQ's default consumer retry gaps: 16 retries over about 4h46m (DOMAIN.md).
+inline std::vector<sim::Duration> rocketmq_consumer_retries() {
+  using D = sim::Duration;
+  return {D::seconds(10), D::seconds(30), D::minutes(1), D::minutes(2),  D::minutes(3),  D::minutes(4),
+          D::minutes(5),  D::minutes(6),  D::minutes(7), D::minutes(8),  D::minutes(9),  D::minutes(10),
+          D::minutes(20), D::minutes(30), D::hours(1),   D::hours(2)};
+}
+
 struct NotifyConfig {
   int sync_retries = 3;  // retries after the first synchronous call
   sim::Duration sync_backoff = sim::Duration::millis(100);
   bool async_mq = true;  // also publish a "payment succeeded" message (同步+异步)
   // Consumer "reconsume later" gaps; RocketMQ's default 16 retries (DOMAIN.md), then the
   // dead-letter queue.
-  std::vector<sim::Duration> mq_retry;
+  std::vector<sim::Duration> mq_retry = rocketmq_consumer_retries();
   sim::Distribution mq_latency = sim::Distribution::fixed(sim::Duration::millis(20));
   double mq_loss_probability = 0.0;  // a message lost on publish (an unreliable broker/producer)
 };

@@ -52,7 +52,8 @@ void MessageQueue::on_delivery(MessageId id) {
   if (m->deliveries > 1) observer_.on_mq_message(runtime_.now());
   MessageConsumer* consumer = consumers_[static_cast<int>(m->topic)];
   assert(consumer != nullptr && "message published to a topic nobody consumes");
-  const Message message = m->message;
+  Message message = m->message;
+  message.delivery = m->deliveries;
   consumer->on_message(id, message);
 }
 

@@ -29,6 +29,7 @@ struct Message {
   PaymentId payment = 0;
   Resolution resolution = Resolution::kNone;
   uint32_t step = 0;  // delay-query messages: index in the query schedule
+  uint32_t delivery = 0;  // set by the broker: 1 for the first delivery, 2 for the next...
 };
 
 using MessageId = uint64_t;

@@ -83,9 +83,10 @@ void OrderService::notify_paid(OrderId order, PaymentId payment, Resolution how,
 
 void OrderService::on_message(MessageId id, const Message& message) {
   observer_.on_notify_attempt(runtime_.now());
-  // MQ deliveries are keyed apart from sync calls by the message id's high bit.
-  const NotifyResult result =
-      apply_paid(message.order, message.payment, message.resolution, (uint64_t{1} << 63) | id);
+  // MQ deliveries are keyed apart from sync calls by the high bit, and each redelivery by its
+  // number, so a consumer that failed once does not fail forever.
+  const NotifyResult result = apply_paid(message.order, message.payment, message.resolution,
+                                         (uint64_t{1} << 63) | (message.payment << 8) | message.delivery);
   mq_.ack(id, result != NotifyResult::kFailed);
   if (result == NotifyResult::kRejected && payments_ != nullptr) {
     payments_->on_late_payment_rejected(message.order, message.payment);

@@ -7,20 +7,12 @@
 
 namespace harness::internal {
 
-std::vector<sim::Duration> rocketmq_consumer_retries() {
-  using sim::Duration;
-  return {Duration::seconds(10), Duration::seconds(30), Duration::minutes(1), Duration::minutes(2),
-          Duration::minutes(3),  Duration::minutes(4),  Duration::minutes(5), Duration::minutes(6),
-          Duration::minutes(7),  Duration::minutes(8),  Duration::minutes(9), Duration::minutes(10),
-          Duration::minutes(20), Duration::minutes(30), Duration::hours(1),   Duration::hours(2)};
-}
-
 namespace {
 
 // `mq_retry: rocketmq` (the broker's default schedule) or a list of gaps.
 std::optional<std::vector<sim::Duration>> decode_mq_retry(Decoder& d, const Cursor& at) {
   if (at.node.IsScalar()) {
-    if (at.node.Scalar() == "rocketmq") return rocketmq_consumer_retries();
+    if (at.node.Scalar() == "rocketmq") return sut::rocketmq_consumer_retries();
     d.error(at, "expected 'rocketmq' or a list of durations, got " + describe(at.node));
     return std::nullopt;
   }

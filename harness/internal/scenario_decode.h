@@ -28,7 +28,4 @@ void decode_expect(Decoder& d, const Cursor& at, std::vector<Expectation>& out);
 // A node as one line of YAML (flow style), as stored in Variant::set and SweepAxis::values.
 std::string to_yaml_text(const YAML::Node& node);
 
-// RocketMQ's 16 default consumer retry gaps (DOMAIN.md): 10s 30s 1m 2m ... 1h 2h.
-std::vector<sim::Duration> rocketmq_consumer_retries();
-
 }  // namespace harness::internal
