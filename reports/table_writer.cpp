@@ -17,8 +17,10 @@ using Json = nlohmann::ordered_json;
 constexpr int kGroupWidth = 13;
 constexpr int kMetricWidth = 22;
 constexpr int kValueWidth = 14;
-constexpr int kLatencyNameWidth = 19;
-constexpr int kLatencyValueWidth = 11;
+// 15 + 7 * 12 = 99 columns; a value keeps at least one space before it up to 11 characters.
+constexpr int kLatencyNameWidth = 15;
+constexpr int kLatencyValueWidth = 12;
+constexpr std::size_t kLatencyTextMax = 11;
 // The groups rendered by their own sections rather than as "group metric value" rows.
 constexpr std::string_view kSpecialGroups[] = {"latency", "invariants", "timeseries", "histograms"};
 
@@ -66,6 +68,15 @@ void append_counter_groups(const Json& j, std::string& out) {
   }
 }
 
+// Milliseconds with 3 decimals; whole milliseconds once that would not fit the column (from
+// about 2.8 hours up), so a long drain never runs two columns together.
+std::string latency_text(const Json& value) {
+  if (!value.is_number_float()) return internal::number_text(value);
+  std::string text = fmt::format("{:.3f}", value.get<double>());
+  if (text.size() > kLatencyTextMax) text = fmt::format("{:.0f}", value.get<double>());
+  return text;
+}
+
 void append_latencies(const Json& j, std::string& out) {
   fmt::format_to(std::back_inserter(out), "\n{:<{}}", "latency (ms)", kLatencyNameWidth);
   for (const char* column : {"count", "mean", "p50", "p90", "p99", "p999", "max"}) {
@@ -78,8 +89,7 @@ void append_latencies(const Json& j, std::string& out) {
       label.resize(label.size() - 3);
     fmt::format_to(std::back_inserter(out), "{:<{}}", label, kLatencyNameWidth);
     for (const auto& [column, value] : summary.items()) {
-      const std::string text = value.is_number_float() ? fmt::format("{:.3f}", value.get<double>())
-                                                       : internal::number_text(value);
+      const std::string text = latency_text(value);
       fmt::format_to(std::back_inserter(out), "{:>{}}", text, kLatencyValueWidth);
     }
     out += '\n';

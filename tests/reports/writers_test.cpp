@@ -39,9 +39,9 @@ TEST(TableWriter, SummarisesEveryGroupWithinOneHundredColumns) {
   EXPECT_TRUE(contains(table, "\ndropped      final                              3\n")) << table;
   EXPECT_TRUE(contains(table, "\ncost         channel_queries                 5000\n")) << table;
   // A latency row per metric with the seven columns.
-  EXPECT_TRUE(contains(table, "latency (ms)             count       mean        p50"));
-  EXPECT_TRUE(contains(table, "\ncharge_to_paid            1000    500.500")) << table;
-  EXPECT_TRUE(contains(table, "\nclient_visible               0      0.000      0.000"));
+  EXPECT_TRUE(contains(table, "latency (ms)          count        mean         p50"));
+  EXPECT_TRUE(contains(table, "\ncharge_to_paid         1000     500.500     504.028")) << table;
+  EXPECT_TRUE(contains(table, "\nclient_visible            0       0.000       0.000"));
   EXPECT_TRUE(contains(table, "  FAIL  dropped.final == 0")) << table;
   EXPECT_TRUE(contains(table, "actual 3\n")) << table;
   EXPECT_TRUE(contains(table, "  PASS  latency.charge_to_paid_ms.p99 < 60000 ")) << table;
@@ -49,6 +49,17 @@ TEST(TableWriter, SummarisesEveryGroupWithinOneHundredColumns) {
   EXPECT_TRUE(contains(table,
                        "  order 17 at 1234.567 ms, event refund_settled: refund 200 > "
                        "charge 100\n"));
+}
+
+TEST(TableWriter, LongLatenciesKeepTheirColumnsApart) {
+  Report r;
+  r.latency.pay_to_paid_us.record(21'600'000'000);  // a 6 h drain: 21600000 ms
+  r.latency.pay_to_paid_us.record(1'000);
+  const std::string table = render_table(r);
+  EXPECT_TRUE(contains(table, "\npay_to_paid               2    10800000       1.000    21600000"))
+      << table;
+  EXPECT_TRUE(contains(table, "    21600000\n")) << table;
+  for (const std::string& line : lines_of(table)) EXPECT_LE(line.size(), 100u) << line;
 }
 
 TEST(TableWriter, NoVariantAndNoViolations) {
