@@ -46,7 +46,16 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
   void on_refund(const channels::PaymentKey& key, int64_t amount_minor, sim::Time at) override;
 
   // The order can no longer change: its tally is dropped (the totals keep its contribution).
-  void retire(sut::OrderId order) { tallies_.erase(order); }
+  void retire(sut::OrderId order);
+
+  // For `paysim trace --order first-...`: the smallest order id that ended the run dropped
+  // (charged, not PAID), that was charged more than once, or whose client showed "unpaid"
+  // although the user was charged; 0 when there is none. Only these minimums are kept (no sets
+  // of ids): an order that retires dropped updates a running minimum, and first_dropped() looks
+  // at the orders still in flight below it (order ids are 1, 2, ... in arrival order).
+  uint64_t first_dropped() const;
+  uint64_t first_duplicate() const { return first_duplicate_; }
+  uint64_t first_user_visible() const { return first_user_visible_; }
 
   // Writes the gauges of the minute ending at `at` into the time series.
   void sample_minute(sim::Time at);
@@ -99,6 +108,10 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
   int64_t overcharged_minor_ = 0;
   uint64_t pending_payments_ = 0;
   uint64_t compensation_exhausted_ = 0;
+  uint64_t first_dropped_retired_ = 0;  // smallest retired order that ended dropped
+  uint64_t first_duplicate_ = 0;
+  uint64_t first_user_visible_ = 0;
+  uint64_t last_order_ = 0;  // highest order id created
   int64_t query_second_ = -1;
   uint64_t queries_this_second_ = 0;
 };

@@ -1,0 +1,223 @@
+// `paysim check PATH... [--junit FILE] [-j N]`: the scenario library as a CI regression gate.
+//
+// Every PATH is a scenario file or a directory searched recursively for *.yaml / *.yml; the
+// files of one directory are taken in sorted path order, and a file named twice runs once.
+// Each scenario runs once as written and once per variant (the variant's `set:` may change the
+// expect block too), and every run's expectations are evaluated exactly as `paysim run` does
+// (run_scenario), so the two commands cannot disagree. A run passes when all its expectations
+// pass and no invariant was violated; a scenario without `expect:` passes on its invariants.
+//
+// Exit code: 2 when any file or variant failed to load (all load errors are printed, and the
+// scenarios that did load still run), else 1 when any run failed, else 0.
+// Output: one block per run, in the order of the files and variants whatever -j says.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <future>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness/commands.h"
+#include "harness/run.h"
+#include "reports/atomic_file.h"
+#include "reports/internal/number_text.h"
+#include "reports/junit_writer.h"
+
+namespace harness {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CheckOptions {
+  std::vector<std::string> paths;
+  std::string junit_path;
+  int jobs = 1;
+};
+
+// One run to make: a loaded scenario (base or one variant) and where it came from.
+struct CheckJob {
+  std::string file;
+  Scenario scenario;
+};
+
+struct CheckResult {
+  RunOutcome outcome;
+  std::string error;  // the run threw: a bug in paysim, reported as a failed run
+};
+
+bool is_scenario_file(const fs::path& path) {
+  const std::string ext = path.extension().string();
+  return ext == ".yaml" || ext == ".yml";
+}
+
+// Expands PATHs into scenario files. A missing path is an input error.
+std::vector<std::string> collect_files(const std::vector<std::string>& paths, std::vector<std::string>& errors) {
+  std::vector<std::string> files;
+  std::set<std::string> seen;
+  auto add = [&](const fs::path& path) {
+    if (seen.insert(path.lexically_normal().string()).second) files.push_back(path.string());
+  };
+  for (const std::string& text : paths) {
+    const fs::path path(text);
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      std::vector<fs::path> found;
+      for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->is_regular_file(ec) && is_scenario_file(it->path())) found.push_back(it->path());
+      }
+      if (ec) errors.push_back(fmt::format("{}: cannot read directory: {}", text, ec.message()));
+      std::sort(found.begin(), found.end());
+      if (found.empty()) errors.push_back(fmt::format("{}: no *.yaml or *.yml scenario files found", text));
+      for (const fs::path& file : found) add(file);
+    } else if (fs::is_regular_file(path, ec)) {
+      add(path);
+    } else {
+      errors.push_back(fmt::format("{}: no such file or directory", text));
+    }
+  }
+  return files;
+}
+
+// Loads each file as written and each of its variants. Load errors go to stderr.
+std::vector<CheckJob> load_jobs(const std::vector<std::string>& files, bool& load_failed) {
+  std::vector<CheckJob> jobs;
+  for (const std::string& file : files) {
+    LoadResult base = load_scenario_file(file);
+    if (!base.ok()) {
+      print_load_errors(base);
+      load_failed = true;
+      continue;
+    }
+    std::vector<std::string> variants;
+    for (const Variant& v : base.scenario->variants) variants.push_back(v.name);
+    jobs.push_back({file, std::move(*base.scenario)});
+    for (const std::string& name : variants) {
+      LoadResult loaded = load_scenario_file(file, {}, name);
+      if (!loaded.ok()) {
+        print_load_errors(loaded);
+        load_failed = true;
+        continue;
+      }
+      jobs.push_back({file, std::move(*loaded.scenario)});
+    }
+  }
+  return jobs;
+}
+
+CheckResult run_job(const CheckJob& job) {
+  CheckResult result;
+  try {
+    result.outcome = run_scenario(job.scenario);
+  } catch (const std::exception& e) {
+    // A bug in paysim, not in the scenario: the JUnit report shows it as a failed run.
+    result.error = e.what();
+    result.outcome.report.scenario = job.scenario.name;
+    result.outcome.report.variant = job.scenario.variant;
+    result.outcome.report.invariants.record({0, "run_error", 0, "the run stopped: " + result.error});
+  }
+  return result;
+}
+
+std::string number(double value) { return reports::internal::number_text(value); }
+
+// Prints one run's block and returns whether it passed.
+bool print_result(const CheckJob& job, CheckResult& result) {
+  const reports::Report& report = result.outcome.report;
+  const std::string label = job.scenario.variant.empty() ? job.file : job.file + " [" + job.scenario.variant + "]";
+  if (!result.error.empty()) {
+    std::printf("%s\n  FAIL  the run stopped: %s\n", label.c_str(), result.error.c_str());
+    return false;
+  }
+  const bool pass = result.outcome.exit_code() == 0;
+  std::printf("%s  %s  (%s orders, %.1f s)\n", pass ? "PASS" : "FAIL", label.c_str(),
+              fmt::format("{}", report.orders.created).c_str(), report.sim.wall_ms / 1000.0);
+  for (const reports::Expectation& e : report.expect) {
+    const std::string actual = e.actual ? number(*e.actual) : std::string("no such metric");
+    std::printf("  %s  %s %s %s  (actual %s)\n", e.pass ? "PASS" : "FAIL", e.metric.c_str(), e.op.c_str(),
+                number(e.threshold).c_str(), actual.c_str());
+  }
+  if (report.invariants.violations == 0) {
+    std::printf("  PASS  invariants hold\n");
+  } else {
+    std::printf("  FAIL  invariants: %llu violation(s)\n",
+                static_cast<unsigned long long>(report.invariants.violations));
+    for (const reports::InvariantViolation& v : report.invariants.details) {
+      std::printf("        order %llu at %.3f ms, %s: %s\n", static_cast<unsigned long long>(v.order),
+                  static_cast<double>(v.time_us) / 1000.0, v.event.c_str(), v.message.c_str());
+    }
+  }
+  std::fflush(stdout);
+  return pass;
+}
+
+int command_check(const CheckOptions& options) {
+  std::vector<std::string> input_errors;
+  const std::vector<std::string> files = collect_files(options.paths, input_errors);
+  for (const std::string& error : input_errors) std::fprintf(stderr, "%s\n", error.c_str());
+  bool load_failed = !input_errors.empty();
+  const std::vector<CheckJob> jobs = load_jobs(files, load_failed);
+
+  // Workers take jobs in order; the main thread prints each result as soon as it and every
+  // earlier one are done, so the output does not depend on -j.
+  const size_t workers = std::min<size_t>(static_cast<size_t>(std::max(1, options.jobs)), std::max<size_t>(1, jobs.size()));
+  std::vector<std::promise<CheckResult>> promises(jobs.size());
+  std::vector<std::future<CheckResult>> futures;
+  for (auto& p : promises) futures.push_back(p.get_future());
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> threads;
+  for (size_t w = 0; w < workers; ++w) {
+    threads.emplace_back([&] {
+      for (size_t i = next++; i < jobs.size(); i = next++) promises[i].set_value(run_job(jobs[i]));
+    });
+  }
+  std::vector<CheckResult> results;
+  size_t failed_runs = 0, expectations = 0, failed_expectations = 0;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    results.push_back(futures[i].get());
+    if (!print_result(jobs[i], results.back())) ++failed_runs;
+    for (const reports::Expectation& e : results.back().outcome.report.expect) {
+      ++expectations;
+      failed_expectations += e.pass ? 0 : 1;
+    }
+  }
+  for (std::thread& t : threads) t.join();
+
+  std::printf("\ncheck: %zu run(s) from %zu file(s): %zu passed, %zu failed; %zu expectation(s), %zu failed%s\n",
+              jobs.size(), files.size(), jobs.size() - failed_runs, failed_runs, expectations, failed_expectations,
+              load_failed ? "; some scenarios did not load (see stderr)" : "");
+
+  if (!options.junit_path.empty()) {
+    std::vector<const reports::Report*> reports;
+    for (const CheckResult& r : results) reports.push_back(&r.outcome.report);
+    std::string error;
+    if (!reports::write_file_atomically(options.junit_path, reports::render_junit(reports), &error)) {
+      std::fprintf(stderr, "paysim: cannot write %s: %s\n", options.junit_path.c_str(), error.c_str());
+      return 2;
+    }
+  }
+  if (load_failed) return 2;
+  return failed_runs > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+CommandRunner add_check_command(CLI::App& app) {
+  auto options = std::make_shared<CheckOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "check", "Run every scenario (and each of its variants) and check its expect block; the CI regression gate");
+  cmd->add_option("paths", options->paths, "Scenario files or directories (searched recursively for *.yaml, *.yml)")
+      ->required();
+  cmd->add_option("--junit", options->junit_path, "Also write JUnit XML: a test case per expectation");
+  cmd->add_option("-j,--jobs", options->jobs, "Runs in parallel (default 1)")->check(CLI::Range(1, 256));
+  return {cmd, [options] { return command_check(*options); }};
+}
+
+}  // namespace harness

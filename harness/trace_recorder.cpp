@@ -1,0 +1,87 @@
+#include "harness/trace_recorder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iterator>
+
+namespace harness {
+
+TraceRecorder::TraceRecorder(uint64_t order, size_t max_lines) : order_(order), max_lines_(max_lines) {}
+
+void TraceRecorder::record(sim::Time at, std::string_view component, uint64_t entity, std::string message) {
+  if (entity == order_ && entity != 0) {
+    ++order_lines_;
+    if (component == "order-service") {
+      if (message.rfind("order PAID", 0) == 0) order_state_ = "PAID";
+      if (message.rfind("order CLOSED", 0) == 0 && order_state_ != "PAID") order_state_ = "CLOSED";
+    }
+    refresh_money();
+  }
+  if (lines_.size() >= max_lines_) {
+    ++dropped_lines_;
+    return;
+  }
+  lines_.push_back(Line{at, std::string(component), entity, std::move(message)});
+}
+
+void TraceRecorder::refresh_money() {
+  if (ledger_ == nullptr) return;
+  const channels::Ledger::OrderMoney* money = ledger_->find(order_);
+  if (money == nullptr) return;
+  money_.seen = true;
+  money_.charges = money->charges;
+  money_.refunds = money->refunds;
+  money_.charged_minor = money->charged_minor;
+  money_.refunded_minor = money->refunded_minor;
+  money_.payments_charged = money->payments.size();
+}
+
+std::string format_sim_time(sim::Time at) {
+  const int64_t ms_total = at.us() / 1000;
+  const int64_t ms = ms_total % 1000;
+  const int64_t s_total = ms_total / 1000;
+  return fmt::format("{}:{:02}:{:02}.{:03}", s_total / 3600, (s_total / 60) % 60, s_total % 60, ms);
+}
+
+namespace {
+
+std::string verdict(const TraceRecorder& trace) {
+  const TraceRecorder::Money& m = trace.money();
+  const int64_t held = m.charged_minor - m.refunded_minor;
+  const bool paid = trace.order_state() == "PAID";
+  const uint32_t unrefunded = m.charges >= m.refunds ? m.charges - m.refunds : 0;
+  if (!m.seen || m.charges == 0) return paid ? "PAID with no charge: an invariant breach" : "never charged";
+  if (held > 0 && !paid) return "DROPPED: the user was charged and the order is not PAID (掉单)";
+  if (unrefunded > 1) return "DUPLICATE unresolved: more than one charge still held (重复支付)";
+  if (m.charges > 1) return "duplicate charge, extra charges refunded";
+  if (held == 0 && !paid) return "charged, then refunded; order not PAID";
+  return "paid once, consistent";
+}
+
+}  // namespace
+
+std::string render_trace(const TraceRecorder& trace) {
+  std::string out;
+  size_t width = 12;
+  for (const TraceRecorder::Line& line : trace.lines()) width = std::max(width, line.component.size());
+  for (const TraceRecorder::Line& line : trace.lines()) {
+    fmt::format_to(std::back_inserter(out), "{:>13}  {:<{}}  {}{}\n", format_sim_time(line.at), line.component,
+                   width, line.entity == 0 ? "[all orders] " : "", line.message);
+  }
+  if (trace.truncated()) {
+    fmt::format_to(std::back_inserter(out), "... truncated: {} more lines not kept (limit {})\n",
+                   trace.dropped_lines(), trace.lines().size());
+  }
+  const TraceRecorder::Money& m = trace.money();
+  fmt::format_to(std::back_inserter(out), "\nsummary of order {}:\n", trace.order());
+  fmt::format_to(std::back_inserter(out), "  final order state: {}\n", trace.order_state());
+  fmt::format_to(std::back_inserter(out),
+                 "  ledger: {} charge(s) on {} payment(s), {} minor; {} refund(s), {} minor; holds {} minor\n",
+                 m.charges, m.payments_charged, m.charged_minor, m.refunds, m.refunded_minor,
+                 m.charged_minor - m.refunded_minor);
+  fmt::format_to(std::back_inserter(out), "  verdict: {}\n", verdict(trace));
+  return out;
+}
+
+}  // namespace harness
