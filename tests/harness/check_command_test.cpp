@@ -1,0 +1,121 @@
+// `paysim check` end to end, through the real binary: exit codes (0 all pass, 1 a failed
+// expectation, 2 a scenario that does not load, even when others pass), one line per
+// expectation naming metric, threshold and actual, every variant run, the JUnit file, and
+// agreement with `paysim run` on the same scenario.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+Result paysim(const std::string& args) {
+  Result result;
+  const std::string command = std::string(PAYSIM_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+// A tiny scenario: an ideal channel, a few hundred orders, a short drain.
+std::string tiny(const std::string& expect, const std::string& extra = "") {
+  return "name: tiny\nseed: 3\nduration: 2m\ndrain: 10m\ntraffic: {rate: 5/s}\n"
+         "channels: [{name: wallet, preset: ideal}]\n" +
+         extra + "expect:\n" + expect;
+}
+
+class CheckCommand : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("paysim_check_test_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "nested");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return (dir_ / name).string();
+  }
+  fs::path dir_;
+};
+
+TEST_F(CheckCommand, AllPassingExitsZeroAndPrintsEachExpectation) {
+  write("a.yaml", tiny("  dropped.final: 0\n  orders.created: \"> 100\"\n"));
+  write("nested/b.yml", tiny("  duplicates.unresolved: 0\n"));
+  write("notes.txt", "not a scenario");
+  const Result r = paysim("check " + dir_.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("PASS  dropped.final == 0  (actual 0)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("PASS  orders.created > 100  (actual "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("nested/b.yml"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("2 run(s) from 2 file(s): 2 passed"), std::string::npos) << r.output;
+  // Files run in sorted order.
+  EXPECT_LT(r.output.find("a.yaml"), r.output.find("nested/b.yml"));
+}
+
+TEST_F(CheckCommand, FailedExpectationExitsOneAndWritesJunit) {
+  const std::string file = write("fail.yaml", tiny("  orders.created: \"< 10\"\n"));
+  const std::string junit = (dir_ / "junit.xml").string();
+  const Result r = paysim("check --junit " + junit + " " + file);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("FAIL  orders.created < 10  (actual "), std::string::npos) << r.output;
+  std::ifstream in(junit);
+  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(xml.find("<testcase classname=\"tiny\" name=\"orders.created &lt; 10\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("message=\"orders.created = "), std::string::npos) << xml;
+  EXPECT_NE(xml.find("expected &lt; 10"), std::string::npos) << xml;
+  // run evaluates the same block the same way.
+  EXPECT_EQ(paysim("run " + file).exit_code, 1);
+}
+
+TEST_F(CheckCommand, EveryVariantRunsWithItsOwnExpectations) {
+  const std::string file = write(
+      "v.yaml", tiny("  orders.created: \"> 100\"\n",
+                     "variants:\n  - {name: strict, set: {expect.orders.created: \"> 1000000\"}}\n"
+                     "  - {name: same, set: {seed: 4}}\n"));
+  const Result r = paysim("check -j 2 " + file);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("PASS  " + file + "  ("), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("FAIL  " + file + " [strict]"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("PASS  " + file + " [same]"), std::string::npos) << r.output;
+  EXPECT_EQ(paysim("run --variant strict " + file).exit_code, 1);
+  EXPECT_EQ(paysim("run --variant same " + file).exit_code, 0);
+}
+
+TEST_F(CheckCommand, LoadErrorsAreAllReportedAndExitTwo) {
+  write("good.yaml", tiny("  dropped.final: 0\n"));
+  write("bad1.yaml", "channels: [{name: a, colour: red}]\n");
+  write("bad2.yaml", "channels: [{name: a}]\nsystem: {compensation: {strategy: pollling}}\n");
+  const Result r = paysim("check " + dir_.string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("bad1.yaml:1:"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("bad2.yaml:2:"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("PASS  dropped.final == 0"), std::string::npos) << r.output;  // still ran
+  EXPECT_EQ(paysim("check " + (dir_ / "missing.yaml").string()).exit_code, 2);
+}
+
+TEST_F(CheckCommand, NoExpectBlockPassesOnInvariants) {
+  const std::string file = write("plain.yaml", "name: plain\nduration: 1m\ndrain: 5m\nchannels: [{name: w, preset: ideal}]\n");
+  const Result r = paysim("check " + file);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("PASS  invariants hold"), std::string::npos) << r.output;
+}
+
+}  // namespace
