@@ -11,6 +11,7 @@
 #include "reports/atomic_file.h"
 #include "reports/csv_writer.h"
 #include "reports/json_writer.h"
+#include "reports/html_writer.h"
 #include "reports/junit_writer.h"
 #include "reports/table_writer.h"
 
@@ -34,13 +35,13 @@ void print_load_errors(const LoadResult& result) {
 }
 
 namespace {
-const std::set<std::string> kFormats = {"table", "json", "csv", "junit"};
+const std::set<std::string> kFormats = {"table", "json", "csv", "junit", "html"};
 }
 
 int command_run(const RunOptions& options) {
   for (const std::string& format : options.formats) {
     if (!kFormats.count(format)) {
-      std::fprintf(stderr, "--format: unknown format '%s' (expected table, json, csv or junit)\n", format.c_str());
+      std::fprintf(stderr, "--format: unknown format '%s' (expected table, json, csv, junit or html)\n", format.c_str());
       return 2;
     }
   }
@@ -65,6 +66,7 @@ int command_run(const RunOptions& options) {
     if (formats.count("table")) files.emplace_back("report.txt", reports::render_table(report));
     if (formats.count("csv")) files.emplace_back("report.csv", reports::render_csv({&report}));
     if (formats.count("junit")) files.emplace_back("junit.xml", reports::render_junit({&report}));
+    if (formats.count("html")) files.emplace_back("report.html", reports::render_html(reports::html_for_run(report)));
     for (const auto& [name, contents] : files) {
       std::string error;
       if (!reports::write_file_atomically(dir / name, contents, &error)) {
@@ -107,7 +109,7 @@ CommandRunner add_run_command(CLI::App& app) {
   cmd->add_option("--set", options->set, "Override a key: KEY=VALUE (dotted path; a channel by its name)");
   cmd->add_option("--variant", options->variant, "Apply one of the scenario's variants");
   cmd->add_option("--out", options->out_dir, "Write reports into this directory (each file whole or not at all)");
-  cmd->add_option("--format", options->formats, "Formats to write with --out: table,json,csv,junit (default json)")
+  cmd->add_option("--format", options->formats, "Formats to write with --out: table,json,csv,junit,html (default json)")
       ->delimiter(',');
   return {cmd, [options] { return command_run(*options); }};
 }

@@ -25,6 +25,9 @@ CommandRunner add_run_command(CLI::App& app);
 CommandRunner add_validate_command(CLI::App& app);
 CommandRunner add_check_command(CLI::App& app);  // harness/command_check.cpp
 CommandRunner add_trace_command(CLI::App& app);  // harness/command_trace.cpp
+CommandRunner add_compare_command(CLI::App& app);  // harness/command_compare.cpp
+CommandRunner add_sweep_command(CLI::App& app);    // harness/command_sweep.cpp
+CommandRunner add_merge_command(CLI::App& app);    // harness/command_merge.cpp
 
 struct RunOptions {
   std::string scenario_path;

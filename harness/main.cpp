@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
       harness::add_validate_command(app),
       harness::add_check_command(app),
       harness::add_trace_command(app),
+      harness::add_compare_command(app),
+      harness::add_sweep_command(app),
+      harness::add_merge_command(app),
   };
 
   try {

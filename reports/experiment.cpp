@@ -1,0 +1,188 @@
+#include "reports/experiment.h"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "reports/csv_writer.h"
+#include "reports/internal/number_text.h"
+
+namespace reports {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr std::string_view kWallClockPath = "sim.wall_ms";
+
+double rounded(double v) { return std::round(v * 1000.0) / 1000.0; }
+
+Json optional_number(const std::optional<double>& v) { return v ? Json(rounded(*v)) : Json(nullptr); }
+
+Json key_values_json(const KeyValues& values) {
+  Json out = Json::object();
+  for (const auto& [key, value] : values) out[key] = value;
+  return out;
+}
+
+Json latency_digest(const LogHistogram& histogram_us) {
+  const LatencySummary s = summarize_us_as_ms(histogram_us);
+  Json j;
+  j["count"] = s.count;
+  j["mean"] = rounded(s.mean_ms);
+  j["p50"] = rounded(s.p50_ms);
+  j["p90"] = rounded(s.p90_ms);
+  j["p99"] = rounded(s.p99_ms);
+  j["p999"] = rounded(s.p999_ms);
+  j["max"] = rounded(s.max_ms);
+  return j;
+}
+
+std::string optional_text(const std::optional<double>& v) {
+  return v ? internal::number_text(rounded(*v)) : std::string();
+}
+
+void append_record(const std::vector<std::string>& fields, std::string& out) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out += ',';
+    out += csv_field(fields[i]);
+  }
+  out += "\r\n";
+}
+
+}  // namespace
+
+double PointAggregate::mean(std::string_view path) const {
+  for (std::size_t i = 0; i < metric_paths.size(); ++i) {
+    if (metric_paths[i] == path) return metrics[i].mean;
+  }
+  return 0.0;
+}
+
+PointAggregate aggregate_point(const ExperimentPoint& point) {
+  PointAggregate out;
+  std::vector<Json> documents;
+  documents.reserve(point.runs.size());
+  for (const Report* run : point.runs) {
+    documents.push_back(to_json(*run));
+    for (std::string& path : metric_paths(documents.back())) {
+      if (path == kWallClockPath) continue;
+      if (std::find(out.metric_paths.begin(), out.metric_paths.end(), path) == out.metric_paths.end()) {
+        out.metric_paths.push_back(std::move(path));
+      }
+    }
+    out.charge_to_paid_us.merge(run->latency.charge_to_paid_us);
+    out.pay_to_paid_us.merge(run->latency.pay_to_paid_us);
+    out.client_visible_us.merge(run->latency.client_visible_us);
+    const bool expectations_passed =
+        std::all_of(run->expect.begin(), run->expect.end(), [](const Expectation& e) { return e.pass; });
+    if (!expectations_passed || run->invariants.violations > 0) ++out.failed_runs;
+  }
+  for (const std::string& path : out.metric_paths) {
+    std::vector<double> values;
+    for (const Json& document : documents) {
+      if (std::optional<double> v = metric_value(document, path)) values.push_back(*v);
+    }
+    out.metrics.push_back(mean_interval(values));
+  }
+  std::int64_t minutes = 0;
+  for (const Report* run : point.runs) minutes = std::max(minutes, run->timeseries.minute_count());
+  out.pending_payments.assign(static_cast<std::size_t>(minutes), 0.0);
+  out.queries_per_minute.assign(static_cast<std::size_t>(minutes), 0.0);
+  const double runs = std::max<double>(1.0, static_cast<double>(point.runs.size()));
+  for (const Report* run : point.runs) {
+    for (std::int64_t m = 0; m < run->timeseries.minute_count(); ++m) {
+      const auto i = static_cast<std::size_t>(m);
+      out.pending_payments[i] += static_cast<double>(run->timeseries.at(m, kPendingPayments)) / runs;
+      out.queries_per_minute[i] += static_cast<double>(run->timeseries.at(m, kQueries)) / runs;
+    }
+  }
+  return out;
+}
+
+std::vector<const Report*> all_runs(const Experiment& experiment) {
+  std::vector<const Report*> runs;
+  for (const ExperimentPoint& point : experiment.points) runs.insert(runs.end(), point.runs.begin(), point.runs.end());
+  return runs;
+}
+
+Json summary_json(const Experiment& experiment) {
+  Json j;
+  j["schema"] = kSummarySchema;
+  j["kind"] = experiment.kind;
+  j["scenario"] = experiment.scenario;
+  j["replications"] = experiment.seeds.size();
+  j["seeds"] = experiment.seeds;
+  j["set"] = key_values_json(experiment.set);
+  auto& axes = j["axes"] = Json::array();
+  for (const SweepAxisValues& axis : experiment.axes) axes.push_back({{"key", axis.key}, {"values", axis.values}});
+  auto& points = j["points"] = Json::array();
+  for (const ExperimentPoint& point : experiment.points) {
+    const PointAggregate aggregate = aggregate_point(point);
+    Json p;
+    p["label"] = point.label;
+    p["values"] = key_values_json(point.values);
+    p["runs"] = point.runs.size();
+    p["failed_runs"] = aggregate.failed_runs;
+    auto& metrics = p["metrics"] = Json::object();
+    for (std::size_t i = 0; i < aggregate.metric_paths.size(); ++i) {
+      const MeanInterval& m = aggregate.metrics[i];
+      metrics[aggregate.metric_paths[i]] = {{"n", m.n}, {"mean", rounded(m.mean)},
+                                            {"ci95_low", optional_number(m.low)},
+                                            {"ci95_high", optional_number(m.high)}};
+    }
+    auto& pooled = p["pooled_latency"];
+    pooled["charge_to_paid_ms"] = latency_digest(aggregate.charge_to_paid_us);
+    pooled["pay_to_paid_ms"] = latency_digest(aggregate.pay_to_paid_us);
+    pooled["client_visible_ms"] = latency_digest(aggregate.client_visible_us);
+    points.push_back(std::move(p));
+  }
+  return j;
+}
+
+std::string render_summary_json(const Experiment& experiment) { return summary_json(experiment).dump(2) + "\n"; }
+
+std::string render_summary_csv(const Experiment& experiment) {
+  std::vector<PointAggregate> aggregates;
+  std::vector<std::string> paths;
+  for (const ExperimentPoint& point : experiment.points) {
+    aggregates.push_back(aggregate_point(point));
+    for (const std::string& path : aggregates.back().metric_paths) {
+      if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(path);
+    }
+  }
+  std::string out;
+  std::vector<std::string> header = {"point"};
+  for (const SweepAxisValues& axis : experiment.axes) header.push_back(axis.key);
+  header.insert(header.end(), {"runs", "failed_runs"});
+  for (const std::string& path : paths) {
+    header.insert(header.end(), {path + ".mean", path + ".ci95_low", path + ".ci95_high"});
+  }
+  append_record(header, out);
+  for (std::size_t p = 0; p < experiment.points.size(); ++p) {
+    const ExperimentPoint& point = experiment.points[p];
+    std::vector<std::string> fields = {point.label};
+    for (const SweepAxisValues& axis : experiment.axes) {
+      std::string value;
+      for (const auto& [key, text] : point.values) {
+        if (key == axis.key) value = text;
+      }
+      fields.push_back(value);
+    }
+    fields.push_back(std::to_string(point.runs.size()));
+    fields.push_back(std::to_string(aggregates[p].failed_runs));
+    for (const std::string& path : paths) {
+      const auto& names = aggregates[p].metric_paths;
+      const auto it = std::find(names.begin(), names.end(), path);
+      if (it == names.end()) {
+        fields.insert(fields.end(), {"", "", ""});
+        continue;
+      }
+      const MeanInterval& m = aggregates[p].metrics[static_cast<std::size_t>(it - names.begin())];
+      fields.insert(fields.end(), {internal::number_text(rounded(m.mean)), optional_text(m.low), optional_text(m.high)});
+    }
+    append_record(fields, out);
+  }
+  return out;
+}
+
+}  // namespace reports

@@ -1,0 +1,57 @@
+// The HTML report people read: one self-contained file (inline CSS and inline SVG only: no
+// scripts, no network, no external fonts), dark text on a light page, that opens from disk in any
+// browser. It holds, in order: the title and the facts of the run (scenario, seeds, ...), a
+// key-metrics table, the charts — the charge→paid latency CDF per series (log x axis in ms),
+// pending payments and query rate over time per series (minutes on x) and, when there are
+// scatter points, the cost-vs-latency chart with its Pareto front — then the full metrics table
+// (metrics as rows, series as columns, the best value marked) and notes.
+//
+// render_html only lays out what it is given; the builders below turn a run or an experiment into
+// that input. Output depends only on the input, so equal inputs give byte-identical files.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "reports/experiment.h"
+#include "reports/histogram.h"
+#include "reports/report.h"
+#include "reports/svg_chart.h"
+
+namespace reports {
+
+// One variant, sweep point or run, as the charts draw it.
+struct HtmlSeries {
+  std::string name;
+  LogHistogram charge_to_paid_us;
+  std::vector<double> pending_payments;    // per simulated minute
+  std::vector<double> queries_per_minute;  // per simulated minute
+};
+
+// A table of text cells; best[r][c] marks a cell as the best of its row.
+struct HtmlTable {
+  std::string caption;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::vector<bool>> best;  // empty, or the same shape as rows
+};
+
+struct HtmlReport {
+  std::string title;
+  std::vector<std::pair<std::string, std::string>> facts;  // label -> value, shown under the title
+  HtmlTable key_table;   // may be empty
+  std::vector<HtmlSeries> series;
+  std::vector<ScatterPoint> cost_latency;  // may be empty: no scatter chart
+  HtmlTable full_table;
+  std::vector<std::string> notes;
+};
+
+std::string render_html(const HtmlReport& report);
+
+// One run (`paysim run --format html`).
+HtmlReport html_for_run(const Report& report);
+// A compare or a sweep: one series per point, cells "mean ± half-width" of the 95% interval.
+HtmlReport html_for_experiment(const Experiment& experiment);
+
+}  // namespace reports

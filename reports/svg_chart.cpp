@@ -1,0 +1,173 @@
+#include "reports/svg_chart.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "reports/internal/svg_axes.h"
+
+namespace reports {
+namespace {
+
+using internal::coord;
+using internal::escape;
+using internal::Frame;
+using internal::Scale;
+
+constexpr double kLegendRow = 18.0;
+
+Frame frame_for(std::size_t legend_rows) {
+  Frame f;
+  f.height = std::max(f.height, f.top + 20 + kLegendRow * static_cast<double>(legend_rows) + f.bottom);
+  return f;
+}
+
+std::string legend(const Frame& f, const std::vector<ChartSeries>& series) {
+  std::string out = "<g class=\"legend\">\n";
+  const double x = f.plot_right() + 16;
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    const double y = f.plot_top() + 8 + kLegendRow * static_cast<double>(i);
+    const std::string dash = internal::series_dash(i);
+    out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"3\"{}/>\n", coord(x),
+                       coord(y), coord(x + 22), coord(y), internal::series_colour(i),
+                       dash.empty() ? "" : " stroke-dasharray=\"" + dash + "\"");
+    std::string name = series[i].name;
+    if (name.size() > 28) name = name.substr(0, 27) + "…";
+    out += fmt::format("<text class=\"legend-text\" x=\"{}\" y=\"{}\" dominant-baseline=\"middle\">{}</text>\n",
+                       coord(x + 28), coord(y), escape(name));
+  }
+  out += "</g>\n";
+  return out;
+}
+
+}  // namespace
+
+std::string render_line_chart(const LineChart& chart) {
+  const Frame f = frame_for(chart.series.size());
+  double x_low = std::numeric_limits<double>::max();
+  double x_high = std::numeric_limits<double>::lowest();
+  double y_high = 0.0;
+  for (const ChartSeries& s : chart.series) {
+    for (const auto& [x, y] : s.points) {
+      if (chart.log_x && !(x > 0)) continue;
+      x_low = std::min(x_low, x);
+      x_high = std::max(x_high, x);
+      y_high = std::max(y_high, y);
+    }
+  }
+  const bool empty = x_low > x_high;
+  if (empty) {
+    x_low = chart.log_x ? 1.0 : 0.0;
+    x_high = chart.log_x ? 1000.0 : 1.0;
+  }
+  const std::vector<double> x_ticks =
+      chart.log_x ? internal::decade_ticks(x_low, x_high) : internal::nice_ticks(x_low, x_high, 8);
+  const double y_low = chart.y_min.value_or(0.0);
+  const std::vector<double> y_ticks = internal::nice_ticks(y_low, chart.y_max.value_or(std::max(y_high, y_low + 1)), 6);
+  const Scale x{x_ticks.front(), x_ticks.back(), f.plot_left(), f.plot_right(), chart.log_x};
+  const Scale y{y_ticks.front(), y_ticks.back(), f.plot_bottom(), f.plot_top(), false};
+
+  std::string out = internal::svg_open(f, chart.id, chart.title);
+  out += internal::svg_axes(f, x, x_ticks, y, y_ticks, chart.x_label, chart.y_label, chart.y_unit_suffix);
+  if (empty) {
+    out += fmt::format("<text class=\"no-data\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">no data</text>\n",
+                       coord((f.plot_left() + f.plot_right()) / 2), coord((f.plot_top() + f.plot_bottom()) / 2));
+  }
+  out += "<g class=\"data\">\n";
+  for (std::size_t i = 0; i < chart.series.size(); ++i) {
+    std::string d;
+    for (const auto& [px, py] : chart.series[i].points) {
+      if (chart.log_x && !(px > 0)) continue;
+      d += fmt::format("{}{},{}", d.empty() ? "M" : " L", coord(x(px)), coord(y(py)));
+    }
+    const std::string dash = internal::series_dash(i);
+    out += fmt::format(
+        "<path class=\"series\" data-series=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\" "
+        "stroke-linejoin=\"round\"{}/>\n",
+        escape(chart.series[i].name), d, internal::series_colour(i),
+        dash.empty() ? "" : " stroke-dasharray=\"" + dash + "\"");
+  }
+  out += "</g>\n";
+  out += legend(f, chart.series);
+  out += "</svg>\n";
+  return out;
+}
+
+std::vector<std::size_t> pareto_front(const std::vector<ScatterPoint>& points) {
+  std::vector<std::size_t> front;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    bool dominated = false;
+    for (std::size_t j = 0; j < points.size() && !dominated; ++j) {
+      const ScatterPoint& a = points[j];
+      const ScatterPoint& b = points[i];
+      dominated = j != i && a.x <= b.x && a.y <= b.y && (a.x < b.x || a.y < b.y);
+    }
+    if (!dominated) front.push_back(i);
+  }
+  std::stable_sort(front.begin(), front.end(), [&](std::size_t a, std::size_t b) {
+    return points[a].x < points[b].x || (points[a].x == points[b].x && points[a].y < points[b].y);
+  });
+  return front;
+}
+
+std::string render_scatter_chart(const ScatterChart& chart) {
+  Frame f;
+  f.right = 60;
+  f.height = 460;
+  double x_high = 0.0;
+  double y_high = 0.0;
+  for (const ScatterPoint& p : chart.points) {
+    x_high = std::max(x_high, p.x);
+    y_high = std::max(y_high, p.y);
+  }
+  const std::vector<double> x_ticks = internal::nice_ticks(0.0, x_high > 0 ? x_high * 1.08 : 1.0, 8);
+  const std::vector<double> y_ticks = internal::nice_ticks(0.0, y_high > 0 ? y_high * 1.08 : 1.0, 6);
+  const Scale x{x_ticks.front(), x_ticks.back(), f.plot_left(), f.plot_right(), false};
+  const Scale y{y_ticks.front(), y_ticks.back(), f.plot_bottom(), f.plot_top(), false};
+  const std::vector<std::size_t> front = pareto_front(chart.points);
+
+  std::string out = internal::svg_open(f, chart.id, chart.title);
+  out += internal::svg_axes(f, x, x_ticks, y, y_ticks, chart.x_label, chart.y_label, "");
+  out += "<g class=\"data\">\n";
+  if (!front.empty()) {
+    // A staircase through the front: everything above and to the right of it is dominated.
+    std::string d;
+    for (std::size_t k = 0; k < front.size(); ++k) {
+      const ScatterPoint& p = chart.points[front[k]];
+      if (k == 0) {
+        d = fmt::format("M{},{}", coord(x(p.x)), coord(f.plot_top()));
+      } else {
+        d += fmt::format(" L{},{}", coord(x(p.x)), coord(y(chart.points[front[k - 1]].y)));
+      }
+      d += fmt::format(" L{},{}", coord(x(p.x)), coord(y(p.y)));
+    }
+    d += fmt::format(" L{},{}", coord(f.plot_right()), coord(y(chart.points[front.back()].y)));
+    out += fmt::format(
+        "<path class=\"series pareto-front\" data-series=\"Pareto front\" d=\"{}\" fill=\"none\" stroke=\"#d62728\" "
+        "stroke-width=\"2\" stroke-dasharray=\"6 3\"/>\n",
+        d);
+  }
+  for (std::size_t i = 0; i < chart.points.size(); ++i) {
+    const ScatterPoint& p = chart.points[i];
+    const bool on_front = std::find(front.begin(), front.end(), i) != front.end();
+    out += fmt::format(
+        "<circle class=\"point{}\" data-label=\"{}\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" stroke=\"#1a1a1a\" "
+        "stroke-width=\"1\"><title>{}: x={:g}, y={:g}</title></circle>\n",
+        on_front ? " on-front" : "", escape(p.label), coord(x(p.x)), coord(y(p.y)), on_front ? 6 : 5,
+        on_front ? "#d62728" : "#ffffff", escape(p.label), p.x, p.y);
+    out += fmt::format("<text class=\"point-label\" x=\"{}\" y=\"{}\">{}</text>\n", coord(x(p.x) + 9),
+                       coord(y(p.y) - 7), escape(p.label));
+  }
+  out += "</g>\n";
+  out += fmt::format(
+      "<g class=\"legend\"><circle cx=\"{0}\" cy=\"{1}\" r=\"6\" fill=\"#d62728\" stroke=\"#1a1a1a\"/>"
+      "<text class=\"legend-text\" x=\"{2}\" y=\"{1}\" dominant-baseline=\"middle\">on the Pareto front (no point is "
+      "cheaper and faster)</text></g>\n",
+      coord(f.plot_right() - 330), coord(f.plot_top() + 14), coord(f.plot_right() - 320));
+  out += "</svg>\n";
+  return out;
+}
+
+}  // namespace reports

@@ -1,0 +1,57 @@
+// Inline SVG charts for the HTML report: line charts (a linear or log-10 x axis, many series with
+// a legend) and a scatter chart that marks the Pareto front. Each chart is one self-contained
+// <svg> element: a <title> for screen readers and tests, a visible title, labelled axes with
+// grid lines and tick labels, and one <path class="series" data-series="NAME"> per series (or one
+// <circle class="point" data-label="LABEL"> per scatter point). Dark on light, no scripts, no
+// external fonts; text is XML-escaped. Output depends only on the input (deterministic).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace reports {
+
+struct ChartSeries {
+  std::string name;
+  std::vector<std::pair<double, double>> points;  // (x, y) in increasing x
+};
+
+struct LineChart {
+  std::string id;       // the svg's id attribute, e.g. "chart-latency-cdf"
+  std::string title;    // shown above the chart and as its <title>
+  std::string x_label;  // with units, e.g. "charge→paid latency (ms, log scale)"
+  std::string y_label;
+  bool log_x = false;   // x > 0 required on a log axis; other points are left out
+  std::optional<double> y_min;  // default: 0
+  std::optional<double> y_max;  // default: the data's maximum, rounded up to a nice number
+  std::string y_unit_suffix;    // appended to y tick labels, e.g. "%"
+  std::vector<ChartSeries> series;
+};
+
+struct ScatterPoint {
+  std::string label;
+  double x = 0.0;
+  double y = 0.0;
+};
+
+struct ScatterChart {
+  std::string id;
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  std::vector<ScatterPoint> points;
+};
+
+std::string render_line_chart(const LineChart& chart);
+// Lower is better on both axes: the Pareto front (pareto_front) is drawn as a red staircase and its
+// points are filled; every point is labelled.
+std::string render_scatter_chart(const ScatterChart& chart);
+
+// Indices of the points no other point dominates when lower x and lower y are better (a point
+// dominates another when it is no worse on both axes and better on one), in increasing x.
+std::vector<std::size_t> pareto_front(const std::vector<ScatterPoint>& points);
+
+}  // namespace reports
