@@ -10,9 +10,9 @@
 // Exit code: 2 when any file or variant failed to load (all load errors are printed, and the
 // scenarios that did load still run), else 1 when any run failed, else 0.
 // Output: one block per run, in the order of the files and variants whatever -j says.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -59,7 +59,8 @@ bool is_scenario_file(const fs::path& path) {
 }
 
 // Expands PATHs into scenario files. A missing path is an input error.
-std::vector<std::string> collect_files(const std::vector<std::string>& paths, std::vector<std::string>& errors) {
+std::vector<std::string> collect_files(const std::vector<std::string>& paths,
+                                       std::vector<std::string>& errors) {
   std::vector<std::string> files;
   std::set<std::string> seen;
   auto add = [&](const fs::path& path) {
@@ -75,7 +76,8 @@ std::vector<std::string> collect_files(const std::vector<std::string>& paths, st
       }
       if (ec) errors.push_back(fmt::format("{}: cannot read directory: {}", text, ec.message()));
       std::sort(found.begin(), found.end());
-      if (found.empty()) errors.push_back(fmt::format("{}: no *.yaml or *.yml scenario files found", text));
+      if (found.empty())
+        errors.push_back(fmt::format("{}: no *.yaml or *.yml scenario files found", text));
       for (const fs::path& file : found) add(file);
     } else if (fs::is_regular_file(path, ec)) {
       add(path);
@@ -121,7 +123,8 @@ CheckResult run_job(const CheckJob& job) {
     result.error = e.what();
     result.outcome.report.scenario = job.scenario.name;
     result.outcome.report.variant = job.scenario.variant;
-    result.outcome.report.invariants.record({0, "run_error", 0, "the run stopped: " + result.error});
+    result.outcome.report.invariants.record(
+        {0, "run_error", 0, "the run stopped: " + result.error});
   }
   return result;
 }
@@ -131,7 +134,8 @@ std::string number(double value) { return reports::internal::number_text(value);
 // Prints one run's block and returns whether it passed.
 bool print_result(const CheckJob& job, CheckResult& result) {
   const reports::Report& report = result.outcome.report;
-  const std::string label = job.scenario.variant.empty() ? job.file : job.file + " [" + job.scenario.variant + "]";
+  const std::string label =
+      job.scenario.variant.empty() ? job.file : job.file + " [" + job.scenario.variant + "]";
   if (!result.error.empty()) {
     std::printf("%s\n  FAIL  the run stopped: %s\n", label.c_str(), result.error.c_str());
     return false;
@@ -141,8 +145,8 @@ bool print_result(const CheckJob& job, CheckResult& result) {
               fmt::format("{}", report.orders.created).c_str(), report.sim.wall_ms / 1000.0);
   for (const reports::Expectation& e : report.expect) {
     const std::string actual = e.actual ? number(*e.actual) : std::string("no such metric");
-    std::printf("  %s  %s %s %s  (actual %s)\n", e.pass ? "PASS" : "FAIL", e.metric.c_str(), e.op.c_str(),
-                number(e.threshold).c_str(), actual.c_str());
+    std::printf("  %s  %s %s %s  (actual %s)\n", e.pass ? "PASS" : "FAIL", e.metric.c_str(),
+                e.op.c_str(), number(e.threshold).c_str(), actual.c_str());
   }
   if (report.invariants.violations == 0) {
     std::printf("  PASS  invariants hold\n");
@@ -150,8 +154,9 @@ bool print_result(const CheckJob& job, CheckResult& result) {
     std::printf("  FAIL  invariants: %llu violation(s)\n",
                 static_cast<unsigned long long>(report.invariants.violations));
     for (const reports::InvariantViolation& v : report.invariants.details) {
-      std::printf("        order %llu at %.3f ms, %s: %s\n", static_cast<unsigned long long>(v.order),
-                  static_cast<double>(v.time_us) / 1000.0, v.event.c_str(), v.message.c_str());
+      std::printf("        order %llu at %.3f ms, %s: %s\n",
+                  static_cast<unsigned long long>(v.order), static_cast<double>(v.time_us) / 1000.0,
+                  v.event.c_str(), v.message.c_str());
     }
   }
   std::fflush(stdout);
@@ -167,7 +172,8 @@ int command_check(const CheckOptions& options) {
 
   // Workers take jobs in order; the main thread prints each result as soon as it and every
   // earlier one are done, so the output does not depend on -j.
-  const size_t workers = std::min<size_t>(static_cast<size_t>(std::max(1, options.jobs)), std::max<size_t>(1, jobs.size()));
+  const size_t workers = std::min<size_t>(static_cast<size_t>(std::max(1, options.jobs)),
+                                          std::max<size_t>(1, jobs.size()));
   std::vector<std::promise<CheckResult>> promises(jobs.size());
   std::vector<std::future<CheckResult>> futures;
   for (auto& p : promises) futures.push_back(p.get_future());
@@ -190,16 +196,20 @@ int command_check(const CheckOptions& options) {
   }
   for (std::thread& t : threads) t.join();
 
-  std::printf("\ncheck: %zu run(s) from %zu file(s): %zu passed, %zu failed; %zu expectation(s), %zu failed%s\n",
-              jobs.size(), files.size(), jobs.size() - failed_runs, failed_runs, expectations, failed_expectations,
-              load_failed ? "; some scenarios did not load (see stderr)" : "");
+  std::printf(
+      "\ncheck: %zu run(s) from %zu file(s): %zu passed, %zu failed; %zu expectation(s), %zu "
+      "failed%s\n",
+      jobs.size(), files.size(), jobs.size() - failed_runs, failed_runs, expectations,
+      failed_expectations, load_failed ? "; some scenarios did not load (see stderr)" : "");
 
   if (!options.junit_path.empty()) {
     std::vector<const reports::Report*> reports;
     for (const CheckResult& r : results) reports.push_back(&r.outcome.report);
     std::string error;
-    if (!reports::write_file_atomically(options.junit_path, reports::render_junit(reports), &error)) {
-      std::fprintf(stderr, "paysim: cannot write %s: %s\n", options.junit_path.c_str(), error.c_str());
+    if (!reports::write_file_atomically(options.junit_path, reports::render_junit(reports),
+                                        &error)) {
+      std::fprintf(stderr, "paysim: cannot write %s: %s\n", options.junit_path.c_str(),
+                   error.c_str());
       return 2;
     }
   }
@@ -211,12 +221,16 @@ int command_check(const CheckOptions& options) {
 
 CommandRunner add_check_command(CLI::App& app) {
   auto options = std::make_shared<CheckOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "check", "Run every scenario (and each of its variants) and check its expect block; the CI regression gate");
-  cmd->add_option("paths", options->paths, "Scenario files or directories (searched recursively for *.yaml, *.yml)")
+  CLI::App* cmd = app.add_subcommand("check",
+                                     "Run every scenario (and each of its variants) and check its "
+                                     "expect block; the CI regression gate");
+  cmd->add_option("paths", options->paths,
+                  "Scenario files or directories (searched recursively for *.yaml, *.yml)")
       ->required();
-  cmd->add_option("--junit", options->junit_path, "Also write JUnit XML: a test case per expectation");
-  cmd->add_option("-j,--jobs", options->jobs, "Runs in parallel (default 1)")->check(CLI::Range(1, 256));
+  cmd->add_option("--junit", options->junit_path,
+                  "Also write JUnit XML: a test case per expectation");
+  cmd->add_option("-j,--jobs", options->jobs, "Runs in parallel (default 1)")
+      ->check(CLI::Range(1, 256));
   return {cmd, [options] { return command_check(*options); }};
 }
 

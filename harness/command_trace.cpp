@@ -10,7 +10,6 @@
 // Exit code: 0 the order was traced; 1 no order matched the name, or the id never existed in
 // the run; 2 usage or scenario error.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -40,7 +39,8 @@ std::optional<OrderPick> parse_pick(const std::string& text, uint64_t& id) {
   if (text == "first-dropped") return OrderPick::kFirstDropped;
   if (text == "first-duplicate") return OrderPick::kFirstDuplicate;
   if (text == "first-user-visible") return OrderPick::kFirstUserVisible;
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || text.size() > 19) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos ||
+      text.size() > 19) {
     return std::nullopt;
   }
   id = std::stoull(text);
@@ -50,10 +50,14 @@ std::optional<OrderPick> parse_pick(const std::string& text, uint64_t& id) {
 
 const char* describe(OrderPick pick) {
   switch (pick) {
-    case OrderPick::kFirstDropped: return "ended the run dropped (charged, not PAID)";
-    case OrderPick::kFirstDuplicate: return "was charged more than once";
-    case OrderPick::kFirstUserVisible: return "showed \"unpaid\" to a user who had paid";
-    case OrderPick::kId: break;
+    case OrderPick::kFirstDropped:
+      return "ended the run dropped (charged, not PAID)";
+    case OrderPick::kFirstDuplicate:
+      return "was charged more than once";
+    case OrderPick::kFirstUserVisible:
+      return "showed \"unpaid\" to a user who had paid";
+    case OrderPick::kId:
+      break;
   }
   return "";
 }
@@ -64,10 +68,14 @@ uint64_t find_order(const Scenario& scenario, OrderPick pick) {
   world.run();
   const Recorder& recorder = world.recorder();
   switch (pick) {
-    case OrderPick::kFirstDropped: return recorder.first_dropped();
-    case OrderPick::kFirstDuplicate: return recorder.first_duplicate();
-    case OrderPick::kFirstUserVisible: return recorder.first_user_visible();
-    case OrderPick::kId: break;
+    case OrderPick::kFirstDropped:
+      return recorder.first_dropped();
+    case OrderPick::kFirstDuplicate:
+      return recorder.first_duplicate();
+    case OrderPick::kFirstUserVisible:
+      return recorder.first_user_visible();
+    case OrderPick::kId:
+      break;
   }
   return 0;
 }
@@ -76,10 +84,11 @@ int command_trace(const TraceOptions& options) {
   uint64_t order = 0;
   const std::optional<OrderPick> pick = parse_pick(options.order, order);
   if (!pick) {
-    std::fprintf(stderr,
-                 "--order: '%s' is not an order id (1, 2, ...) or one of first-dropped, first-duplicate, "
-                 "first-user-visible\n",
-                 options.order.c_str());
+    std::fprintf(
+        stderr,
+        "--order: '%s' is not an order id (1, 2, ...) or one of first-dropped, first-duplicate, "
+        "first-user-visible\n",
+        options.order.c_str());
     return 2;
   }
   std::vector<Override> overrides;
@@ -94,8 +103,9 @@ int command_trace(const TraceOptions& options) {
   if (*pick != OrderPick::kId) {
     order = find_order(scenario, *pick);
     if (order == 0) {
-      std::fprintf(stderr, "%s: no order %s in this run (seed %llu)\n", options.scenario_path.c_str(),
-                   describe(*pick), static_cast<unsigned long long>(scenario.seed));
+      std::fprintf(stderr, "%s: no order %s in this run (seed %llu)\n",
+                   options.scenario_path.c_str(), describe(*pick),
+                   static_cast<unsigned long long>(scenario.seed));
       return 1;
     }
   }
@@ -113,7 +123,8 @@ int command_trace(const TraceOptions& options) {
   }
   std::printf("%s%s, seed %llu: order %llu%s%s\n", scenario.name.c_str(),
               scenario.variant.empty() ? "" : (" [" + scenario.variant + "]").c_str(),
-              static_cast<unsigned long long>(scenario.seed), static_cast<unsigned long long>(order),
+              static_cast<unsigned long long>(scenario.seed),
+              static_cast<unsigned long long>(order),
               *pick == OrderPick::kId ? "" : ", the first order that ", describe(*pick));
   std::fputs(render_trace(trace).c_str(), stdout);
   return 0;
@@ -123,17 +134,20 @@ int command_trace(const TraceOptions& options) {
 
 CommandRunner add_trace_command(CLI::App& app) {
   auto options = std::make_shared<TraceOptions>();
-  CLI::App* cmd = app.add_subcommand("trace", "Print one order's life as a timeline, event by event, and why");
+  CLI::App* cmd =
+      app.add_subcommand("trace", "Print one order's life as a timeline, event by event, and why");
   cmd->add_option("scenario", options->scenario_path, "Scenario file (YAML)")->required();
-  cmd->add_option("--order", options->order,
-                  "Order id (1 is the first arrival), or first-dropped, first-duplicate, first-user-visible")
+  cmd->add_option(
+         "--order", options->order,
+         "Order id (1 is the first arrival), or first-dropped, first-duplicate, first-user-visible")
       ->required();
-  cmd->add_option("--seed", options->seed, "Override the scenario's seed")->each([options](const std::string&) {
-    options->has_seed = true;
-  });
-  cmd->add_option("--set", options->set, "Override a key: KEY=VALUE (dotted path; a channel by its name)");
+  cmd->add_option("--seed", options->seed, "Override the scenario's seed")
+      ->each([options](const std::string&) { options->has_seed = true; });
+  cmd->add_option("--set", options->set,
+                  "Override a key: KEY=VALUE (dotted path; a channel by its name)");
   cmd->add_option("--variant", options->variant, "Apply one of the scenario's variants");
-  cmd->add_option("--max-lines", options->max_lines, "Keep at most this many timeline lines (default 10000)")
+  cmd->add_option("--max-lines", options->max_lines,
+                  "Keep at most this many timeline lines (default 10000)")
       ->check(CLI::Range(1, 10'000'000));
   return {cmd, [options] { return command_trace(*options); }};
 }

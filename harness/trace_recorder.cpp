@@ -7,9 +7,11 @@
 
 namespace harness {
 
-TraceRecorder::TraceRecorder(uint64_t order, size_t max_lines) : order_(order), max_lines_(max_lines) {}
+TraceRecorder::TraceRecorder(uint64_t order, size_t max_lines)
+    : order_(order), max_lines_(max_lines) {}
 
-void TraceRecorder::record(sim::Time at, std::string_view component, uint64_t entity, std::string message) {
+void TraceRecorder::record(sim::Time at, std::string_view component, uint64_t entity,
+                           std::string message) {
   if (entity == order_ && entity != 0) {
     ++order_lines_;
     if (component == "order-service") {
@@ -51,7 +53,8 @@ std::string verdict(const TraceRecorder& trace) {
   const int64_t held = m.charged_minor - m.refunded_minor;
   const bool paid = trace.order_state() == "PAID";
   const uint32_t unrefunded = m.charges >= m.refunds ? m.charges - m.refunds : 0;
-  if (!m.seen || m.charges == 0) return paid ? "PAID with no charge: an invariant breach" : "never charged";
+  if (!m.seen || m.charges == 0)
+    return paid ? "PAID with no charge: an invariant breach" : "never charged";
   if (held > 0 && !paid) return "DROPPED: the user was charged and the order is not PAID (掉单)";
   if (unrefunded > 1) return "DUPLICATE unresolved: more than one charge still held (重复支付)";
   if (m.charges > 1) return "duplicate charge, extra charges refunded";
@@ -64,10 +67,11 @@ std::string verdict(const TraceRecorder& trace) {
 std::string render_trace(const TraceRecorder& trace) {
   std::string out;
   size_t width = 12;
-  for (const TraceRecorder::Line& line : trace.lines()) width = std::max(width, line.component.size());
+  for (const TraceRecorder::Line& line : trace.lines())
+    width = std::max(width, line.component.size());
   for (const TraceRecorder::Line& line : trace.lines()) {
-    fmt::format_to(std::back_inserter(out), "{:>13}  {:<{}}  {}{}\n", format_sim_time(line.at), line.component,
-                   width, line.entity == 0 ? "[all orders] " : "", line.message);
+    fmt::format_to(std::back_inserter(out), "{:>13}  {:<{}}  {}{}\n", format_sim_time(line.at),
+                   line.component, width, line.entity == 0 ? "[all orders] " : "", line.message);
   }
   if (trace.truncated()) {
     fmt::format_to(std::back_inserter(out), "... truncated: {} more lines not kept (limit {})\n",
@@ -76,10 +80,11 @@ std::string render_trace(const TraceRecorder& trace) {
   const TraceRecorder::Money& m = trace.money();
   fmt::format_to(std::back_inserter(out), "\nsummary of order {}:\n", trace.order());
   fmt::format_to(std::back_inserter(out), "  final order state: {}\n", trace.order_state());
-  fmt::format_to(std::back_inserter(out),
-                 "  ledger: {} charge(s) on {} payment(s), {} minor; {} refund(s), {} minor; holds {} minor\n",
-                 m.charges, m.payments_charged, m.charged_minor, m.refunds, m.refunded_minor,
-                 m.charged_minor - m.refunded_minor);
+  fmt::format_to(
+      std::back_inserter(out),
+      "  ledger: {} charge(s) on {} payment(s), {} minor; {} refund(s), {} minor; holds {} minor\n",
+      m.charges, m.payments_charged, m.charged_minor, m.refunds, m.refunded_minor,
+      m.charged_minor - m.refunded_minor);
   fmt::format_to(std::back_inserter(out), "  verdict: {}\n", verdict(trace));
   return out;
 }

@@ -53,7 +53,8 @@ class TraceRecorder final : public sim::Tracer {
   void watch_ledger(const channels::Ledger* ledger) { ledger_ = ledger; }
 
   bool wants(uint64_t entity) const override { return entity == order_ || entity == 0; }
-  void record(sim::Time at, std::string_view component, uint64_t entity, std::string message) override;
+  void record(sim::Time at, std::string_view component, uint64_t entity,
+              std::string message) override;
 
   // Copies the ledger's entry for the order, if it still has one (the order is still open).
   void refresh_money();

@@ -2,14 +2,13 @@
 // expectation, 2 a scenario that does not load, even when others pass), one line per
 // expectation naming metric, threshold and actual, every variant run, the JUnit file, and
 // agreement with `paysim run` on the same scenario.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace {
 
@@ -44,7 +43,8 @@ class CheckCommand : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
-           ("paysim_check_test_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("paysim_check_test_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "nested");
   }
@@ -78,7 +78,9 @@ TEST_F(CheckCommand, FailedExpectationExitsOneAndWritesJunit) {
   EXPECT_NE(r.output.find("FAIL  orders.created < 10  (actual "), std::string::npos) << r.output;
   std::ifstream in(junit);
   const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_NE(xml.find("<testcase classname=\"tiny\" name=\"orders.created &lt; 10\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testcase classname=\"tiny\" name=\"orders.created &lt; 10\""),
+            std::string::npos)
+      << xml;
   EXPECT_NE(xml.find("message=\"orders.created = "), std::string::npos) << xml;
   EXPECT_NE(xml.find("expected &lt; 10"), std::string::npos) << xml;
   // run evaluates the same block the same way.
@@ -112,7 +114,8 @@ TEST_F(CheckCommand, LoadErrorsAreAllReportedAndExitTwo) {
 }
 
 TEST_F(CheckCommand, NoExpectBlockPassesOnInvariants) {
-  const std::string file = write("plain.yaml", "name: plain\nduration: 1m\ndrain: 5m\nchannels: [{name: w, preset: ideal}]\n");
+  const std::string file = write(
+      "plain.yaml", "name: plain\nduration: 1m\ndrain: 5m\nchannels: [{name: w, preset: ideal}]\n");
   const Result r = paysim("check " + file);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("PASS  invariants hold"), std::string::npos) << r.output;

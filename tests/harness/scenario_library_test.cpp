@@ -8,16 +8,15 @@
 // properties, additionalProperties, required, propertyNames, items, prefixItems, min/maxItems,
 // minimum, maximum, pattern, oneOf, not. YAML scalars are typed as YAML 1.2 core does (quoted
 // scalars are always strings).
+#include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "harness/scenario_loader.h"
 
@@ -70,8 +69,10 @@ json yaml_to_json(const YAML::Node& node) {
       for (const auto& item : node) out.push_back(yaml_to_json(item));
       return out;
     }
-    case YAML::NodeType::Scalar: return scalar_to_json(node);
-    default: return nullptr;
+    case YAML::NodeType::Scalar:
+      return scalar_to_json(node);
+    default:
+      return nullptr;
   }
 }
 
@@ -91,7 +92,8 @@ class SchemaCheck {
       errors.push_back(path + ": expected type " + schema["type"].dump() + ", got " + value.dump());
       return;
     }
-    if (schema.contains("const") && schema["const"] != value) errors.push_back(path + ": must be " + schema["const"].dump());
+    if (schema.contains("const") && schema["const"] != value)
+      errors.push_back(path + ": must be " + schema["const"].dump());
     if (schema.contains("enum")) {
       const json& allowed = schema["enum"];
       if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
@@ -99,20 +101,27 @@ class SchemaCheck {
       }
     }
     if (value.is_number()) {
-      if (schema.contains("minimum") && value.get<double>() < schema["minimum"].get<double>()) errors.push_back(path + ": below minimum");
-      if (schema.contains("maximum") && value.get<double>() > schema["maximum"].get<double>()) errors.push_back(path + ": above maximum");
+      if (schema.contains("minimum") && value.get<double>() < schema["minimum"].get<double>())
+        errors.push_back(path + ": below minimum");
+      if (schema.contains("maximum") && value.get<double>() > schema["maximum"].get<double>())
+        errors.push_back(path + ": above maximum");
     }
-    if (value.is_string() && schema.contains("pattern") && !matches(schema["pattern"], value.get<std::string>())) {
-      errors.push_back(path + ": '" + value.get<std::string>() + "' does not match " + schema["pattern"].get<std::string>());
+    if (value.is_string() && schema.contains("pattern") &&
+        !matches(schema["pattern"], value.get<std::string>())) {
+      errors.push_back(path + ": '" + value.get<std::string>() + "' does not match " +
+                       schema["pattern"].get<std::string>());
     }
     if (value.is_object()) validate_object(schema, value, path, errors);
     if (value.is_array()) validate_array(schema, value, path, errors);
     if (schema.contains("oneOf")) {
       int passing = 0;
       for (const json& option : schema["oneOf"]) passing += accepts(option, value) ? 1 : 0;
-      if (passing != 1) errors.push_back(path + ": matches " + std::to_string(passing) + " of oneOf (need exactly 1): " + value.dump());
+      if (passing != 1)
+        errors.push_back(path + ": matches " + std::to_string(passing) +
+                         " of oneOf (need exactly 1): " + value.dump());
     }
-    if (schema.contains("not") && accepts(schema["not"], value)) errors.push_back(path + ": matches a 'not' schema");
+    if (schema.contains("not") && accepts(schema["not"], value))
+      errors.push_back(path + ": matches a 'not' schema");
   }
 
   bool accepts(const json& schema, const json& value) const {
@@ -134,7 +143,8 @@ class SchemaCheck {
 
   static bool type_matches(const json& type, const json& value) {
     if (type.is_array()) {
-      return std::any_of(type.begin(), type.end(), [&](const json& t) { return type_matches(t, value); });
+      return std::any_of(type.begin(), type.end(),
+                         [&](const json& t) { return type_matches(t, value); });
     }
     const std::string t = type.get<std::string>();
     if (t == "object") return value.is_object();
@@ -151,7 +161,8 @@ class SchemaCheck {
                        std::vector<std::string>& errors) const {
     if (schema.contains("required")) {
       for (const json& key : schema["required"]) {
-        if (!value.contains(key.get<std::string>())) errors.push_back(path + ": missing " + key.get<std::string>());
+        if (!value.contains(key.get<std::string>()))
+          errors.push_back(path + ": missing " + key.get<std::string>());
       }
     }
     for (auto it = value.begin(); it != value.end(); ++it) {
@@ -169,16 +180,20 @@ class SchemaCheck {
 
   void validate_array(const json& schema, const json& value, const std::string& path,
                       std::vector<std::string>& errors) const {
-    if (schema.contains("minItems") && value.size() < schema["minItems"].get<size_t>()) errors.push_back(path + ": too few items");
-    if (schema.contains("maxItems") && value.size() > schema["maxItems"].get<size_t>()) errors.push_back(path + ": too many items");
+    if (schema.contains("minItems") && value.size() < schema["minItems"].get<size_t>())
+      errors.push_back(path + ": too few items");
+    if (schema.contains("maxItems") && value.size() > schema["maxItems"].get<size_t>())
+      errors.push_back(path + ": too many items");
     size_t first = 0;
     if (schema.contains("prefixItems")) {
       for (; first < value.size() && first < schema["prefixItems"].size(); ++first) {
-        validate(schema["prefixItems"][first], value[first], path + "[" + std::to_string(first) + "]", errors);
+        validate(schema["prefixItems"][first], value[first],
+                 path + "[" + std::to_string(first) + "]", errors);
       }
     }
     if (schema.contains("items")) {
-      for (size_t i = first; i < value.size(); ++i) validate(schema["items"], value[i], path + "[" + std::to_string(i) + "]", errors);
+      for (size_t i = first; i < value.size(); ++i)
+        validate(schema["items"], value[i], path + "[" + std::to_string(i) + "]", errors);
     }
   }
 
@@ -190,8 +205,10 @@ TEST(ScenarioLibrary, HasAtLeastThirteenScenarios) { EXPECT_GE(library_files().s
 TEST(ScenarioLibrary, EveryScenarioAndVariantLoads) {
   for (const fs::path& file : library_files()) {
     const LoadResult base = load_scenario_file(file.string());
-    ASSERT_TRUE(base.ok()) << file << ": " << (base.errors.empty() ? "" : base.errors[0].to_string());
-    EXPECT_FALSE(base.scenario->expect.empty()) << file << ": a library scenario needs an expect block";
+    ASSERT_TRUE(base.ok()) << file << ": "
+                           << (base.errors.empty() ? "" : base.errors[0].to_string());
+    EXPECT_FALSE(base.scenario->expect.empty())
+        << file << ": a library scenario needs an expect block";
     for (const Variant& variant : base.scenario->variants) {
       const LoadResult loaded = load_scenario_file(file.string(), {}, variant.name);
       EXPECT_TRUE(loaded.ok()) << file << " variant " << variant.name << ": "
@@ -213,7 +230,8 @@ TEST(ScenarioLibrary, EveryScenarioValidatesAgainstTheSchema) {
 TEST(ScenarioLibrary, EveryScenarioSaysWhatItTeaches) {
   for (const fs::path& file : library_files()) {
     const std::string text = read_text(file);
-    EXPECT_EQ(text.rfind("# yaml-language-server: $schema=schema/scenario.schema.json", 0), 0u) << file;
+    EXPECT_EQ(text.rfind("# yaml-language-server: $schema=schema/scenario.schema.json", 0), 0u)
+        << file;
     EXPECT_NE(text.find("# Teaches:"), std::string::npos) << file;
   }
 }
@@ -223,13 +241,15 @@ TEST(ScenarioLibrary, EveryScenarioSaysWhatItTeaches) {
 TEST(ScenarioLibrary, SchemaCheckRejectsBrokenScenarios) {
   const json schema = json::parse(read_text(kScenarios / "schema" / "scenario.schema.json"));
   const SchemaCheck check(schema);
-  const json good = yaml_to_json(YAML::Load("channels: [{name: a, preset: alipay-like}]\nexpect: {dropped.final: 0}"));
+  const json good = yaml_to_json(
+      YAML::Load("channels: [{name: a, preset: alipay-like}]\nexpect: {dropped.final: 0}"));
   EXPECT_TRUE(check.accepts(schema, good));
-  for (const char* bad : {"channels: [{name: a, colour: red}]",
-                          "channels: [{name: a, preset: nosuch}]",
-                          "channels: [{name: a}]\nsystem: {compensation: {strategy: polling, polling: {interval: fast}}}",
-                          "channels: [{name: a}]\nexpect: {nosuch.metric: 0}",
-                          "channels: [{name: a}]\nuser: {pay_probability: \"0.5\"}"}) {
+  for (const char* bad :
+       {"channels: [{name: a, colour: red}]", "channels: [{name: a, preset: nosuch}]",
+        "channels: [{name: a}]\nsystem: {compensation: {strategy: polling, polling: {interval: "
+        "fast}}}",
+        "channels: [{name: a}]\nexpect: {nosuch.metric: 0}",
+        "channels: [{name: a}]\nuser: {pay_probability: \"0.5\"}"}) {
     EXPECT_FALSE(check.accepts(schema, yaml_to_json(YAML::Load(bad)))) << bad;
   }
 }

@@ -1,14 +1,13 @@
 // `paysim trace` and its parts: the TraceRecorder (one order and global lines, the line cap,
 // time format, summary), the recorder's first-dropped/first-duplicate ids, and the command end
 // to end on a scenario where every callback is lost.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "harness/trace_recorder.h"
 #include "harness/world.h"
@@ -30,7 +29,8 @@ TEST(TraceRecorder, KeepsTheOrderAndGlobalLinesUpToTheCap) {
   EXPECT_FALSE(trace.wants(8));
   trace.record(sim::Time::from_us(1000), "user", 7, "clicks pay");
   trace.record(sim::Time::from_us(2000), "payment-service", 0, "payment service crashed");
-  trace.record(sim::Time::from_us(3000), "order-service", 7, "order PAID by payment 9 (learned by callback)");
+  trace.record(sim::Time::from_us(3000), "order-service", 7,
+               "order PAID by payment 9 (learned by callback)");
   trace.record(sim::Time::from_us(4000), "client", 7, "shows PAID");
   EXPECT_EQ(trace.lines().size(), 3u);
   EXPECT_TRUE(trace.truncated());
@@ -76,18 +76,22 @@ int run_paysim(const std::string& args, std::string& output) {
 }
 
 TEST(TraceCommand, FirstDroppedEndToEnd) {
-  const std::filesystem::path file = std::filesystem::temp_directory_path() / "paysim_trace_test.yaml";
-  std::ofstream(file) << "name: lossy\nseed: 5\nduration: 1m\ndrain: 10m\ntraffic: {rate: 2/s}\n"
-                         "user: {pay_probability: 1}\n"
-                         "channels: [{name: w, preset: ideal, callback: {drop_probability: 0.5}}]\n";
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / "paysim_trace_test.yaml";
+  std::ofstream(file)
+      << "name: lossy\nseed: 5\nduration: 1m\ndrain: 10m\ntraffic: {rate: 2/s}\n"
+         "user: {pay_probability: 1}\n"
+         "channels: [{name: w, preset: ideal, callback: {drop_probability: 0.5}}]\n";
   std::string out;
   EXPECT_EQ(run_paysim("trace " + file.string() + " --order first-dropped", out), 0) << out;
   EXPECT_NE(out.find("the first order that ended the run dropped"), std::string::npos) << out;
   EXPECT_NE(out.find("verdict: DROPPED"), std::string::npos) << out;
   out.clear();
-  EXPECT_EQ(run_paysim("trace " + file.string() + " --order first-duplicate", out), 1) << out;  // none
+  EXPECT_EQ(run_paysim("trace " + file.string() + " --order first-duplicate", out), 1)
+      << out;  // none
   out.clear();
-  EXPECT_EQ(run_paysim("trace " + file.string() + " --order 1000000", out), 1) << out;  // never existed
+  EXPECT_EQ(run_paysim("trace " + file.string() + " --order 1000000", out), 1)
+      << out;  // never existed
   out.clear();
   EXPECT_EQ(run_paysim("trace " + file.string() + " --order banana", out), 2) << out;
   std::filesystem::remove(file);
