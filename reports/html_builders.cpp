@@ -32,17 +32,14 @@ std::string value_text(double v) {
 
 std::string interval_text(const MeanInterval& m) {
   if (!m.low || !m.high) return value_text(m.mean);
-  return value_text(m.mean) + " ± " + fmt::format("{:.3g}", (*m.high - *m.low) / 2.0);
+  const double half_width = (*m.high - *m.low) / 2.0;
+  if (half_width == 0.0) return value_text(m.mean);
+  return value_text(m.mean) + " ± " + (half_width >= 100 ? fmt::format("{:.0f}", half_width) : fmt::format("{:.3g}", half_width));
 }
 
 double queries_per_order(const PointAggregate& a) {
   const double orders = a.mean("orders.created");
   return orders > 0 ? a.mean("cost.channel_queries") / orders : 0.0;
-}
-
-std::string last_segment(const std::string& key) {
-  const std::size_t dot = key.rfind('.');
-  return dot == std::string::npos ? key : key.substr(dot + 1);
 }
 
 const MeanInterval* find_metric(const PointAggregate& a, std::string_view path) {
@@ -108,20 +105,14 @@ HtmlReport html_for_experiment(const Experiment& e) {
   HtmlTable& key = html.key_table;
   key.caption = e.seeds.size() > 1 ? "mean ± half-width of the 95% confidence interval over replications" : "";
   key.header = {e.kind == "compare" ? "variant" : "point"};
-  for (const SweepAxisValues& axis : e.axes) key.header.push_back(last_segment(axis.key));
   for (const KeyMetric& m : kKeyMetrics) key.header.push_back(m.label);
   key.header.push_back("queries per order");
   key.header.push_back("failed runs");
-  const std::size_t first_metric = 1 + e.axes.size();
+  const std::size_t first_metric = 1;
   key.rows.assign(e.points.size(), {});
   key.best.assign(e.points.size(), std::vector<bool>(key.header.size(), false));
   for (std::size_t p = 0; p < e.points.size(); ++p) {
     key.rows[p].push_back(e.points[p].label);
-    for (const SweepAxisValues& axis : e.axes) {
-      std::string v;
-      for (const auto& [k, text] : e.points[p].values) v = k == axis.key ? text : v;
-      key.rows[p].push_back(v);
-    }
     for (const KeyMetric& m : kKeyMetrics) {
       const MeanInterval* mi = find_metric(aggregates[p], m.path);
       key.rows[p].push_back(mi ? interval_text(*mi) : "");
