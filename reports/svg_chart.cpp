@@ -34,7 +34,7 @@ std::string legend(const Frame& f, const std::vector<ChartSeries>& series) {
                        coord(y), coord(x + 22), coord(y), internal::series_colour(i),
                        dash.empty() ? "" : " stroke-dasharray=\"" + dash + "\"");
     std::string name = series[i].name;
-    if (name.size() > 28) name = name.substr(0, 27) + "…";
+    if (name.size() > 42) name = name.substr(0, 41) + "…";
     out += fmt::format("<text class=\"legend-text\" x=\"{}\" y=\"{}\" dominant-baseline=\"middle\">{}</text>\n",
                        coord(x + 28), coord(y), escape(name));
   }
@@ -151,14 +151,28 @@ std::string render_scatter_chart(const ScatterChart& chart) {
   }
   for (std::size_t i = 0; i < chart.points.size(); ++i) {
     const ScatterPoint& p = chart.points[i];
+    // Points at the same place (e.g. a key that does not matter for this strategy) are drawn and
+    // labelled once, naming how many share it.
+    std::size_t same = 0;
+    bool drawn_before = false;
+    for (std::size_t j = 0; j < chart.points.size(); ++j) {
+      if (chart.points[j].x != p.x || chart.points[j].y != p.y) continue;
+      drawn_before = drawn_before || j < i;
+      same += j != i ? 1 : 0;
+    }
+    if (drawn_before) continue;
+    const std::string label = same == 0 ? p.label : fmt::format("{} (+{} at the same place)", p.label, same);
     const bool on_front = std::find(front.begin(), front.end(), i) != front.end();
     out += fmt::format(
         "<circle class=\"point{}\" data-label=\"{}\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" stroke=\"#1a1a1a\" "
         "stroke-width=\"1\"><title>{}: x={:g}, y={:g}</title></circle>\n",
         on_front ? " on-front" : "", escape(p.label), coord(x(p.x)), coord(y(p.y)), on_front ? 6 : 5,
-        on_front ? "#d62728" : "#ffffff", escape(p.label), p.x, p.y);
-    out += fmt::format("<text class=\"point-label\" x=\"{}\" y=\"{}\">{}</text>\n", coord(x(p.x) + 9),
-                       coord(y(p.y) - 7), escape(p.label));
+        on_front ? "#d62728" : "#ffffff", escape(label), p.x, p.y);
+    // Labels of points near the right edge go to their left, so they stay inside the chart.
+    const bool flip = x(p.x) > f.plot_right() - 7.0 * static_cast<double>(label.size());
+    out += fmt::format("<text class=\"point-label\" x=\"{}\" y=\"{}\"{}>{}</text>\n",
+                       coord(x(p.x) + (flip ? -9 : 9)), coord(y(p.y) - 7), flip ? " text-anchor=\"end\"" : "",
+                       escape(label));
   }
   out += "</g>\n";
   out += fmt::format(

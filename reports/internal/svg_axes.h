@@ -21,10 +21,10 @@ struct Scale {
 
 // Frame geometry: the whole svg is width x height; the plot is the rectangle inside the margins.
 struct Frame {
-  double width = 960;
+  double width = 1100;
   double height = 380;
   double left = 84;
-  double right = 230;  // room for the legend
+  double right = 320;  // room for the legend
   double top = 44;
   double bottom = 58;
   double plot_left() const { return left; }
