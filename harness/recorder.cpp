@@ -1,5 +1,6 @@
 #include "harness/recorder.h"
 
+#include <bit>
 #include <string>
 
 namespace harness {
@@ -15,7 +16,7 @@ int64_t minute_of(sim::Time at) { return at.us() / sim::Duration::minutes(1).us(
 Recorder::Recorder(const channels::Ledger& ledger, const sut::SystemConfig& system, reports::Report& report)
     : ledger_(ledger), system_(system), report_(report) {}
 
-uint32_t Recorder::classify(const Tally& t) {
+uint32_t Recorder::classify(const Tally& t) const {
   uint32_t flags = 0;
   if (t.charges >= 1) flags |= kCharged;
   if (t.paid) flags |= kPaid;
@@ -25,6 +26,9 @@ uint32_t Recorder::classify(const Tally& t) {
   if (t.closed) flags |= kClosed;
   if (t.charges >= 2) flags |= kDuplicateCharged;
   if (t.unrefunded() > 1) flags |= kDuplicateUnresolved;
+  if (system_.dedup.refund_duplicates && std::popcount(t.kept_success_mask & ~t.refund_asked_mask) > 1) {
+    flags |= kExtraSuccess;
+  }
   return flags;
 }
 
@@ -38,7 +42,7 @@ void Recorder::update(sut::OrderId order, Change&& change) {
   const uint32_t after = classify(*tally);
   const int64_t over_after = tally->unrefunded() > 1 ? (tally->unrefunded() - 1) * tally->amount_minor : 0;
   overcharged_minor_ += over_after - over_before;
-  for (int bit = 0; bit < 8; ++bit) {
+  for (int bit = 0; bit < kFlagCount; ++bit) {
     const uint32_t mask = 1u << bit;
     if ((before & mask) == (after & mask)) continue;
     if (after & mask) {
@@ -65,8 +69,30 @@ void Recorder::violation(sut::OrderId order, std::string event, sim::Time at, st
   report_.invariants.record(reports::InvariantViolation{order, std::move(event), at.us(), std::move(message)});
 }
 
+void Recorder::check_at_end(sut::OrderId order, const Tally& tally, const char* event, sim::Time at) {
+  // Issue 5: with refund_duplicates on, an order ends with at most one kept success; every other
+  // success must at least have had its refund asked for (a refund the channel then refuses or
+  // fails for good is an outcome, counted in duplicates.unresolved, not a breach).
+  if (classify(tally) & kExtraSuccess) {
+    violation(order, event, at,
+              std::to_string(std::popcount(tally.kept_success_mask)) +
+                  " payments kept SUCCESS at the end and no refund was asked for the extra ones, although "
+                  "refund_duplicates is on");
+  }
+}
+
+void Recorder::finish(sim::Time at) {
+  // Retired orders were checked as they retired; the running count says whether any order still
+  // in flight needs the check, so the scan below runs only when there is something to report.
+  if (totals_[kExtraSuccessBit] == 0) return;
+  for (uint64_t order = 1; order <= last_order_; ++order) {
+    if (const Tally* tally = tallies_.find(order)) check_at_end(order, *tally, "end_of_run", at);
+  }
+}
+
 void Recorder::retire(sut::OrderId order) {
   if (const Tally* tally = tallies_.find(order)) {
+    check_at_end(order, *tally, "retire", tally->last_payment_event_at);
     if ((classify(*tally) & kDropped) && (first_dropped_retired_ == 0 || order < first_dropped_retired_)) {
       first_dropped_retired_ = order;
     }
@@ -92,7 +118,7 @@ void Recorder::on_order_created(sut::OrderId order, sim::Time) {
   if (order > last_order_) last_order_ = order;
   // A new order already satisfies some predicates (it is unpaid and nothing was attempted).
   const uint32_t flags = classify(tally);
-  for (int bit = 0; bit < 8; ++bit) {
+  for (int bit = 0; bit < kFlagCount; ++bit) {
     if (flags & (1u << bit)) ++totals_[bit];
   }
   update(order, [](Tally&) {});
@@ -178,12 +204,28 @@ void Recorder::on_payment_state(const sut::PaymentRecord& record, PaymentState f
   if (from == PaymentState::kPaying && to != PaymentState::kPaying && pending_payments_ > 0) --pending_payments_;
   report_.timeseries.set_max(minute_of(at), reports::kPendingPayments, static_cast<int64_t>(pending_payments_));
   update(record.order, [&](Tally& t) {
-    if (to == PaymentState::kSuccess) ++t.kept_successes;
-    if (from == PaymentState::kSuccess && t.kept_successes > 0) --t.kept_successes;
+    t.last_payment_event_at = at;
+    if (to == PaymentState::kSuccess) t.kept_success_mask |= ordinal_bit(record.attempt);
+    if (from == PaymentState::kSuccess) t.kept_success_mask &= ~ordinal_bit(record.attempt);
   });
 }
 
-void Recorder::on_refund_issued(const sut::PaymentRecord&, sim::Time) { ++report_.duplicates.refunds_issued; }
+void Recorder::on_refund_issued(const sut::PaymentRecord& record, sim::Time at) {
+  ++report_.duplicates.refunds_issued;
+  // Issue 5, every refund matches a charge: the system may only ask to refund a payment the
+  // channel charged (the ledger refuses the rest, which the ledger-side check below sees too).
+  const channels::Ledger::PaymentMoney* money = ledger_.find_payment(record.order, record.id);
+  if (tallies_.contains(record.order) && (money == nullptr || money->charged_minor == 0)) {
+    violation(record.order, "refund_issued", at,
+              "refund issued for payment " + std::to_string(record.id) + ", which the channel never charged");
+  }
+  update(record.order, [&](Tally& t) {
+    t.last_payment_event_at = at;
+    t.refund_asked_mask |= ordinal_bit(record.attempt);
+  });
+}
+
+void Recorder::on_reconciliation_fix(sut::OrderId, sim::Time) { ++report_.resolved_by.reconciliation; }
 
 void Recorder::on_compensation_exhausted(const sut::PaymentRecord&, sim::Time) { ++compensation_exhausted_; }
 

@@ -35,6 +35,7 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
                         sim::Time at) override;
   void on_refund_issued(const sut::PaymentRecord& record, sim::Time at) override;
   void on_compensation_exhausted(const sut::PaymentRecord& record, sim::Time at) override;
+  void on_reconciliation_fix(sut::OrderId order, sim::Time at) override;
   void on_channel_query(uint32_t channel, sim::Time at) override;
   void on_rows_scanned(uint64_t rows, sim::Time at) override;
   void on_mq_message(sim::Time at) override;
@@ -60,6 +61,13 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
   // Writes the gauges of the minute ending at `at` into the time series.
   void sample_minute(sim::Time at);
   uint64_t pending_payments() const { return pending_payments_; }
+
+  // End of the run: checks the end-of-run invariants of the orders still in flight (retired
+  // orders were checked as they retired). Call once, after the last event.
+  void finish(sim::Time at);
+  // Orders (in flight or retired) that hold more than one kept success with no refund asked
+  // for the extras while refund_duplicates is on: each is an invariant violation at the end.
+  uint64_t orders_with_unrefunded_extra_success() const { return totals_[kExtraSuccessBit]; }
   uint64_t compensation_exhausted() const { return compensation_exhausted_; }
 
  private:
@@ -71,7 +79,12 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
     int64_t amount_minor = 0;   // one charge's amount
     uint32_t charges = 0;
     uint32_t refunds = 0;
-    uint32_t kept_successes = 0;  // payments in SUCCESS (not refunded) according to the system
+    // Payments in SUCCESS (not refunded) according to the system, and those the system asked
+    // the channel to refund, as bit masks by the payment's ordinal in its order (ordinals past
+    // 31 share the last bit, which can only under-count).
+    uint32_t kept_success_mask = 0;
+    uint32_t refund_asked_mask = 0;
+    sim::Time last_payment_event_at;  // a payment's state changed or a refund was asked
     bool clicked = false;
     bool returned = false;
     bool attempted = false;  // the user tried to pay in a wallet (or a sync channel)
@@ -91,8 +104,15 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
     kClosed = 1u << 5,
     kDuplicateCharged = 1u << 6,
     kDuplicateUnresolved = 1u << 7,
+    // Not a report count: more than one kept success with no refund asked for, with refunds on.
+    kExtraSuccess = 1u << 8,
   };
-  static uint32_t classify(const Tally& t);
+  static constexpr int kFlagCount = 9;
+  static constexpr int kExtraSuccessBit = 8;
+  static uint32_t ordinal_bit(uint32_t attempt) { return 1u << (attempt < 31 ? attempt : 31); }
+  // The end-of-run invariants of one order that can no longer change (or whose run is over).
+  void check_at_end(sut::OrderId order, const Tally& tally, const char* event, sim::Time at);
+  uint32_t classify(const Tally& t) const;
   // Runs `change` on the order's tally and moves the totals by the difference it made.
   template <class Change>
   void update(sut::OrderId order, Change&& change);
@@ -104,7 +124,7 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
   reports::Report& report_;
   sim::IdMap<Tally> tallies_;
   // Running totals of the flags (monotone ones never decrease).
-  uint64_t totals_[8] = {};
+  uint64_t totals_[kFlagCount] = {};
   int64_t overcharged_minor_ = 0;
   uint64_t pending_payments_ = 0;
   uint64_t compensation_exhausted_ = 0;

@@ -16,13 +16,16 @@ World::World(const Scenario& scenario, sim::Tracer* tracer)
       client_(runtime_, scenario.system.client, orders_, activity_, recorder_, tracer),
       compensation_(runtime_, scenario.system, db_, mq_, activity_, recorder_, tracer),
       payments_(runtime_, scenario.system, scenario.channels, {}, db_, orders_, mq_, compensation_, activity_,
-                recorder_, tracer) {
+                recorder_, tracer),
+      reconciliation_(runtime_, scenario.system.compensation.reconciliation, db_, ledger_, activity_, recorder_,
+                      tracer) {
   report_.scenario = scenario.name;
   report_.variant = scenario.variant;
   report_.seed = scenario.seed;
   ledger_.set_observer(&recorder_);
   orders_.connect(&payments_, &client_);
   compensation_.connect(&payments_);
+  reconciliation_.connect(&payments_);
 
   std::vector<channels::Channel*> channel_api;
   std::vector<channels::Wallet*> wallets;
@@ -50,6 +53,9 @@ World::~World() {
 }
 
 void World::retire(uint64_t order) {
+  // The channel's statement may still disagree with the records: then reconciliation keeps the
+  // order until the statement that covers it.
+  if (reconciliation_.hold_if_unreconciled(order)) return;
   for (channels::PaymentId payment : db_.payments_of(order)) {
     if (const sut::PaymentRecord* record = db_.find(payment)) channels_[record->channel]->forget(payment);
   }
@@ -62,11 +68,19 @@ void World::retire(uint64_t order) {
   recorder_.retire(order);
 }
 
+void World::set_fault_plan(sim::FaultPlan* plan) {
+  assert(!ran_ && "install a fault plan before the run");
+  for (const auto& channel : channels_) channel->set_fault_plan(plan);
+  orders_.set_fault_plan(plan);
+  mq_.set_fault_plan(plan);
+}
+
 const reports::Report& World::run() {
   assert(!ran_ && "a World runs once");
   ran_ = true;
   traffic_->start();
   compensation_.start();
+  reconciliation_.start();
   payments_.start();
 
   const sim::Time traffic_end = sim::Time() + scenario_.duration;
@@ -80,6 +94,8 @@ const reports::Report& World::run() {
     // Drained: the traffic is over and no order has anything pending.
     if (t >= traffic_end && traffic_->finished() && activity_.busy_entities() == 0) break;
   }
+
+  recorder_.finish(simulator_.now());
 
   uint64_t callbacks_lost = 0;
   for (const auto& channel : channels_) callbacks_lost += channel->stats().callbacks_dropped;

@@ -15,6 +15,7 @@
 #include "mock_channels/mock_channel.h"
 #include "reports/report.h"
 #include "sim/activity.h"
+#include "sim/fault_plan.h"
 #include "sim/sim_runtime.h"
 #include "sim/simulator.h"
 #include "sim/trace.h"
@@ -24,6 +25,7 @@
 #include "system_under_test/order_service.h"
 #include "system_under_test/payment_db.h"
 #include "system_under_test/payment_service.h"
+#include "system_under_test/reconciliation.h"
 #include "workload/traffic.h"
 #include "workload/users.h"
 
@@ -48,6 +50,10 @@ class World {
   size_t orders_in_flight() const { return activity_.busy_entities(); }
   const Recorder& recorder() const { return recorder_; }
 
+  // Test seam: installs `plan` (sim/fault_plan.h) in the channels, the order service and the MQ,
+  // whose headers name their fault points. REQUIRES: before run(); `plan` outlives the world.
+  void set_fault_plan(sim::FaultPlan* plan);
+
  private:
   void retire(uint64_t order);
 
@@ -65,6 +71,7 @@ class World {
   sut::Client client_;
   sut::Compensation compensation_;
   sut::PaymentService payments_;
+  sut::Reconciliation reconciliation_;
   std::vector<std::unique_ptr<channels::MockChannel>> channels_;
   std::unique_ptr<workload::Users> users_;
   std::unique_ptr<workload::Traffic> traffic_;

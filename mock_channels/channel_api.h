@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace channels {
 
@@ -96,6 +97,22 @@ class Channel {
   virtual void close(const PaymentKey& key) = 0;
   virtual void refund(const PaymentKey& key, int64_t amount_minor) = 0;
   virtual void acknowledge(const CallbackNotice& notice) = 0;
+};
+
+// One line of a channel's statement (对账单): what the channel holds for one payment.
+struct StatementLine {
+  PaymentKey key;
+  uint32_t charges = 0;  // 2 after a double charge
+  int64_t charged_minor = 0;
+  int64_t refunded_minor = 0;
+  int64_t first_charge_us = 0;  // simulated time of the first charge
+};
+
+// The channels' statements, by order: every payment of the order the channels took money for.
+class StatementSource {
+ public:
+  virtual ~StatementSource() = default;
+  virtual std::vector<StatementLine> statement(OrderId order) const = 0;
 };
 
 // What the user does inside the wallet: pays a trade the channel created.

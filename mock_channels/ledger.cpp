@@ -52,6 +52,17 @@ bool Ledger::record_refund(const PaymentKey& key, int64_t amount_minor, sim::Tim
   return false;
 }
 
+std::vector<StatementLine> Ledger::statement(OrderId order) const {
+  std::vector<StatementLine> lines;
+  const OrderMoney* money = orders_.find(order);
+  if (money == nullptr) return lines;
+  for (const PaymentMoney& p : money->payments) {
+    lines.push_back(StatementLine{PaymentKey{order, p.payment, 0, p.channel}, p.charges, p.charged_minor,
+                                  p.refunded_minor, money->first_charge_at.us()});
+  }
+  return lines;
+}
+
 const Ledger::PaymentMoney* Ledger::find_payment(OrderId order, PaymentId payment) const {
   const OrderMoney* money = orders_.find(order);
   if (money == nullptr) return nullptr;

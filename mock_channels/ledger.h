@@ -21,7 +21,7 @@ class LedgerObserver {
   virtual void on_refund(const PaymentKey& key, int64_t amount_minor, sim::Time at) = 0;
 };
 
-class Ledger {
+class Ledger final : public StatementSource {
  public:
   struct PaymentMoney {
     PaymentId payment = 0;
@@ -56,6 +56,9 @@ class Ledger {
   const PaymentMoney* find_payment(OrderId order, PaymentId payment) const;
   void forget(OrderId order) { orders_.erase(order); }
   size_t open_orders() const { return orders_.size(); }
+
+  // The statement of an order's money, one line per charged payment (StatementSource).
+  std::vector<StatementLine> statement(OrderId order) const override;
 
   uint64_t total_charges() const { return total_charges_; }
   uint64_t total_refunds() const { return total_refunds_; }

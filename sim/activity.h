@@ -78,6 +78,7 @@ class Hold {
     if (activity_ != nullptr) std::exchange(activity_, nullptr)->end(entity_);
   }
   uint64_t entity() const { return entity_; }
+  bool active() const { return activity_ != nullptr; }
 
  private:
   Activity* activity_ = nullptr;

@@ -31,6 +31,7 @@ Compensation::Compensation(sim::Runtime& runtime, const SystemConfig& config, Pa
     : runtime_(runtime), config_(config), db_(db), mq_(mq), activity_(activity), observer_(observer), tracer_(tracer) {
   mq_.subscribe(Topic::kDelayQuery, this);
   age_schedule_ = config_.compensation.polling.age_schedule;
+  db_.set_index_unresolved(polling_on() && config_.compensation.polling.source == PollingConfig::Source::kFullScan);
 }
 
 bool Compensation::polling_on() const {
@@ -54,14 +55,23 @@ void Compensation::on_paying(const PaymentRecord& record) {
   if (polling_on() && config_.compensation.polling.source == PollingConfig::Source::kFullScan) {
     // A full scan finds the payment for as long as it is unresolved and within the lookback:
     // keep the order in flight that long.
-    runtime_.schedule_after(config_.compensation.polling.lookback,
-                            [hold = sim::Hold(activity_, record.order)] {});
+    const PaymentId payment = record.id;
+    lookback_timers_.insert_or_assign(
+        payment, runtime_.schedule_after(config_.compensation.polling.lookback,
+                                         [this, payment, hold = sim::Hold(activity_, record.order)] {
+                                           lookback_timers_.erase(payment);
+                                         }));
   }
   if (delay_on()) schedule_delay_query(record.order, record.id, 0);
 }
 
 void Compensation::on_resolved(const PaymentRecord& record) {
-  (void)record;  // rows are deleted by the database; waiting delay queries finish on their reply
+  // Pending-table rows are deleted by the database; waiting delay queries finish on their reply.
+  if (const sim::TimerId* timer = lookback_timers_.find(record.id)) {
+    const sim::TimerId id = *timer;
+    lookback_timers_.erase(record.id);
+    runtime_.cancel(id);
+  }
 }
 
 // ---- polling ---------------------------------------------------------------------------------

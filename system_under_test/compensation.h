@@ -20,6 +20,7 @@
 
 #include "mock_channels/channel_api.h"
 #include "sim/activity.h"
+#include "sim/id_map.h"
 #include "sim/runtime.h"
 #include "sim/trace.h"
 #include "system_under_test/config.h"
@@ -88,6 +89,10 @@ class Compensation final : public MessageConsumer {
   bool tick_running_ = false;
   sim::Time tick_started_;
   uint64_t tick_number_ = 0;
+
+  // Full scan: a timer per unresolved payment keeps its order in flight while a scan can still
+  // find it (its lookback); cancelled when the payment resolves.
+  sim::IdMap<sim::TimerId> lookback_timers_;
 
   // Delay queries waiting for their channel answer, by payment.
   std::map<PaymentId, DelayWaiting> delay_waiting_;

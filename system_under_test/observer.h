@@ -29,6 +29,8 @@ class SystemObserver {
   virtual void on_refund_issued(const PaymentRecord&, sim::Time) {}
   // A payment's re-query schedule ended while it was still pending (it may end a drop).
   virtual void on_compensation_exhausted(const PaymentRecord&, sim::Time) {}
+  // Reconciliation found money the records did not explain and issued a refund for it.
+  virtual void on_reconciliation_fix(OrderId, sim::Time) {}
 
   // Cost.
   virtual void on_channel_query(uint32_t /*channel*/, sim::Time) {}

@@ -1,6 +1,7 @@
 #include "system_under_test/order_service.h"
 
 #include <string>
+#include <utility>
 
 #include "system_under_test/client.h"
 #include "system_under_test/payment_service.h"
@@ -14,11 +15,13 @@ OrderService::OrderService(sim::Runtime& runtime, const SystemConfig& config, Me
 }
 
 void OrderService::create_order(OrderId order) {
-  orders_.insert(order, OrderRecord{OrderState::kUnpaid, runtime_.now(), false});
+  OrderRecord& record = orders_.insert(order, OrderRecord{OrderState::kUnpaid, runtime_.now(), false, {}});
   observer_.on_order_created(order, runtime_.now());
   const OrderServiceConfig& cfg = config_.order_service;
   if (cfg.order_timeout > sim::Duration::zero()) {
-    runtime_.schedule_after(cfg.order_timeout, [this, order, hold = sim::Hold(activity_, order)] { on_expiry(order); });
+    record.expiry = runtime_.schedule_after(cfg.order_timeout, [this, order, hold = sim::Hold(activity_, order)] {
+      on_expiry(order);
+    });
   }
   if (config_.order_query.enabled && !config_.order_query.at_ages.empty()) {
     runtime_.schedule_after(config_.order_query.at_ages[0],
@@ -59,12 +62,15 @@ NotifyResult OrderService::apply_paid(OrderId order, PaymentId payment, Resoluti
     return NotifyResult::kRejected;
   }
   record->state = OrderState::kPaid;
+  const sim::TimerId expiry = std::exchange(record->expiry, sim::TimerId{});
   observer_.on_order_state(order, from, OrderState::kPaid, how, runtime_.now());
   sim::trace(tracer_, runtime_.now(), "order-service", order, [&] {
     return "order PAID by payment " + std::to_string(payment) + " (learned by " + std::string(to_string(how)) +
            (from == OrderState::kClosed ? ", late payment accepted)" : ")");
   });
   if (client_ != nullptr) client_->push_paid(order);
+  // Last: cancelling releases the expiry's hold on the order, which may retire it.
+  if (expiry.valid()) runtime_.cancel(expiry);
   return NotifyResult::kOk;
 }
 
@@ -76,7 +82,8 @@ void OrderService::notify_paid(OrderId order, PaymentId payment, Resolution how,
   const sim::Duration latency = config_.order_service.notify_latency.sample(rng);
   runtime_.schedule_after(latency, [this, order, payment, how, attempt, call_key, listener = &listener,
                                     hold = sim::Hold(activity_, order)] {
-    const NotifyResult result = apply_paid(order, payment, how, call_key);
+    const bool planned_failure = faults_ != nullptr && faults_->should_fail(kFaultNotify);
+    const NotifyResult result = planned_failure ? NotifyResult::kFailed : apply_paid(order, payment, how, call_key);
     listener->on_notify_reply(order, payment, attempt, result);
   });
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "sim/activity.h"
+#include "sim/fault_plan.h"
 #include "sim/id_map.h"
 #include "sim/runtime.h"
 #include "sim/trace.h"
@@ -56,6 +57,11 @@ class OrderService final : public MessageConsumer {
   // The MQ's "payment succeeded" messages.
   void on_message(MessageId id, const Message& message) override;
 
+  // Test seam (sim/fault_plan.h): null unless a test installs one; `plan` outlives the service.
+  // kFaultNotify fails a synchronous notify call (the sender sees kFailed and retries).
+  static constexpr uint64_t kFaultNotify = sim::FaultPlan::point("order.notify");
+  void set_fault_plan(sim::FaultPlan* plan) { faults_ = plan; }
+
   // What a client poll reads.
   OrderState state(OrderId order) const;
   bool exists(OrderId order) const { return orders_.contains(order); }
@@ -67,6 +73,7 @@ class OrderService final : public MessageConsumer {
     OrderState state = OrderState::kUnpaid;
     sim::Time created_at;
     bool closing = false;  // expiry is closing payments at the channel
+    sim::TimerId expiry;   // cancelled once the order is paid, so a paid order retires at once
   };
 
   // The update itself, shared by both notify paths.
@@ -83,6 +90,7 @@ class OrderService final : public MessageConsumer {
   sim::Tracer* tracer_;
   PaymentService* payments_ = nullptr;
   Client* client_ = nullptr;
+  sim::FaultPlan* faults_ = nullptr;
   sim::IdMap<OrderRecord> orders_;
 
   friend class PaymentService;  // expiry completion: close_order_done

@@ -15,7 +15,7 @@ PaymentRecord& PaymentDb::insert(const PaymentRecord& record) {
   OrderIndex& index = by_order_.find_or_insert(record.order);
   index.payments.push_back(record.id);
   ++index.version;
-  if (!is_terminal(record.state)) unresolved_.emplace(record.id, record.created_at);
+  if (index_unresolved_ && !is_terminal(record.state)) unresolved_.emplace(record.id, record.created_at);
 
   const int64_t second = record.created_at.us() / 1'000'000;
   if (created_per_second_.empty() || created_per_second_.back().first != second) {
@@ -54,7 +54,7 @@ uint64_t PaymentDb::rows_created_since(sim::Time since) const {
 }
 
 void PaymentDb::note_state(const PaymentRecord& record) {
-  if (is_terminal(record.state)) unresolved_.erase(record.id);
+  if (index_unresolved_ && is_terminal(record.state)) unresolved_.erase(record.id);
 }
 
 void PaymentDb::erase_order(OrderId order) {
@@ -62,7 +62,7 @@ void PaymentDb::erase_order(OrderId order) {
   if (index == nullptr) return;
   for (PaymentId id : index->payments) {
     assert(!pending_.count(id) && "a pending row keeps its order busy");
-    unresolved_.erase(id);
+    if (index_unresolved_) unresolved_.erase(id);
     payments_.erase(id);
   }
   by_order_.erase(order);

@@ -27,6 +27,10 @@ class PaymentDb {
  public:
   explicit PaymentDb(sim::Activity& activity) : activity_(activity) {}
 
+  // Whether to keep the index of unresolved payments (only a full-scan poller reads it; it costs
+  // an ordered-map insert and erase per payment).
+  void set_index_unresolved(bool on) { index_unresolved_ = on; }
+
   // Inserts a new payment. REQUIRES: its id is new.
   PaymentRecord& insert(const PaymentRecord& record);
   PaymentRecord* find(PaymentId id) { return payments_.find(id); }
@@ -67,6 +71,7 @@ class PaymentDb {
   std::map<PaymentId, sim::Time> unresolved_;
   std::deque<std::pair<int64_t, uint64_t>> created_per_second_;  // (second, rows), oldest first
   uint64_t created_total_ = 0;
+  bool index_unresolved_ = false;
 };
 
 }  // namespace sut

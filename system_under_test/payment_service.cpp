@@ -170,12 +170,26 @@ void PaymentService::apply_pay_read(RequestId id) {
 void PaymentService::apply_pay_insert(RequestId id) {
   Request* r = requests_.find(id);
   if (r == nullptr) return;
-  if (config_.dedup.compare_and_set && db_.order_version(r->order) != r->read_version) {
+  if (config_.dedup.compare_and_set) {
+    // The storage-side guard: the insert is conditional on the order having no active payment
+    // (INSERT ... WHERE NOT EXISTS an UNPAID/PAYING row), evaluated atomically by the database,
+    // so it holds whatever the interleaving and whether or not a lock expired.
+    for (PaymentId pid : db_.payments_of(r->order)) {
+      const PaymentRecord* p = db_.find(pid);
+      if (is_terminal(p->state)) continue;
+      sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
+        return "apply-pay (click " + std::to_string(r->click + 1) + ") refused by compare-and-set: payment " +
+               std::to_string(pid) + " is still " + std::string(to_string(p->state));
+      });
+      reply_apply_pay(id, ApplyPayReply::Outcome::kBusy, p->key());
+      return;
+    }
+  }
+  if (db_.order_version(r->order) != r->read_version) {
     sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
-      return "apply-pay (click " + std::to_string(r->click + 1) + ") lost the compare-and-set: another payment was created";
+      return "apply-pay (click " + std::to_string(r->click + 1) +
+             ") creates a second payment: another was created since it read the order (no guard stopped it)";
     });
-    reply_apply_pay(id, ApplyPayReply::Outcome::kBusy, {});
-    return;
   }
   PaymentRecord record;
   record.id = next_payment_++;
@@ -262,7 +276,7 @@ void PaymentService::handle_callback(const channels::CallbackNotice& notice, uin
     }
   }
   sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
-    return "callback #" + std::to_string(notice.sequence + 1) + " for payment " + std::to_string(notice.key.payment) +
+    return "callback #" + std::to_string(notice.sequence) + " for payment " + std::to_string(notice.key.payment) +
            " says " + std::string(channels::to_string(notice.state));
   });
   apply_trade_state(notice.key.payment, notice.state, Resolution::kCallback);
@@ -471,49 +485,62 @@ void PaymentService::on_late_payment_rejected(OrderId order, PaymentId payment) 
   refund(*record, 0);
 }
 
-void PaymentService::refund(PaymentRecord& record, uint32_t attempt) {
+void PaymentService::refund(PaymentRecord& record, uint32_t attempt, int64_t amount_minor, bool keep_state) {
   if (!channel_configs_[record.channel].refund.supported) {
     sim::trace(tracer_, runtime_.now(), kComponent, record.order, [&] {
       return "cannot refund payment " + std::to_string(record.id) + ": channel does not support refunds";
     });
     return;
   }
+  if (amount_minor <= 0) amount_minor = record.amount_minor;
   if (attempt == 0) {
     if (refunding_.contains(record.id)) return;  // already under way
     observer_.on_refund_issued(record, runtime_.now());
   }
-  refunding_.insert_or_assign(record.id, attempt);
+  refunding_.insert_or_assign(record.id, Refunding{attempt, amount_minor, keep_state});
   activity_.begin(record.order);  // ended by the reply
-  channels_[record.channel]->refund(record.key(), record.amount_minor);
+  channels_[record.channel]->refund(record.key(), amount_minor);
+}
+
+void PaymentService::refund_extra_charge(PaymentId payment, int64_t amount_minor) {
+  if (PaymentRecord* record = db_.find(payment)) refund(*record, 0, amount_minor, /*keep_state=*/true);
+}
+
+void PaymentService::refund_duplicate(PaymentId payment) {
+  if (PaymentRecord* record = db_.find(payment)) refund(*record, 0);
 }
 
 void PaymentService::on_refund_reply(const channels::PaymentKey& key, const channels::RefundReply& reply) {
-  const uint32_t* attempt_ptr = refunding_.find(key.payment);
-  if (attempt_ptr == nullptr) return;
-  const uint32_t attempt = *attempt_ptr;
+  const Refunding* pending = refunding_.find(key.payment);
+  if (pending == nullptr) return;
+  const Refunding refunding = *pending;
   const sim::Hold call = sim::Hold::adopt(activity_, key.order);
   PaymentRecord* record = db_.find(key.payment);
   if (record == nullptr) return;
   if (reply.status == CallStatus::kOk && reply.refunded) {
     refunding_.erase(key.payment);
-    if (record->state == PaymentState::kSuccess) set_state(*record, PaymentState::kRefunded, Resolution::kNone);
-    sim::trace(tracer_, runtime_.now(), kComponent, key.order,
-               [&] { return "refund of payment " + std::to_string(key.payment) + " done"; });
+    if (record->state == PaymentState::kSuccess && !refunding.keep_state) {
+      set_state(*record, PaymentState::kRefunded, Resolution::kNone);
+    }
+    sim::trace(tracer_, runtime_.now(), kComponent, key.order, [&] {
+      return "refund of payment " + std::to_string(key.payment) + (refunding.keep_state ? " (extra charge)" : "") +
+             " done";
+    });
     return;
   }
-  if (attempt + 1 >= kMaxRefundAttempts) {
+  if (refunding.attempt + 1 >= kMaxRefundAttempts) {
     refunding_.erase(key.payment);
     sim::trace(tracer_, runtime_.now(), kComponent, key.order, [&] {
-      return "refund of payment " + std::to_string(key.payment) + " failed " + std::to_string(attempt + 1) +
+      return "refund of payment " + std::to_string(key.payment) + " failed " + std::to_string(refunding.attempt + 1) +
              " times: giving up";
     });
     return;
   }
   // The refund job is durable (a refund table): it retries whether or not the service crashed.
   const PaymentId payment = key.payment;
-  runtime_.schedule_after(kRefundRetryGap, [this, payment, attempt, hold = sim::Hold(activity_, key.order)] {
+  runtime_.schedule_after(kRefundRetryGap, [this, payment, refunding, hold = sim::Hold(activity_, key.order)] {
     PaymentRecord* r = db_.find(payment);
-    if (r != nullptr) refund(*r, attempt + 1);
+    if (r != nullptr) refund(*r, refunding.attempt + 1, refunding.amount_minor, refunding.keep_state);
   });
 }
 

@@ -77,6 +77,11 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
   // Applies a state learned from the channel; returns whether the payment is now terminal.
   bool apply_trade_state(PaymentId payment, channels::TradeState state, Resolution how);
 
+  // Reconciliation's fixes: refund one extra charge of a successful payment (its state stays
+  // SUCCESS), and refund a second kept success of an order (it becomes REFUNDED).
+  void refund_extra_charge(PaymentId payment, int64_t amount_minor);
+  void refund_duplicate(PaymentId payment);
+
   bool down() const { return down_; }
   uint64_t epoch() const { return epoch_; }
 
@@ -123,7 +128,7 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
 
   void set_state(PaymentRecord& record, PaymentState to, Resolution how);
   void on_success(PaymentRecord& record, Resolution how);
-  void refund(PaymentRecord& record, uint32_t attempt);
+  void refund(PaymentRecord& record, uint32_t attempt, int64_t amount_minor = 0, bool keep_state = false);
   void notify(OrderId order, PaymentId payment, Resolution how, uint32_t attempt);
   void crash();
 
@@ -150,7 +155,12 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
   sim::IdMap<uint32_t> resolved_by_; // payment id -> Resolution of its success (for notify)
   sim::IdMap<RequestId> closing_for_request_;  // payment id -> apply-pay waiting for its close
   sim::IdMap<uint32_t> expiring_;    // order id -> closes outstanding before the order closes
-  sim::IdMap<uint32_t> refunding_;   // payment id -> refund attempt under way
+  struct Refunding {
+    uint32_t attempt = 0;
+    int64_t amount_minor = 0;
+    bool keep_state = false;  // an extra charge: the payment itself stays SUCCESS
+  };
+  sim::IdMap<Refunding> refunding_;  // payment id -> refund under way
   RequestId next_request_ = 1;
   PaymentId next_payment_ = 1;
   uint64_t next_token_ = 1;

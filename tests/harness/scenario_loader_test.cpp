@@ -230,7 +230,7 @@ TEST(ScenarioLoader, MinimalScenarioKeepsStructDefaults) {
   EXPECT_EQ(s.system.compensation.strategy, sut::Strategy::kNone);
   EXPECT_EQ(s.system.dedup.check_paid, sut::DedupConfig{}.check_paid);
   EXPECT_EQ(s.user.max_pay_attempts, workload::UserConfig{}.max_pay_attempts);
-  EXPECT_TRUE(s.system.notify.mq_retry.empty());
+  EXPECT_EQ(s.system.notify.mq_retry, sut::rocketmq_consumer_retries());  // the broker default
 }
 
 TEST(ScenarioLoader, NullValueMeansDefault) {
