@@ -142,16 +142,21 @@ void MockChannel::on_create_landed(const PaymentKey& key, int64_t amount_minor) 
   }
   trade->created_at = now;
   trade->state = TradeState::kPending;
+  TradeState state = TradeState::kPending;
   if (config_.mode == ChannelMode::kSync) {
     // Sync channels (bank card, withholding) charge on the create call itself and send no callback.
-    const TradeState state = decide_payment(*trade);
-    client_.on_create_reply(key, {CallStatus::kOk, state});
+    state = decide_payment(*trade);
+  } else {
+    trace(key.order, [&] {
+      return "trade created, pending, amount " + std::to_string(amount_minor) + " minor";
+    });
+  }
+  if (faults_ != nullptr && faults_->should_fail(kFaultCreateReply)) {
+    trace(key.order, [] { return std::string("create reply lost (fault plan): caller times out"); });
+    client_.on_create_reply(key, {CallStatus::kTimeout, TradeState::kNotFound});
     return;
   }
-  trace(key.order, [&] {
-    return "trade created, pending, amount " + std::to_string(amount_minor) + " minor";
-  });
-  client_.on_create_reply(key, {CallStatus::kOk, TradeState::kPending});
+  client_.on_create_reply(key, {CallStatus::kOk, state});
 }
 
 // ---- pay ----------------------------------------------------------------------------------
@@ -231,8 +236,10 @@ void MockChannel::query(const PaymentKey& key, QuerySource source) {
 }
 
 void MockChannel::on_query_landed(const PaymentKey& key, QuerySource source, uint32_t counter) {
+  const bool planned_failure = faults_ != nullptr && faults_->should_fail(kFaultQuery);
   const bool failed = fault_stream(runtime_, key, purpose::kQueryFailure, counter)
-                          .bernoulli(config_.query.failure_probability);
+                          .bernoulli(config_.query.failure_probability) ||
+                      planned_failure;
   const bool stale = fault_stream(runtime_, key, purpose::kQueryStale, counter)
                          .bernoulli(config_.query.stale_probability);
   if (failed) {

@@ -25,6 +25,7 @@
 #include "mock_channels/channel_config.h"
 #include "mock_channels/internal/trade.h"
 #include "sim/activity.h"
+#include "sim/fault_plan.h"
 #include "sim/id_map.h"
 #include "sim/runtime.h"
 #include "sim/trace.h"
@@ -89,6 +90,17 @@ class MockChannel final : public Channel, public Wallet {
   // True when `at` lies in one of the configured outage windows [start, start + duration).
   bool in_outage(sim::Time at) const;
 
+  // Test seam (sim/fault_plan.h): null unless a test installs a plan; `plan` outlives the
+  // channel. Its points fail one chosen call on top of the configured faults:
+  static constexpr uint64_t kFaultCreateReply = sim::FaultPlan::point("channel.create_reply");
+  static constexpr uint64_t kFaultQuery = sim::FaultPlan::point("channel.query");
+  static constexpr uint64_t kFaultCallback = sim::FaultPlan::point("channel.callback");
+  //  - create_reply: the trade is created (a sync channel also charges) but the reply is lost:
+  //    the merchant sees kTimeout and cannot know what happened;
+  //  - query: the query lands and is answered kError;
+  //  - callback: a callback attempt that leaves the channel is lost on the way.
+  void set_fault_plan(sim::FaultPlan* plan) { faults_ = plan; }
+
  private:
   using Trade = internal::Trade;
 
@@ -129,6 +141,7 @@ class MockChannel final : public Channel, public Wallet {
   ChannelClient& client_;
   sim::Tracer* tracer_;
   sim::Activity* activity_ = nullptr;
+  sim::FaultPlan* faults_ = nullptr;
   std::string component_;  // "channel:<name>", for traces
   sim::IdMap<Trade> trades_;
   ChannelStats stats_;

@@ -50,8 +50,10 @@ void MockChannel::send_callback(PaymentId payment) {
 
   ++stats_.callbacks_sent;
   const CallbackProfile& profile = config_.callback;
+  const bool planned_drop = faults_ != nullptr && faults_->should_fail(kFaultCallback);
   const bool dropped = fault_stream(runtime_, notice.key, purpose::kCallbackDrop, attempt)
-                           .bernoulli(profile.drop_probability);
+                           .bernoulli(profile.drop_probability) ||
+                       planned_drop;
   const bool duplicated = fault_stream(runtime_, notice.key, purpose::kCallbackDuplicate, attempt)
                               .bernoulli(profile.duplicate_probability);
   const bool reordered = fault_stream(runtime_, notice.key, purpose::kCallbackReorder, attempt)

@@ -54,6 +54,16 @@ void MessageQueue::on_delivery(MessageId id) {
   assert(consumer != nullptr && "message published to a topic nobody consumes");
   Message message = m->message;
   message.delivery = m->deliveries;
+  if (faults_ != nullptr &&
+      faults_->should_fail(m->topic == Topic::kPaymentSucceeded ? kFaultDeliverPaymentSucceeded
+                                                                : kFaultDeliverDelayQuery)) {
+    sim::trace(tracer_, runtime_.now(), "mq", message.order, [&] {
+      return std::string(topic_name(m->topic)) + " delivery #" + std::to_string(message.delivery) +
+             " for payment " + std::to_string(message.payment) + " failed (fault plan): redelivered later";
+    });
+    ack(id, false);
+    return;
+  }
   consumer->on_message(id, message);
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/activity.h"
+#include "sim/fault_plan.h"
 #include "sim/id_map.h"
 #include "sim/runtime.h"
 #include "sim/trace.h"
@@ -55,6 +56,13 @@ class MessageQueue {
   // The consumer's verdict on a delivery: consumed, or reconsume later.
   void ack(MessageId id, bool consumed);
 
+  // Test seam (sim/fault_plan.h): null unless a test installs one; `plan` outlives the broker.
+  // A failed delivery never reaches the consumer (it crashed or timed out while consuming): the
+  // broker counts it as "reconsume later" and redelivers on the retry schedule.
+  static constexpr uint64_t kFaultDeliverPaymentSucceeded = sim::FaultPlan::point("mq.deliver.payment-succeeded");
+  static constexpr uint64_t kFaultDeliverDelayQuery = sim::FaultPlan::point("mq.deliver.delay-query");
+  void set_fault_plan(sim::FaultPlan* plan) { faults_ = plan; }
+
   uint64_t dead_letters() const { return dead_letters_; }
   size_t in_flight() const { return messages_.size(); }
 
@@ -73,6 +81,7 @@ class MessageQueue {
   sim::Activity& activity_;
   SystemObserver& observer_;
   sim::Tracer* tracer_;
+  sim::FaultPlan* faults_ = nullptr;
   std::array<MessageConsumer*, kTopicCount> consumers_{};
   sim::IdMap<InFlight> messages_;
   MessageId next_id_ = 1;
