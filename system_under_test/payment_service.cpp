@@ -144,9 +144,11 @@ void PaymentService::apply_pay_read(RequestId id) {
     if (p->state == PaymentState::kPaying) in_flight.push_back(pid);
   }
   if (dedup.reuse_in_flight) {
-    for (PaymentId pid : in_flight) {
+    // In flight includes a payment still being created (UNPAID until the channel answers): a
+    // repeat click that reads during the first one's create call must get it too.
+    for (PaymentId pid : db_.payments_of(r->order)) {
       const PaymentRecord* p = db_.find(pid);
-      if (p->channel == r->channel) {
+      if (!is_terminal(p->state) && p->channel == r->channel) {
         reply_apply_pay(id, ApplyPayReply::Outcome::kReused, p->key());
         return;
       }
