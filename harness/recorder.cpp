@@ -1,6 +1,7 @@
 #include "harness/recorder.h"
 
 #include <bit>
+#include <algorithm>
 #include <string>
 
 namespace harness {
@@ -90,7 +91,8 @@ void Recorder::finish(sim::Time at) {
   }
 }
 
-void Recorder::retire(sut::OrderId order) {
+void Recorder::retire(sut::OrderId order, uint64_t paying_payments) {
+  pending_payments_ -= std::min(pending_payments_, paying_payments);
   if (const Tally* tally = tallies_.find(order)) {
     check_at_end(order, *tally, "retire", tally->last_payment_event_at);
     if ((classify(*tally) & kDropped) && (first_dropped_retired_ == 0 || order < first_dropped_retired_)) {

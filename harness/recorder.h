@@ -47,7 +47,9 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
   void on_refund(const channels::PaymentKey& key, int64_t amount_minor, sim::Time at) override;
 
   // The order can no longer change: its tally is dropped (the totals keep its contribution).
-  void retire(sut::OrderId order);
+  // `paying_payments` of it are still PAYING in the records (abandoned in the wallet): they
+  // leave the pending gauge, which counts what compensation may still resolve.
+  void retire(sut::OrderId order, uint64_t paying_payments);
 
   // For `paysim trace --order first-...`: the smallest order id that ended the run dropped
   // (charged, not PAID), that was charged more than once, or whose client showed "unpaid"

@@ -17,8 +17,8 @@ World::World(const Scenario& scenario, sim::Tracer* tracer)
       compensation_(runtime_, scenario.system, db_, mq_, activity_, recorder_, tracer),
       payments_(runtime_, scenario.system, scenario.channels, {}, db_, orders_, mq_, compensation_, activity_,
                 recorder_, tracer),
-      reconciliation_(runtime_, scenario.system.compensation.reconciliation, db_, ledger_, activity_, recorder_,
-                      tracer) {
+      reconciliation_(runtime_, scenario.system.compensation.reconciliation, db_, orders_, ledger_, activity_,
+                      recorder_, tracer) {
   report_.scenario = scenario.name;
   report_.variant = scenario.variant;
   report_.seed = scenario.seed;
@@ -56,8 +56,12 @@ void World::retire(uint64_t order) {
   // The channel's statement may still disagree with the records: then reconciliation keeps the
   // order until the statement that covers it.
   if (reconciliation_.hold_if_unreconciled(order)) return;
+  uint64_t paying = 0;
   for (channels::PaymentId payment : db_.payments_of(order)) {
-    if (const sut::PaymentRecord* record = db_.find(payment)) channels_[record->channel]->forget(payment);
+    if (const sut::PaymentRecord* record = db_.find(payment)) {
+      if (record->state == sut::PaymentState::kPaying) ++paying;
+      channels_[record->channel]->forget(payment);
+    }
   }
   payments_.erase(order);
   db_.erase_order(order);
@@ -65,7 +69,7 @@ void World::retire(uint64_t order) {
   client_.erase(order);
   users_->erase(order);
   ledger_.forget(order);
-  recorder_.retire(order);
+  recorder_.retire(order, paying);
 }
 
 void World::set_fault_plan(sim::FaultPlan* plan) {

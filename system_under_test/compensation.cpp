@@ -112,7 +112,7 @@ void Compensation::tick() {
     for (const auto& [pid, created_at] : db_.unresolved()) {
       if (created_at < since || now - created_at < cfg.min_age) continue;
       const PaymentRecord* record = db_.find(pid);
-      if (record != nullptr && record->state == PaymentState::kPaying) poll_queue_.emplace_back(pid, record->order);
+      if (record != nullptr && !is_terminal(record->state)) poll_queue_.emplace_back(pid, record->order);
     }
   }
   const uint32_t workers = static_cast<uint32_t>(std::max(1, cfg.workers));

@@ -46,7 +46,7 @@ class Compensation final : public MessageConsumer {
   void start();
 
   // The payment service's events.
-  void on_paying(const PaymentRecord& record);    // entered PAYING: needs a result
+  void on_paying(const PaymentRecord& record);    // created: needs a result until terminal
   void on_resolved(const PaymentRecord& record);  // reached a terminal state
   void on_query_reply(const channels::PaymentKey& key, channels::QuerySource source,
                       const channels::QueryReply& reply, bool terminal);

@@ -208,6 +208,9 @@ void PaymentService::apply_pay_insert(RequestId id) {
     return "payment " + std::to_string(record.id) + " created on channel " + channel_configs_[r->channel].name +
            " (click " + std::to_string(r->click + 1) + ")";
   });
+  // The re-query schedule (pending row or delay message) is written with the payment, before the
+  // channel is called: a crash while the create call is in flight must not orphan the payment.
+  compensation_.on_paying(record);
   creating_.insert(record.id, id);
   activity_.begin(r->order);  // until the channel answers
   channels_[r->channel]->create(record.key(), record.amount_minor);
@@ -227,7 +230,6 @@ void PaymentService::on_create_reply(const channels::PaymentKey& key, const chan
   if (reply.status == CallStatus::kOk) {
     if (reply.state == TradeState::kPending) {
       set_state(*record, PaymentState::kPaying, Resolution::kNone);
-      compensation_.on_paying(*record);
     } else if (reply.state == TradeState::kSuccess) {
       on_success(*record, Resolution::kSync);
     } else {
@@ -240,7 +242,6 @@ void PaymentService::on_create_reply(const channels::PaymentKey& key, const chan
   } else {
     // No answer: the trade may or may not exist. Keep it PAYING and let compensation find out.
     set_state(*record, PaymentState::kPaying, Resolution::kNone);
-    compensation_.on_paying(*record);
     outcome = ApplyPayReply::Outcome::kError;
   }
   if (request != 0) reply_apply_pay(request, outcome, key);
@@ -506,6 +507,13 @@ void PaymentService::refund(PaymentRecord& record, uint32_t attempt, int64_t amo
 
 void PaymentService::refund_extra_charge(PaymentId payment, int64_t amount_minor) {
   if (PaymentRecord* record = db_.find(payment)) refund(*record, 0, amount_minor, /*keep_state=*/true);
+}
+
+void PaymentService::renotify(PaymentId payment, Resolution how) {
+  const PaymentRecord* record = db_.find(payment);
+  if (record == nullptr || record->state != PaymentState::kSuccess) return;
+  resolved_by_.insert_or_assign(payment, static_cast<uint32_t>(how));
+  notify(record->order, payment, how, 0);
 }
 
 void PaymentService::refund_duplicate(PaymentId payment) {

@@ -81,6 +81,8 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
   // SUCCESS), and refund a second kept success of an order (it becomes REFUNDED).
   void refund_extra_charge(PaymentId payment, int64_t amount_minor);
   void refund_duplicate(PaymentId payment);
+  // Notifies the order service again of a successful payment (reconciliation's internal drops).
+  void renotify(PaymentId payment, Resolution how);
 
   bool down() const { return down_; }
   uint64_t epoch() const { return epoch_; }

@@ -16,11 +16,12 @@ constexpr uint32_t kMaxStatementsPerOrder = 3;
 }  // namespace
 
 Reconciliation::Reconciliation(sim::Runtime& runtime, const ReconciliationConfig& config, PaymentDb& db,
-                               const channels::StatementSource& statements, sim::Activity& activity,
+                               const OrderService& orders, const channels::StatementSource& statements, sim::Activity& activity,
                                SystemObserver& observer, sim::Tracer* tracer)
     : runtime_(runtime),
       config_(config),
       db_(db),
+      orders_(orders),
       statements_(statements),
       activity_(activity),
       observer_(observer),
@@ -46,7 +47,8 @@ bool Reconciliation::disagrees(OrderId order) const {
     const PaymentRecord* record = db_.find(id);
     if (record != nullptr && record->state == PaymentState::kSuccess) ++kept;
   }
-  return kept > 1;
+  // A payment succeeded but its order never heard of it (every notify failed).
+  return kept > 1 || (kept == 1 && orders_.state(order) == OrderState::kUnpaid);
 }
 
 bool Reconciliation::hold_if_unreconciled(OrderId order) {
@@ -114,13 +116,20 @@ void Reconciliation::reconcile(OrderId order) {
     observer_.on_reconciliation_fix(order, runtime_.now());
     payments_->refund_extra_charge(line.key.payment, per_charge);
   }
-  // Two kept successes: keep the first, refund the others.
+  // Two kept successes: keep the first, refund the others. An order that never heard of its
+  // kept success is notified again.
   bool kept_one = false;
   for (PaymentId id : db_.payments_of(order)) {
     const PaymentRecord* record = db_.find(id);
     if (record == nullptr || record->state != PaymentState::kSuccess) continue;
     if (!kept_one) {
       kept_one = true;
+      if (orders_.state(order) == OrderState::kUnpaid) {
+        sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
+          return "payment " + std::to_string(id) + " is SUCCESS but the order is UNPAID: notifying again";
+        });
+        payments_->renotify(id, Resolution::kReconciliation);
+      }
       continue;
     }
     observer_.on_reconciliation_fix(order, runtime_.now());

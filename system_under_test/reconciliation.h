@@ -5,7 +5,9 @@
 //    is marked SUCCESS (resolved_by reconciliation) and the order notified, or, if the order is
 //    already paid by another payment, refunded as a duplicate;
 //  - a charge for a payment the system closed or failed: refunded (the closed-loop rule);
-//  - a second charge on one payment (a channel double charge): the extra charge is refunded.
+//  - a second charge on one payment (a channel double charge): the extra charge is refunded;
+//  - a successful payment whose order is still UNPAID (an internal drop: every notify failed):
+//    the order is notified again (内部对账, payments against orders).
 //
 // Simulation economy: an order whose statement agrees with the records when it would retire can
 // never disagree later (terminal states stay terminal), so only disagreeing orders are kept in
@@ -21,6 +23,7 @@
 #include "sim/trace.h"
 #include "system_under_test/config.h"
 #include "system_under_test/observer.h"
+#include "system_under_test/order_service.h"
 #include "system_under_test/payment_db.h"
 
 namespace sut {
@@ -30,7 +33,7 @@ class PaymentService;
 class Reconciliation {
  public:
   Reconciliation(sim::Runtime& runtime, const ReconciliationConfig& config, PaymentDb& db,
-                 const channels::StatementSource& statements, sim::Activity& activity, SystemObserver& observer,
+                 const OrderService& orders, const channels::StatementSource& statements, sim::Activity& activity, SystemObserver& observer,
                  sim::Tracer* tracer);
   void connect(PaymentService* payments) { payments_ = payments; }
 
@@ -57,6 +60,7 @@ class Reconciliation {
   sim::Runtime& runtime_;
   const ReconciliationConfig& config_;
   PaymentDb& db_;
+  const OrderService& orders_;
   const channels::StatementSource& statements_;
   sim::Activity& activity_;
   SystemObserver& observer_;

@@ -76,7 +76,7 @@ TEST_F(InvariantsTest, TwoKeptSuccessesWithRefundsOnAndNoRefundAskedIsABreachAtR
   succeed(payment(2, 1, PaymentState::kPaying), t1);
   EXPECT_EQ(recorder_.orders_with_unrefunded_extra_success(), 1u);
   EXPECT_EQ(invariants().violations, 0u) << "checked at the end, not while refunds may follow";
-  recorder_.retire(1);
+  recorder_.retire(1, 0);
   ASSERT_EQ(invariants().violations, 1u);
   EXPECT_EQ(invariants().details[0].event, "retire");
   EXPECT_EQ(invariants().details[0].time_us, t1.us());
@@ -93,7 +93,7 @@ TEST_F(InvariantsTest, TwoKeptSuccessesWithTheExtraRefundAskedIsAnOutcome) {
   succeed(payment(2, 1, PaymentState::kPaying), t1);
   recorder_.on_refund_issued(second, t1);
   EXPECT_EQ(recorder_.orders_with_unrefunded_extra_success(), 0u);
-  recorder_.retire(1);
+  recorder_.retire(1, 0);
   EXPECT_EQ(invariants().violations, 0u);
 }
 
@@ -102,7 +102,7 @@ TEST_F(InvariantsTest, TwoKeptSuccessesWithRefundsOffAreAnOutcome) {
   recorder_.on_order_created(1, t0);
   succeed(payment(1, 0, PaymentState::kPaying), t0);
   succeed(payment(2, 1, PaymentState::kPaying), t1);
-  recorder_.retire(1);
+  recorder_.retire(1, 0);
   recorder_.finish(t1);
   EXPECT_EQ(invariants().violations, 0u);
 }
@@ -114,7 +114,7 @@ TEST_F(InvariantsTest, ARefundedDuplicateLeavesOneKeptSuccess) {
   succeed(payment(2, 1, PaymentState::kPaying), t0);
   recorder_.on_payment_state(payment(2, 1, PaymentState::kRefunded), PaymentState::kSuccess, Resolution::kNone, t1);
   EXPECT_EQ(recorder_.orders_with_unrefunded_extra_success(), 0u);
-  recorder_.retire(1);
+  recorder_.retire(1, 0);
   EXPECT_EQ(invariants().violations, 0u);
 }
 
