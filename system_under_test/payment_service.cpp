@@ -86,7 +86,7 @@ void PaymentService::apply_pay(OrderId order, uint32_t channel, uint32_t click, 
     return;
   }
   const RequestId id = next_request_++;
-  requests_.insert(id, Request{order, channel, click, amount_minor, 0, 0, epoch_, 0});
+  requests_.insert(id, Request{order, channel, click, amount_minor, 0, 0, epoch_, 0, sim::Duration::zero()});
   after_step(order, sim::Duration::zero(), [this, id] { apply_pay_lock(id); });
 }
 
@@ -107,7 +107,6 @@ void PaymentService::unlock(OrderId order, uint64_t token) {
 void PaymentService::apply_pay_lock(RequestId id) {
   Request* r = requests_.find(id);
   if (r == nullptr) return;
-  sim::Duration stall;
   if (config_.dedup.order_lock) {
     const uint64_t token = next_token_++;
     if (!try_lock(r->order, token)) {
@@ -119,14 +118,14 @@ void PaymentService::apply_pay_lock(RequestId id) {
     r->lock_token = token;
     sim::RandomStream rng = runtime_.random(r->order, sim::purpose("lock.stall"), r->click);
     if (rng.bernoulli(config_.dedup.lock_stall_probability)) {
-      stall = config_.dedup.lock_stall;
+      r->stall = config_.dedup.lock_stall;
       sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
-        return "lock holder (click " + std::to_string(r->click + 1) + ") stalls for " +
-               sim::format_duration(stall) + " (fault); lock TTL " + sim::format_duration(config_.dedup.lock_ttl);
+        return "lock holder (click " + std::to_string(r->click + 1) + ") will stall after its read for " +
+               sim::format_duration(r->stall) + " (fault); lock TTL " + sim::format_duration(config_.dedup.lock_ttl);
       });
     }
   }
-  after_step(r->order, stall, [this, id] { apply_pay_read(id); });
+  after_step(r->order, sim::Duration::zero(), [this, id] { apply_pay_read(id); });
 }
 
 void PaymentService::apply_pay_read(RequestId id) {
@@ -166,7 +165,9 @@ void PaymentService::apply_pay_read(RequestId id) {
     }
     return;  // continues in on_close_reply
   }
-  after_step(r->order, sim::Duration::zero(), [this, id] { apply_pay_insert(id); });
+  // The stall fault lands here, between the read and the write it decided: the textbook race in
+  // which the lock expires under its holder and only the storage-side compare-and-set still holds.
+  after_step(r->order, r->stall, [this, id] { apply_pay_insert(id); });
 }
 
 void PaymentService::apply_pay_insert(RequestId id) {
@@ -497,7 +498,8 @@ void PaymentService::refund(PaymentRecord& record, uint32_t attempt, int64_t amo
   }
   if (amount_minor <= 0) amount_minor = record.amount_minor;
   if (attempt == 0) {
-    if (refunding_.contains(record.id)) return;  // already under way
+    // Already under way, or done: a repeated callback for a closed payment must not refund twice.
+    if (refunding_.contains(record.id) || (!keep_state && refunded_.contains(record.id))) return;
     observer_.on_refund_issued(record, runtime_.now());
   }
   refunding_.insert_or_assign(record.id, Refunding{attempt, amount_minor, keep_state});
@@ -529,6 +531,7 @@ void PaymentService::on_refund_reply(const channels::PaymentKey& key, const chan
   if (record == nullptr) return;
   if (reply.status == CallStatus::kOk && reply.refunded) {
     refunding_.erase(key.payment);
+    if (!refunding.keep_state) refunded_.insert_or_assign(key.payment, true);
     if (record->state == PaymentState::kSuccess && !refunding.keep_state) {
       set_state(*record, PaymentState::kRefunded, Resolution::kNone);
     }
@@ -572,6 +575,7 @@ void PaymentService::erase(OrderId order) {
   for (PaymentId pid : db_.payments_of(order)) {
     resolved_by_.erase(pid);
     refunding_.erase(pid);
+    refunded_.erase(pid);
   }
 }
 

@@ -111,6 +111,7 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
     uint64_t read_version = 0;
     uint64_t epoch = 0;
     uint32_t closes_outstanding = 0;
+    sim::Duration stall;  // fault: the lock holder pauses between its read and its insert
   };
   using RequestId = uint64_t;
 
@@ -163,6 +164,7 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
     bool keep_state = false;  // an extra charge: the payment itself stays SUCCESS
   };
   sim::IdMap<Refunding> refunding_;  // payment id -> refund under way
+  sim::IdMap<bool> refunded_;        // payment id -> its (whole) refund is done: never ask twice
   RequestId next_request_ = 1;
   PaymentId next_payment_ = 1;
   uint64_t next_token_ = 1;
