@@ -58,14 +58,15 @@ void MockChannel::send_callback(PaymentId payment) {
                               .bernoulli(profile.duplicate_probability);
   const bool reordered = fault_stream(runtime_, notice.key, purpose::kCallbackReorder, attempt)
                              .bernoulli(profile.reorder_probability);
-  // The next re-send is scheduled before delivery so that an acknowledgement made inside
-  // on_callback cancels it.
-  schedule_next_callback(*trade);
   if (dropped) {
     ++stats_.callbacks_dropped;
     trace(order, [&] { return attempt_name(attempt) + " dropped by fault"; });
+    schedule_next_callback(*trade);
     return;
   }
+  // The next re-send is scheduled before delivery so that an acknowledgement made inside
+  // on_callback cancels it.
+  schedule_next_callback(*trade);
   if (duplicated) {
     sim::RandomStream rng =
         fault_stream(runtime_, notice.key, purpose::kCallbackDuplicateDelay, attempt);

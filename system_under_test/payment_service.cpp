@@ -280,8 +280,12 @@ void PaymentService::handle_callback(const channels::CallbackNotice& notice, uin
     }
   }
   sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
-    return "callback #" + std::to_string(notice.sequence) + " for payment " + std::to_string(notice.key.payment) +
-           " says " + std::string(channels::to_string(notice.state));
+    const std::string which = notice.state == TradeState::kPending
+                                  ? "a stale notice sent before callback #" + std::to_string(notice.sequence + 1)
+                                  : "callback #" + std::to_string(notice.sequence);
+    return which + " for payment " + std::to_string(notice.key.payment) + " says " +
+           std::string(channels::to_string(notice.state)) +
+           (notice.state == TradeState::kPending ? " (ignored: states only move forward)" : "");
   });
   apply_trade_state(notice.key.payment, notice.state, Resolution::kCallback);
   if (token != 0) unlock(order, token);
