@@ -8,20 +8,20 @@ namespace harness {
 World::World(const Scenario& scenario, sim::Tracer* tracer)
     : scenario_(scenario),
       tracer_(tracer),
-      runtime_(simulator_, scenario.seed),
-      recorder_(ledger_, scenario.system, report_),
-      mq_(runtime_, scenario.system.notify, activity_, recorder_, tracer),
+      runtime_(simulator_, scenario_.seed),
+      recorder_(ledger_, scenario_.system, report_),
+      mq_(runtime_, scenario_.system.notify, activity_, recorder_, tracer),
       db_(activity_),
-      orders_(runtime_, scenario.system, mq_, activity_, recorder_, tracer),
-      client_(runtime_, scenario.system.client, orders_, activity_, recorder_, tracer),
-      compensation_(runtime_, scenario.system, db_, mq_, activity_, recorder_, tracer),
-      payments_(runtime_, scenario.system, scenario.channels, {}, db_, orders_, mq_, compensation_, activity_,
+      orders_(runtime_, scenario_.system, mq_, activity_, recorder_, tracer),
+      client_(runtime_, scenario_.system.client, orders_, activity_, recorder_, tracer),
+      compensation_(runtime_, scenario_.system, db_, mq_, activity_, recorder_, tracer),
+      payments_(runtime_, scenario_.system, scenario_.channels, {}, db_, orders_, mq_, compensation_, activity_,
                 recorder_, tracer),
-      reconciliation_(runtime_, scenario.system.compensation.reconciliation, db_, orders_, ledger_, activity_,
+      reconciliation_(runtime_, scenario_.system.compensation.reconciliation, db_, orders_, ledger_, activity_,
                       recorder_, tracer) {
-  report_.scenario = scenario.name;
-  report_.variant = scenario.variant;
-  report_.seed = scenario.seed;
+  report_.scenario = scenario_.name;
+  report_.variant = scenario_.variant;
+  report_.seed = scenario_.seed;
   ledger_.set_observer(&recorder_);
   orders_.connect(&payments_, &client_);
   compensation_.connect(&payments_);
@@ -29,19 +29,19 @@ World::World(const Scenario& scenario, sim::Tracer* tracer)
 
   std::vector<channels::Channel*> channel_api;
   std::vector<channels::Wallet*> wallets;
-  for (size_t i = 0; i < scenario.channels.size(); ++i) {
-    channels_.push_back(std::make_unique<channels::MockChannel>(runtime_, scenario.channels[i],
+  for (size_t i = 0; i < scenario_.channels.size(); ++i) {
+    channels_.push_back(std::make_unique<channels::MockChannel>(runtime_, scenario_.channels[i],
                                                                 static_cast<uint32_t>(i), ledger_, payments_, tracer));
     channels_.back()->set_activity(&activity_);
     channel_api.push_back(channels_.back().get());
     wallets.push_back(channels_.back().get());
   }
   payments_.set_channels(channel_api);
-  users_ = std::make_unique<workload::Users>(runtime_, scenario.user, scenario.traffic, scenario.channels, wallets,
+  users_ = std::make_unique<workload::Users>(runtime_, scenario_.user, scenario_.traffic, scenario_.channels, wallets,
                                              orders_, payments_, client_, activity_, recorder_, tracer);
   payments_.set_pay_page_listener(users_.get());
   client_.set_listener(users_.get());
-  traffic_ = std::make_unique<workload::Traffic>(runtime_, scenario.traffic, scenario.duration,
+  traffic_ = std::make_unique<workload::Traffic>(runtime_, scenario_.traffic, scenario_.duration,
                                                  [this](uint64_t order) { users_->on_arrival(order); });
   activity_.set_idle_handler([this](uint64_t order) { retire(order); });
 }

@@ -33,7 +33,7 @@ namespace harness {
 
 class World {
  public:
-  // REQUIRES: `scenario` (validated) and `tracer` outlive the world.
+  // Copies `scenario` (validated), so a temporary is fine. REQUIRES: `tracer` outlives the world.
   explicit World(const Scenario& scenario, sim::Tracer* tracer = nullptr);
   ~World();
   World(const World&) = delete;
@@ -57,7 +57,7 @@ class World {
  private:
   void retire(uint64_t order);
 
-  const Scenario& scenario_;
+  const Scenario scenario_;  // first: every component keeps references into it
   sim::Tracer* tracer_;
   reports::Report report_;
   sim::Activity activity_;  // declared before the simulator: pending events hold activity
