@@ -34,6 +34,19 @@ void print_load_errors(const LoadResult& result) {
   for (const ScenarioError& error : result.errors) std::fprintf(stderr, "%s\n", error.to_string().c_str());
 }
 
+std::optional<Scenario> load_for_command(const std::string& path, const std::vector<std::string>& set,
+                                         bool has_seed, uint64_t seed, const std::string& variant) {
+  std::vector<Override> overrides;
+  if (!parse_overrides(set, overrides)) return std::nullopt;
+  if (has_seed) overrides.push_back({"seed", std::to_string(seed)});
+  LoadResult loaded = load_scenario_file(path, overrides, variant);
+  if (!loaded.ok()) {
+    print_load_errors(loaded);
+    return std::nullopt;
+  }
+  return std::move(loaded.scenario);
+}
+
 namespace {
 const std::set<std::string> kFormats = {"table", "json", "csv", "junit", "html"};
 }
@@ -45,15 +58,10 @@ int command_run(const RunOptions& options) {
       return 2;
     }
   }
-  std::vector<Override> overrides;
-  if (!parse_overrides(options.set, overrides)) return 2;
-  if (options.has_seed) overrides.push_back({"seed", std::to_string(options.seed)});
-  const LoadResult loaded = load_scenario_file(options.scenario_path, overrides, options.variant);
-  if (!loaded.ok()) {
-    print_load_errors(loaded);
-    return 2;
-  }
-  RunOutcome outcome = run_scenario(*loaded.scenario);
+  const std::optional<Scenario> loaded =
+      load_for_command(options.scenario_path, options.set, options.has_seed, options.seed, options.variant);
+  if (!loaded) return 2;
+  RunOutcome outcome = run_scenario(*loaded);
   const reports::Report& report = outcome.report;
   std::fputs(reports::render_table(report).c_str(), stdout);
 

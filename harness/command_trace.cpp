@@ -91,15 +91,10 @@ int command_trace(const TraceOptions& options) {
         options.order.c_str());
     return 2;
   }
-  std::vector<Override> overrides;
-  if (!parse_overrides(options.set, overrides)) return 2;
-  if (options.has_seed) overrides.push_back({"seed", std::to_string(options.seed)});
-  const LoadResult loaded = load_scenario_file(options.scenario_path, overrides, options.variant);
-  if (!loaded.ok()) {
-    print_load_errors(loaded);
-    return 2;
-  }
-  const Scenario& scenario = *loaded.scenario;
+  const std::optional<Scenario> loaded =
+      load_for_command(options.scenario_path, options.set, options.has_seed, options.seed, options.variant);
+  if (!loaded) return 2;
+  const Scenario& scenario = *loaded;
   if (*pick != OrderPick::kId) {
     order = find_order(scenario, *pick);
     if (order == 0) {

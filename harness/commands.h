@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,5 +47,9 @@ int command_validate(const std::vector<std::string>& paths);
 bool parse_overrides(const std::vector<std::string>& texts, std::vector<Override>& out);
 // Prints every error of a failed load to stderr, one per line.
 void print_load_errors(const LoadResult& result);
+// The load every single-scenario command does: --set texts, then --seed, then the variant.
+// Prints what went wrong and returns nullopt on a usage or scenario error (exit code 2).
+std::optional<Scenario> load_for_command(const std::string& path, const std::vector<std::string>& set,
+                                         bool has_seed, uint64_t seed, const std::string& variant);
 
 }  // namespace harness
