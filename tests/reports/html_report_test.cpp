@@ -33,11 +33,6 @@ Report sample_report(const std::string& variant, std::int64_t scale) {
   return r;
 }
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 std::string sample_html() {
   static const Report a = sample_report("fast-but-costly", 1);
   static const Report b = sample_report("cheap-but-slow", 3);
