@@ -14,9 +14,7 @@ using Json = nlohmann::ordered_json;
 
 constexpr std::string_view kWallClockPath = "sim.wall_ms";
 
-double rounded(double v) { return std::round(v * 1000.0) / 1000.0; }
-
-Json optional_number(const std::optional<double>& v) { return v ? Json(rounded(*v)) : Json(nullptr); }
+Json optional_number(const std::optional<double>& v) { return v ? Json(rounded_ms(*v)) : Json(nullptr); }
 
 Json key_values_json(const KeyValues& values) {
   Json out = Json::object();
@@ -24,21 +22,8 @@ Json key_values_json(const KeyValues& values) {
   return out;
 }
 
-Json latency_digest(const LogHistogram& histogram_us) {
-  const LatencySummary s = summarize_us_as_ms(histogram_us);
-  Json j;
-  j["count"] = s.count;
-  j["mean"] = rounded(s.mean_ms);
-  j["p50"] = rounded(s.p50_ms);
-  j["p90"] = rounded(s.p90_ms);
-  j["p99"] = rounded(s.p99_ms);
-  j["p999"] = rounded(s.p999_ms);
-  j["max"] = rounded(s.max_ms);
-  return j;
-}
-
 std::string optional_text(const std::optional<double>& v) {
-  return v ? internal::number_text(rounded(*v)) : std::string();
+  return v ? internal::number_text(rounded_ms(*v)) : std::string();
 }
 
 void append_record(const std::vector<std::string>& fields, std::string& out) {
@@ -126,14 +111,14 @@ Json summary_json(const Experiment& experiment) {
     auto& metrics = p["metrics"] = Json::object();
     for (std::size_t i = 0; i < aggregate.metric_paths.size(); ++i) {
       const MeanInterval& m = aggregate.metrics[i];
-      metrics[aggregate.metric_paths[i]] = {{"n", m.n}, {"mean", rounded(m.mean)},
+      metrics[aggregate.metric_paths[i]] = {{"n", m.n}, {"mean", rounded_ms(m.mean)},
                                             {"ci95_low", optional_number(m.low)},
                                             {"ci95_high", optional_number(m.high)}};
     }
     auto& pooled = p["pooled_latency"];
-    pooled["charge_to_paid_ms"] = latency_digest(aggregate.charge_to_paid_us);
-    pooled["pay_to_paid_ms"] = latency_digest(aggregate.pay_to_paid_us);
-    pooled["client_visible_ms"] = latency_digest(aggregate.client_visible_us);
+    pooled["charge_to_paid_ms"] = latency_json(aggregate.charge_to_paid_us);
+    pooled["pay_to_paid_ms"] = latency_json(aggregate.pay_to_paid_us);
+    pooled["client_visible_ms"] = latency_json(aggregate.client_visible_us);
     points.push_back(std::move(p));
   }
   return j;
@@ -178,7 +163,7 @@ std::string render_summary_csv(const Experiment& experiment) {
         continue;
       }
       const MeanInterval& m = aggregates[p].metrics[static_cast<std::size_t>(it - names.begin())];
-      fields.insert(fields.end(), {internal::number_text(rounded(m.mean)), optional_text(m.low), optional_text(m.high)});
+      fields.insert(fields.end(), {internal::number_text(rounded_ms(m.mean)), optional_text(m.low), optional_text(m.high)});
     }
     append_record(fields, out);
   }

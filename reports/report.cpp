@@ -8,22 +8,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// Milliseconds rounded to 3 decimals (whole microseconds), so the text of a report is stable.
-double rounded_ms(double ms) { return std::round(ms * 1000.0) / 1000.0; }
 double us_to_ms(std::int64_t us) { return rounded_ms(static_cast<double>(us) / 1000.0); }
 
-Json latency_json(const LogHistogram& histogram_us) {
-  const LatencySummary s = summarize_us_as_ms(histogram_us);
-  Json j;
-  j["count"] = s.count;
-  j["mean"] = rounded_ms(s.mean_ms);
-  j["p50"] = rounded_ms(s.p50_ms);
-  j["p90"] = rounded_ms(s.p90_ms);
-  j["p99"] = rounded_ms(s.p99_ms);
-  j["p999"] = rounded_ms(s.p999_ms);
-  j["max"] = rounded_ms(s.max_ms);
-  return j;
-}
 
 Json invariants_json(const Invariants& invariants) {
   Json j;
@@ -55,6 +41,21 @@ Json expect_json(const std::vector<Expectation>& expectations) {
 }
 
 }  // namespace
+
+double rounded_ms(double ms) { return std::round(ms * 1000.0) / 1000.0; }
+
+nlohmann::ordered_json latency_json(const LogHistogram& histogram_us) {
+  const LatencySummary s = summarize_us_as_ms(histogram_us);
+  Json j;
+  j["count"] = s.count;
+  j["mean"] = rounded_ms(s.mean_ms);
+  j["p50"] = rounded_ms(s.p50_ms);
+  j["p90"] = rounded_ms(s.p90_ms);
+  j["p99"] = rounded_ms(s.p99_ms);
+  j["p999"] = rounded_ms(s.p999_ms);
+  j["max"] = rounded_ms(s.max_ms);
+  return j;
+}
 
 std::vector<std::string> default_timeseries_columns() {
   return {"pending_payments", "queries", "orders_paid"};

@@ -130,6 +130,12 @@ struct Report {
   MinuteSeries timeseries{default_timeseries_columns()};
 };
 
+// Milliseconds rounded to 3 decimals (whole microseconds), so the text of a report is stable.
+double rounded_ms(double ms);
+// A latency histogram of microseconds as report.json writes it: {count, mean, p50, p90, p99,
+// p999, max} in milliseconds rounded by rounded_ms.
+nlohmann::ordered_json latency_json(const LogHistogram& histogram_us);
+
 // report.json as an ordered JSON object, keys in SPEC section 6 order: schema, scenario, variant,
 // seed, sim, orders, dropped, latency, resolved_by, duplicates, cost, invariants, expect,
 // timeseries. Counts are integers; milliseconds are doubles rounded to 3 decimals, so equal

@@ -246,6 +246,4 @@ void Compensation::on_crash() {
   }
 }
 
-void Compensation::on_restart() {}
-
 }  // namespace sut

@@ -51,7 +51,6 @@ class Compensation final : public MessageConsumer {
   void on_query_reply(const channels::PaymentKey& key, channels::QuerySource source,
                       const channels::QueryReply& reply, bool terminal);
   void on_crash();
-  void on_restart();
 
   // Delay-query messages.
   void on_message(MessageId id, const Message& message) override;

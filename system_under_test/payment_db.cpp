@@ -22,7 +22,6 @@ PaymentRecord& PaymentDb::insert(const PaymentRecord& record) {
     created_per_second_.emplace_back(second, 0);
   }
   ++created_per_second_.back().second;
-  ++created_total_;
   while (!created_per_second_.empty() && created_per_second_.front().first < second - kCreationHistorySeconds) {
     created_per_second_.pop_front();
   }

@@ -70,7 +70,6 @@ class PaymentDb {
   std::map<PaymentId, PendingRow> pending_;
   std::map<PaymentId, sim::Time> unresolved_;
   std::deque<std::pair<int64_t, uint64_t>> created_per_second_;  // (second, rows), oldest first
-  uint64_t created_total_ = 0;
   bool index_unresolved_ = false;
 };
 
