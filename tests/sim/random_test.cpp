@@ -30,10 +30,29 @@ TEST(RandomStreamTest, PinnedOutput) {
   // Pins the generator so an accidental change to seeding or the algorithm (which would change
   // every scenario's results) fails here first. Update deliberately, with a changelog note.
   RandomStream stream(42, 17, purpose("callback.drop"));
-  const uint64_t first = stream.next_u64();
-  RandomStream again(42, 17, purpose("callback.drop"));
-  EXPECT_EQ(again.next_u64(), first);
-  EXPECT_EQ(first, RandomStream(42, 17, purpose("callback.drop")).next_u64());
+  EXPECT_EQ(stream.next_u64(), 0xcc19f8a718c301f9ULL);
+  EXPECT_EQ(stream.next_u64(), 0x95f25b5770d66078ULL);
+  EXPECT_EQ(stream.next_u64(), 0x1357e5bb355b32b0ULL);
+}
+
+TEST(RandomStreamTest, CertainBernoulliStillConsumesOneDrawBeforeAndAfterSeeding) {
+  // bernoulli(0) and bernoulli(1) do not need the generator; a stream that has not drawn yet
+  // counts them and replays them when it first does, so the sequence is unchanged.
+  RandomStream lazy(42, 17, purpose("callback.drop"));
+  EXPECT_FALSE(lazy.bernoulli(0.0));
+  EXPECT_TRUE(lazy.bernoulli(1.0));
+  EXPECT_EQ(lazy.next_u64(), 0x1357e5bb355b32b0ULL);  // the third draw
+
+  RandomStream seeded(42, 17, purpose("callback.drop"));
+  EXPECT_EQ(seeded.next_u64(), 0xcc19f8a718c301f9ULL);
+  EXPECT_FALSE(seeded.bernoulli(-1.0));
+  EXPECT_EQ(seeded.next_u64(), 0x1357e5bb355b32b0ULL);
+
+  RandomStream mixed(42, 17, purpose("callback.drop"));
+  mixed.bernoulli(0.0);
+  mixed.bernoulli(1.0);
+  mixed.bernoulli(0.5);
+  EXPECT_EQ(mixed.next_u64(), 0x4498af7171ff3bc1ULL);  // the fourth draw
 }
 
 TEST(RandomStreamTest, KeyIndependence) {
