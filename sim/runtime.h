@@ -19,8 +19,10 @@ class Runtime {
   virtual ~Runtime() = default;
 
   virtual Time now() const = 0;
-  // Runs `fn` once, `delay` from now. REQUIRES: delay >= 0, fn is not empty.
-  virtual TimerId schedule_after(Duration delay, Callback fn) = 0;
+  // Runs `fn` once, `delay` from now, taking it over (a lambda argument binds as a temporary).
+  // By rvalue reference, so the callback is moved once, straight into the implementation's
+  // storage, rather than once per layer. REQUIRES: delay >= 0, fn is not empty.
+  virtual TimerId schedule_after(Duration delay, Callback&& fn) = 0;
   // Cancels a timer that has not fired; true if it was pending.
   virtual bool cancel(TimerId id) = 0;
   // The scenario seed; every random stream is keyed by it.

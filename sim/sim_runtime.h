@@ -14,7 +14,7 @@ class SimRuntime final : public Runtime {
   SimRuntime(Simulator& sim, uint64_t seed) : sim_(sim), seed_(seed) {}
 
   Time now() const override { return sim_.now(); }
-  TimerId schedule_after(Duration delay, Callback fn) override {
+  TimerId schedule_after(Duration delay, Callback&& fn) override {
     return sim_.schedule_after(delay, std::move(fn));
   }
   bool cancel(TimerId id) override { return sim_.cancel(id); }

@@ -40,9 +40,10 @@ class BasicSimulator {
   Time now() const { return now_; }
 
   // Schedules `fn` to run at `when`. REQUIRES: when >= now(), fn is not empty.
-  EventId schedule_at(Time when, Callback fn);
+  // `fn` is taken by rvalue reference so that it is moved exactly once, into its slot.
+  EventId schedule_at(Time when, Callback&& fn);
   // Schedules `fn` to run `delay` from now. REQUIRES: delay >= 0, fn is not empty.
-  EventId schedule_after(Duration delay, Callback fn) {
+  EventId schedule_after(Duration delay, Callback&& fn) {
     assert(delay >= Duration::zero() && "schedule_after: negative delay");
     return schedule_at(now_ + delay, std::move(fn));
   }

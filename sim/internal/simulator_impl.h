@@ -17,7 +17,7 @@ inline uint64_t make_id(uint32_t slot, uint32_t generation) {
 }  // namespace internal
 
 template <internal::EventQueue Queue>
-EventId BasicSimulator<Queue>::schedule_at(Time when, Callback fn) {
+EventId BasicSimulator<Queue>::schedule_at(Time when, Callback&& fn) {
   assert(when >= now_ && "schedule_at: time in the past");
   assert(fn && "schedule_at: empty callback");
   const uint32_t slot = slots_.acquire();
