@@ -77,10 +77,11 @@ class BasicSimulator {
   size_t queued_keys() const { return queue_.size(); }
 
  private:
-  // Pops dead keys off the top of the queue; returns false if the queue is then empty.
-  bool settle_top() const;
-  // REQUIRES: settle_top() returned true.
-  void run_top();
+  // Pops dead keys off the top of the queue; returns false if the queue is then empty, else true
+  // with the (live) top entry in `top`.
+  bool settle_top(internal::QueueEntry& top) const;
+  // Pops and runs `top`. REQUIRES: settle_top(top) just returned true.
+  void run_top(internal::QueueEntry top);
   bool is_live(uint64_t id) const;
   void compact_if_mostly_dead();
 

@@ -126,24 +126,38 @@ class RadixHeapQueue {
     front_head_ = 0;
     assert(nonempty_mask_ != 0);
     const unsigned index = static_cast<unsigned>(std::countr_zero(nonempty_mask_));
-    std::vector<Entry>& source = buckets_[index];
-    uint64_t minimum = source.front().key;
-    for (const Entry& e : source) minimum = e.key < minimum ? e.key : minimum;
-    last_ = minimum;
     nonempty_mask_ &= ~(uint64_t{1} << index);
-    for (const Entry& e : source) {
-      const unsigned bucket = bucket_of(e.key);
-      if (bucket == 0) {
-        front_.push_back(e);
-      } else {
-        assert(bucket - 1 < index);
-        buckets_[bucket - 1].push_back(e);
-        nonempty_mask_ |= uint64_t{1} << (bucket - 1);
-      }
-    }
+    std::vector<Entry>& source = buckets_[index];
     if (source.size() <= 64) {
       for (const Entry& e : source) visit(e.id);
     }
+    if (source.size() == 1) {
+      // Half of all refills in the payment pipeline: the entry is the new minimum, so the bucket
+      // becomes bucket 0 as it is (the swap hands the source front_'s emptied buffer).
+      last_ = source.front().key;
+      front_.swap(source);
+      return;
+    }
+    const Entry* const begin = source.data();
+    const Entry* const end = begin + source.size();
+    uint64_t minimum = begin->key;
+    for (const Entry* e = begin + 1; e != end; ++e) minimum = e->key < minimum ? e->key : minimum;
+    last_ = minimum;
+    // Locals, not members, in the loop: push_back may allocate, so the compiler would otherwise
+    // store and reload the mask around every push.
+    uint64_t mask = nonempty_mask_;
+    for (const Entry* e = begin; e != end; ++e) {
+      const uint64_t diff = e->key ^ minimum;
+      if (diff == 0) {
+        front_.push_back(*e);
+      } else {
+        const unsigned bucket = 63 - static_cast<unsigned>(std::countl_zero(diff));
+        assert(bucket < index);
+        buckets_[bucket].push_back(*e);
+        mask |= uint64_t{1} << bucket;
+      }
+    }
+    nonempty_mask_ = mask;
     source.clear();
   }
 

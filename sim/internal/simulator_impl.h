@@ -64,9 +64,13 @@ void BasicSimulator<Queue>::compact_if_mostly_dead() {
 }
 
 template <internal::EventQueue Queue>
-bool BasicSimulator<Queue>::settle_top() const {
+bool BasicSimulator<Queue>::settle_top(internal::QueueEntry& top) const {
   while (!queue_.empty()) {
-    if (is_live(queue_.top().id)) return true;
+    top = queue_.top();
+    // A queued id always names a slot of ours, so the generation alone tells whether it is live.
+    if (slots_[internal::slot_of(top.id)].generation == internal::generation_of(top.id)) {
+      return true;
+    }
     queue_.pop();
     --dead_keys_;
   }
@@ -74,8 +78,7 @@ bool BasicSimulator<Queue>::settle_top() const {
 }
 
 template <internal::EventQueue Queue>
-void BasicSimulator<Queue>::run_top() {
-  const internal::QueueEntry top = queue_.top();
+void BasicSimulator<Queue>::run_top(internal::QueueEntry top) {
   queue_.pop();
   // The slab is far larger than the cache when many events are pending, so reading an event's slot
   // is usually a miss; start loading the slots of the next few events while this one runs.
@@ -99,8 +102,9 @@ void BasicSimulator<Queue>::run_top() {
 
 template <internal::EventQueue Queue>
 bool BasicSimulator<Queue>::run_next() {
-  if (!settle_top()) return false;
-  run_top();
+  internal::QueueEntry top;
+  if (!settle_top(top)) return false;
+  run_top(top);
   return true;
 }
 
@@ -108,8 +112,9 @@ template <internal::EventQueue Queue>
 uint64_t BasicSimulator<Queue>::run_until(Time end) {
   stop_requested_ = false;
   uint64_t ran = 0;
-  while (!stop_requested_ && settle_top() && queue_.top().time_us <= end.us()) {
-    run_top();
+  internal::QueueEntry top;
+  while (!stop_requested_ && settle_top(top) && top.time_us <= end.us()) {
+    run_top(top);
     ++ran;
   }
   const bool stopped = stop_requested_;
@@ -127,8 +132,9 @@ template <internal::EventQueue Queue>
 uint64_t BasicSimulator<Queue>::run_events(uint64_t n) {
   stop_requested_ = false;
   uint64_t ran = 0;
-  while (ran < n && !stop_requested_ && settle_top()) {
-    run_top();
+  internal::QueueEntry top;
+  while (ran < n && !stop_requested_ && settle_top(top)) {
+    run_top(top);
     ++ran;
   }
   stop_requested_ = false;
@@ -137,8 +143,9 @@ uint64_t BasicSimulator<Queue>::run_events(uint64_t n) {
 
 template <internal::EventQueue Queue>
 std::optional<Time> BasicSimulator<Queue>::next_event_time() const {
-  if (!settle_top()) return std::nullopt;
-  return Time::from_us(queue_.top().time_us);
+  internal::QueueEntry top;
+  if (!settle_top(top)) return std::nullopt;
+  return Time::from_us(top.time_us);
 }
 
 }  // namespace sim
