@@ -1,11 +1,17 @@
 // IdMap: a map from 64-bit ids to values, open addressing with linear probing.
 //
+// The table is kept at most half full: linear probing at 3/4 load walks about 8 slots to find a
+// free one (every insert, every miss, and the backward shift after an erase), at 1/2 about 2.5.
+// Ids are spread by Fibonacci hashing (one multiply; the top bits of the product index the
+// table), which scatters sequential and strided ids evenly.
+//
 // The model looks orders and payments up by id on every event, so this must be fast, and it
 // must never make the simulation depend on memory addresses or hash order: it deliberately has
 // no iteration. Code that needs to visit entries keeps its own ordered index of ids.
 // Memory follows the number of live entries (the table shrinks when it becomes sparse).
 #pragma once
 
+#include <bit>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -41,7 +47,7 @@ class IdMap {
   // REQUIRES: `id` is absent.
   T& insert(uint64_t id, T value) {
     assert(find(id) == nullptr);
-    if ((size_ + 1) * 4 > slots_.size() * 3) rehash(slots_.size() * 2);
+    if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
     size_t i = index_of(id);
     while (slots_[i].has_value()) i = (i + 1) & mask_;
     slots_[i].emplace(id, std::move(value));
@@ -84,18 +90,16 @@ class IdMap {
   bool empty() const { return size_ == 0; }
 
  private:
-  static uint64_t mix(uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return x;
+  size_t index_of(uint64_t id) const {
+    return static_cast<size_t>((id * 0x9e3779b97f4a7c15ULL) >> shift_);
   }
-  size_t index_of(uint64_t id) const { return static_cast<size_t>(mix(id)) & mask_; }
 
   void rehash(size_t capacity) {
     std::vector<std::optional<std::pair<uint64_t, T>>> old = std::move(slots_);
     slots_ = std::vector<std::optional<std::pair<uint64_t, T>>>(capacity);
+    assert(capacity >= 2 && (capacity & (capacity - 1)) == 0);
     mask_ = capacity - 1;
+    shift_ = static_cast<unsigned>(std::countl_zero(static_cast<uint64_t>(mask_)));
     size_ = 0;
     for (auto& slot : old) {
       if (slot.has_value()) insert(slot->first, std::move(slot->second));
@@ -104,6 +108,7 @@ class IdMap {
 
   std::vector<std::optional<std::pair<uint64_t, T>>> slots_;
   size_t mask_ = 0;
+  unsigned shift_ = 64;  // 64 - log2(capacity): index_of keeps the top bits of the product
   size_t size_ = 0;
 };
 
