@@ -278,7 +278,7 @@ TEST(ScenarioLoader, PresetIsTheBaseAndFileKeysWin) {
                          ", callback: {drop_probability: 0.25}, timeout: 7s}\n");
     ASSERT_EQ(s.channels.size(), 1u);
     channels::ChannelConfig expected = *preset;
-    expected.name = "c";
+    expected.name = std::string("c");  // not = "c": g++ 12 warns falsely (-Wrestrict) on that at -O3
     expected.preset = info.name;
     expected.callback.drop_probability = 0.25;
     expected.timeout = Duration::seconds(7);
