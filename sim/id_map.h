@@ -88,6 +88,8 @@ class IdMap {
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
+  // Slots allocated (a power of two): at most ~4x size() once the table has shrunk after erases.
+  size_t capacity() const { return slots_.size(); }
 
  private:
   size_t index_of(uint64_t id) const {
