@@ -67,24 +67,17 @@ void MockChannel::send_callback(PaymentId payment) {
   // The next re-send is scheduled before delivery so that an acknowledgement made inside
   // on_callback cancels it.
   schedule_next_callback(*trade);
-  if (duplicated) {
-    sim::RandomStream rng =
-        fault_stream(runtime_, notice.key, purpose::kCallbackDuplicateDelay, attempt);
+  // A duplicate (stale=false) or a reordered stale copy (stale=true), after its own delay.
+  const auto send_copy_later = [&](uint64_t delay_purpose, bool stale) {
+    sim::RandomStream rng = fault_stream(runtime_, notice.key, delay_purpose, attempt);
     begin_work(order);
-    runtime_.schedule_after(profile.delay.sample(rng), [this, order, payment, attempt] {
+    runtime_.schedule_after(profile.delay.sample(rng), [this, order, payment, attempt, stale] {
       const sim::Hold work = finish_work(order);
-      deliver_copy(payment, attempt, /*stale=*/false);
+      deliver_copy(payment, attempt, stale);
     });
-  }
-  if (reordered) {
-    sim::RandomStream rng =
-        fault_stream(runtime_, notice.key, purpose::kCallbackStaleDelay, attempt);
-    begin_work(order);
-    runtime_.schedule_after(profile.delay.sample(rng), [this, order, payment, attempt] {
-      const sim::Hold work = finish_work(order);
-      deliver_copy(payment, attempt, /*stale=*/true);
-    });
-  }
+  };
+  if (duplicated) send_copy_later(purpose::kCallbackDuplicateDelay, /*stale=*/false);
+  if (reordered) send_copy_later(purpose::kCallbackStaleDelay, /*stale=*/true);
   trace(order, [&] {
     return attempt_name(attempt) + " sent and delivered, state " +
            std::string(to_string(notice.state));
