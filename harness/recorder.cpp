@@ -43,9 +43,10 @@ void Recorder::update(sut::OrderId order, Change&& change) {
   const uint32_t after = classify(*tally);
   const int64_t over_after = tally->unrefunded() > 1 ? (tally->unrefunded() - 1) * tally->amount_minor : 0;
   overcharged_minor_ += over_after - over_before;
-  for (int bit = 0; bit < kFlagCount; ++bit) {
+  if (before == after && over_before == over_after) return;  // the common case: nothing to re-count
+  for (uint32_t changed = before ^ after; changed != 0; changed &= changed - 1) {
+    const int bit = std::countr_zero(changed);
     const uint32_t mask = 1u << bit;
-    if ((before & mask) == (after & mask)) continue;
     if (after & mask) {
       ++totals_[bit];
       if (mask == kDuplicateCharged && (first_duplicate_ == 0 || order < first_duplicate_)) first_duplicate_ = order;
@@ -53,6 +54,10 @@ void Recorder::update(sut::OrderId order, Change&& change) {
       --totals_[bit];
     }
   }
+  publish_totals();
+}
+
+void Recorder::publish_totals() {
   reports::OrderCounts& orders = report_.orders;
   orders.charged = totals_[0];
   orders.paid = totals_[1];
@@ -123,7 +128,7 @@ void Recorder::on_order_created(sut::OrderId order, sim::Time) {
   for (int bit = 0; bit < kFlagCount; ++bit) {
     if (flags & (1u << bit)) ++totals_[bit];
   }
-  update(order, [](Tally&) {});
+  publish_totals();
 }
 
 void Recorder::on_pay_clicked(sut::OrderId order, sim::Time at) {

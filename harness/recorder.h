@@ -114,6 +114,8 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
   static uint32_t ordinal_bit(uint32_t attempt) { return 1u << (attempt < 31 ? attempt : 31); }
   // The end-of-run invariants of one order that can no longer change (or whose run is over).
   void check_at_end(sut::OrderId order, const Tally& tally, const char* event, sim::Time at);
+  // Copies the running totals into the report.
+  void publish_totals();
   uint32_t classify(const Tally& t) const;
   // Runs `change` on the order's tally and moves the totals by the difference it made.
   template <class Change>
