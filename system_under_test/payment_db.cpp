@@ -5,7 +5,6 @@
 namespace sut {
 
 namespace {
-const std::vector<PaymentId> kNoPayments;
 // The per-second creation counts are kept this long; longer lookbacks are clamped to it.
 constexpr int64_t kCreationHistorySeconds = 7 * 24 * 3600;
 }  // namespace
@@ -28,9 +27,10 @@ PaymentRecord& PaymentDb::insert(const PaymentRecord& record) {
   return stored;
 }
 
-const std::vector<PaymentId>& PaymentDb::payments_of(OrderId order) const {
+std::span<const PaymentId> PaymentDb::payments_of(OrderId order) const {
   const OrderIndex* index = by_order_.find(order);
-  return index ? index->payments : kNoPayments;
+  if (index == nullptr) return {};
+  return index->payments;
 }
 
 uint64_t PaymentDb::order_version(OrderId order) const {

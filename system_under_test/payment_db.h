@@ -8,10 +8,11 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <vector>
+#include <span>
 
 #include "sim/activity.h"
 #include "sim/id_map.h"
+#include "sim/inline_vector.h"
 #include "system_under_test/records.h"
 
 namespace sut {
@@ -36,8 +37,9 @@ class PaymentDb {
   PaymentRecord* find(PaymentId id) { return payments_.find(id); }
   const PaymentRecord* find(PaymentId id) const { return payments_.find(id); }
 
-  // The payments of an order in creation order (empty if none).
-  const std::vector<PaymentId>& payments_of(OrderId order) const;
+  // The payments of an order in creation order (empty if none). The view is valid until the next
+  // insert or erase_order (of any order: the index moves its entries when it grows or shrinks).
+  std::span<const PaymentId> payments_of(OrderId order) const;
   // Incremented by every insert for the order: the version a compare-and-set checks.
   uint64_t order_version(OrderId order) const;
 
@@ -60,7 +62,8 @@ class PaymentDb {
 
  private:
   struct OrderIndex {
-    std::vector<PaymentId> payments;
+    // Almost every order has one payment: kept inline, so the index costs no allocation.
+    sim::InlineVector<PaymentId, 1> payments;
     uint64_t version = 0;
   };
 
