@@ -178,10 +178,13 @@ void Compensation::schedule_delay_query(OrderId order, PaymentId payment, uint32
     return;
   }
   const uint64_t epoch = epoch_;
-  runtime_.schedule_after(delay, [this, epoch, order, payment, step, hold = sim::Hold(activity_, order)] {
+  // The order rides in the hold (its entity), so the capture fits sim::Callback inline.
+  auto query = [this, epoch, payment, step, hold = sim::Hold(activity_, order)] {
     if (epoch != epoch_) return;  // the in-memory delay queue died with the process
-    start_delay_query(order, payment, step, 0);
-  });
+    start_delay_query(hold.entity(), payment, step, 0);
+  };
+  static_assert(sim::Callback::stores_inline<decltype(query)>());
+  runtime_.schedule_after(delay, std::move(query));
 }
 
 void Compensation::on_message(MessageId id, const Message& message) {
