@@ -204,7 +204,8 @@ void Compensation::start_delay_query(OrderId order, PaymentId payment, uint32_t 
   sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
     return "delay query #" + std::to_string(step + 1) + " for payment " + std::to_string(payment);
   });
-  delay_waiting_.insert_or_assign(payment, DelayWaiting{step, message, sim::Hold(activity_, order)});
+  delay_waiting_nodes_.insert_or_assign(delay_waiting_, payment,
+                                        DelayWaiting{step, message, sim::Hold(activity_, order)});
   payments_->query_payment(payment, QuerySource::kDelayMessage);
 }
 
@@ -223,7 +224,7 @@ void Compensation::on_query_reply(const channels::PaymentKey& key, QuerySource s
   const uint32_t step = it->second.step;
   const MessageId message = it->second.message;
   sim::Hold hold = std::move(it->second.hold);  // keeps the order in flight until the next step exists
-  delay_waiting_.erase(it);
+  delay_waiting_nodes_.erase(delay_waiting_, it);
   if (!terminal) schedule_delay_query(key.order, key.payment, step + 1);
   if (message != 0) mq_.ack(message, true);
 }

@@ -24,6 +24,7 @@
 #include "sim/runtime.h"
 #include "sim/trace.h"
 #include "system_under_test/config.h"
+#include "system_under_test/internal/map_node_cache.h"
 #include "system_under_test/message_queue.h"
 #include "system_under_test/observer.h"
 #include "system_under_test/payment_db.h"
@@ -93,8 +94,10 @@ class Compensation final : public MessageConsumer {
   // find it (its lookback); cancelled when the payment resolves.
   sim::IdMap<sim::TimerId> lookback_timers_;
 
-  // Delay queries waiting for their channel answer, by payment.
+  // Delay queries waiting for their channel answer, by payment. Every delay query adds and
+  // removes one: the nodes are reused rather than freed.
   std::map<PaymentId, DelayWaiting> delay_waiting_;
+  internal::MapNodeCache<std::map<PaymentId, DelayWaiting>> delay_waiting_nodes_;
   uint64_t epoch_ = 0;  // bumped by a crash: in-memory timers of older epochs are void
 };
 

@@ -13,6 +13,7 @@
 #include "sim/activity.h"
 #include "sim/id_map.h"
 #include "sim/inline_vector.h"
+#include "system_under_test/internal/map_node_cache.h"
 #include "system_under_test/records.h"
 
 namespace sut {
@@ -45,7 +46,7 @@ class PaymentDb {
 
   // The pending table, ordered by payment id (= creation order).
   void add_pending(const PaymentRecord& record);
-  void remove_pending(PaymentId id) { pending_.erase(id); }
+  void remove_pending(PaymentId id) { pending_nodes_.erase(pending_, id); }
   std::map<PaymentId, PendingRow>& pending() { return pending_; }
   size_t pending_rows() const { return pending_.size(); }
 
@@ -72,6 +73,9 @@ class PaymentDb {
   sim::IdMap<OrderIndex> by_order_;
   std::map<PaymentId, PendingRow> pending_;
   std::map<PaymentId, sim::Time> unresolved_;
+  // Rows come and go with every payment: their nodes are reused rather than freed.
+  internal::MapNodeCache<std::map<PaymentId, PendingRow>> pending_nodes_;
+  internal::MapNodeCache<std::map<PaymentId, sim::Time>> unresolved_nodes_;
   std::deque<std::pair<int64_t, uint64_t>> created_per_second_;  // (second, rows), oldest first
   bool index_unresolved_ = false;
 };
