@@ -14,7 +14,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <vector>
 
@@ -69,6 +68,7 @@ class Compensation final : public MessageConsumer {
   void schedule_tick(sim::Duration delay);
   void tick();
   void poll_next();
+  void clear_poll_queue();
   void finish_poll(PaymentId payment, bool terminal);
   void schedule_delay_query(OrderId order, PaymentId payment, uint32_t step);
   void start_delay_query(OrderId order, PaymentId payment, uint32_t step, MessageId message);
@@ -84,7 +84,10 @@ class Compensation final : public MessageConsumer {
 
   // Polling.
   std::vector<sim::Duration> age_schedule_;
-  std::deque<std::pair<PaymentId, OrderId>> poll_queue_;  // this tick's candidates, in order
+  // This tick's candidates, in order; poll_next_ is the next to query. A vector cleared each tick
+  // keeps its capacity, where a deque would allocate and free its blocks on every tick.
+  std::vector<std::pair<PaymentId, OrderId>> poll_queue_;
+  size_t poll_next_ = 0;
   uint32_t polls_in_flight_ = 0;
   bool tick_running_ = false;
   sim::Time tick_started_;

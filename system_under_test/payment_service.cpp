@@ -142,14 +142,14 @@ void PaymentService::apply_pay_read(RequestId id) {
   if (r == nullptr) return;
   const DedupConfig& dedup = config_.dedup;
   r->read_version = db_.order_version(r->order);
-  std::vector<PaymentId> in_flight;
+  uint32_t in_flight = 0;  // PAYING payments (counted, not copied: the close loop reads them again)
   for (PaymentId pid : db_.payments_of(r->order)) {
     const PaymentRecord* p = db_.find(pid);
     if (p->state == PaymentState::kSuccess && dedup.check_paid) {
       reply_apply_pay(id, ApplyPayReply::Outcome::kAlreadyPaid, p->key());
       return;
     }
-    if (p->state == PaymentState::kPaying) in_flight.push_back(pid);
+    if (p->state == PaymentState::kPaying) ++in_flight;
   }
   if (dedup.reuse_in_flight) {
     // In flight includes a payment still being created (UNPAID until the channel answers): a
@@ -162,10 +162,12 @@ void PaymentService::apply_pay_read(RequestId id) {
       }
     }
   }
-  if (dedup.cancel_in_flight && !in_flight.empty()) {
-    r->closes_outstanding = static_cast<uint32_t>(in_flight.size());
-    for (PaymentId pid : in_flight) {
+  if (dedup.cancel_in_flight && in_flight > 0) {
+    r->closes_outstanding = in_flight;
+    // Channel calls answer later, never on this stack: no state changes while this loop runs.
+    for (PaymentId pid : db_.payments_of(r->order)) {
       const PaymentRecord* p = db_.find(pid);
+      if (p->state != PaymentState::kPaying) continue;
       sim::trace(tracer_, runtime_.now(), kComponent, r->order,
                  [&] { return "closing in-flight payment " + std::to_string(pid) + " before creating a new one"; });
       closing_for_request_.insert_or_assign(pid, id);
