@@ -49,6 +49,13 @@ class Callback {
   Callback& operator=(const Callback&) = delete;
   ~Callback() { reset(); }
 
+  // Whether a callable of type F is stored inline (no allocation). Hot paths static_assert it,
+  // so that a capture that grows past kInlineBytes is a compile error, not a silent allocation.
+  template <class F>
+  static constexpr bool stores_inline() {
+    return fits_inline<std::decay_t<F>>();
+  }
+
   // REQUIRES: *this holds a callable.
   void operator()() {
     assert(ops_ != nullptr && "calling an empty Callback");

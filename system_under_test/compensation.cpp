@@ -92,7 +92,7 @@ void Compensation::tick() {
   ++tick_number_;
   tick_running_ = true;
   tick_started_ = now;
-  poll_queue_.clear();
+  clear_poll_queue();
   if (cfg.source == PollingConfig::Source::kPendingTable) {
     observer_.on_rows_scanned(db_.pending_rows(), now);
     for (auto& [pid, row] : db_.pending()) {
@@ -116,15 +116,14 @@ void Compensation::tick() {
     }
   }
   const uint32_t workers = static_cast<uint32_t>(std::max(1, cfg.workers));
-  for (uint32_t w = 0; w < workers && !poll_queue_.empty(); ++w) poll_next();
+  for (uint32_t w = 0; w < workers && poll_next_ < poll_queue_.size(); ++w) poll_next();
   if (polls_in_flight_ == 0) tick_running_ = false;
   schedule_tick(cfg.interval);
 }
 
 void Compensation::poll_next() {
-  while (!poll_queue_.empty()) {
-    const auto [pid, order] = poll_queue_.front();
-    poll_queue_.pop_front();
+  while (poll_next_ < poll_queue_.size()) {
+    const auto [pid, order] = poll_queue_[poll_next_++];
     const PaymentRecord* record = db_.find(pid);
     if (record == nullptr || is_terminal(record->state)) continue;
     if (auto it = db_.pending().find(pid); it != db_.pending().end()) ++it->second.attempts;
@@ -134,6 +133,18 @@ void Compensation::poll_next() {
     });
     payments_->query_payment(pid, QuerySource::kPolling);
     return;
+  }
+}
+
+void Compensation::clear_poll_queue() {
+  const size_t used = poll_queue_.size();
+  poll_queue_.clear();
+  poll_next_ = 0;
+  // The capacity is kept for the next tick, unless a backlog that has since cleared left it far
+  // larger than the last tick needed: memory follows what is in flight.
+  if (poll_queue_.capacity() > 1024 && used * 4 < poll_queue_.capacity()) {
+    poll_queue_.shrink_to_fit();
+    poll_queue_.reserve(used);
   }
 }
 
@@ -155,7 +166,7 @@ void Compensation::finish_poll(PaymentId payment, bool terminal) {
   }
   if (polls_in_flight_ > 0) --polls_in_flight_;
   poll_next();
-  if (polls_in_flight_ == 0 && poll_queue_.empty()) tick_running_ = false;
+  if (polls_in_flight_ == 0 && poll_next_ == poll_queue_.size()) tick_running_ = false;
 }
 
 // ---- delay messages --------------------------------------------------------------------------
@@ -178,10 +189,13 @@ void Compensation::schedule_delay_query(OrderId order, PaymentId payment, uint32
     return;
   }
   const uint64_t epoch = epoch_;
-  runtime_.schedule_after(delay, [this, epoch, order, payment, step, hold = sim::Hold(activity_, order)] {
+  // The order rides in the hold (its entity), so the capture fits sim::Callback inline.
+  auto query = [this, epoch, payment, step, hold = sim::Hold(activity_, order)] {
     if (epoch != epoch_) return;  // the in-memory delay queue died with the process
-    start_delay_query(order, payment, step, 0);
-  });
+    start_delay_query(hold.entity(), payment, step, 0);
+  };
+  static_assert(sim::Callback::stores_inline<decltype(query)>());
+  runtime_.schedule_after(delay, std::move(query));
 }
 
 void Compensation::on_message(MessageId id, const Message& message) {
@@ -201,7 +215,8 @@ void Compensation::start_delay_query(OrderId order, PaymentId payment, uint32_t 
   sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
     return "delay query #" + std::to_string(step + 1) + " for payment " + std::to_string(payment);
   });
-  delay_waiting_.insert_or_assign(payment, DelayWaiting{step, message, sim::Hold(activity_, order)});
+  delay_waiting_nodes_.insert_or_assign(delay_waiting_, payment,
+                                        DelayWaiting{step, message, sim::Hold(activity_, order)});
   payments_->query_payment(payment, QuerySource::kDelayMessage);
 }
 
@@ -220,7 +235,7 @@ void Compensation::on_query_reply(const channels::PaymentKey& key, QuerySource s
   const uint32_t step = it->second.step;
   const MessageId message = it->second.message;
   sim::Hold hold = std::move(it->second.hold);  // keeps the order in flight until the next step exists
-  delay_waiting_.erase(it);
+  delay_waiting_nodes_.erase(delay_waiting_, it);
   if (!terminal) schedule_delay_query(key.order, key.payment, step + 1);
   if (message != 0) mq_.ack(message, true);
 }
@@ -228,7 +243,7 @@ void Compensation::on_query_reply(const channels::PaymentKey& key, QuerySource s
 void Compensation::on_crash() {
   ++epoch_;
   // The tick in progress dies; the scheduler starts a fresh one after restart.
-  poll_queue_.clear();
+  clear_poll_queue();
   polls_in_flight_ = 0;
   tick_running_ = false;
   // Delay queries waiting for an answer: an MQ message not yet acknowledged is redelivered by

@@ -14,7 +14,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <vector>
 
@@ -24,6 +23,7 @@
 #include "sim/runtime.h"
 #include "sim/trace.h"
 #include "system_under_test/config.h"
+#include "system_under_test/internal/map_node_cache.h"
 #include "system_under_test/message_queue.h"
 #include "system_under_test/observer.h"
 #include "system_under_test/payment_db.h"
@@ -68,6 +68,7 @@ class Compensation final : public MessageConsumer {
   void schedule_tick(sim::Duration delay);
   void tick();
   void poll_next();
+  void clear_poll_queue();
   void finish_poll(PaymentId payment, bool terminal);
   void schedule_delay_query(OrderId order, PaymentId payment, uint32_t step);
   void start_delay_query(OrderId order, PaymentId payment, uint32_t step, MessageId message);
@@ -83,7 +84,10 @@ class Compensation final : public MessageConsumer {
 
   // Polling.
   std::vector<sim::Duration> age_schedule_;
-  std::deque<std::pair<PaymentId, OrderId>> poll_queue_;  // this tick's candidates, in order
+  // This tick's candidates, in order; poll_next_ is the next to query. A vector cleared each tick
+  // keeps its capacity, where a deque would allocate and free its blocks on every tick.
+  std::vector<std::pair<PaymentId, OrderId>> poll_queue_;
+  size_t poll_next_ = 0;
   uint32_t polls_in_flight_ = 0;
   bool tick_running_ = false;
   sim::Time tick_started_;
@@ -93,8 +97,10 @@ class Compensation final : public MessageConsumer {
   // find it (its lookback); cancelled when the payment resolves.
   sim::IdMap<sim::TimerId> lookback_timers_;
 
-  // Delay queries waiting for their channel answer, by payment.
+  // Delay queries waiting for their channel answer, by payment. Every delay query adds and
+  // removes one: the nodes are reused rather than freed.
   std::map<PaymentId, DelayWaiting> delay_waiting_;
+  internal::MapNodeCache<std::map<PaymentId, DelayWaiting>> delay_waiting_nodes_;
   uint64_t epoch_ = 0;  // bumped by a crash: in-memory timers of older epochs are void
 };
 

@@ -80,12 +80,18 @@ void OrderService::notify_paid(OrderId order, PaymentId payment, Resolution how,
   const uint64_t call_key = (payment << 16) ^ attempt;
   sim::RandomStream rng = runtime_.random(order, sim::purpose("order.notify.latency"), call_key);
   const sim::Duration latency = config_.order_service.notify_latency.sample(rng);
-  runtime_.schedule_after(latency, [this, order, payment, how, attempt, call_key, listener = &listener,
-                                    hold = sim::Hold(activity_, order)] {
+  // The hold's entity is the order and the call key is recomputed from payment and attempt, so
+  // the capture fits sim::Callback's inline buffer (no allocation per notify).
+  auto call = [this, payment, how, attempt, listener = &listener,
+               hold = sim::Hold(activity_, order)] {
+    const OrderId order = hold.entity();
+    const uint64_t call_key = (payment << 16) ^ attempt;
     const bool planned_failure = faults_ != nullptr && faults_->should_fail(kFaultNotify);
     const NotifyResult result = planned_failure ? NotifyResult::kFailed : apply_paid(order, payment, how, call_key);
     listener->on_notify_reply(order, payment, attempt, result);
-  });
+  };
+  static_assert(sim::Callback::stores_inline<decltype(call)>());
+  runtime_.schedule_after(latency, std::move(call));
 }
 
 void OrderService::on_message(MessageId id, const Message& message) {

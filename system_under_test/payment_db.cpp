@@ -5,7 +5,6 @@
 namespace sut {
 
 namespace {
-const std::vector<PaymentId> kNoPayments;
 // The per-second creation counts are kept this long; longer lookbacks are clamped to it.
 constexpr int64_t kCreationHistorySeconds = 7 * 24 * 3600;
 }  // namespace
@@ -15,7 +14,9 @@ PaymentRecord& PaymentDb::insert(const PaymentRecord& record) {
   OrderIndex& index = by_order_.find_or_insert(record.order);
   index.payments.push_back(record.id);
   ++index.version;
-  if (index_unresolved_ && !is_terminal(record.state)) unresolved_.emplace(record.id, record.created_at);
+  if (index_unresolved_ && !is_terminal(record.state)) {
+    unresolved_nodes_.try_emplace(unresolved_, record.id, sim::Time(record.created_at));
+  }
 
   const int64_t second = record.created_at.us() / 1'000'000;
   if (created_per_second_.empty() || created_per_second_.back().first != second) {
@@ -28,9 +29,10 @@ PaymentRecord& PaymentDb::insert(const PaymentRecord& record) {
   return stored;
 }
 
-const std::vector<PaymentId>& PaymentDb::payments_of(OrderId order) const {
+std::span<const PaymentId> PaymentDb::payments_of(OrderId order) const {
   const OrderIndex* index = by_order_.find(order);
-  return index ? index->payments : kNoPayments;
+  if (index == nullptr) return {};
+  return index->payments;
 }
 
 uint64_t PaymentDb::order_version(OrderId order) const {
@@ -40,7 +42,8 @@ uint64_t PaymentDb::order_version(OrderId order) const {
 
 void PaymentDb::add_pending(const PaymentRecord& record) {
   if (pending_.count(record.id)) return;
-  pending_.emplace(record.id, PendingRow{record.created_at, 0, 0, sim::Hold(activity_, record.order)});
+  pending_nodes_.try_emplace(
+      pending_, record.id, PendingRow{record.created_at, 0, 0, sim::Hold(activity_, record.order)});
 }
 
 uint64_t PaymentDb::rows_created_since(sim::Time since) const {
@@ -53,7 +56,8 @@ uint64_t PaymentDb::rows_created_since(sim::Time since) const {
 }
 
 void PaymentDb::note_state(const PaymentRecord& record) {
-  if (index_unresolved_ && is_terminal(record.state)) unresolved_.erase(record.id);
+  if (index_unresolved_ && is_terminal(record.state))
+    unresolved_nodes_.erase(unresolved_, record.id);
 }
 
 void PaymentDb::erase_order(OrderId order) {
@@ -61,7 +65,7 @@ void PaymentDb::erase_order(OrderId order) {
   if (index == nullptr) return;
   for (PaymentId id : index->payments) {
     assert(!pending_.count(id) && "a pending row keeps its order busy");
-    if (index_unresolved_) unresolved_.erase(id);
+    if (index_unresolved_) unresolved_nodes_.erase(unresolved_, id);
     payments_.erase(id);
   }
   by_order_.erase(order);

@@ -8,10 +8,12 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <vector>
+#include <span>
 
 #include "sim/activity.h"
 #include "sim/id_map.h"
+#include "sim/inline_vector.h"
+#include "system_under_test/internal/map_node_cache.h"
 #include "system_under_test/records.h"
 
 namespace sut {
@@ -36,14 +38,15 @@ class PaymentDb {
   PaymentRecord* find(PaymentId id) { return payments_.find(id); }
   const PaymentRecord* find(PaymentId id) const { return payments_.find(id); }
 
-  // The payments of an order in creation order (empty if none).
-  const std::vector<PaymentId>& payments_of(OrderId order) const;
+  // The payments of an order in creation order (empty if none). The view is valid until the next
+  // insert or erase_order (of any order: the index moves its entries when it grows or shrinks).
+  std::span<const PaymentId> payments_of(OrderId order) const;
   // Incremented by every insert for the order: the version a compare-and-set checks.
   uint64_t order_version(OrderId order) const;
 
   // The pending table, ordered by payment id (= creation order).
   void add_pending(const PaymentRecord& record);
-  void remove_pending(PaymentId id) { pending_.erase(id); }
+  void remove_pending(PaymentId id) { pending_nodes_.erase(pending_, id); }
   std::map<PaymentId, PendingRow>& pending() { return pending_; }
   size_t pending_rows() const { return pending_.size(); }
 
@@ -60,7 +63,8 @@ class PaymentDb {
 
  private:
   struct OrderIndex {
-    std::vector<PaymentId> payments;
+    // Almost every order has one payment: kept inline, so the index costs no allocation.
+    sim::InlineVector<PaymentId, 1> payments;
     uint64_t version = 0;
   };
 
@@ -69,6 +73,9 @@ class PaymentDb {
   sim::IdMap<OrderIndex> by_order_;
   std::map<PaymentId, PendingRow> pending_;
   std::map<PaymentId, sim::Time> unresolved_;
+  // Rows come and go with every payment: their nodes are reused rather than freed.
+  internal::MapNodeCache<std::map<PaymentId, PendingRow>> pending_nodes_;
+  internal::MapNodeCache<std::map<PaymentId, sim::Time>> unresolved_nodes_;
   std::deque<std::pair<int64_t, uint64_t>> created_per_second_;  // (second, rows), oldest first
   bool index_unresolved_ = false;
 };

@@ -68,12 +68,21 @@ void PaymentService::start() {
 
 template <class Fn>
 void PaymentService::after_step(OrderId order, sim::Duration extra, Fn fn) {
-  const uint64_t epoch = epoch_;
-  runtime_.schedule_after(config_.payment_service.step_latency + extra,
-                          [this, epoch, fn = std::move(fn), hold = sim::Hold(activity_, order)]() mutable {
-                            if (epoch != epoch_ || down_) return;  // lost in a crash
-                            fn();
-                          });
+  auto run = [step = Step(*this, order), fn = std::move(fn)]() mutable {
+    if (!step.live()) return;  // lost in a crash
+    fn(step.service(), step.order());
+  };
+  static_assert(sim::Callback::stores_inline<decltype(run)>(),
+                "a step's capture outgrew sim::Callback's buffer");
+  runtime_.schedule_after(config_.payment_service.step_latency + extra, std::move(run));
+}
+
+PaymentService::WaitingCallback PaymentService::WaitingCallback::of(
+    const channels::CallbackNotice& notice, uint32_t waits) {
+  static_assert(kMaxLockWaits <= UINT16_MAX);
+  assert(waits <= kMaxLockWaits);
+  return {notice.key.payment, notice.key.attempt, notice.key.channel,
+          notice.sequence,    notice.state,       static_cast<uint16_t>(waits)};
 }
 
 // ---- apply-pay -------------------------------------------------------------------------------
@@ -85,7 +94,8 @@ void PaymentService::apply_pay(OrderId order, uint32_t channel, uint32_t click, 
   }
   const RequestId id = next_request_++;
   requests_.insert(id, Request{order, channel, click, amount_minor, 0, 0, epoch_, 0, sim::Duration::zero()});
-  after_step(order, sim::Duration::zero(), [this, id] { apply_pay_lock(id); });
+  after_step(order, sim::Duration::zero(),
+             [id](PaymentService& self, OrderId) { self.apply_pay_lock(id); });
 }
 
 bool PaymentService::try_lock(OrderId order, uint64_t token) {
@@ -123,7 +133,8 @@ void PaymentService::apply_pay_lock(RequestId id) {
       });
     }
   }
-  after_step(r->order, sim::Duration::zero(), [this, id] { apply_pay_read(id); });
+  after_step(r->order, sim::Duration::zero(),
+             [id](PaymentService& self, OrderId) { self.apply_pay_read(id); });
 }
 
 void PaymentService::apply_pay_read(RequestId id) {
@@ -131,14 +142,14 @@ void PaymentService::apply_pay_read(RequestId id) {
   if (r == nullptr) return;
   const DedupConfig& dedup = config_.dedup;
   r->read_version = db_.order_version(r->order);
-  std::vector<PaymentId> in_flight;
+  uint32_t in_flight = 0;  // PAYING payments (counted, not copied: the close loop reads them again)
   for (PaymentId pid : db_.payments_of(r->order)) {
     const PaymentRecord* p = db_.find(pid);
     if (p->state == PaymentState::kSuccess && dedup.check_paid) {
       reply_apply_pay(id, ApplyPayReply::Outcome::kAlreadyPaid, p->key());
       return;
     }
-    if (p->state == PaymentState::kPaying) in_flight.push_back(pid);
+    if (p->state == PaymentState::kPaying) ++in_flight;
   }
   if (dedup.reuse_in_flight) {
     // In flight includes a payment still being created (UNPAID until the channel answers): a
@@ -151,10 +162,12 @@ void PaymentService::apply_pay_read(RequestId id) {
       }
     }
   }
-  if (dedup.cancel_in_flight && !in_flight.empty()) {
-    r->closes_outstanding = static_cast<uint32_t>(in_flight.size());
-    for (PaymentId pid : in_flight) {
+  if (dedup.cancel_in_flight && in_flight > 0) {
+    r->closes_outstanding = in_flight;
+    // Channel calls answer later, never on this stack: no state changes while this loop runs.
+    for (PaymentId pid : db_.payments_of(r->order)) {
       const PaymentRecord* p = db_.find(pid);
+      if (p->state != PaymentState::kPaying) continue;
       sim::trace(tracer_, runtime_.now(), kComponent, r->order,
                  [&] { return "closing in-flight payment " + std::to_string(pid) + " before creating a new one"; });
       closing_for_request_.insert_or_assign(pid, id);
@@ -165,7 +178,8 @@ void PaymentService::apply_pay_read(RequestId id) {
   }
   // The stall fault lands here, between the read and the write it decided: the textbook race in
   // which the lock expires under its holder and only the storage-side compare-and-set still holds.
-  after_step(r->order, r->stall, [this, id] { apply_pay_insert(id); });
+  after_step(r->order, r->stall,
+             [id](PaymentService& self, OrderId) { self.apply_pay_insert(id); });
 }
 
 void PaymentService::apply_pay_insert(RequestId id) {
@@ -262,7 +276,10 @@ void PaymentService::reply_apply_pay(RequestId id, ApplyPayReply::Outcome outcom
 
 void PaymentService::on_callback(const channels::CallbackNotice& notice) {
   if (down_) return;  // not acknowledged: the channel sends it again
-  after_step(notice.key.order, sim::Duration::zero(), [this, notice] { handle_callback(notice, 0); });
+  after_step(notice.key.order, sim::Duration::zero(),
+             [callback = WaitingCallback::of(notice, 0)](PaymentService& self, OrderId order_id) {
+               self.handle_callback(callback.notice(order_id), callback.waits);
+             });
 }
 
 void PaymentService::handle_callback(const channels::CallbackNotice& notice, uint32_t waits) {
@@ -272,7 +289,11 @@ void PaymentService::handle_callback(const channels::CallbackNotice& notice, uin
     token = next_token_++;
     if (!try_lock(order, token)) {
       if (waits < kMaxLockWaits) {
-        after_step(order, sim::Duration::zero(), [this, notice, waits] { handle_callback(notice, waits + 1); });
+        after_step(order, sim::Duration::zero(),
+                   [callback = WaitingCallback::of(notice, waits + 1)](PaymentService& self,
+                                                                       OrderId order_id) {
+                     self.handle_callback(callback.notice(order_id), callback.waits);
+                   });
       }
       return;  // gave up waiting: unacknowledged, the channel will send it again
     }
@@ -378,11 +399,13 @@ void PaymentService::on_notify_reply(OrderId order, PaymentId payment, uint32_t 
   const uint32_t* how = resolved_by_.find(payment);
   const Resolution resolution = how ? static_cast<Resolution>(*how) : Resolution::kNone;
   const uint64_t epoch = epoch_;
-  runtime_.schedule_after(config_.notify.sync_backoff, [this, epoch, order, payment, resolution, attempt,
-                                                        hold = sim::Hold(activity_, order)] {
+  // The order rides in the hold (its entity), so the capture fits sim::Callback inline.
+  auto retry = [this, epoch, payment, resolution, attempt, hold = sim::Hold(activity_, order)] {
     if (epoch != epoch_ || down_) return;  // in-memory retry state lost in a crash
-    notify(order, payment, resolution, attempt + 1);
-  });
+    notify(hold.entity(), payment, resolution, attempt + 1);
+  };
+  static_assert(sim::Callback::stores_inline<decltype(retry)>());
+  runtime_.schedule_after(config_.notify.sync_backoff, std::move(retry));
 }
 
 // ---- close, query, refund --------------------------------------------------------------------
@@ -420,7 +443,8 @@ void PaymentService::on_close_reply(const channels::PaymentKey& key, const chann
     closing_for_request_.erase(key.payment);
     Request* r = requests_.find(id);
     if (r != nullptr && r->epoch == epoch_ && !down_ && --r->closes_outstanding == 0) {
-      after_step(r->order, sim::Duration::zero(), [this, id] { apply_pay_read_after_close(id); });
+      after_step(r->order, sim::Duration::zero(),
+                 [id](PaymentService& self, OrderId) { self.apply_pay_read_after_close(id); });
     }
   }
   if (uint32_t* outstanding = expiring_.find(key.order)) {
@@ -504,7 +528,7 @@ void PaymentService::refund(PaymentRecord& record, uint32_t attempt, int64_t amo
     if (refunding_.contains(record.id) || (!keep_state && refunded_.contains(record.id))) return;
     observer_.on_refund_issued(record, runtime_.now());
   }
-  refunding_.insert_or_assign(record.id, Refunding{attempt, amount_minor, keep_state});
+  refunding_.insert_or_assign(record.id, Refunding{amount_minor, attempt, keep_state});
   activity_.begin(record.order);  // ended by the reply
   channels_[record.channel]->refund(record.key(), amount_minor);
 }
@@ -553,10 +577,13 @@ void PaymentService::on_refund_reply(const channels::PaymentKey& key, const chan
   }
   // The refund job is durable (a refund table): it retries whether or not the service crashed.
   const PaymentId payment = key.payment;
-  runtime_.schedule_after(kRefundRetryGap, [this, payment, refunding, hold = sim::Hold(activity_, key.order)] {
+  auto retry = [this, payment, refunding, hold = sim::Hold(activity_, key.order)] {
     PaymentRecord* r = db_.find(payment);
-    if (r != nullptr) refund(*r, refunding.attempt + 1, refunding.amount_minor, refunding.keep_state);
-  });
+    if (r != nullptr)
+      refund(*r, refunding.attempt + 1, refunding.amount_minor, refunding.keep_state);
+  };
+  static_assert(sim::Callback::stores_inline<decltype(retry)>());
+  runtime_.schedule_after(kRefundRetryGap, std::move(retry));
 }
 
 // ---- crash -----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "mock_channels/channel_api.h"
@@ -115,7 +116,53 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
   };
   using RequestId = uint64_t;
 
-  // Runs `fn` one step later if the service has not crashed meanwhile.
+  // What a scheduled step carries: the service, the epoch it was scheduled in (a crash voids the
+  // step) and one unit of the order's activity, released when the step is destroyed, whether it
+  // ran or not. 24 bytes where `this`, an epoch and a sim::Hold take 32, so that a step with a
+  // callback notice still fits sim::Callback's inline buffer and scheduling it never allocates.
+  class Step {
+   public:
+    Step(PaymentService& service, OrderId order)
+        : service_(&service), order_(order), epoch_(service.epoch_) {
+      service.activity_.begin(order);
+    }
+    Step(Step&& other) noexcept
+        : service_(std::exchange(other.service_, nullptr)),
+          order_(other.order_),
+          epoch_(other.epoch_) {}
+    Step& operator=(Step&&) = delete;
+    ~Step() {
+      if (service_ != nullptr) service_->activity_.end(order_);
+    }
+    // False once the service crashed (or is down) after the step was scheduled.
+    bool live() const { return epoch_ == service_->epoch_ && !service_->down_; }
+    PaymentService& service() const { return *service_; }
+    OrderId order() const { return order_; }
+
+   private:
+    PaymentService* service_;
+    OrderId order_;
+    uint64_t epoch_;
+  };
+
+  // A callback notice without its order (the step carries that), and the steps it has waited
+  // for the order lock: 24 bytes.
+  struct WaitingCallback {
+    PaymentId payment = 0;
+    uint32_t attempt = 0;
+    uint32_t channel = 0;
+    uint32_t sequence = 0;
+    channels::TradeState state = channels::TradeState::kSuccess;
+    uint16_t waits = 0;
+
+    static WaitingCallback of(const channels::CallbackNotice& notice, uint32_t waits);
+    channels::CallbackNotice notice(OrderId order) const {
+      return {.key = {order, payment, attempt, channel}, .state = state, .sequence = sequence};
+    }
+  };
+
+  // Runs `fn(service, order)` one step (plus `extra`) later if the service has not crashed
+  // meanwhile. `fn` should capture no more than 24 bytes, so that the step does not allocate.
   template <class Fn>
   void after_step(OrderId order, sim::Duration extra, Fn fn);
 
@@ -158,9 +205,9 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
   sim::IdMap<uint32_t> resolved_by_; // payment id -> Resolution of its success (for notify)
   sim::IdMap<RequestId> closing_for_request_;  // payment id -> apply-pay waiting for its close
   sim::IdMap<uint32_t> expiring_;    // order id -> closes outstanding before the order closes
-  struct Refunding {
-    uint32_t attempt = 0;
+  struct Refunding {  // 16 bytes, so that a retry timer carrying one fits sim::Callback inline
     int64_t amount_minor = 0;
+    uint32_t attempt = 0;
     bool keep_state = false;  // an extra charge: the payment itself stays SUCCESS
   };
   sim::IdMap<Refunding> refunding_;  // payment id -> refund under way
