@@ -169,7 +169,7 @@ class IdMap : public internal::IdMapOps<IdMap<T>, T> {
         return overflow_.insert(id, std::move(value));
       }
       if (page_number > newest_page_) advance_newest(page_number);
-      page = &pages_.insert(page_number, spare_ ? std::move(spare_) : std::make_unique<Page>());
+      page = &pages_.insert(page_number, take_page());
     }
     ++size_;
     return (*page)->emplace(slot_of(id), std::move(value));
@@ -191,7 +191,7 @@ class IdMap : public internal::IdMapOps<IdMap<T>, T> {
     --size_;
     const int live = (*page)->live();
     if (live == 0) {
-      if (!spare_) spare_ = std::move(*page);  // the next new page reuses it
+      keep_page(std::move(*page));
       pages_.erase(page_number);
     } else if (live <= kThinPage && !is_recent(page_number)) {
       dissolve(page_number, *page);
@@ -202,15 +202,16 @@ class IdMap : public internal::IdMapOps<IdMap<T>, T> {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   // Value slots allocated: pages (kept pages hold 64 each) plus the overflow table's slots.
-  size_t capacity() const { return ((pages_.size() + (spare_ ? 1 : 0)) << kPageBits) + overflow_.capacity(); }
+  size_t capacity() const { return ((pages_.size() + spares_.size()) << kPageBits) + overflow_.capacity(); }
 
  private:
   static constexpr unsigned kPageBits = 6;  // 64 ids a page: one occupancy word
   // A page with at most this many entries left is dissolved once it is no longer recent.
-  static constexpr int kThinPage = 8;
+  static constexpr int kThinPage = 16;
   // Pages within this many of the newest are recent: they are still filling up, or their ids
   // are still being worked on, and are never dissolved.
   static constexpr uint64_t kRecentPages = 64;
+  static constexpr size_t kSparePages = 8;
 
   class Page {
    public:
@@ -242,6 +243,18 @@ class IdMap : public internal::IdMapOps<IdMap<T>, T> {
   static unsigned slot_of(uint64_t id) { return static_cast<unsigned>(id & ((uint64_t{1} << kPageBits) - 1)); }
   bool is_recent(uint64_t page_number) const { return page_number + kRecentPages >= newest_page_; }
 
+  // Pages are created (new ids) and emptied or dissolved (old ids) at the same pace, so a few
+  // spare pages make the steady state allocation-free.
+  std::unique_ptr<Page> take_page() {
+    if (spares_.empty()) return std::make_unique<Page>();
+    std::unique_ptr<Page> page = std::move(spares_.back());
+    spares_.pop_back();
+    return page;
+  }
+  void keep_page(std::unique_ptr<Page> page) {
+    if (spares_.size() < kSparePages) spares_.push_back(std::move(page));
+  }
+
   // Pages that stop being recent are dissolved if they are already thin (their ids may have
   // retired while the page was recent, and no later erase would look at it again).
   void advance_newest(uint64_t page_number) {
@@ -262,13 +275,13 @@ class IdMap : public internal::IdMapOps<IdMap<T>, T> {
       overflow_.insert((page_number << kPageBits) | i, std::move(*page->at(i)));
       page->destroy(i);
     }
-    if (!spare_) spare_ = std::move(page);
+    keep_page(std::move(page));
     pages_.erase(page_number);
   }
 
   HashIdMap<std::unique_ptr<Page>> pages_;  // page number -> page
   HashIdMap<T> overflow_;                   // ids whose page was dissolved
-  std::unique_ptr<Page> spare_;             // an empty page kept for reuse
+  std::vector<std::unique_ptr<Page>> spares_;  // empty pages kept for reuse
   uint64_t newest_page_ = 0;
   size_t size_ = 0;
 };
