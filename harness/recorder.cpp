@@ -27,7 +27,9 @@ uint32_t Recorder::classify(const Tally& t) const {
   if (t.closed) flags |= kClosed;
   if (t.charges >= 2) flags |= kDuplicateCharged;
   if (t.unrefunded() > 1) flags |= kDuplicateUnresolved;
-  if (system_.dedup.refund_duplicates && std::popcount(t.kept_success_mask & ~t.refund_asked_mask) > 1) {
+  const uint32_t unrefunded_successes = t.kept_success_mask & ~t.refund_asked_mask;
+  // More than one bit set (std::popcount would be a libgcc call on every update).
+  if (system_.dedup.refund_duplicates && (unrefunded_successes & (unrefunded_successes - 1)) != 0) {
     flags |= kExtraSuccess;
   }
   return flags;

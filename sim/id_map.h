@@ -222,21 +222,24 @@ class IdMap : public internal::IdMapOps<IdMap<T>, T> {
       for (uint64_t rest = used_; rest != 0; rest &= rest - 1) at(static_cast<unsigned>(std::countr_zero(rest)))->~T();
     }
     bool has(unsigned i) const { return (used_ >> i) & 1; }
-    int live() const { return std::popcount(used_); }
+    int live() const { return live_; }  // kept, not counted: std::popcount is a libgcc call without -mpopcnt
     uint64_t used() const { return used_; }
     T* at(unsigned i) { return std::launder(reinterpret_cast<T*>(storage_ + i * sizeof(T))); }
     T& emplace(unsigned i, T&& value) {
       T* slot = ::new (static_cast<void*>(storage_ + i * sizeof(T))) T(std::move(value));
       used_ |= uint64_t{1} << i;
+      ++live_;
       return *slot;
     }
     void destroy(unsigned i) {
       at(i)->~T();
       used_ &= ~(uint64_t{1} << i);
+      --live_;
     }
 
    private:
     uint64_t used_ = 0;
+    int live_ = 0;
     alignas(T) unsigned char storage_[sizeof(T) << kPageBits];
   };
 
