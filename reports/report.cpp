@@ -10,7 +10,6 @@ using Json = nlohmann::ordered_json;
 
 double us_to_ms(std::int64_t us) { return rounded_ms(static_cast<double>(us) / 1000.0); }
 
-
 Json invariants_json(const Invariants& invariants) {
   Json j;
   j["violations"] = invariants.violations;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 
 #include "sim/callback.h"
 #include "sim/event_id.h"
@@ -23,6 +24,13 @@ class Runtime {
   // By rvalue reference, so the callback is moved once, straight into the implementation's
   // storage, rather than once per layer. REQUIRES: delay >= 0, fn is not empty.
   virtual TimerId schedule_after(Duration delay, Callback&& fn) = 0;
+  // schedule_after for per-order paths: `fn` must fit Callback's inline buffer, checked at compile
+  // time, so scheduling it never allocates and a capture that grows is a build error.
+  template <class F>
+  TimerId schedule_after_inline(Duration delay, F&& fn) {
+    static_assert(Callback::stores_inline<F>(), "the capture outgrew sim::Callback's inline buffer");
+    return schedule_after(delay, Callback(std::forward<F>(fn)));
+  }
   // Cancels a timer that has not fired; true if it was pending.
   virtual bool cancel(TimerId id) = 0;
   // The scenario seed; every random stream is keyed by it.

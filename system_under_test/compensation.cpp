@@ -190,12 +190,10 @@ void Compensation::schedule_delay_query(OrderId order, PaymentId payment, uint32
   }
   const uint64_t epoch = epoch_;
   // The order rides in the hold (its entity), so the capture fits sim::Callback inline.
-  auto query = [this, epoch, payment, step, hold = sim::Hold(activity_, order)] {
+  runtime_.schedule_after_inline(delay, [this, epoch, payment, step, hold = sim::Hold(activity_, order)] {
     if (epoch != epoch_) return;  // the in-memory delay queue died with the process
     start_delay_query(hold.entity(), payment, step, 0);
-  };
-  static_assert(sim::Callback::stores_inline<decltype(query)>());
-  runtime_.schedule_after(delay, std::move(query));
+  });
 }
 
 void Compensation::on_message(MessageId id, const Message& message) {

@@ -8,6 +8,11 @@
 
 namespace sut {
 
+namespace {
+// The index of a sync notify call's random streams: one per (payment, attempt).
+uint64_t notify_call_key(PaymentId payment, uint32_t attempt) { return (payment << 16) ^ attempt; }
+}  // namespace
+
 OrderService::OrderService(sim::Runtime& runtime, const SystemConfig& config, MessageQueue& mq,
                            sim::Activity& activity, SystemObserver& observer, sim::Tracer* tracer)
     : runtime_(runtime), config_(config), mq_(mq), activity_(activity), observer_(observer), tracer_(tracer) {
@@ -77,21 +82,18 @@ NotifyResult OrderService::apply_paid(OrderId order, PaymentId payment, Resoluti
 void OrderService::notify_paid(OrderId order, PaymentId payment, Resolution how, uint32_t attempt,
                                NotifyReplyListener& listener) {
   observer_.on_notify_attempt(runtime_.now());
-  const uint64_t call_key = (payment << 16) ^ attempt;
-  sim::RandomStream rng = runtime_.random(order, sim::purpose("order.notify.latency"), call_key);
+  sim::RandomStream rng = runtime_.random(order, sim::purpose("order.notify.latency"), notify_call_key(payment, attempt));
   const sim::Duration latency = config_.order_service.notify_latency.sample(rng);
-  // The hold's entity is the order and the call key is recomputed from payment and attempt, so
-  // the capture fits sim::Callback's inline buffer (no allocation per notify).
-  auto call = [this, payment, how, attempt, listener = &listener,
-               hold = sim::Hold(activity_, order)] {
+  // The hold's entity is the order and the call key is derived again from payment and attempt,
+  // so the capture fits sim::Callback's inline buffer (no allocation per notify).
+  runtime_.schedule_after_inline(latency, [this, payment, how, attempt, listener = &listener,
+                                           hold = sim::Hold(activity_, order)] {
     const OrderId order = hold.entity();
-    const uint64_t call_key = (payment << 16) ^ attempt;
     const bool planned_failure = faults_ != nullptr && faults_->should_fail(kFaultNotify);
-    const NotifyResult result = planned_failure ? NotifyResult::kFailed : apply_paid(order, payment, how, call_key);
+    const NotifyResult result =
+        planned_failure ? NotifyResult::kFailed : apply_paid(order, payment, how, notify_call_key(payment, attempt));
     listener->on_notify_reply(order, payment, attempt, result);
-  };
-  static_assert(sim::Callback::stores_inline<decltype(call)>());
-  runtime_.schedule_after(latency, std::move(call));
+  });
 }
 
 void OrderService::on_message(MessageId id, const Message& message) {

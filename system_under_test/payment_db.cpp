@@ -56,8 +56,7 @@ uint64_t PaymentDb::rows_created_since(sim::Time since) const {
 }
 
 void PaymentDb::note_state(const PaymentRecord& record) {
-  if (index_unresolved_ && is_terminal(record.state))
-    unresolved_nodes_.erase(unresolved_, record.id);
+  if (index_unresolved_ && is_terminal(record.state)) unresolved_nodes_.erase(unresolved_, record.id);
 }
 
 void PaymentDb::erase_order(OrderId order) {

@@ -68,13 +68,11 @@ void PaymentService::start() {
 
 template <class Fn>
 void PaymentService::after_step(OrderId order, sim::Duration extra, Fn fn) {
-  auto run = [step = Step(*this, order), fn = std::move(fn)]() mutable {
-    if (!step.live()) return;  // lost in a crash
-    fn(step.service(), step.order());
-  };
-  static_assert(sim::Callback::stores_inline<decltype(run)>(),
-                "a step's capture outgrew sim::Callback's buffer");
-  runtime_.schedule_after(config_.payment_service.step_latency + extra, std::move(run));
+  runtime_.schedule_after_inline(config_.payment_service.step_latency + extra,
+                                 [step = Step(*this, order), fn = std::move(fn)]() mutable {
+                                   if (!step.live()) return;  // lost in a crash
+                                   fn(step.service(), step.order());
+                                 });
 }
 
 PaymentService::WaitingCallback PaymentService::WaitingCallback::of(
@@ -400,12 +398,11 @@ void PaymentService::on_notify_reply(OrderId order, PaymentId payment, uint32_t 
   const Resolution resolution = how ? static_cast<Resolution>(*how) : Resolution::kNone;
   const uint64_t epoch = epoch_;
   // The order rides in the hold (its entity), so the capture fits sim::Callback inline.
-  auto retry = [this, epoch, payment, resolution, attempt, hold = sim::Hold(activity_, order)] {
-    if (epoch != epoch_ || down_) return;  // in-memory retry state lost in a crash
-    notify(hold.entity(), payment, resolution, attempt + 1);
-  };
-  static_assert(sim::Callback::stores_inline<decltype(retry)>());
-  runtime_.schedule_after(config_.notify.sync_backoff, std::move(retry));
+  runtime_.schedule_after_inline(
+      config_.notify.sync_backoff, [this, epoch, payment, resolution, attempt, hold = sim::Hold(activity_, order)] {
+        if (epoch != epoch_ || down_) return;  // in-memory retry state lost in a crash
+        notify(hold.entity(), payment, resolution, attempt + 1);
+      });
 }
 
 // ---- close, query, refund --------------------------------------------------------------------
@@ -577,13 +574,10 @@ void PaymentService::on_refund_reply(const channels::PaymentKey& key, const chan
   }
   // The refund job is durable (a refund table): it retries whether or not the service crashed.
   const PaymentId payment = key.payment;
-  auto retry = [this, payment, refunding, hold = sim::Hold(activity_, key.order)] {
+  runtime_.schedule_after_inline(kRefundRetryGap, [this, payment, refunding, hold = sim::Hold(activity_, key.order)] {
     PaymentRecord* r = db_.find(payment);
-    if (r != nullptr)
-      refund(*r, refunding.attempt + 1, refunding.amount_minor, refunding.keep_state);
-  };
-  static_assert(sim::Callback::stores_inline<decltype(retry)>());
-  runtime_.schedule_after(kRefundRetryGap, std::move(retry));
+    if (r != nullptr) refund(*r, refunding.attempt + 1, refunding.amount_minor, refunding.keep_state);
+  });
 }
 
 // ---- crash -----------------------------------------------------------------------------------

@@ -162,7 +162,8 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
   };
 
   // Runs `fn(service, order)` one step (plus `extra`) later if the service has not crashed
-  // meanwhile. `fn` should capture no more than 24 bytes, so that the step does not allocate.
+  // meanwhile. `fn` may capture at most 24 bytes, so that the step does not allocate (a larger
+  // capture does not compile).
   template <class Fn>
   void after_step(OrderId order, sim::Duration extra, Fn fn);
 

@@ -143,9 +143,8 @@ void Users::on_apply_pay_reply(OrderId order, uint32_t click_index, const sut::A
 
 void Users::pay_later(OrderId order, const channels::PaymentKey& key, sim::Duration delay) {
   // The order rides in the hold (its entity), so the capture fits sim::Callback's inline buffer.
-  auto pay = [this, key, hold = sim::Hold(activity_, order)] { pay_now(hold.entity(), key); };
-  static_assert(sim::Callback::stores_inline<decltype(pay)>());
-  runtime_.schedule_after(delay, std::move(pay));
+  runtime_.schedule_after_inline(delay,
+                                 [this, key, hold = sim::Hold(activity_, order)] { pay_now(hold.entity(), key); });
 }
 
 void Users::pay_now(OrderId order, const channels::PaymentKey& key) {
