@@ -1,7 +1,16 @@
 // Recorder: computes the report's metrics and checks the invariants from the events of a run.
 //
 // It observes the system under test (SystemObserver) and the channels' ledger (LedgerObserver),
-// the ground truth. Each order carries a small tally mirrored from those events; the report's
+// the ground truth. Every invariant compares two independent sources: what the system's records
+// say (a payment SUCCESS or REFUNDED, an order PAID by a payment, a refund asked for) against what
+// the ledger holds, at the event where they must agree, and again when the order retires:
+//  - an order PAID by a payment the channel never charged (or no longer holds money for);
+//  - a payment SUCCESS that the channel never charged, or REFUNDED while the channel holds money;
+//  - a refund the channel refused because the payment no longer held that much (asked twice);
+//  - a terminal payment state left;
+//  - the report's own identities: the outcome classes sum to orders.created, the resolved_by
+//    counts sum to orders.paid. Each order carries a small tally mirrored from those events; the
+//    report's
 // counts are kept as running totals of per-order predicates (charged, dropped, duplicate...),
 // updated whenever a predicate may change. So the totals are exact at any moment, no end-of-run
 // scan is needed, and an order's tally is freed as soon as the order can no longer change.
@@ -20,22 +29,27 @@ namespace harness {
 
 class Recorder final : public sut::SystemObserver, public channels::LedgerObserver {
  public:
-  Recorder(const channels::Ledger& ledger, const sut::SystemConfig& system, reports::Report& report);
+  Recorder(const channels::Ledger& ledger, const sut::SystemConfig& system,
+           reports::Report& report);
 
   // SystemObserver
   void on_order_created(sut::OrderId order, sim::Time at) override;
-  void on_order_state(sut::OrderId order, sut::OrderState from, sut::OrderState to, sut::Resolution how,
-                      sim::Time at) override;
+  void on_order_state(sut::OrderId order, sut::OrderState from, sut::OrderState to,
+                      sut::Resolution how, sut::PaymentId payment, sim::Time at) override;
   void on_client_shown(sut::OrderId order, bool paid, sim::Time at) override;
   void on_pay_clicked(sut::OrderId order, sim::Time at) override;
   void on_user_paid(sut::OrderId order, bool charged, sim::Time at) override;
   void on_user_returned(sut::OrderId order, sim::Time at) override;
   void on_payment_created(const sut::PaymentRecord& record) override;
-  void on_payment_state(const sut::PaymentRecord& record, sut::PaymentState from, sut::Resolution how,
-                        sim::Time at) override;
-  void on_refund_issued(const sut::PaymentRecord& record, sim::Time at) override;
+  void on_payment_state(const sut::PaymentRecord& record, sut::PaymentState from,
+                        sut::Resolution how, sim::Time at) override;
+  void on_refund_issued(const sut::PaymentRecord& record, sut::RefundReason reason,
+                        int64_t amount_minor, sim::Time at) override;
+  void on_refund_given_up(const sut::PaymentRecord& record, sut::RefundReason reason,
+                          sim::Time at) override;
   void on_compensation_exhausted(const sut::PaymentRecord& record, sim::Time at) override;
-  void on_reconciliation_fix(sut::OrderId order, sim::Time at) override;
+  void on_reconciliation_run(uint64_t orders_checked, sim::Time at) override;
+  void on_reconciliation_fix(sut::OrderId order, ReconciliationFix fix, sim::Time at) override;
   void on_channel_query(uint32_t channel, sim::Time at) override;
   void on_rows_scanned(uint64_t rows, sim::Time at) override;
   void on_mq_message(sim::Time at) override;
@@ -45,6 +59,8 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
   // LedgerObserver
   void on_charge(const channels::PaymentKey& key, int64_t amount_minor, sim::Time at) override;
   void on_refund(const channels::PaymentKey& key, int64_t amount_minor, sim::Time at) override;
+  void on_refund_refused(const channels::PaymentKey& key, int64_t amount_minor,
+                         sim::Time at) override;
 
   // The order can no longer change: its tally is dropped (the totals keep its contribution).
   // `paying_payments` of it are still PAYING in the records (abandoned in the wallet): they
@@ -64,12 +80,9 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
   void sample_minute(sim::Time at);
   uint64_t pending_payments() const { return pending_payments_; }
 
-  // End of the run: checks the end-of-run invariants of the orders still in flight (retired
-  // orders were checked as they retired). Call once, after the last event.
+  // End of the run: checks the orders still in flight as if they retired now (retired orders were
+  // checked as they retired), then the report's identities. Call once, after the last event.
   void finish(sim::Time at);
-  // Orders (in flight or retired) that hold more than one kept success with no refund asked
-  // for the extras while refund_duplicates is on: each is an invariant violation at the end.
-  uint64_t orders_with_unrefunded_extra_success() const { return totals_[kExtraSuccessBit]; }
   uint64_t compensation_exhausted() const { return compensation_exhausted_; }
 
  private:
@@ -77,15 +90,14 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
     sim::Time first_click_at;
     sim::Time returned_at;
     sim::Time first_charge_at;
-    int64_t held_minor = 0;     // charged minus refunded, from the ledger's events
-    int64_t amount_minor = 0;   // one charge's amount
+    int64_t held_minor = 0;    // charged minus refunded, from the ledger's events
+    int64_t amount_minor = 0;  // one charge's amount
     uint32_t charges = 0;
     uint32_t refunds = 0;
-    // Payments in SUCCESS (not refunded) according to the system, and those the system asked
-    // the channel to refund, as bit masks by the payment's ordinal in its order (ordinals past
-    // 31 share the last bit, which can only under-count).
-    uint32_t kept_success_mask = 0;
-    uint32_t refund_asked_mask = 0;
+    // Payments in SUCCESS and in REFUNDED according to the system's records, as bit masks by the
+    // payment's ordinal in its order (the end-of-order check skips ordinals past 31).
+    uint32_t success_mask = 0;
+    uint32_t refunded_mask = 0;
     sim::Time last_payment_event_at;  // a payment's state changed or a refund was asked
     bool clicked = false;
     bool returned = false;
@@ -97,22 +109,26 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
   };
 
   // The per-order predicates whose totals are report counts.
+  // Exactly one of the five outcome classes (paid, abandoned, failed, refunded, dropped) is set
+  // for every order; charged, closed and the duplicate flags cut across them.
   enum Flag : uint32_t {
     kCharged = 1u << 0,
     kPaid = 1u << 1,
     kDropped = 1u << 2,
     kAbandoned = 1u << 3,
     kFailed = 1u << 4,
-    kClosed = 1u << 5,
-    kDuplicateCharged = 1u << 6,
-    kDuplicateUnresolved = 1u << 7,
-    // Not a report count: more than one kept success with no refund asked for, with refunds on.
-    kExtraSuccess = 1u << 8,
+    kRefunded = 1u << 5,
+    kClosed = 1u << 6,
+    kDuplicateCharged = 1u << 7,
+    kDuplicateUnresolved = 1u << 8,
   };
   static constexpr int kFlagCount = 9;
-  static constexpr int kExtraSuccessBit = 8;
-  static uint32_t ordinal_bit(uint32_t attempt) { return 1u << (attempt < 31 ? attempt : 31); }
-  // The end-of-run invariants of one order that can no longer change (or whose run is over).
+  static constexpr uint32_t kOutcomeClasses = kPaid | kDropped | kAbandoned | kFailed | kRefunded;
+  static constexpr uint32_t kMaxCheckedOrdinal = 30;
+  static uint32_t ordinal_bit(uint32_t attempt) {
+    return 1u << (attempt <= kMaxCheckedOrdinal ? attempt : 31);
+  }
+  // The records-against-ledger check of an order that can no longer change (or whose run is over).
   void check_at_end(sut::OrderId order, const Tally& tally, const char* event, sim::Time at);
   // Copies the running totals into the report.
   void publish_totals();

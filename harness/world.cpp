@@ -15,14 +15,15 @@ World::World(const Scenario& scenario, sim::Tracer* tracer)
       orders_(runtime_, scenario_.system, mq_, activity_, recorder_, tracer),
       client_(runtime_, scenario_.system.client, orders_, activity_, recorder_, tracer),
       compensation_(runtime_, scenario_.system, db_, mq_, activity_, recorder_, tracer),
-      payments_(runtime_, scenario_.system, scenario_.channels, {}, db_, orders_, mq_, compensation_, activity_,
-                recorder_, tracer),
-      reconciliation_(runtime_, scenario_.system.compensation.reconciliation, db_, orders_, ledger_, activity_,
-                      recorder_, tracer) {
+      payments_(runtime_, scenario_.system, scenario_.channels, {}, db_, orders_, mq_,
+                compensation_, activity_, recorder_, tracer),
+      reconciliation_(runtime_, scenario_.system.compensation.reconciliation, db_, orders_, ledger_,
+                      activity_, recorder_, tracer) {
   report_.scenario = scenario_.name;
   report_.variant = scenario_.variant;
   report_.seed = scenario_.seed;
   ledger_.set_observer(&recorder_);
+  if (reconciliation_.enabled()) ledger_.keep_journal();  // the statements by period
   orders_.connect(&payments_, &client_);
   compensation_.connect(&payments_);
   reconciliation_.connect(&payments_);
@@ -30,19 +31,21 @@ World::World(const Scenario& scenario, sim::Tracer* tracer)
   std::vector<channels::Channel*> channel_api;
   std::vector<channels::Wallet*> wallets;
   for (size_t i = 0; i < scenario_.channels.size(); ++i) {
-    channels_.push_back(std::make_unique<channels::MockChannel>(runtime_, scenario_.channels[i],
-                                                                static_cast<uint32_t>(i), ledger_, payments_, tracer));
+    channels_.push_back(std::make_unique<channels::MockChannel>(
+        runtime_, scenario_.channels[i], static_cast<uint32_t>(i), ledger_, payments_, tracer));
     channels_.back()->set_activity(&activity_);
     channel_api.push_back(channels_.back().get());
     wallets.push_back(channels_.back().get());
   }
   payments_.set_channels(channel_api);
-  users_ = std::make_unique<workload::Users>(runtime_, scenario_.user, scenario_.traffic, scenario_.channels, wallets,
-                                             orders_, payments_, client_, activity_, recorder_, tracer);
+  users_ = std::make_unique<workload::Users>(runtime_, scenario_.user, scenario_.traffic,
+                                             scenario_.channels, wallets, orders_, payments_,
+                                             client_, activity_, recorder_, tracer);
   payments_.set_pay_page_listener(users_.get());
   client_.set_listener(users_.get());
-  traffic_ = std::make_unique<workload::Traffic>(runtime_, scenario_.traffic, scenario_.duration,
-                                                 [this](uint64_t order) { users_->on_arrival(order); });
+  traffic_ =
+      std::make_unique<workload::Traffic>(runtime_, scenario_.traffic, scenario_.duration,
+                                          [this](uint64_t order) { users_->on_arrival(order); });
   activity_.set_idle_handler([this](uint64_t order) { retire(order); });
 }
 
@@ -63,13 +66,13 @@ void World::retire(uint64_t order) {
       channels_[record->channel]->forget(payment);
     }
   }
+  recorder_.retire(order, paying);  // first: it checks the records against the ledger
   payments_.erase(order);
   db_.erase_order(order);
   orders_.erase(order);
   client_.erase(order);
   users_->erase(order);
   ledger_.forget(order);
-  recorder_.retire(order, paying);
 }
 
 void World::set_fault_plan(sim::FaultPlan* plan) {
@@ -77,6 +80,11 @@ void World::set_fault_plan(sim::FaultPlan* plan) {
   for (const auto& channel : channels_) channel->set_fault_plan(plan);
   orders_.set_fault_plan(plan);
   mq_.set_fault_plan(plan);
+}
+
+void World::plant_bug(sut::PlantedBug bug) {
+  assert(!ran_ && "plant a bug before the run");
+  payments_.plant_bug(bug);
 }
 
 const reports::Report& World::run() {

@@ -53,6 +53,9 @@ class World {
   // Test seam: installs `plan` (sim/fault_plan.h) in the channels, the order service and the MQ,
   // whose headers name their fault points. REQUIRES: before run(); `plan` outlives the world.
   void set_fault_plan(sim::FaultPlan* plan);
+  // Test seam (system_under_test/planted_bug.h): makes the system under test commit `bug`, so a
+  // test can show that the invariant checks catch it. REQUIRES: before run().
+  void plant_bug(sut::PlantedBug bug);
 
  private:
   void retire(uint64_t order);

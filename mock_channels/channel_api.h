@@ -30,7 +30,7 @@ enum class TradeState : uint8_t {
   kPending,   // NOTPAY / USERPAYING / WAIT_BUYER_PAY
   kSuccess,
   kFailed,
-  kClosed,    // closed or cancelled before payment
+  kClosed,  // closed or cancelled before payment
   kRefunded,
 };
 std::string_view to_string(TradeState state);
@@ -46,14 +46,21 @@ std::string_view to_string(CallStatus status);
 // Who asked a query, so that the answer is routed back to the strategy that sent it.
 enum class QuerySource : uint8_t { kPolling, kDelayMessage, kOrderQuery, kCancel, kSyncTimeout };
 
+// Every answer that reports a paid trade (kSuccess, kRefunded) also says when the user paid, as
+// the channel recorded it (Alipay gmt_payment, WeChat Pay time_end, Stripe's charge created):
+// `paid_at_us`, simulated microseconds since the start of the run; 0 when the trade is unpaid.
+// The shop judges a payment late or on time by this time, never by when the news reached it.
+
 struct CreateReply {
   CallStatus status = CallStatus::kOk;
   TradeState state = TradeState::kPending;  // async: kPending; sync: kSuccess or kFailed
+  int64_t paid_at_us = 0;
 };
 
 struct QueryReply {
   CallStatus status = CallStatus::kOk;
   TradeState state = TradeState::kPending;
+  int64_t paid_at_us = 0;
 };
 
 struct CloseReply {
@@ -61,6 +68,7 @@ struct CloseReply {
   // kClosed when the close took effect; kSuccess when the user paid first (the race);
   // kPending when the channel refused (unsupported, or too young to close).
   TradeState state = TradeState::kClosed;
+  int64_t paid_at_us = 0;
 };
 
 struct RefundReply {
@@ -73,6 +81,7 @@ struct CallbackNotice {
   PaymentKey key;
   TradeState state = TradeState::kSuccess;
   uint32_t sequence = 0;
+  int64_t paid_at_us = 0;  // when the user paid (kSuccess notices)
 };
 
 // The payment service's side of the contract: the channel answers and notifies through it.
@@ -80,7 +89,8 @@ class ChannelClient {
  public:
   virtual ~ChannelClient() = default;
   virtual void on_create_reply(const PaymentKey& key, const CreateReply& reply) = 0;
-  virtual void on_query_reply(const PaymentKey& key, QuerySource source, const QueryReply& reply) = 0;
+  virtual void on_query_reply(const PaymentKey& key, QuerySource source,
+                              const QueryReply& reply) = 0;
   virtual void on_close_reply(const PaymentKey& key, const CloseReply& reply) = 0;
   virtual void on_refund_reply(const PaymentKey& key, const RefundReply& reply) = 0;
   // A callback arrived. The receiver acknowledges it with Channel::acknowledge once it has
@@ -105,13 +115,19 @@ struct StatementLine {
   uint32_t charges = 0;  // 2 after a double charge
   int64_t charged_minor = 0;
   int64_t refunded_minor = 0;
-  int64_t first_charge_us = 0;  // simulated time of the first charge
+  int64_t first_charge_us = 0;  // simulated time of the payment's first charge
 };
 
-// The channels' statements, by order: every payment of the order the channels took money for.
+// The channels' statements (对账单), as real channels publish them for a period.
 class StatementSource {
  public:
   virtual ~StatementSource() = default;
+  // One line for every payment whose money moved (a charge or a refund) at a time in
+  // [from_us, to_us), each with the payment's totals now; ordered by order, then payment.
+  // Windows are asked in increasing order and never overlap, so the source may forget every
+  // movement before `from_us`.
+  virtual std::vector<StatementLine> statement(int64_t from_us, int64_t to_us) = 0;
+  // Every payment of one order that the channels took money for.
   virtual std::vector<StatementLine> statement(OrderId order) const = 0;
 };
 

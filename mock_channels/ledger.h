@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 #include "mock_channels/channel_api.h"
@@ -20,6 +21,10 @@ class LedgerObserver {
   virtual ~LedgerObserver() = default;
   virtual void on_charge(const PaymentKey& key, int64_t amount_minor, sim::Time at) = 0;
   virtual void on_refund(const PaymentKey& key, int64_t amount_minor, sim::Time at) = 0;
+  // A refund the channel refused because the payment no longer holds that much: the merchant
+  // asked to return money it had already returned (or never took).
+  virtual void on_refund_refused(const PaymentKey& /*key*/, int64_t /*amount_minor*/,
+                                 sim::Time /*at*/) {}
 };
 
 class Ledger final : public StatementSource {
@@ -27,9 +32,11 @@ class Ledger final : public StatementSource {
   struct PaymentMoney {
     PaymentId payment = 0;
     uint32_t channel = 0;
+    uint32_t attempt = 0;  // the payment's ordinal within its order (PaymentKey::attempt)
     uint32_t charges = 0;  // 2 after a double charge
     int64_t charged_minor = 0;
     int64_t refunded_minor = 0;
+    sim::Time first_charge_at;
   };
   struct OrderMoney {
     uint32_t charges = 0;
@@ -60,14 +67,31 @@ class Ledger final : public StatementSource {
   void forget(OrderId order) { orders_.erase(order); }
   size_t open_orders() const { return orders_.size(); }
 
-  // The statement of an order's money, one line per charged payment (StatementSource).
+  // Statements (StatementSource). The window form needs the journal: call keep_journal() before
+  // the first movement; without it, windows are empty. The journal keeps one 24-byte entry per
+  // movement until a window past it is asked, and skips orders forgotten meanwhile.
+  void keep_journal() { journal_on_ = true; }
+  std::vector<StatementLine> statement(int64_t from_us, int64_t to_us) override;
   std::vector<StatementLine> statement(OrderId order) const override;
 
   uint64_t total_charges() const { return total_charges_; }
   uint64_t total_refunds() const { return total_refunds_; }
 
  private:
+  bool record_refund(OrderMoney& order, PaymentMoney& payment, const PaymentKey& key,
+                     int64_t amount_minor, sim::Time at);
+
+  struct Movement {
+    int64_t at_us = 0;
+    OrderId order = 0;
+    PaymentId payment = 0;
+  };
+  void journal(const PaymentKey& key, sim::Time at);
+  static StatementLine line_of(OrderId order, const PaymentMoney& payment);
+
   sim::IdMap<OrderMoney> orders_;
+  std::deque<Movement> journal_;  // in time order: the simulation never goes back
+  bool journal_on_ = false;
   LedgerObserver* observer_ = nullptr;
   uint64_t total_charges_ = 0;
   uint64_t total_refunds_ = 0;

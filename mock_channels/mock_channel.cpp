@@ -152,11 +152,12 @@ void MockChannel::on_create_landed(const PaymentKey& key, int64_t amount_minor) 
     });
   }
   if (faults_ != nullptr && faults_->should_fail(kFaultCreateReply)) {
-    trace(key.order, [] { return std::string("create reply lost (fault plan): caller times out"); });
+    trace(key.order,
+          [] { return std::string("create reply lost (fault plan): caller times out"); });
     client_.on_create_reply(key, {CallStatus::kTimeout, TradeState::kNotFound});
     return;
   }
-  client_.on_create_reply(key, {CallStatus::kOk, state});
+  client_.on_create_reply(key, {CallStatus::kOk, state, internal::paid_at_us(*trade)});
 }
 
 // ---- pay ----------------------------------------------------------------------------------
@@ -198,6 +199,7 @@ TradeState MockChannel::decide_payment(Trade& trade) {
   trade.charged_minor += trade.amount_minor;
   ++stats_.charges;
   trade.state = TradeState::kSuccess;
+  trade.paid_at = now;
   trace(trade.key.order,
         [&] { return "charged " + std::to_string(trade.amount_minor) + " minor"; });
   const bool twice = fault_stream(runtime_, trade.key, purpose::kDoubleCharge, counter)
@@ -249,6 +251,7 @@ void MockChannel::on_query_landed(const PaymentKey& key, QuerySource source, uin
     return;
   }
   const TradeState truth = trade_state(key.payment);
+  const Trade* trade = trades_.find(key.payment);
   if (truth == TradeState::kSuccess && stale) {
     ++stats_.queries_stale;
     trace(key.order,
@@ -257,7 +260,8 @@ void MockChannel::on_query_landed(const PaymentKey& key, QuerySource source, uin
     return;
   }
   trace(key.order, [&] { return "query answered " + state_name(truth); });
-  client_.on_query_reply(key, source, {CallStatus::kOk, truth});
+  client_.on_query_reply(key, source,
+                         {CallStatus::kOk, truth, trade ? internal::paid_at_us(*trade) : 0});
 }
 
 // ---- close --------------------------------------------------------------------------------
@@ -315,7 +319,7 @@ void MockChannel::on_close_landed(const PaymentKey& key) {
   }
   // The user paid (or the payment failed) before the close landed: the race. The charge stands.
   trace(key.order, [&] { return "close raced: trade already " + state_name(state); });
-  client_.on_close_reply(key, {CallStatus::kOk, state});
+  client_.on_close_reply(key, {CallStatus::kOk, state, internal::paid_at_us(*trade)});
 }
 
 // ---- refund -------------------------------------------------------------------------------

@@ -38,7 +38,10 @@ void MockChannel::send_callback(PaymentId payment) {
   trade->resend_timer = {};
   if (trade->acknowledged) return;  // unreachable while acknowledge() cancels the timer
   const uint32_t attempt = ++trade->callback_attempts;
-  const CallbackNotice notice{.key = trade->key, .state = trade->notice_state, .sequence = attempt};
+  const CallbackNotice notice{.key = trade->key,
+                              .state = trade->notice_state,
+                              .sequence = attempt,
+                              .paid_at_us = internal::paid_at_us(*trade)};
   const uint64_t order = trade->key.order;
 
   if (in_outage(runtime_.now())) {
@@ -104,7 +107,10 @@ void MockChannel::schedule_next_callback(Trade& trade) {
 void MockChannel::deliver_copy(PaymentId payment, uint32_t attempt, bool stale) {
   const Trade* trade = trades_.find(payment);
   if (trade == nullptr) return;  // forgotten meanwhile
-  CallbackNotice notice{.key = trade->key, .state = trade->notice_state, .sequence = attempt};
+  CallbackNotice notice{.key = trade->key,
+                        .state = trade->notice_state,
+                        .sequence = attempt,
+                        .paid_at_us = internal::paid_at_us(*trade)};
   if (stale) {
     // A "still pending" notice the channel sent before attempt `attempt`, overtaken on the way.
     notice.state = TradeState::kPending;

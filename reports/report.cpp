@@ -84,6 +84,7 @@ Json to_json(const Report& report, bool include_histograms) {
   orders["paid"] = report.orders.paid;
   orders["abandoned"] = report.orders.abandoned;
   orders["failed"] = report.orders.failed;
+  orders["refunded"] = report.orders.refunded;
   orders["closed"] = report.orders.closed;
 
   auto& dropped = j["dropped"];
@@ -112,6 +113,21 @@ Json to_json(const Report& report, bool include_histograms) {
   duplicates["refunds_issued"] = report.duplicates.refunds_issued;
   duplicates["wrong_refunds"] = report.duplicates.wrong_refunds;
   duplicates["overcharged_minor"] = report.duplicates.overcharged_minor;
+
+  auto& refunds = j["refunds"];
+  refunds["requested"] = report.refunds.requested;
+  refunds["duplicate"] = report.refunds.duplicate;
+  refunds["extra_charge"] = report.refunds.extra_charge;
+  refunds["late_payment"] = report.refunds.late_payment;
+  refunds["closed_payment"] = report.refunds.closed_payment;
+  refunds["gave_up"] = report.refunds.gave_up;
+
+  auto& reconciliation = j["reconciliation"];
+  reconciliation["runs"] = report.reconciliation.runs;
+  reconciliation["orders_checked"] = report.reconciliation.orders_checked;
+  reconciliation["payments_found"] = report.reconciliation.payments_found;
+  reconciliation["notifies_resent"] = report.reconciliation.notifies_resent;
+  reconciliation["refunds_requested"] = report.reconciliation.refunds_requested;
 
   auto& cost = j["cost"];
   cost["channel_queries"] = report.cost.channel_queries;

@@ -45,9 +45,12 @@ struct OrderCounts {
   std::uint64_t created = 0;
   std::uint64_t charged = 0;  // orders with at least one charge
   std::uint64_t paid = 0;
-  std::uint64_t abandoned = 0;
-  std::uint64_t failed = 0;
-  std::uint64_t closed = 0;
+  // The outcome classes: every order ends in exactly one of paid, abandoned, failed, refunded
+  // and dropped (DropCounts::final), so they sum to `created` (docs/report-format.md).
+  std::uint64_t abandoned = 0;  // not PAID, never charged, the user never confirmed a payment
+  std::uint64_t failed = 0;     // not PAID, never charged, although the user confirmed one
+  std::uint64_t refunded = 0;   // not PAID, charged, and every charge refunded
+  std::uint64_t closed = 0;     // ended CLOSED (timeout); cuts across the classes
 };
 
 struct DropCounts {
@@ -73,12 +76,32 @@ struct ResolvedBy {  // how each PAID order learned of its payment
 };
 
 struct DuplicateCounts {
-  std::uint64_t charged_orders = 0;     // orders charged more than once
-  std::uint64_t refunded = 0;           // of those, all extra charges refunded by the end
-  std::uint64_t unresolved = 0;         // orders still holding > 1 un-refunded charge at the end
-  std::uint64_t refunds_issued = 0;     // refunds the system issued
-  std::uint64_t wrong_refunds = 0;      // refunds that left a PAID order charged zero times
+  std::uint64_t charged_orders = 0;  // orders charged more than once
+  std::uint64_t refunded = 0;        // of those, all extra charges refunded by the end
+  std::uint64_t unresolved = 0;      // orders still holding > 1 un-refunded charge at the end
+  std::uint64_t refunds_issued = 0;  // refunds of duplicate or extra charges the system asked for
+  std::uint64_t wrong_refunds = 0;   // refunds that left a PAID order charged zero times
   std::uint64_t overcharged_minor = 0;  // money held in un-refunded extra charges, minor units
+};
+
+// Every refund the system asked a channel for, by reason (the reasons sum to `requested`).
+struct RefundCounts {
+  std::uint64_t requested = 0;
+  std::uint64_t duplicate = 0;       // a second success on an order already paid
+  std::uint64_t extra_charge = 0;    // a channel double charge
+  std::uint64_t late_payment = 0;    // paid after the order's deadline, refused by the order
+  std::uint64_t closed_payment = 0;  // charged although the records had closed or failed it
+  std::uint64_t gave_up = 0;         // abandoned after the last retry failed
+};
+
+// What reconciliation (对账) runs did.
+struct ReconciliationCounts {
+  std::uint64_t runs = 0;
+  std::uint64_t orders_checked = 0;   // summed over runs
+  std::uint64_t payments_found = 0;   // charges the records had not seen succeed, marked SUCCESS
+  std::uint64_t notifies_resent = 0;  // successes the order never heard of, notified again
+  std::uint64_t refunds_requested =
+      0;  // extra charges, extra successes, charges on closed payments
 };
 
 struct CostCounts {
@@ -124,6 +147,8 @@ struct Report {
   Latencies latency;
   ResolvedBy resolved_by;
   DuplicateCounts duplicates;
+  RefundCounts refunds;
+  ReconciliationCounts reconciliation;
   CostCounts cost;
   Invariants invariants;
   std::vector<Expectation> expect;
@@ -137,10 +162,11 @@ double rounded_ms(double ms);
 nlohmann::ordered_json latency_json(const LogHistogram& histogram_us);
 
 // report.json as an ordered JSON object, keys in SPEC section 6 order: schema, scenario, variant,
-// seed, sim, orders, dropped, latency, resolved_by, duplicates, cost, invariants, expect,
-// timeseries. Counts are integers; milliseconds are doubles rounded to 3 decimals, so equal
-// reports dump to identical bytes. include_histograms appends "histograms": {charge_to_paid_us,
-// pay_to_paid_us, client_visible_us} with LogHistogram::to_json buckets, for sweep shards.
+// seed, sim, orders, dropped, latency, resolved_by, duplicates, refunds, reconciliation, cost,
+// invariants, expect, timeseries. Counts are integers; milliseconds are doubles rounded to 3
+// decimals, so equal reports dump to identical bytes. include_histograms appends "histograms":
+// {charge_to_paid_us, pay_to_paid_us, client_visible_us} with LogHistogram::to_json buckets, for
+// sweep shards.
 nlohmann::ordered_json to_json(const Report& report, bool include_histograms = false);
 
 // The number at a dotted path of a report's JSON, e.g. "dropped.final" or

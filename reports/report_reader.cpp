@@ -43,7 +43,8 @@ std::int64_t ms_to_us(double ms) { return static_cast<std::int64_t>(std::llround
 
 LogHistogram histogram_at(const Json& histograms, const char* key) {
   std::string error;
-  std::optional<LogHistogram> h = LogHistogram::from_json(at(histograms, key, "histograms."), &error);
+  std::optional<LogHistogram> h =
+      LogHistogram::from_json(at(histograms, key, "histograms."), &error);
   if (!h) throw ReadError(std::string("histograms.") + key + ": " + error);
   return std::move(*h);
 }
@@ -59,15 +60,18 @@ void read_timeseries(const Json& j, MinuteSeries& out) {
       throw ReadError("'timeseries.rows' entry of the wrong length");
     }
     const auto minute = row.at(0).get<std::int64_t>();
-    if (minute < 0 || minute >= MinuteSeries::kMaxMinutes) throw ReadError("timeseries minute out of range");
+    if (minute < 0 || minute >= MinuteSeries::kMaxMinutes)
+      throw ReadError("timeseries minute out of range");
     out.extend_to(minute + 1);
-    for (std::size_t c = 0; c < columns.size(); ++c) out.set(minute, c, row.at(c + 1).get<std::int64_t>());
+    for (std::size_t c = 0; c < columns.size(); ++c)
+      out.set(minute, c, row.at(c + 1).get<std::int64_t>());
   }
 }
 
 Report read(const Json& j) {
   Report r;
-  if (string_at(j, "schema", "") != kReportSchema) throw ReadError("'schema' is not " + std::string(kReportSchema));
+  if (string_at(j, "schema", "") != kReportSchema)
+    throw ReadError("'schema' is not " + std::string(kReportSchema));
   r.scenario = string_at(j, "scenario", "");
   r.variant = string_at(j, "variant", "");
   r.seed = count_at(j, "seed", "");
@@ -77,8 +81,10 @@ Report read(const Json& j) {
   r.sim.wall_ms = number_at(sim, "wall_ms", "sim.");
 
   const Json& o = at(j, "orders", "");
-  r.orders = {count_at(o, "created", "orders."), count_at(o, "charged", "orders."), count_at(o, "paid", "orders."),
-              count_at(o, "abandoned", "orders."), count_at(o, "failed", "orders."), count_at(o, "closed", "orders.")};
+  r.orders = {count_at(o, "created", "orders."), count_at(o, "charged", "orders."),
+              count_at(o, "paid", "orders."),    count_at(o, "abandoned", "orders."),
+              count_at(o, "failed", "orders."),  count_at(o, "refunded", "orders."),
+              count_at(o, "closed", "orders.")};
   const Json& d = at(j, "dropped", "");
   r.dropped = {count_at(d, "final", "dropped."), count_at(d, "user_visible", "dropped."),
                count_at(d, "callbacks_lost", "dropped.")};
@@ -89,18 +95,30 @@ Report read(const Json& j) {
 
   const Json& b = at(j, "resolved_by", "");
   const std::string rb = "resolved_by.";
-  r.resolved_by = {count_at(b, "callback", rb), count_at(b, "polling", rb), count_at(b, "delay_message", rb),
-                   count_at(b, "order_query", rb), count_at(b, "sync", rb), count_at(b, "reconciliation", rb),
+  r.resolved_by = {count_at(b, "callback", rb),      count_at(b, "polling", rb),
+                   count_at(b, "delay_message", rb), count_at(b, "order_query", rb),
+                   count_at(b, "sync", rb),          count_at(b, "reconciliation", rb),
                    count_at(b, "close", rb)};
   const Json& u = at(j, "duplicates", "");
   const std::string du = "duplicates.";
-  r.duplicates = {count_at(u, "charged_orders", du), count_at(u, "refunded", du), count_at(u, "unresolved", du),
-                  count_at(u, "refunds_issued", du), count_at(u, "wrong_refunds", du),
-                  count_at(u, "overcharged_minor", du)};
+  r.duplicates = {count_at(u, "charged_orders", du), count_at(u, "refunded", du),
+                  count_at(u, "unresolved", du),     count_at(u, "refunds_issued", du),
+                  count_at(u, "wrong_refunds", du),  count_at(u, "overcharged_minor", du)};
+  const Json& f = at(j, "refunds", "");
+  const std::string re = "refunds.";
+  r.refunds = {count_at(f, "requested", re),      count_at(f, "duplicate", re),
+               count_at(f, "extra_charge", re),   count_at(f, "late_payment", re),
+               count_at(f, "closed_payment", re), count_at(f, "gave_up", re)};
+  const Json& k = at(j, "reconciliation", "");
+  const std::string rc = "reconciliation.";
+  r.reconciliation = {count_at(k, "runs", rc), count_at(k, "orders_checked", rc),
+                      count_at(k, "payments_found", rc), count_at(k, "notifies_resent", rc),
+                      count_at(k, "refunds_requested", rc)};
   const Json& c = at(j, "cost", "");
   const std::string co = "cost.";
-  r.cost = {count_at(c, "channel_queries", co), count_at(c, "peak_query_qps", co), count_at(c, "db_rows_scanned", co),
-            count_at(c, "mq_messages", co), count_at(c, "notify_attempts", co), count_at(c, "dead_letters", co)};
+  r.cost = {count_at(c, "channel_queries", co), count_at(c, "peak_query_qps", co),
+            count_at(c, "db_rows_scanned", co), count_at(c, "mq_messages", co),
+            count_at(c, "notify_attempts", co), count_at(c, "dead_letters", co)};
 
   const Json& inv = at(j, "invariants", "");
   r.invariants.violations = count_at(inv, "violations", "invariants.");

@@ -29,8 +29,9 @@ struct Message {
   OrderId order = 0;
   PaymentId payment = 0;
   Resolution resolution = Resolution::kNone;
-  uint32_t step = 0;  // delay-query messages: index in the query schedule
-  uint32_t delivery = 0;  // set by the broker: 1 for the first delivery, 2 for the next...
+  uint32_t step = 0;       // delay-query messages: index in the query schedule
+  uint32_t delivery = 0;   // set by the broker: 1 for the first delivery, 2 for the next...
+  int64_t paid_at_us = 0;  // payment-succeeded messages: when the user paid (the channel's time)
 };
 
 using MessageId = uint64_t;
@@ -47,7 +48,9 @@ class MessageQueue {
   MessageQueue(sim::Runtime& runtime, const NotifyConfig& config, sim::Activity& activity,
                SystemObserver& observer, sim::Tracer* tracer);
 
-  void subscribe(Topic topic, MessageConsumer* consumer) { consumers_[static_cast<int>(topic)] = consumer; }
+  void subscribe(Topic topic, MessageConsumer* consumer) {
+    consumers_[static_cast<int>(topic)] = consumer;
+  }
 
   // Publishes; the message is delivered `delay` later (plus the broker's latency). With
   // mq_loss_probability the publish is lost (an unreliable producer), which is returned.
@@ -59,8 +62,10 @@ class MessageQueue {
   // Test seam (sim/fault_plan.h): null unless a test installs one; `plan` outlives the broker.
   // A failed delivery never reaches the consumer (it crashed or timed out while consuming): the
   // broker counts it as "reconsume later" and redelivers on the retry schedule.
-  static constexpr uint64_t kFaultDeliverPaymentSucceeded = sim::FaultPlan::point("mq.deliver.payment-succeeded");
-  static constexpr uint64_t kFaultDeliverDelayQuery = sim::FaultPlan::point("mq.deliver.delay-query");
+  static constexpr uint64_t kFaultDeliverPaymentSucceeded =
+      sim::FaultPlan::point("mq.deliver.payment-succeeded");
+  static constexpr uint64_t kFaultDeliverDelayQuery =
+      sim::FaultPlan::point("mq.deliver.delay-query");
   void set_fault_plan(sim::FaultPlan* plan) { faults_ = plan; }
 
   uint64_t dead_letters() const { return dead_letters_; }

@@ -5,6 +5,12 @@
 // Notifications arrive two ways: a synchronous call (notify_paid) and, with 同步+异步, a
 // "payment succeeded" message from the MQ. Both apply the same idempotent update and both can
 // fail (notify_failure_probability, outages): the sender retries.
+//
+// Late payments: an order has a deadline (created + order_timeout). A payment the channel reports
+// as made at or before the deadline always makes the order PAID, even if the order was closed
+// meanwhile (the news came late, not the money). Only a payment made after the deadline is late,
+// and late_payment decides it: accept (PAID), or refuse (the payment service refunds it with
+// `refund`, keeps the money with `reject`).
 #pragma once
 
 #include <cstdint>
@@ -34,25 +40,25 @@ enum class NotifyResult : uint8_t {
 class NotifyReplyListener {
  public:
   virtual ~NotifyReplyListener() = default;
-  virtual void on_notify_reply(OrderId order, PaymentId payment, uint32_t attempt, NotifyResult result) = 0;
+  virtual void on_notify_reply(OrderId order, PaymentId payment, uint32_t attempt,
+                               NotifyResult result) = 0;
 };
 
 class OrderService final : public MessageConsumer {
  public:
-  OrderService(sim::Runtime& runtime, const SystemConfig& config, MessageQueue& mq, sim::Activity& activity,
-               SystemObserver& observer, sim::Tracer* tracer);
-  void connect(PaymentService* payments, Client* client) {
-    payments_ = payments;
-    client_ = client;
-  }
+  OrderService(sim::Runtime& runtime, const SystemConfig& config, MessageQueue& mq,
+               sim::Activity& activity, SystemObserver& observer, sim::Tracer* tracer);
+  // `payments` answers synchronous notifies (NotifyReplyListener) and expiry closes.
+  void connect(PaymentService* payments, Client* client);
 
   // A new order, UNPAID. Schedules its expiry and order-side queries.
   void create_order(OrderId order);
 
-  // Synchronous notify from the payment service; answers through `listener` after the call's
-  // latency. `attempt` is echoed back and keys the call's random failure.
-  void notify_paid(OrderId order, PaymentId payment, Resolution how, uint32_t attempt,
-                   NotifyReplyListener& listener);
+  // Synchronous notify from the payment service that `payment`, paid at `paid_at`, succeeded;
+  // answers through the connected listener after the call's latency. `attempt` is echoed back
+  // and keys the call's random failure.
+  void notify_paid(OrderId order, PaymentId payment, Resolution how, sim::Time paid_at,
+                   uint32_t attempt);
 
   // The MQ's "payment succeeded" messages.
   void on_message(MessageId id, const Message& message) override;
@@ -76,9 +82,15 @@ class OrderService final : public MessageConsumer {
     sim::TimerId expiry;   // cancelled once the order is paid, so a paid order retires at once
   };
 
-  // The update itself, shared by both notify paths.
-  NotifyResult apply_paid(OrderId order, PaymentId payment, Resolution how, uint64_t call_key);
+  // A notify call as it lands: the call's faults, then decide_paid. Shared by both notify paths.
+  NotifyResult apply_paid(OrderId order, PaymentId payment, Resolution how, sim::Time paid_at,
+                          uint64_t call_key);
+  // The idempotent update: marks the order PAID by `payment`, or refuses a late payment.
+  NotifyResult decide_paid(OrderId order, OrderRecord& record, PaymentId payment, Resolution how,
+                           sim::Time paid_at);
+  bool is_late(const OrderRecord& record, sim::Time paid_at) const;
   bool is_down(sim::Time at) const;
+  void close(OrderId order, OrderRecord& record);
   void on_expiry(OrderId order);
   void on_order_query(OrderId order, uint32_t index);
 
@@ -89,12 +101,16 @@ class OrderService final : public MessageConsumer {
   SystemObserver& observer_;
   sim::Tracer* tracer_;
   PaymentService* payments_ = nullptr;
+  NotifyReplyListener* notify_listener_ = nullptr;
   Client* client_ = nullptr;
   sim::FaultPlan* faults_ = nullptr;
   sim::IdMap<OrderRecord> orders_;
 
   friend class PaymentService;  // expiry completion: close_order_done
-  void close_order_done(OrderId order);
+  // The payment service closed the order's in-flight payments at expiry. `paid` is the order's
+  // successful payment if it has one (a close that raced a payment, or a success whose notify has
+  // not landed), paid at `paid_at`: the order is then settled by it instead of closed.
+  void close_order_done(OrderId order, PaymentId paid, sim::Time paid_at);
 };
 
 }  // namespace sut

@@ -23,7 +23,8 @@ PaymentRecord& PaymentDb::insert(const PaymentRecord& record) {
     created_per_second_.emplace_back(second, 0);
   }
   ++created_per_second_.back().second;
-  while (!created_per_second_.empty() && created_per_second_.front().first < second - kCreationHistorySeconds) {
+  while (!created_per_second_.empty() &&
+         created_per_second_.front().first < second - kCreationHistorySeconds) {
     created_per_second_.pop_front();
   }
   return stored;
@@ -40,6 +41,17 @@ uint64_t PaymentDb::order_version(OrderId order) const {
   return index ? index->version : 0;
 }
 
+PaymentId PaymentDb::paid_by(OrderId order) const {
+  const OrderIndex* index = by_order_.find(order);
+  return index ? index->paid_by : 0;
+}
+
+void PaymentDb::set_paid_by(OrderId order, PaymentId payment) {
+  OrderIndex* index = by_order_.find(order);
+  assert(index != nullptr);
+  index->paid_by = payment;
+}
+
 void PaymentDb::add_pending(const PaymentRecord& record) {
   if (pending_.count(record.id)) return;
   pending_nodes_.try_emplace(
@@ -49,14 +61,16 @@ void PaymentDb::add_pending(const PaymentRecord& record) {
 uint64_t PaymentDb::rows_created_since(sim::Time since) const {
   const int64_t first_second = since.us() / 1'000'000;
   uint64_t rows = 0;
-  for (auto it = created_per_second_.rbegin(); it != created_per_second_.rend() && it->first >= first_second; ++it) {
+  for (auto it = created_per_second_.rbegin();
+       it != created_per_second_.rend() && it->first >= first_second; ++it) {
     rows += it->second;
   }
   return rows;
 }
 
 void PaymentDb::note_state(const PaymentRecord& record) {
-  if (index_unresolved_ && is_terminal(record.state)) unresolved_nodes_.erase(unresolved_, record.id);
+  if (index_unresolved_ && is_terminal(record.state))
+    unresolved_nodes_.erase(unresolved_, record.id);
 }
 
 void PaymentDb::erase_order(OrderId order) {

@@ -20,9 +20,9 @@ namespace sut {
 
 struct PendingRow {
   sim::Time created_at;
-  uint32_t attempts = 0;         // queries made for this row
-  uint32_t next_age_index = 0;   // decreasing-frequency polling: next age to wait for
-  sim::Hold hold;                // the row keeps its order in flight
+  uint32_t attempts = 0;        // queries made for this row
+  uint32_t next_age_index = 0;  // decreasing-frequency polling: next age to wait for
+  sim::Hold hold;               // the row keeps its order in flight
 };
 
 class PaymentDb {
@@ -43,6 +43,11 @@ class PaymentDb {
   std::span<const PaymentId> payments_of(OrderId order) const;
   // Incremented by every insert for the order: the version a compare-and-set checks.
   uint64_t order_version(OrderId order) const;
+  // The payment that pays the order: its first success, the one the order service is told of.
+  // Any later success of the order is a duplicate. 0 while the order has none (or after that
+  // payment was refunded). REQUIRES for set_paid_by: the order has payments.
+  PaymentId paid_by(OrderId order) const;
+  void set_paid_by(OrderId order, PaymentId payment);
 
   // The pending table, ordered by payment id (= creation order).
   void add_pending(const PaymentRecord& record);
@@ -66,6 +71,7 @@ class PaymentDb {
     // Almost every order has one payment: kept inline, so the index costs no allocation.
     sim::InlineVector<PaymentId, 1> payments;
     uint64_t version = 0;
+    PaymentId paid_by = 0;
   };
 
   sim::Activity& activity_;

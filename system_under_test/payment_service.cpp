@@ -13,28 +13,38 @@ using channels::TradeState;
 
 std::string_view to_string(ApplyPayReply::Outcome outcome) {
   switch (outcome) {
-    case ApplyPayReply::Outcome::kCreated: return "created";
-    case ApplyPayReply::Outcome::kReused: return "reused in-flight payment";
-    case ApplyPayReply::Outcome::kAlreadyPaid: return "refused: already paid";
-    case ApplyPayReply::Outcome::kBusy: return "refused: another request in progress";
-    case ApplyPayReply::Outcome::kError: return "error";
+    case ApplyPayReply::Outcome::kCreated:
+      return "created";
+    case ApplyPayReply::Outcome::kReused:
+      return "reused in-flight payment";
+    case ApplyPayReply::Outcome::kAlreadyPaid:
+      return "refused: already paid";
+    case ApplyPayReply::Outcome::kBusy:
+      return "refused: another request in progress";
+    case ApplyPayReply::Outcome::kError:
+      return "error";
   }
   return "?";
 }
 
 namespace {
 constexpr std::string_view kComponent = "payment-service";
-constexpr uint32_t kMaxLockWaits = 200;         // a callback waits at most this many steps for the lock
+constexpr uint32_t kMaxLockWaits = 200;  // a callback waits at most this many steps for the lock
 constexpr uint32_t kMaxRefundAttempts = 10;
 const sim::Duration kRefundRetryGap = sim::Duration::minutes(1);
 
 Resolution resolution_for(QuerySource source) {
   switch (source) {
-    case QuerySource::kPolling: return Resolution::kPolling;
-    case QuerySource::kDelayMessage: return Resolution::kDelayMessage;
-    case QuerySource::kOrderQuery: return Resolution::kOrderQuery;
-    case QuerySource::kCancel: return Resolution::kClose;
-    case QuerySource::kSyncTimeout: return Resolution::kSync;
+    case QuerySource::kPolling:
+      return Resolution::kPolling;
+    case QuerySource::kDelayMessage:
+      return Resolution::kDelayMessage;
+    case QuerySource::kOrderQuery:
+      return Resolution::kOrderQuery;
+    case QuerySource::kCancel:
+      return Resolution::kClose;
+    case QuerySource::kSyncTimeout:
+      return Resolution::kSync;
   }
   return Resolution::kNone;
 }
@@ -42,9 +52,10 @@ Resolution resolution_for(QuerySource source) {
 
 PaymentService::PaymentService(sim::Runtime& runtime, const SystemConfig& config,
                                const std::vector<channels::ChannelConfig>& channel_configs,
-                               std::vector<channels::Channel*> channels, PaymentDb& db, OrderService& orders,
-                               MessageQueue& mq, Compensation& compensation, sim::Activity& activity,
-                               SystemObserver& observer, sim::Tracer* tracer)
+                               std::vector<channels::Channel*> channels, PaymentDb& db,
+                               OrderService& orders, MessageQueue& mq, Compensation& compensation,
+                               sim::Activity& activity, SystemObserver& observer,
+                               sim::Tracer* tracer)
     : runtime_(runtime),
       config_(config),
       channel_configs_(channel_configs),
@@ -77,21 +88,32 @@ void PaymentService::after_step(OrderId order, sim::Duration extra, Fn fn) {
 
 PaymentService::WaitingCallback PaymentService::WaitingCallback::of(
     const channels::CallbackNotice& notice, uint32_t waits) {
-  static_assert(kMaxLockWaits <= UINT16_MAX);
+  static_assert(kMaxLockWaits <= UINT8_MAX);
+  static_assert(sizeof(WaitingCallback) == 24);
   assert(waits <= kMaxLockWaits);
-  return {notice.key.payment, notice.key.attempt, notice.key.channel,
-          notice.sequence,    notice.state,       static_cast<uint16_t>(waits)};
+  assert(notice.key.attempt <= UINT16_MAX && notice.key.channel <= UINT16_MAX &&
+         notice.sequence <= UINT16_MAX);
+  return {.payment = notice.key.payment,
+          .paid_at_us = notice.paid_at_us,
+          .attempt = static_cast<uint16_t>(notice.key.attempt),
+          .channel = static_cast<uint16_t>(notice.key.channel),
+          .sequence = static_cast<uint16_t>(notice.sequence),
+          .state = notice.state,
+          .waits = static_cast<uint8_t>(waits)};
 }
 
 // ---- apply-pay -------------------------------------------------------------------------------
 
-void PaymentService::apply_pay(OrderId order, uint32_t channel, uint32_t click, int64_t amount_minor) {
+void PaymentService::apply_pay(OrderId order, uint32_t channel, uint32_t click,
+                               int64_t amount_minor) {
   if (down_) {
-    if (pay_page_) pay_page_->on_apply_pay_reply(order, click, {ApplyPayReply::Outcome::kError, {}});
+    if (pay_page_)
+      pay_page_->on_apply_pay_reply(order, click, {ApplyPayReply::Outcome::kError, {}});
     return;
   }
   const RequestId id = next_request_++;
-  requests_.insert(id, Request{order, channel, click, amount_minor, 0, 0, epoch_, 0, sim::Duration::zero()});
+  requests_.insert(
+      id, Request{order, channel, click, amount_minor, 0, 0, epoch_, 0, sim::Duration::zero()});
   after_step(order, sim::Duration::zero(),
              [id](PaymentService& self, OrderId) { self.apply_pay_lock(id); });
 }
@@ -116,8 +138,9 @@ void PaymentService::apply_pay_lock(RequestId id) {
   if (config_.dedup.order_lock) {
     const uint64_t token = next_token_++;
     if (!try_lock(r->order, token)) {
-      sim::trace(tracer_, runtime_.now(), kComponent, r->order,
-                 [&] { return "apply-pay (click " + std::to_string(r->click + 1) + ") refused: order lock held"; });
+      sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
+        return "apply-pay (click " + std::to_string(r->click + 1) + ") refused: order lock held";
+      });
       reply_apply_pay(id, ApplyPayReply::Outcome::kBusy, {});
       return;
     }
@@ -126,8 +149,9 @@ void PaymentService::apply_pay_lock(RequestId id) {
     if (rng.bernoulli(config_.dedup.lock_stall_probability)) {
       r->stall = config_.dedup.lock_stall;
       sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
-        return "lock holder (click " + std::to_string(r->click + 1) + ") will stall after its read for " +
-               sim::format_duration(r->stall) + " (fault); lock TTL " + sim::format_duration(config_.dedup.lock_ttl);
+        return "lock holder (click " + std::to_string(r->click + 1) +
+               ") will stall after its read for " + sim::format_duration(r->stall) +
+               " (fault); lock TTL " + sim::format_duration(config_.dedup.lock_ttl);
       });
     }
   }
@@ -166,8 +190,9 @@ void PaymentService::apply_pay_read(RequestId id) {
     for (PaymentId pid : db_.payments_of(r->order)) {
       const PaymentRecord* p = db_.find(pid);
       if (p->state != PaymentState::kPaying) continue;
-      sim::trace(tracer_, runtime_.now(), kComponent, r->order,
-                 [&] { return "closing in-flight payment " + std::to_string(pid) + " before creating a new one"; });
+      sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
+        return "closing in-flight payment " + std::to_string(pid) + " before creating a new one";
+      });
       closing_for_request_.insert_or_assign(pid, id);
       activity_.begin(r->order);  // until the channel answers
       channels_[p->channel]->close(p->key());
@@ -184,24 +209,30 @@ void PaymentService::apply_pay_insert(RequestId id) {
   Request* r = requests_.find(id);
   if (r == nullptr) return;
   if (config_.dedup.compare_and_set) {
-    // The storage-side guard: the insert is conditional on the order having no active payment
-    // (INSERT ... WHERE NOT EXISTS an UNPAID/PAYING row), evaluated atomically by the database,
-    // so it holds whatever the interleaving and whether or not a lock expired.
+    // The storage-side guard: the insert is conditional on the order having no active and no
+    // successful payment (INSERT ... WHERE NOT EXISTS a row in UNPAID, PAYING or SUCCESS),
+    // evaluated atomically by the database, so it holds whatever the interleaving and whether or
+    // not a lock expired.
     for (PaymentId pid : db_.payments_of(r->order)) {
       const PaymentRecord* p = db_.find(pid);
-      if (is_terminal(p->state)) continue;
+      const bool paid = p->state == PaymentState::kSuccess;
+      if (is_terminal(p->state) && !paid) continue;
       sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
-        return "apply-pay (click " + std::to_string(r->click + 1) + ") refused by compare-and-set: payment " +
-               std::to_string(pid) + " is still " + std::string(to_string(p->state));
+        return "apply-pay (click " + std::to_string(r->click + 1) +
+               ") refused by compare-and-set: payment " + std::to_string(pid) + " is " +
+               std::string(to_string(p->state));
       });
-      reply_apply_pay(id, ApplyPayReply::Outcome::kBusy, p->key());
+      reply_apply_pay(id,
+                      paid ? ApplyPayReply::Outcome::kAlreadyPaid : ApplyPayReply::Outcome::kBusy,
+                      p->key());
       return;
     }
   }
   if (db_.order_version(r->order) != r->read_version) {
     sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
       return "apply-pay (click " + std::to_string(r->click + 1) +
-             ") creates a second payment: another was created since it read the order (no guard stopped it)";
+             ") creates a second payment: another was created since it read the order (no guard "
+             "stopped it)";
     });
   }
   PaymentRecord record;
@@ -216,8 +247,8 @@ void PaymentService::apply_pay_insert(RequestId id) {
   db_.insert(record);
   observer_.on_payment_created(record);
   sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
-    return "payment " + std::to_string(record.id) + " created on channel " + channel_configs_[r->channel].name +
-           " (click " + std::to_string(r->click + 1) + ")";
+    return "payment " + std::to_string(record.id) + " created on channel " +
+           channel_configs_[r->channel].name + " (click " + std::to_string(r->click + 1) + ")";
   });
   // The re-query schedule (pending row or delay message) is written with the payment, before the
   // channel is called: a crash while the create call is in flight must not orphan the payment.
@@ -227,7 +258,8 @@ void PaymentService::apply_pay_insert(RequestId id) {
   channels_[r->channel]->create(record.key(), record.amount_minor);
 }
 
-void PaymentService::on_create_reply(const channels::PaymentKey& key, const channels::CreateReply& reply) {
+void PaymentService::on_create_reply(const channels::PaymentKey& key,
+                                     const channels::CreateReply& reply) {
   const sim::Hold call = sim::Hold::adopt(activity_, key.order);
   if (down_) return;  // the connection died with the crash
   RequestId request = 0;
@@ -241,8 +273,12 @@ void PaymentService::on_create_reply(const channels::PaymentKey& key, const chan
   if (reply.status == CallStatus::kOk) {
     if (reply.state == TradeState::kPending) {
       set_state(*record, PaymentState::kPaying, Resolution::kNone);
+      if (bug_ == PlantedBug::kPaidWithoutCharge) {
+        record->paid_at = runtime_.now();
+        notify(record->order, record->id, Resolution::kSync, 0);
+      }
     } else if (reply.state == TradeState::kSuccess) {
-      on_success(*record, Resolution::kSync);
+      on_success(*record, Resolution::kSync, reply.paid_at_us);
     } else {
       set_state(*record, PaymentState::kFailed, Resolution::kSync);
       outcome = ApplyPayReply::Outcome::kError;
@@ -258,14 +294,16 @@ void PaymentService::on_create_reply(const channels::PaymentKey& key, const chan
   if (request != 0) reply_apply_pay(request, outcome, key);
 }
 
-void PaymentService::reply_apply_pay(RequestId id, ApplyPayReply::Outcome outcome, const channels::PaymentKey& key) {
+void PaymentService::reply_apply_pay(RequestId id, ApplyPayReply::Outcome outcome,
+                                     const channels::PaymentKey& key) {
   Request* r = requests_.find(id);
   if (r == nullptr) return;
   const Request request = *r;
   requests_.erase(id);
   if (request.lock_token != 0) unlock(request.order, request.lock_token);
   sim::trace(tracer_, runtime_.now(), kComponent, request.order, [&] {
-    return "apply-pay (click " + std::to_string(request.click + 1) + ") answered: " + std::string(to_string(outcome));
+    return "apply-pay (click " + std::to_string(request.click + 1) +
+           ") answered: " + std::string(to_string(outcome));
   });
   if (pay_page_) pay_page_->on_apply_pay_reply(request.order, request.click, {outcome, key});
 }
@@ -297,41 +335,56 @@ void PaymentService::handle_callback(const channels::CallbackNotice& notice, uin
     }
   }
   sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
-    const std::string which = notice.state == TradeState::kPending
-                                  ? "a stale notice sent before callback #" + std::to_string(notice.sequence + 1)
-                                  : "callback #" + std::to_string(notice.sequence);
+    const std::string which =
+        notice.state == TradeState::kPending
+            ? "a stale notice sent before callback #" + std::to_string(notice.sequence + 1)
+            : "callback #" + std::to_string(notice.sequence);
     return which + " for payment " + std::to_string(notice.key.payment) + " says " +
            std::string(channels::to_string(notice.state)) +
            (notice.state == TradeState::kPending ? " (ignored: states only move forward)" : "");
   });
-  apply_trade_state(notice.key.payment, notice.state, Resolution::kCallback);
+  apply_trade_state(notice.key.payment, notice.state, Resolution::kCallback, notice.paid_at_us);
   if (token != 0) unlock(order, token);
   channels_[notice.key.channel]->acknowledge(notice);
 }
 
-bool PaymentService::apply_trade_state(PaymentId payment, TradeState state, Resolution how) {
+bool PaymentService::apply_trade_state(PaymentId payment, TradeState state, Resolution how,
+                                       int64_t paid_at_us) {
   PaymentRecord* record = db_.find(payment);
   if (record == nullptr) return true;
   switch (state) {
     case TradeState::kSuccess:
       if (!is_terminal(record->state)) {
-        on_success(*record, how);
-      } else if (record->state != PaymentState::kSuccess && record->state != PaymentState::kRefunded) {
+        on_success(*record, how, paid_at_us);
+      } else if (record->state != PaymentState::kSuccess &&
+                 record->state != PaymentState::kRefunded) {
         // We closed or failed it, yet the user was charged: the closed-loop rule says refund.
         sim::trace(tracer_, runtime_.now(), kComponent, record->order, [&] {
-          return "payment " + std::to_string(payment) + " is " + std::string(to_string(record->state)) +
+          return "payment " + std::to_string(payment) + " is " +
+                 std::string(to_string(record->state)) +
                  " here but SUCCESS at the channel: refunding";
         });
-        refund(*record, 0);
+        refund(*record, RefundReason::kClosedPayment);
       }
       break;
     case TradeState::kFailed:
-      if (!is_terminal(record->state)) set_state(*record, PaymentState::kFailed, how);
+      if (!is_terminal(record->state)) {
+        set_state(*record, PaymentState::kFailed, how);
+        if (bug_ == PlantedBug::kNotifyFailedPayment) notify(record->order, record->id, how, 0);
+      }
       break;
     case TradeState::kClosed:
-      if (!is_terminal(record->state)) set_state(*record, PaymentState::kClosed, how);
+      if (!is_terminal(record->state)) {
+        // Closed at our request to make way for a new payment: cancelled, not expired.
+        const bool cancelled = closing_for_request_.contains(payment);
+        set_state(*record, cancelled ? PaymentState::kCancelled : PaymentState::kClosed, how);
+      }
       break;
     case TradeState::kPending:
+      if (bug_ == PlantedBug::kLeaveTerminalState && record->state == PaymentState::kSuccess) {
+        set_state(*record, PaymentState::kPaying, how);
+      }
+      break;
     case TradeState::kNotFound:
     case TradeState::kRefunded:
       break;
@@ -351,22 +404,24 @@ void PaymentService::set_state(PaymentRecord& record, PaymentState to, Resolutio
   observer_.on_payment_state(record, from, how, runtime_.now());
 }
 
-void PaymentService::on_success(PaymentRecord& record, Resolution how) {
+void PaymentService::on_success(PaymentRecord& record, Resolution how, int64_t paid_at_us) {
+  record.paid_at = sim::Time::from_us(paid_at_us);
   set_state(record, PaymentState::kSuccess, how);
   sim::trace(tracer_, runtime_.now(), kComponent, record.order, [&] {
-    return "payment " + std::to_string(record.id) + " SUCCESS (learned by " + std::string(to_string(how)) + ")";
+    return "payment " + std::to_string(record.id) + " SUCCESS (learned by " +
+           std::string(to_string(how)) + ")";
   });
-  for (PaymentId other : db_.payments_of(record.order)) {
-    const PaymentRecord* p = db_.find(other);
-    if (other != record.id && p->state == PaymentState::kSuccess) {
-      sim::trace(tracer_, runtime_.now(), kComponent, record.order, [&] {
-        return "payment " + std::to_string(record.id) + " is a duplicate of payment " + std::to_string(other) +
-               (config_.dedup.refund_duplicates ? ": refunding it" : " (refunds off)");
-      });
-      if (config_.dedup.refund_duplicates) refund(record, 0);
-      return;
-    }
+  const PaymentId paid_by = db_.paid_by(record.order);
+  if (paid_by != 0 && paid_by != record.id) {
+    sim::trace(tracer_, runtime_.now(), kComponent, record.order, [&] {
+      return "payment " + std::to_string(record.id) + " is a duplicate of payment " +
+             std::to_string(paid_by) +
+             (config_.dedup.refund_duplicates ? ": refunding it" : " (refunds off)");
+    });
+    if (config_.dedup.refund_duplicates) refund(record, RefundReason::kDuplicate);
+    return;
   }
+  db_.set_paid_by(record.order, record.id);
   resolved_by_.insert_or_assign(record.id, static_cast<uint32_t>(how));
   notify(record.order, record.id, how, 0);
 }
@@ -374,32 +429,40 @@ void PaymentService::on_success(PaymentRecord& record, Resolution how) {
 // ---- notify ----------------------------------------------------------------------------------
 
 void PaymentService::notify(OrderId order, PaymentId payment, Resolution how, uint32_t attempt) {
+  const PaymentRecord* record = db_.find(payment);
+  const sim::Time paid_at = record != nullptr ? record->paid_at : sim::Time();
   if (attempt == 0 && config_.notify.async_mq) {
-    mq_.publish(Topic::kPaymentSucceeded, Message{order, payment, how, 0}, sim::Duration::zero());
+    Message message{order, payment, how, 0};
+    message.paid_at_us = paid_at.us();
+    mq_.publish(Topic::kPaymentSucceeded, message, sim::Duration::zero());
   }
-  orders_.notify_paid(order, payment, how, attempt, *this);
+  orders_.notify_paid(order, payment, how, paid_at, attempt);
 }
 
-void PaymentService::on_notify_reply(OrderId order, PaymentId payment, uint32_t attempt, NotifyResult result) {
+void PaymentService::on_notify_reply(OrderId order, PaymentId payment, uint32_t attempt,
+                                     NotifyResult result) {
   if (down_) return;  // the call died with the crash; only the MQ message (if any) remains
+  const uint32_t* how = resolved_by_.find(payment);
+  const Resolution resolution = how ? static_cast<Resolution>(*how) : Resolution::kNone;
   if (result == NotifyResult::kRejected) {
-    on_late_payment_rejected(order, payment);
+    on_late_payment_rejected(order, payment, resolution);
     return;
   }
   if (result == NotifyResult::kOk) return;
   if (attempt >= static_cast<uint32_t>(config_.notify.sync_retries)) {
     sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
-      return "sync notify for payment " + std::to_string(payment) + " failed " + std::to_string(attempt + 1) +
-             " times" + (config_.notify.async_mq ? ": the MQ message must deliver it" : ": giving up (internal drop)");
+      return "sync notify for payment " + std::to_string(payment) + " failed " +
+             std::to_string(attempt + 1) + " times" +
+             (config_.notify.async_mq ? ": the MQ message must deliver it"
+                                      : ": giving up (internal drop)");
     });
     return;
   }
-  const uint32_t* how = resolved_by_.find(payment);
-  const Resolution resolution = how ? static_cast<Resolution>(*how) : Resolution::kNone;
   const uint64_t epoch = epoch_;
   // The order rides in the hold (its entity), so the capture fits sim::Callback inline.
   runtime_.schedule_after_inline(
-      config_.notify.sync_backoff, [this, epoch, payment, resolution, attempt, hold = sim::Hold(activity_, order)] {
+      config_.notify.sync_backoff,
+      [this, epoch, payment, resolution, attempt, hold = sim::Hold(activity_, order)] {
         if (epoch != epoch_ || down_) return;  // in-memory retry state lost in a crash
         notify(hold.entity(), payment, resolution, attempt + 1);
       });
@@ -417,21 +480,35 @@ void PaymentService::close_order_payments(OrderId order) {
     channels_[p->channel]->close(p->key());
   }
   if (outstanding == 0) {
-    orders_.close_order_done(order);
+    finish_closing(order);
     return;
   }
   expiring_.insert_or_assign(order, outstanding);
 }
 
-void PaymentService::on_close_reply(const channels::PaymentKey& key, const channels::CloseReply& reply) {
+void PaymentService::finish_closing(OrderId order) {
+  // A close that raced the user's payment (or a success whose notify has not landed) leaves the
+  // order a payment: the order service settles the order by it rather than closing it.
+  const PaymentId paid = db_.paid_by(order);
+  const PaymentRecord* record = paid != 0 ? db_.find(paid) : nullptr;
+  if (record != nullptr && record->state == PaymentState::kSuccess) {
+    orders_.close_order_done(order, paid, record->paid_at);
+  } else {
+    orders_.close_order_done(order, 0, sim::Time());
+  }
+}
+
+void PaymentService::on_close_reply(const channels::PaymentKey& key,
+                                    const channels::CloseReply& reply) {
   const sim::Hold call = sim::Hold::adopt(activity_, key.order);
   // Close results are applied even across a crash: the close is a durable job that re-reads
   // the channel's answer after restart.
   if (reply.status == CallStatus::kOk) {
-    apply_trade_state(key.payment, reply.state, Resolution::kClose);
+    apply_trade_state(key.payment, reply.state, Resolution::kClose, reply.paid_at_us);
     if (reply.state == TradeState::kPending) {
       sim::trace(tracer_, runtime_.now(), kComponent, key.order, [&] {
-        return "channel refused to close payment " + std::to_string(key.payment) + " (unsupported or too young)";
+        return "channel refused to close payment " + std::to_string(key.payment) +
+               " (unsupported or too young)";
       });
     }
   }
@@ -447,7 +524,7 @@ void PaymentService::on_close_reply(const channels::PaymentKey& key, const chann
   if (uint32_t* outstanding = expiring_.find(key.order)) {
     if (--*outstanding == 0) {
       expiring_.erase(key.order);
-      orders_.close_order_done(key.order);
+      finish_closing(key.order);
     }
   }
 }
@@ -466,6 +543,18 @@ void PaymentService::apply_pay_read_after_close(RequestId id) {
 }
 
 void PaymentService::query_order(OrderId order) {
+  if (down_) return;
+  const PaymentId paid = db_.paid_by(order);
+  const PaymentRecord* record = paid != 0 ? db_.find(paid) : nullptr;
+  if (record != nullptr && record->state == PaymentState::kSuccess) {
+    // The records know the order is paid: its notify was lost (an internal drop). Tell it again.
+    sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
+      return "order query: payment " + std::to_string(paid) +
+             " is SUCCESS here: notifying the order again";
+    });
+    renotify(paid, Resolution::kOrderQuery);
+    return;
+  }
   for (PaymentId pid : db_.payments_of(order)) {
     const PaymentRecord* p = db_.find(pid);
     if (p->state == PaymentState::kPaying) query_payment(pid, QuerySource::kOrderQuery);
@@ -490,48 +579,67 @@ void PaymentService::on_query_reply(const channels::PaymentKey& key, QuerySource
   bool terminal = is_terminal(record->state);
   if (reply.status == CallStatus::kOk) {
     sim::trace(tracer_, runtime_.now(), kComponent, key.order, [&] {
-      return std::string(to_string(resolution_for(source))) + " query of payment " + std::to_string(key.payment) +
-             " found " + std::string(channels::to_string(reply.state));
+      return std::string(to_string(resolution_for(source))) + " query of payment " +
+             std::to_string(key.payment) + " found " +
+             std::string(channels::to_string(reply.state));
     });
-    terminal = apply_trade_state(key.payment, reply.state, resolution_for(source));
+    terminal =
+        apply_trade_state(key.payment, reply.state, resolution_for(source), reply.paid_at_us);
   } else {
     sim::trace(tracer_, runtime_.now(), kComponent, key.order, [&] {
-      return std::string(to_string(resolution_for(source))) + " query of payment " + std::to_string(key.payment) +
+      return std::string(to_string(resolution_for(source))) + " query of payment " +
+             std::to_string(key.payment) +
              " failed: " + std::string(channels::to_string(reply.status));
     });
   }
   compensation_.on_query_reply(key, source, reply, terminal);
 }
 
-void PaymentService::on_late_payment_rejected(OrderId order, PaymentId payment) {
-  if (config_.order_service.late_payment != OrderServiceConfig::LatePayment::kRefund) return;
+void PaymentService::on_late_payment_rejected(OrderId order, PaymentId payment, Resolution how) {
+  const bool refund_it =
+      config_.order_service.late_payment == OrderServiceConfig::LatePayment::kRefund ||
+      how == Resolution::kReconciliation;
+  if (!refund_it) return;
   PaymentRecord* record = db_.find(payment);
-  if (record == nullptr) return;
-  sim::trace(tracer_, runtime_.now(), kComponent, order,
-             [&] { return "late payment " + std::to_string(payment) + " for a closed order: refunding"; });
-  refund(*record, 0);
+  if (record == nullptr || record->state != PaymentState::kSuccess) return;
+  sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
+    return "late payment " + std::to_string(payment) + " refused by the order: refunding";
+  });
+  refund(*record, RefundReason::kLatePayment);
 }
 
-void PaymentService::refund(PaymentRecord& record, uint32_t attempt, int64_t amount_minor, bool keep_state) {
+void PaymentService::refund(PaymentRecord& record, RefundReason reason, int64_t amount_minor,
+                            bool keep_state) {
   if (!channel_configs_[record.channel].refund.supported) {
     sim::trace(tracer_, runtime_.now(), kComponent, record.order, [&] {
-      return "cannot refund payment " + std::to_string(record.id) + ": channel does not support refunds";
+      return "cannot refund payment " + std::to_string(record.id) +
+             ": channel does not support refunds";
     });
     return;
   }
   if (amount_minor <= 0) amount_minor = record.amount_minor;
-  if (attempt == 0) {
-    // Already under way, or done: a repeated callback for a closed payment must not refund twice.
-    if (refunding_.contains(record.id) || (!keep_state && refunded_.contains(record.id))) return;
-    observer_.on_refund_issued(record, runtime_.now());
+  // Already under way, or done: a repeated callback for a closed payment must not refund twice.
+  if (refunding_.contains(record.id) || (!keep_state && refunded_.contains(record.id))) return;
+  observer_.on_refund_issued(record, reason, amount_minor, runtime_.now());
+  if (bug_ == PlantedBug::kRecordRefundNotSent && !keep_state) {
+    refunded_.insert_or_assign(record.id, true);
+    if (record.state == PaymentState::kSuccess)
+      set_state(record, PaymentState::kRefunded, Resolution::kNone);
+    return;
   }
-  refunding_.insert_or_assign(record.id, Refunding{amount_minor, attempt, keep_state});
+  refunding_.insert_or_assign(record.id, Refunding{amount_minor, 0, keep_state, reason});
+  send_refund(record, amount_minor);
+}
+
+void PaymentService::send_refund(PaymentRecord& record, int64_t amount_minor) {
   activity_.begin(record.order);  // ended by the reply
   channels_[record.channel]->refund(record.key(), amount_minor);
 }
 
 void PaymentService::refund_extra_charge(PaymentId payment, int64_t amount_minor) {
-  if (PaymentRecord* record = db_.find(payment)) refund(*record, 0, amount_minor, /*keep_state=*/true);
+  if (PaymentRecord* record = db_.find(payment)) {
+    refund(*record, RefundReason::kExtraCharge, amount_minor, /*keep_state=*/true);
+  }
 }
 
 void PaymentService::renotify(PaymentId payment, Resolution how) {
@@ -542,42 +650,54 @@ void PaymentService::renotify(PaymentId payment, Resolution how) {
 }
 
 void PaymentService::refund_duplicate(PaymentId payment) {
-  if (PaymentRecord* record = db_.find(payment)) refund(*record, 0);
+  if (PaymentRecord* record = db_.find(payment)) refund(*record, RefundReason::kDuplicate);
 }
 
-void PaymentService::on_refund_reply(const channels::PaymentKey& key, const channels::RefundReply& reply) {
+void PaymentService::on_refund_reply(const channels::PaymentKey& key,
+                                     const channels::RefundReply& reply) {
+  const sim::Hold call = sim::Hold::adopt(activity_, key.order);
   const Refunding* pending = refunding_.find(key.payment);
   if (pending == nullptr) return;
   const Refunding refunding = *pending;
-  const sim::Hold call = sim::Hold::adopt(activity_, key.order);
   PaymentRecord* record = db_.find(key.payment);
   if (record == nullptr) return;
   if (reply.status == CallStatus::kOk && reply.refunded) {
     refunding_.erase(key.payment);
-    if (!refunding.keep_state) refunded_.insert_or_assign(key.payment, true);
+    if (!refunding.keep_state) {
+      refunded_.insert_or_assign(key.payment, true);
+      if (db_.paid_by(key.order) == key.payment) db_.set_paid_by(key.order, 0);
+    }
     if (record->state == PaymentState::kSuccess && !refunding.keep_state) {
       set_state(*record, PaymentState::kRefunded, Resolution::kNone);
     }
     sim::trace(tracer_, runtime_.now(), kComponent, key.order, [&] {
-      return "refund of payment " + std::to_string(key.payment) + (refunding.keep_state ? " (extra charge)" : "") +
-             " done";
+      return "refund of payment " + std::to_string(key.payment) + " (" +
+             std::string(to_string(refunding.reason)) + ") done";
     });
+    if (bug_ == PlantedBug::kRefundTwice) send_refund(*record, refunding.amount_minor);
     return;
   }
   if (refunding.attempt + 1 >= kMaxRefundAttempts) {
     refunding_.erase(key.payment);
+    observer_.on_refund_given_up(*record, refunding.reason, runtime_.now());
     sim::trace(tracer_, runtime_.now(), kComponent, key.order, [&] {
-      return "refund of payment " + std::to_string(key.payment) + " failed " + std::to_string(refunding.attempt + 1) +
-             " times: giving up";
+      return "refund of payment " + std::to_string(key.payment) + " failed " +
+             std::to_string(refunding.attempt + 1) + " times: giving up";
     });
     return;
   }
   // The refund job is durable (a refund table): it retries whether or not the service crashed.
   const PaymentId payment = key.payment;
-  runtime_.schedule_after_inline(kRefundRetryGap, [this, payment, refunding, hold = sim::Hold(activity_, key.order)] {
-    PaymentRecord* r = db_.find(payment);
-    if (r != nullptr) refund(*r, refunding.attempt + 1, refunding.amount_minor, refunding.keep_state);
-  });
+  Refunding next = refunding;
+  next.attempt += 1;
+  refunding_.insert_or_assign(payment, next);
+  runtime_.schedule_after_inline(kRefundRetryGap,
+                                 [this, payment, next, hold = sim::Hold(activity_, key.order)] {
+                                   const Refunding* still = refunding_.find(payment);
+                                   PaymentRecord* r = db_.find(payment);
+                                   if (still != nullptr && r != nullptr)
+                                     send_refund(*r, next.amount_minor);
+                                 });
 }
 
 // ---- crash -----------------------------------------------------------------------------------
@@ -585,7 +705,8 @@ void PaymentService::on_refund_reply(const channels::PaymentKey& key, const chan
 void PaymentService::crash() {
   down_ = true;
   ++epoch_;
-  sim::trace(tracer_, runtime_.now(), kComponent, 0, [] { return std::string("payment service crashed"); });
+  sim::trace(tracer_, runtime_.now(), kComponent, 0,
+             [] { return std::string("payment service crashed"); });
   // In-flight requests die with the process; their timers find the epoch changed and do nothing.
   requests_ = sim::IdMap<Request>();
   creating_ = sim::IdMap<RequestId>();

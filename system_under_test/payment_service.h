@@ -27,6 +27,7 @@
 #include "system_under_test/observer.h"
 #include "system_under_test/order_service.h"
 #include "system_under_test/payment_db.h"
+#include "system_under_test/planted_bug.h"
 
 namespace sut {
 
@@ -55,9 +56,9 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
  public:
   PaymentService(sim::Runtime& runtime, const SystemConfig& config,
                  const std::vector<channels::ChannelConfig>& channel_configs,
-                 std::vector<channels::Channel*> channels, PaymentDb& db, OrderService& orders, MessageQueue& mq,
-                 Compensation& compensation, sim::Activity& activity, SystemObserver& observer,
-                 sim::Tracer* tracer);
+                 std::vector<channels::Channel*> channels, PaymentDb& db, OrderService& orders,
+                 MessageQueue& mq, Compensation& compensation, sim::Activity& activity,
+                 SystemObserver& observer, sim::Tracer* tracer);
 
   void set_pay_page_listener(PayPageListener* listener) { pay_page_ = listener; }
   // The channels, by scenario index (they are built after the service, which is their client).
@@ -69,35 +70,49 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
   void apply_pay(OrderId order, uint32_t channel, uint32_t click, int64_t amount_minor);
   // Order expiry: close every in-flight payment at its channel, then tell the order service.
   void close_order_payments(OrderId order);
-  // Order-side active query: query every in-flight payment of the order.
+  // Order-side active query: the order service asks about an order it still sees unpaid. Answered
+  // from the records first: a success the order never heard of is notified again (an internal
+  // drop); only payments the records still see in flight are queried at the channel.
   void query_order(OrderId order);
-  // The order service refused a success for a closed order (late payment).
-  void on_late_payment_rejected(OrderId order, PaymentId payment);
+  // The order service refused a success because it was paid after the order's deadline. The
+  // payment is refunded with late_payment: refund, and always when reconciliation sent the
+  // notify (it is the last safety net: money no order will keep goes back).
+  void on_late_payment_rejected(OrderId order, PaymentId payment, Resolution how);
   // An active query (compensation). Counts as a channel query.
   void query_payment(PaymentId payment, channels::QuerySource source);
-  // Applies a state learned from the channel; returns whether the payment is now terminal.
-  bool apply_trade_state(PaymentId payment, channels::TradeState state, Resolution how);
+  // Applies a state learned from the channel (`paid_at_us`: when the user paid, for kSuccess);
+  // returns whether the payment is now terminal.
+  bool apply_trade_state(PaymentId payment, channels::TradeState state, Resolution how,
+                         int64_t paid_at_us);
 
   // Reconciliation's fixes: refund one extra charge of a successful payment (its state stays
-  // SUCCESS), and refund a second kept success of an order (it becomes REFUNDED).
+  // SUCCESS), refund a success that is not the one paying its order (it becomes REFUNDED), and
+  // notify the order service again of the success that pays the order.
   void refund_extra_charge(PaymentId payment, int64_t amount_minor);
   void refund_duplicate(PaymentId payment);
-  // Notifies the order service again of a successful payment (reconciliation's internal drops).
   void renotify(PaymentId payment, Resolution how);
+  // Whether a refund of the payment is under way (asked, not yet answered or given up).
+  bool refund_under_way(PaymentId payment) const { return refunding_.contains(payment); }
+
+  // Test seam (planted_bug.h): makes the service commit one known bug. Never set outside tests.
+  void plant_bug(PlantedBug bug) { bug_ = bug; }
 
   bool down() const { return down_; }
   uint64_t epoch() const { return epoch_; }
 
   // ChannelClient
-  void on_create_reply(const channels::PaymentKey& key, const channels::CreateReply& reply) override;
+  void on_create_reply(const channels::PaymentKey& key,
+                       const channels::CreateReply& reply) override;
   void on_query_reply(const channels::PaymentKey& key, channels::QuerySource source,
                       const channels::QueryReply& reply) override;
   void on_close_reply(const channels::PaymentKey& key, const channels::CloseReply& reply) override;
-  void on_refund_reply(const channels::PaymentKey& key, const channels::RefundReply& reply) override;
+  void on_refund_reply(const channels::PaymentKey& key,
+                       const channels::RefundReply& reply) override;
   void on_callback(const channels::CallbackNotice& notice) override;
 
   // NotifyReplyListener
-  void on_notify_reply(OrderId order, PaymentId payment, uint32_t attempt, NotifyResult result) override;
+  void on_notify_reply(OrderId order, PaymentId payment, uint32_t attempt,
+                       NotifyResult result) override;
 
   void erase(OrderId order);
 
@@ -146,18 +161,23 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
   };
 
   // A callback notice without its order (the step carries that), and the steps it has waited
-  // for the order lock: 24 bytes.
+  // for the order lock: 24 bytes (attempt, channel and sequence are bounded well below 2^16 by
+  // the loader's limits).
   struct WaitingCallback {
     PaymentId payment = 0;
-    uint32_t attempt = 0;
-    uint32_t channel = 0;
-    uint32_t sequence = 0;
+    int64_t paid_at_us = 0;
+    uint16_t attempt = 0;
+    uint16_t channel = 0;
+    uint16_t sequence = 0;
     channels::TradeState state = channels::TradeState::kSuccess;
-    uint16_t waits = 0;
+    uint8_t waits = 0;
 
     static WaitingCallback of(const channels::CallbackNotice& notice, uint32_t waits);
     channels::CallbackNotice notice(OrderId order) const {
-      return {.key = {order, payment, attempt, channel}, .state = state, .sequence = sequence};
+      return {.key = {order, payment, attempt, channel},
+              .state = state,
+              .sequence = sequence,
+              .paid_at_us = paid_at_us};
     }
   };
 
@@ -171,15 +191,23 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
   void apply_pay_read(RequestId id);
   void apply_pay_insert(RequestId id);
   void apply_pay_read_after_close(RequestId id);
-  void reply_apply_pay(RequestId id, ApplyPayReply::Outcome outcome, const channels::PaymentKey& key);
+  // Every in-flight payment of an expiring order has answered its close: hands the order back.
+  void finish_closing(OrderId order);
+  void reply_apply_pay(RequestId id, ApplyPayReply::Outcome outcome,
+                       const channels::PaymentKey& key);
 
   bool try_lock(OrderId order, uint64_t token);
   void unlock(OrderId order, uint64_t token);
   void handle_callback(const channels::CallbackNotice& notice, uint32_t tries);
 
   void set_state(PaymentRecord& record, PaymentState to, Resolution how);
-  void on_success(PaymentRecord& record, Resolution how);
-  void refund(PaymentRecord& record, uint32_t attempt, int64_t amount_minor = 0, bool keep_state = false);
+  void on_success(PaymentRecord& record, Resolution how, int64_t paid_at_us);
+  // Asks the channel to refund `amount_minor` (0: the whole payment) of the payment; with
+  // keep_state (an extra charge) the payment stays SUCCESS. A refund is asked once: a repeat
+  // while one is under way, or after the whole payment was refunded, does nothing.
+  void refund(PaymentRecord& record, RefundReason reason, int64_t amount_minor = 0,
+              bool keep_state = false);
+  void send_refund(PaymentRecord& record, int64_t amount_minor);
   void notify(OrderId order, PaymentId payment, Resolution how, uint32_t attempt);
   void crash();
 
@@ -202,14 +230,15 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
   };
   sim::IdMap<Lock> locks_;
   sim::IdMap<Request> requests_;
-  sim::IdMap<RequestId> creating_;   // payment id -> request awaiting its create reply
-  sim::IdMap<uint32_t> resolved_by_; // payment id -> Resolution of its success (for notify)
+  sim::IdMap<RequestId> creating_;    // payment id -> request awaiting its create reply
+  sim::IdMap<uint32_t> resolved_by_;  // payment id -> Resolution of its success (for notify)
   sim::IdMap<RequestId> closing_for_request_;  // payment id -> apply-pay waiting for its close
-  sim::IdMap<uint32_t> expiring_;    // order id -> closes outstanding before the order closes
+  sim::IdMap<uint32_t> expiring_;  // order id -> closes outstanding before the order closes
   struct Refunding {  // 16 bytes, so that a retry timer carrying one fits sim::Callback inline
     int64_t amount_minor = 0;
     uint32_t attempt = 0;
     bool keep_state = false;  // an extra charge: the payment itself stays SUCCESS
+    RefundReason reason = RefundReason::kDuplicate;
   };
   sim::IdMap<Refunding> refunding_;  // payment id -> refund under way
   sim::IdMap<bool> refunded_;        // payment id -> its (whole) refund is done: never ask twice
@@ -218,6 +247,7 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
   uint64_t next_token_ = 1;
   bool down_ = false;
   uint64_t epoch_ = 0;
+  PlantedBug bug_ = PlantedBug::kNone;
 };
 
 }  // namespace sut

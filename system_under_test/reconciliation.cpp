@@ -10,13 +10,11 @@ namespace sut {
 
 namespace {
 constexpr std::string_view kComponent = "reconciliation";
-// An order still disagreeing after this many statements (refunds keep failing) is let go: it
-// stays in the report as a drop or an unresolved duplicate.
-constexpr uint32_t kMaxStatementsPerOrder = 3;
 }  // namespace
 
-Reconciliation::Reconciliation(sim::Runtime& runtime, const ReconciliationConfig& config, PaymentDb& db,
-                               const OrderService& orders, const channels::StatementSource& statements, sim::Activity& activity,
+Reconciliation::Reconciliation(sim::Runtime& runtime, const ReconciliationConfig& config,
+                               PaymentDb& db, const OrderService& orders,
+                               channels::StatementSource& statements, sim::Activity& activity,
                                SystemObserver& observer, sim::Tracer* tracer)
     : runtime_(runtime),
       config_(config),
@@ -32,108 +30,110 @@ void Reconciliation::start() {
   runtime_.schedule_after(config_.every, [this] { run_statement(); });
 }
 
-bool Reconciliation::disagrees(OrderId order) const {
-  for (const channels::StatementLine& line : statements_.statement(order)) {
-    const int64_t held = line.charged_minor - line.refunded_minor;
-    if (held <= 0) continue;
-    const PaymentRecord* record = db_.find(line.key.payment);
-    if (record == nullptr || record->state != PaymentState::kSuccess) return true;  // unknown or closed
-    const int64_t per_charge = line.charges ? line.charged_minor / line.charges : held;
-    if (held > per_charge) return true;  // an extra charge on a successful payment
-  }
-  // Two kept successes on one order: a duplicate that refunds did not (or could not) undo.
-  uint32_t kept = 0;
-  for (PaymentId id : db_.payments_of(order)) {
-    const PaymentRecord* record = db_.find(id);
-    if (record != nullptr && record->state == PaymentState::kSuccess) ++kept;
-  }
-  // A payment succeeded but its order never heard of it (every notify failed).
-  return kept > 1 || (kept == 1 && orders_.state(order) == OrderState::kUnpaid);
+std::vector<ReconciliationFix> Reconciliation::fixes_for(OrderId order) const {
+  return reconciliation_fixes(
+      db_, order, orders_.state(order), statements_.statement(order),
+      [this](PaymentId payment) { return payments_->refund_under_way(payment); });
 }
 
 bool Reconciliation::hold_if_unreconciled(OrderId order) {
   if (!config_.enabled) return false;
-  auto it = held_.find(order);
-  if (it != held_.end() && (it->second.runs_seen >= kMaxStatementsPerOrder || !disagrees(order))) {
-    held_.erase(it);  // put right, or given up on: the order may retire
+  auto it = pool_.find(order);
+  const bool given_up = it != pool_.end() && it->second.runs_seen >= kMaxRunsPerOrder;
+  if (given_up || fixes_for(order).empty()) {
+    if (it != pool_.end()) pool_.erase(it);  // put right, or given up on: the order may retire
     return false;
   }
-  if (!disagrees(order)) return false;
-  const std::vector<channels::StatementLine> lines = statements_.statement(order);
-  int64_t first_charge_us = runtime_.now().us();
-  for (const auto& line : lines) first_charge_us = std::min(first_charge_us, line.first_charge_us);
-  const sim::Time covered_after = sim::Time::from_us(first_charge_us) + config_.lag;
-  if (it == held_.end()) {
-    held_.emplace(order, Held{covered_after, 0, sim::Hold(activity_, order)});
+  if (it == pool_.end()) {
+    pool_.emplace(order, Held{0, sim::Hold(activity_, order)});
   } else {
     it->second.hold = sim::Hold(activity_, order);
   }
   sim::trace(tracer_, runtime_.now(), kComponent, order, [] {
-    return std::string("the channel's statement disagrees with the payment records: held for the next statement");
+    return std::string(
+        "the channel's statement disagrees with the records: kept for the next reconciliation run");
   });
   return true;
 }
 
 void Reconciliation::run_statement() {
   ++runs_;
-  // Collect first: reconciling releases holds, which may retire orders and re-enter this map.
+  const int64_t cut_us = (runtime_.now() - config_.lag).us();
   std::vector<OrderId> due;
-  for (const auto& [order, held] : held_) {
-    if (held.covered_after <= runtime_.now() && held.hold.active()) due.push_back(order);
+  if (cut_us > covered_until_us_) {
+    for (const channels::StatementLine& line : statements_.statement(covered_until_us_, cut_us)) {
+      due.push_back(line.key.order);
+    }
+    covered_until_us_ = cut_us;
   }
+  for (const auto& [order, held] : pool_) {
+    if (held.hold.active()) due.push_back(order);
+  }
+  std::sort(due.begin(), due.end());
+  due.erase(std::unique(due.begin(), due.end()), due.end());
+  observer_.on_reconciliation_run(due.size(), runtime_.now());
+  // Fixing releases pool holds, which may retire orders and re-enter the pool: work from the copy.
   for (OrderId order : due) reconcile(order);
   runtime_.schedule_after(config_.every, [this] { run_statement(); });
 }
 
 void Reconciliation::reconcile(OrderId order) {
-  auto it = held_.find(order);
-  if (it == held_.end()) return;
-  ++it->second.runs_seen;
-  sim::Hold hold = std::move(it->second.hold);  // released at the end of this function
-  // Payments the system never saw succeed come first, so that a duplicate is recognised as one.
-  for (const channels::StatementLine& line : statements_.statement(order)) {
-    const int64_t held = line.charged_minor - line.refunded_minor;
-    if (held <= 0) continue;
-    const PaymentRecord* record = db_.find(line.key.payment);
-    if (record == nullptr) continue;
-    if (record->state != PaymentState::kSuccess && record->state != PaymentState::kRefunded) {
-      sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
-        return "statement shows payment " + std::to_string(line.key.payment) + " charged; records say " +
-               std::string(to_string(record->state));
-      });
-      payments_->apply_trade_state(line.key.payment, channels::TradeState::kSuccess, Resolution::kReconciliation);
-    }
+  sim::Hold pooled;  // released at the end of this function, after the fixes took their own holds
+  if (auto it = pool_.find(order); it != pool_.end()) {
+    ++it->second.runs_seen;
+    pooled = std::move(it->second.hold);
   }
-  for (const channels::StatementLine& line : statements_.statement(order)) {
-    const int64_t held = line.charged_minor - line.refunded_minor;
-    const int64_t per_charge = line.charges ? line.charged_minor / line.charges : held;
-    const PaymentRecord* record = db_.find(line.key.payment);
-    if (record == nullptr || held <= per_charge || record->state != PaymentState::kSuccess) continue;
+  using Kind = ReconciliationFix::Kind;
+  using Fix = SystemObserver::ReconciliationFix;
+  // First the charges the records have not seen succeed: marking them may make them duplicates,
+  // or notify the order, which the second look then takes into account.
+  std::vector<PaymentId> marked;
+  for (const ReconciliationFix& fix : fixes_for(order)) {
+    const PaymentRecord* record = db_.find(fix.payment);
+    if (fix.kind != Kind::kMarkSuccess || record == nullptr) continue;
+    const bool closed_here = is_terminal(record->state);
     sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
-      return "statement shows payment " + std::to_string(line.key.payment) + " charged " +
-             std::to_string(line.charges) + " times: refunding the extra charge";
+      return "statement shows payment " + std::to_string(fix.payment) +
+             " charged; the records say " + std::string(to_string(record->state));
     });
-    observer_.on_reconciliation_fix(order, runtime_.now());
-    payments_->refund_extra_charge(line.key.payment, per_charge);
+    observer_.on_reconciliation_fix(order, closed_here ? Fix::kRefundRequested : Fix::kPaymentFound,
+                                    runtime_.now());
+    marked.push_back(fix.payment);
+    payments_->apply_trade_state(fix.payment, channels::TradeState::kSuccess,
+                                 Resolution::kReconciliation, fix.paid_at_us);
   }
-  // Two kept successes: keep the first, refund the others. An order that never heard of its
-  // kept success is notified again.
-  bool kept_one = false;
-  for (PaymentId id : db_.payments_of(order)) {
-    const PaymentRecord* record = db_.find(id);
-    if (record == nullptr || record->state != PaymentState::kSuccess) continue;
-    if (!kept_one) {
-      kept_one = true;
-      if (orders_.state(order) == OrderState::kUnpaid) {
+  for (const ReconciliationFix& fix : fixes_for(order)) {
+    switch (fix.kind) {
+      case Kind::kMarkSuccess:
+        break;  // marked above; the channel's answer is applied, nothing more to do this run
+      case Kind::kRefundExtraCharge:
         sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
-          return "payment " + std::to_string(id) + " is SUCCESS but the order is UNPAID: notifying again";
+          return "statement shows payment " + std::to_string(fix.payment) +
+                 " charged more than once: refunding " + std::to_string(fix.amount_minor) +
+                 " minor";
         });
-        payments_->renotify(id, Resolution::kReconciliation);
-      }
-      continue;
+        observer_.on_reconciliation_fix(order, Fix::kRefundRequested, runtime_.now());
+        payments_->refund_extra_charge(fix.payment, fix.amount_minor);
+        break;
+      case Kind::kRefundDuplicate:
+        sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
+          return "payment " + std::to_string(fix.payment) +
+                 " is a second success of the order: refunding it";
+        });
+        observer_.on_reconciliation_fix(order, Fix::kRefundRequested, runtime_.now());
+        payments_->refund_duplicate(fix.payment);
+        break;
+      case Kind::kRenotify:
+        // A payment marked a moment ago has just been notified.
+        if (std::find(marked.begin(), marked.end(), fix.payment) != marked.end()) break;
+        sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
+          return "payment " + std::to_string(fix.payment) + " is SUCCESS but the order is " +
+                 std::string(to_string(orders_.state(order))) + ": notifying it again";
+        });
+        observer_.on_reconciliation_fix(order, Fix::kNotifyResent, runtime_.now());
+        payments_->renotify(fix.payment, Resolution::kReconciliation);
+        break;
     }
-    observer_.on_reconciliation_fix(order, runtime_.now());
-    payments_->refund_duplicate(id);
   }
 }
 

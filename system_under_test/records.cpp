@@ -1,39 +1,91 @@
 #include "system_under_test/records.h"
 
+#include "system_under_test/planted_bug.h"
+
 namespace sut {
 
 std::string_view to_string(PaymentState state) {
   switch (state) {
-    case PaymentState::kUnpaid: return "UNPAID";
-    case PaymentState::kPaying: return "PAYING";
-    case PaymentState::kSuccess: return "SUCCESS";
-    case PaymentState::kFailed: return "FAILED";
-    case PaymentState::kCancelled: return "CANCELLED";
-    case PaymentState::kClosed: return "CLOSED";
-    case PaymentState::kRefunded: return "REFUNDED";
+    case PaymentState::kUnpaid:
+      return "UNPAID";
+    case PaymentState::kPaying:
+      return "PAYING";
+    case PaymentState::kSuccess:
+      return "SUCCESS";
+    case PaymentState::kFailed:
+      return "FAILED";
+    case PaymentState::kCancelled:
+      return "CANCELLED";
+    case PaymentState::kClosed:
+      return "CLOSED";
+    case PaymentState::kRefunded:
+      return "REFUNDED";
   }
   return "?";
 }
 
 std::string_view to_string(OrderState state) {
   switch (state) {
-    case OrderState::kUnpaid: return "UNPAID";
-    case OrderState::kPaid: return "PAID";
-    case OrderState::kClosed: return "CLOSED";
+    case OrderState::kUnpaid:
+      return "UNPAID";
+    case OrderState::kPaid:
+      return "PAID";
+    case OrderState::kClosed:
+      return "CLOSED";
   }
   return "?";
 }
 
 std::string_view to_string(Resolution resolution) {
   switch (resolution) {
-    case Resolution::kCallback: return "callback";
-    case Resolution::kPolling: return "polling";
-    case Resolution::kDelayMessage: return "delay_message";
-    case Resolution::kOrderQuery: return "order_query";
-    case Resolution::kSync: return "sync";
-    case Resolution::kReconciliation: return "reconciliation";
-    case Resolution::kClose: return "close";
-    case Resolution::kNone: return "none";
+    case Resolution::kCallback:
+      return "callback";
+    case Resolution::kPolling:
+      return "polling";
+    case Resolution::kDelayMessage:
+      return "delay_message";
+    case Resolution::kOrderQuery:
+      return "order_query";
+    case Resolution::kSync:
+      return "sync";
+    case Resolution::kReconciliation:
+      return "reconciliation";
+    case Resolution::kClose:
+      return "close";
+    case Resolution::kNone:
+      return "none";
+  }
+  return "?";
+}
+
+std::string_view to_string(RefundReason reason) {
+  switch (reason) {
+    case RefundReason::kDuplicate:
+      return "duplicate";
+    case RefundReason::kExtraCharge:
+      return "extra charge";
+    case RefundReason::kLatePayment:
+      return "late payment";
+    case RefundReason::kClosedPayment:
+      return "closed payment";
+  }
+  return "?";
+}
+
+std::string_view to_string(PlantedBug bug) {
+  switch (bug) {
+    case PlantedBug::kNone:
+      return "none";
+    case PlantedBug::kPaidWithoutCharge:
+      return "paid-without-charge";
+    case PlantedBug::kRefundTwice:
+      return "refund-twice";
+    case PlantedBug::kLeaveTerminalState:
+      return "leave-terminal-state";
+    case PlantedBug::kRecordRefundNotSent:
+      return "record-refund-not-sent";
+    case PlantedBug::kNotifyFailedPayment:
+      return "notify-failed-payment";
   }
   return "?";
 }

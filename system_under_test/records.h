@@ -16,7 +16,15 @@ namespace sut {
 using channels::OrderId;
 using channels::PaymentId;
 
-enum class PaymentState : uint8_t { kUnpaid, kPaying, kSuccess, kFailed, kCancelled, kClosed, kRefunded };
+enum class PaymentState : uint8_t {
+  kUnpaid,
+  kPaying,
+  kSuccess,
+  kFailed,
+  kCancelled,
+  kClosed,
+  kRefunded
+};
 enum class OrderState : uint8_t { kUnpaid, kPaid, kClosed };
 
 // How the system learned of a payment's final state (resolved_by in the report).
@@ -32,9 +40,19 @@ enum class Resolution : uint8_t {
 };
 inline constexpr int kResolutionCount = 8;
 
+// Why the system asked a channel to refund (the report counts each reason apart).
+enum class RefundReason : uint8_t {
+  kDuplicate,      // a second success on an order that another payment already paid
+  kExtraCharge,    // the channel charged one payment more than once (reconciliation)
+  kLatePayment,    // paid after the order's deadline, refused by the order (late_payment: refund)
+  kClosedPayment,  // charged, although the records had closed or failed it (the closed-loop rule)
+};
+inline constexpr int kRefundReasonCount = 4;
+
 std::string_view to_string(PaymentState state);
 std::string_view to_string(OrderState state);
 std::string_view to_string(Resolution resolution);
+std::string_view to_string(RefundReason reason);
 
 inline bool is_terminal(PaymentState s) {
   return s != PaymentState::kUnpaid && s != PaymentState::kPaying;
@@ -54,6 +72,10 @@ struct PaymentRecord {
   PaymentState state = PaymentState::kUnpaid;
   sim::Time created_at;
   sim::Time updated_at;
+  // When the user paid, as the channel reported it with the success (zero until then). The order
+  // service judges lateness by it: a payment made before the order's deadline is on time, however
+  // late the news of it arrives.
+  sim::Time paid_at;
   int64_t amount_minor = 0;
 
   channels::PaymentKey key() const { return {order, id, attempt, channel}; }

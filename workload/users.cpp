@@ -11,8 +11,9 @@ constexpr std::string_view kComponent = "user";
 }
 
 Users::Users(sim::Runtime& runtime, const UserConfig& user, const TrafficConfig& traffic,
-             const std::vector<channels::ChannelConfig>& channel_configs, std::vector<channels::Wallet*> wallets,
-             sut::OrderService& orders, sut::PaymentService& payments, sut::Client& client, sim::Activity& activity,
+             const std::vector<channels::ChannelConfig>& channel_configs,
+             std::vector<channels::Wallet*> wallets, sut::OrderService& orders,
+             sut::PaymentService& payments, sut::Client& client, sim::Activity& activity,
              sut::SystemObserver& observer, sim::Tracer* tracer)
     : runtime_(runtime),
       user_(user),
@@ -53,20 +54,34 @@ void Users::on_arrival(OrderId order) {
   orders_.create_order(order);
   Session session;
   session.channel = session.first_channel = choose_channel(order, sim::purpose("user.channel"), -1);
-  session.will_pay = runtime_.random(order, sim::purpose("user.will_pay")).bernoulli(user_.pay_probability);
-  session.switching = channel_configs_.size() > 1 &&
-                      runtime_.random(order, sim::purpose("user.switch")).bernoulli(user_.switch_channel_probability);
+  session.will_pay =
+      runtime_.random(order, sim::purpose("user.will_pay")).bernoulli(user_.pay_probability);
+  session.switching =
+      channel_configs_.size() > 1 && runtime_.random(order, sim::purpose("user.switch"))
+                                         .bernoulli(user_.switch_channel_probability);
   Session& stored = sessions_.insert(order, session);
   click(order, stored);
 }
 
 void Users::click(OrderId order, Session& session) {
+  // On a sync channel (card, withholding) the pay click is the payment itself: a user who does
+  // not mean to pay leaves the card form without clicking, as an async user leaves the wallet.
+  const bool sync = channel_configs_[session.channel].mode == channels::ChannelMode::kSync;
+  if (sync && session.round == 0 && !session.switching && !session.will_pay) {
+    sim::trace(tracer_, runtime_.now(), kComponent, order,
+               [] { return std::string("leaves the card form without paying"); });
+    return;
+  }
   const uint32_t click = session.clicks++;
   observer_.on_pay_clicked(order, runtime_.now());
   sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
-    return "clicks pay (#" + std::to_string(click + 1) + ") on " + channel_configs_[session.channel].name;
+    return "clicks pay (#" + std::to_string(click + 1) + ") on " +
+           channel_configs_[session.channel].name;
   });
   payments_.apply_pay(order, session.channel, click, traffic_.amount_minor);
+  if (sync)
+    observer_.on_user_paid(order, /*charged=*/false,
+                           runtime_.now());  // confirmed; the card answers
   // A repeat click: the same button again a moment later, only on the first click of a round.
   sim::RandomStream rng = runtime_.random(order, sim::purpose("user.repeat_click"), session.round);
   if (!session.switched && rng.bernoulli(user_.repeat_click_probability)) {
@@ -77,14 +92,16 @@ void Users::click(OrderId order, Session& session) {
       if (s == nullptr) return;
       const uint32_t second = s->clicks++;
       observer_.on_pay_clicked(order, runtime_.now());
-      sim::trace(tracer_, runtime_.now(), kComponent, order,
-                 [&] { return "clicks pay again (#" + std::to_string(second + 1) + "): a repeat click"; });
+      sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
+        return "clicks pay again (#" + std::to_string(second + 1) + "): a repeat click";
+      });
       payments_.apply_pay(order, channel, second, traffic_.amount_minor);
     });
   }
 }
 
-void Users::on_apply_pay_reply(OrderId order, uint32_t click_index, const sut::ApplyPayReply& reply) {
+void Users::on_apply_pay_reply(OrderId order, uint32_t click_index,
+                               const sut::ApplyPayReply& reply) {
   Session* session = sessions_.find(order);
   if (session == nullptr) return;
   const channels::ChannelConfig& channel = channel_configs_[reply.key.channel];
@@ -106,7 +123,8 @@ void Users::on_apply_pay_reply(OrderId order, uint32_t click_index, const sut::A
     return;
   }
   const bool second_wallet = session->has_first_key;
-  if (second_wallet && reply.key.payment == session->first_key.payment) return;  // the same QR code again
+  if (second_wallet && reply.key.payment == session->first_key.payment)
+    return;  // the same QR code again
   if (!second_wallet) {
     session->has_first_key = true;
     session->first_key = reply.key;
@@ -115,11 +133,13 @@ void Users::on_apply_pay_reply(OrderId order, uint32_t click_index, const sut::A
     // Opens this wallet, does not pay, goes back and pays on another channel; maybe later
     // pays this one too (the seed's Boleto-then-PayPal story).
     session->switched = true;
-    session->channel = choose_channel(order, sim::purpose("user.switch_to"), static_cast<int>(reply.key.channel));
+    session->channel =
+        choose_channel(order, sim::purpose("user.switch_to"), static_cast<int>(reply.key.channel));
     session->has_first_key = false;
     sim::RandomStream rng = runtime_.random(order, sim::purpose("user.pay_abandoned_too"));
     if (rng.bernoulli(user_.pay_abandoned_too_probability)) {
-      pay_later(order, reply.key, pay_delay(order, reply.key.channel, (uint64_t{1} << 40) | reply.key.attempt));
+      pay_later(order, reply.key,
+                pay_delay(order, reply.key.channel, (uint64_t{1} << 40) | reply.key.attempt));
     }
     const sim::Duration think = user_.repeat_click_gap.sample(rng);
     runtime_.schedule_after(think, [this, order, hold = sim::Hold(activity_, order)] {
@@ -136,15 +156,16 @@ void Users::on_apply_pay_reply(OrderId order, uint32_t click_index, const sut::A
     pay_later(order, reply.key, user_.repeat_click_gap.sample(rng));
     return;
   }
-  const sim::Duration delay = pay_delay(order, reply.key.channel, (uint64_t{session->round} << 32) | click_index);
+  const sim::Duration delay =
+      pay_delay(order, reply.key.channel, (uint64_t{session->round} << 32) | click_index);
   pay_later(order, reply.key, delay);
   return_later(order, *session, delay);
 }
 
 void Users::pay_later(OrderId order, const channels::PaymentKey& key, sim::Duration delay) {
   // The order rides in the hold (its entity), so the capture fits sim::Callback's inline buffer.
-  runtime_.schedule_after_inline(delay,
-                                 [this, key, hold = sim::Hold(activity_, order)] { pay_now(hold.entity(), key); });
+  runtime_.schedule_after_inline(
+      delay, [this, key, hold = sim::Hold(activity_, order)] { pay_now(hold.entity(), key); });
 }
 
 void Users::pay_now(OrderId order, const channels::PaymentKey& key) {
@@ -152,9 +173,11 @@ void Users::pay_now(OrderId order, const channels::PaymentKey& key) {
   const bool charged = outcome == channels::PayOutcome::kCharged;
   observer_.on_user_paid(order, charged, runtime_.now());
   sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
-    return "pays payment " + std::to_string(key.payment) + " in the " + channel_configs_[key.channel].name +
-           " wallet: " +
-           (charged ? "charged" : outcome == channels::PayOutcome::kDeclined ? "declined" : "wallet unavailable");
+    return "pays payment " + std::to_string(key.payment) + " in the " +
+           channel_configs_[key.channel].name + " wallet: " +
+           (charged                                      ? "charged"
+            : outcome == channels::PayOutcome::kDeclined ? "declined"
+                                                         : "wallet unavailable");
   });
 }
 
@@ -165,7 +188,8 @@ void Users::return_later(OrderId order, Session& session, sim::Duration extra) {
   const sim::Duration delay = extra + user_.return_delay.sample(rng);
   runtime_.schedule_after(delay, [this, order, hold = sim::Hold(activity_, order)] {
     observer_.on_user_returned(order, runtime_.now());
-    sim::trace(tracer_, runtime_.now(), kComponent, order, [] { return std::string("returns to the app"); });
+    sim::trace(tracer_, runtime_.now(), kComponent, order,
+               [] { return std::string("returns to the app"); });
     client_.user_returned(order);
   });
 }
@@ -184,7 +208,8 @@ void Users::on_result_shown(OrderId order, bool paid) {
     s->round += 1;
     s->return_scheduled = false;
     s->has_first_key = false;
-    sim::trace(tracer_, runtime_.now(), kComponent, order, [] { return std::string("saw \"unpaid\": pays again"); });
+    sim::trace(tracer_, runtime_.now(), kComponent, order,
+               [] { return std::string("saw \"unpaid\": pays again"); });
     click(order, *s);
   });
 }

@@ -1,10 +1,10 @@
 // The top level of a scenario, and the keys that describe the experiment rather than the world:
 // `variants:`, `sweep:`, `replications:` and `expect:`.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "harness/internal/overrides.h"
 #include "harness/internal/scenario_decode.h"
@@ -15,8 +15,9 @@ namespace {
 
 // The metric groups of SPEC section 3/6; an expectation must name one of them first.
 const std::vector<std::string>& metric_groups() {
-  static const std::vector<std::string> groups = {"orders",     "dropped", "latency",    "resolved_by",
-                                                  "duplicates", "cost",    "invariants", "sim"};
+  static const std::vector<std::string> groups = {
+      "orders",  "dropped",        "latency", "resolved_by", "duplicates",
+      "refunds", "reconciliation", "cost",    "invariants",  "sim"};
   return groups;
 }
 
@@ -31,13 +32,15 @@ std::optional<double> parse_threshold(std::string_view text) {
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   double value = 0.0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+      !std::isfinite(value)) {
     return std::nullopt;
   }
   return value;
 }
 
-std::optional<Expectation> decode_expectation(Decoder& d, const Cursor& at, const std::string& metric) {
+std::optional<Expectation> decode_expectation(Decoder& d, const Cursor& at,
+                                              const std::string& metric) {
   Expectation expectation;
   expectation.metric = metric;
   if (!at.node.IsScalar()) {
@@ -46,9 +49,11 @@ std::optional<Expectation> decode_expectation(Decoder& d, const Cursor& at, cons
   }
   std::string_view text = trim(at.node.Scalar());
   expectation.text = std::string(text);
-  static constexpr std::pair<std::string_view, CompareOp> kOps[] = {
-      {"<=", CompareOp::kLe}, {">=", CompareOp::kGe}, {"==", CompareOp::kEq},
-      {"<", CompareOp::kLt},  {">", CompareOp::kGt}};
+  static constexpr std::pair<std::string_view, CompareOp> kOps[] = {{"<=", CompareOp::kLe},
+                                                                    {">=", CompareOp::kGe},
+                                                                    {"==", CompareOp::kEq},
+                                                                    {"<", CompareOp::kLt},
+                                                                    {">", CompareOp::kGt}};
   for (const auto& [spelling, op] : kOps) {
     if (text.substr(0, spelling.size()) == spelling) {
       expectation.op = op;
@@ -60,8 +65,10 @@ std::optional<Expectation> decode_expectation(Decoder& d, const Cursor& at, cons
     expectation.threshold = *threshold;
     return expectation;
   }
-  d.error(at, "expected a number or a comparison like \"< 60000\", \"<= 5\", \">= 0.99\" or \"== 0\", got '" +
-                  at.node.Scalar() + "'");
+  d.error(at,
+          "expected a number or a comparison like \"< 60000\", \"<= 5\", \">= 0.99\" or \"== 0\", "
+          "got '" +
+              at.node.Scalar() + "'");
   return std::nullopt;
 }
 
@@ -93,21 +100,25 @@ void decode_expect(Decoder& d, const Cursor& at, std::vector<Expectation>& out) 
     Cursor value_at = d.child(at, kv.second, "expect." + metric);
     std::string group = metric.substr(0, metric.find('.'));
     if (metric.find('.') == std::string::npos || metric.back() == '.') {
-      d.error_at(value_at, kv.first, "expected a metric path like dropped.final, got '" + metric + "'");
+      d.error_at(value_at, kv.first,
+                 "expected a metric path like dropped.final, got '" + metric + "'");
       continue;
     }
     const std::vector<std::string>& groups = metric_groups();
     if (std::find(groups.begin(), groups.end(), group) == groups.end()) {
       d.error_at(value_at, kv.first,
-                 "unknown metric group '" + group + "'; expected one of: " + join(groups) + did_you_mean(group, groups));
+                 "unknown metric group '" + group + "'; expected one of: " + join(groups) +
+                     did_you_mean(group, groups));
       continue;
     }
-    bool duplicate = std::any_of(out.begin(), out.end(), [&](const Expectation& e) { return e.metric == metric; });
+    bool duplicate = std::any_of(out.begin(), out.end(),
+                                 [&](const Expectation& e) { return e.metric == metric; });
     if (duplicate) {
       d.error_at(value_at, kv.first, "duplicate key '" + metric + "'");
       continue;
     }
-    if (auto expectation = decode_expectation(d, value_at, metric)) out.push_back(std::move(*expectation));
+    if (auto expectation = decode_expectation(d, value_at, metric))
+      out.push_back(std::move(*expectation));
   }
 }
 
@@ -125,7 +136,8 @@ void decode_variants(Decoder& d, const Cursor& at, std::vector<Variant>& out) {
       return;
     }
     for (const Variant& other : out) {
-      if (other.name == variant.name) d.error(item, "duplicate variant name '" + variant.name + "'");
+      if (other.name == variant.name)
+        d.error(item, "duplicate variant name '" + variant.name + "'");
     }
     std::optional<Cursor> set_at = reader.get("set");
     if (!set_at || !set_at->node.IsMap()) {
@@ -169,8 +181,9 @@ void decode_sweep(Decoder& d, const Cursor& at, std::vector<SweepAxis>& out) {
 void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out) {
   Cursor root = d.root(document);
   if (!document.IsMap()) {
-    d.error(root, "a scenario must be a YAML map of keys (name, seed, channels, system, ...), got " +
-                      describe(document));
+    d.error(root,
+            "a scenario must be a YAML map of keys (name, seed, channels, system, ...), got " +
+                describe(document));
     return;
   }
   MapReader reader(d, root);

@@ -21,6 +21,7 @@ struct Trade {
   int64_t charged_minor = 0;  // amount_minor per charge (twice after a double charge)
   int64_t refunded_minor = 0;
   sim::Time created_at;  // when the create landed; trade_expiry and cancel.min_age count from here
+  sim::Time paid_at;     // when the user was charged (valid once state is kSuccess or kRefunded)
   sim::TimerId resend_timer;                       // the next callback attempt, if one is scheduled
   TradeState notice_state = TradeState::kSuccess;  // what this trade's callbacks report
   uint32_t create_calls = 0;  // per-trade counters: the index of each keyed draw
@@ -38,6 +39,13 @@ inline TradeState effective_state(const Trade& trade, sim::Time now, sim::Durati
     return TradeState::kClosed;
   }
   return trade.state;
+}
+
+// What the channel's answers report as the time the user paid: 0 for an unpaid trade.
+inline int64_t paid_at_us(const Trade& trade) {
+  return trade.state == TradeState::kSuccess || trade.state == TradeState::kRefunded
+             ? trade.paid_at.us()
+             : 0;
 }
 
 // Purposes of the channel's keyed draws. Every draw uses its own stream, keyed by

@@ -173,7 +173,8 @@ TEST(ScenarioErrors, BadExpectations) {
   EXPECT_EQ(errors("expect: {dropped.final: \"<\"}\n")[0].substr(0, 46), "bad.yaml:2:25: expect.dropped.final: expected ");
   EXPECT_EQ(errors("expect: {droped.final: 0}\n"),
             Lines{"bad.yaml:2:10: expect.droped.final: unknown metric group 'droped'; expected one of: orders, "
-                  "dropped, latency, resolved_by, duplicates, cost, invariants, sim (did you mean 'dropped'?)"});
+                  "dropped, latency, resolved_by, duplicates, refunds, reconciliation, cost, invariants, sim (did you "
+              "mean 'dropped'?)"});
 }
 
 TEST(ScenarioErrors, StrategyNeedsItsSchedule) {

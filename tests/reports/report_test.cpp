@@ -24,9 +24,9 @@ using Keys = std::vector<std::string>;
 
 TEST(ReportJson, TopLevelKeysInSpecOrder) {
   const auto j = to_json(sample_report());
-  EXPECT_EQ(keys_of(j),
-            (Keys{"schema", "scenario", "variant", "seed", "sim", "orders", "dropped", "latency",
-                  "resolved_by", "duplicates", "cost", "invariants", "expect", "timeseries"}));
+  EXPECT_EQ(keys_of(j), (Keys{"schema", "scenario", "variant", "seed", "sim", "orders", "dropped",
+                              "latency", "resolved_by", "duplicates", "refunds", "reconciliation",
+                              "cost", "invariants", "expect", "timeseries"}));
   EXPECT_EQ(j["schema"], "paysim.report/1");
   EXPECT_EQ(j["scenario"], "polling-vs-delay");
   EXPECT_EQ(j["variant"], "delay-msg");
@@ -37,7 +37,7 @@ TEST(ReportJson, GroupKeysInSpecOrder) {
   const auto j = to_json(sample_report());
   EXPECT_EQ(keys_of(j["sim"]), (Keys{"events", "simulated_ms", "wall_ms"}));
   EXPECT_EQ(keys_of(j["orders"]),
-            (Keys{"created", "charged", "paid", "abandoned", "failed", "closed"}));
+            (Keys{"created", "charged", "paid", "abandoned", "failed", "refunded", "closed"}));
   EXPECT_EQ(keys_of(j["dropped"]), (Keys{"final", "user_visible", "callbacks_lost"}));
   EXPECT_EQ(keys_of(j["latency"]),
             (Keys{"charge_to_paid_ms", "pay_to_paid_ms", "client_visible_ms"}));
@@ -50,6 +50,10 @@ TEST(ReportJson, GroupKeysInSpecOrder) {
   EXPECT_EQ(keys_of(j["duplicates"]),
             (Keys{"charged_orders", "refunded", "unresolved", "refunds_issued", "wrong_refunds",
                   "overcharged_minor"}));
+  EXPECT_EQ(keys_of(j["refunds"]), (Keys{"requested", "duplicate", "extra_charge", "late_payment",
+                                         "closed_payment", "gave_up"}));
+  EXPECT_EQ(keys_of(j["reconciliation"]), (Keys{"runs", "orders_checked", "payments_found",
+                                                "notifies_resent", "refunds_requested"}));
   EXPECT_EQ(keys_of(j["cost"]), (Keys{"channel_queries", "peak_query_qps", "db_rows_scanned",
                                       "mq_messages", "notify_attempts", "dead_letters"}));
   EXPECT_EQ(keys_of(j["invariants"]), (Keys{"violations", "details"}));
@@ -146,10 +150,10 @@ TEST(MetricValue, NestedAndMissingPaths) {
 TEST(MetricPaths, ListsEveryNumericLeafInDocumentOrder) {
   const auto j = to_json(sample_report());
   const auto paths = metric_paths(j);
-  ASSERT_EQ(paths.size(), 3u + 6 + 3 + 3 * 7 + 7 + 6 + 6 + 1);
+  ASSERT_EQ(paths.size(), 3u + 7 + 3 + 3 * 7 + 7 + 6 + 6 + 5 + 6 + 1);
   EXPECT_EQ(paths.front(), "sim.events");
   EXPECT_EQ(paths[3], "orders.created");
-  EXPECT_EQ(paths[12], "latency.charge_to_paid_ms.count");
+  EXPECT_EQ(paths[13], "latency.charge_to_paid_ms.count");
   EXPECT_EQ(paths.back(), "invariants.violations");
   for (const std::string& path : paths) EXPECT_TRUE(metric_value(j, path).has_value()) << path;
 }
