@@ -7,8 +7,8 @@
 // tracer for that order only, replays exactly the same events. --set, --seed and --variant work
 // as for `run`. The timeline keeps at most --max-lines lines and says when it was cut.
 //
-// Exit code: 0 the order was traced; 1 no order matched the name, or the id never existed in
-// the run; 2 usage or scenario error.
+// Exit code: 0 the order was traced; 1 no order matched the name (nothing went wrong in the run);
+// 2 usage or scenario error, an order id that does not exist in the run included.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
@@ -91,8 +91,8 @@ int command_trace(const TraceOptions& options) {
         options.order.c_str());
     return 2;
   }
-  const std::optional<Scenario> loaded =
-      load_for_command(options.scenario_path, options.set, options.has_seed, options.seed, options.variant);
+  const std::optional<Scenario> loaded = load_for_command(
+      options.scenario_path, options.set, options.has_seed, options.seed, options.variant);
   if (!loaded) return 2;
   const Scenario& scenario = *loaded;
   if (*pick != OrderPick::kId) {
@@ -106,15 +106,17 @@ int command_trace(const TraceOptions& options) {
   }
 
   TraceRecorder trace(order, options.max_lines);
-  World world(scenario, &trace);
+  World world(scenario, &trace, &trace);
   trace.watch_ledger(&world.ledger());
   const reports::Report& report = world.run();
   trace.refresh_money();  // still in flight at the end: the ledger has its final money
   if (!trace.order_seen()) {
-    std::fprintf(stderr, "%s: order %llu never existed in this run (%llu orders were created)\n",
-                 options.scenario_path.c_str(), static_cast<unsigned long long>(order),
+    // Order ids are 1, 2, ... in arrival order: an id past the last is the caller's mistake.
+    std::fprintf(stderr,
+                 "--order: order %llu does not exist in this run: it created orders 1 to %llu\n",
+                 static_cast<unsigned long long>(order),
                  static_cast<unsigned long long>(report.orders.created));
-    return 1;
+    return 2;
   }
   std::printf("%s%s, seed %llu: order %llu%s%s\n", scenario.name.c_str(),
               scenario.variant.empty() ? "" : (" [" + scenario.variant + "]").c_str(),

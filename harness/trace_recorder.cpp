@@ -12,14 +12,7 @@ TraceRecorder::TraceRecorder(uint64_t order, size_t max_lines)
 
 void TraceRecorder::record(sim::Time at, std::string_view component, uint64_t entity,
                            std::string message) {
-  if (entity == order_ && entity != 0) {
-    ++order_lines_;
-    if (component == "order-service") {
-      if (message.rfind("order PAID", 0) == 0) order_state_ = "PAID";
-      if (message.rfind("order CLOSED", 0) == 0 && order_state_ != "PAID") order_state_ = "CLOSED";
-    }
-    refresh_money();
-  }
+  if (entity == order_ && entity != 0) refresh_money();
   if (lines_.size() >= max_lines_) {
     ++dropped_lines_;
     return;
@@ -39,6 +32,34 @@ void TraceRecorder::refresh_money() {
   money_.payments_charged = money->payments.size();
 }
 
+void TraceRecorder::on_order_created(sut::OrderId order, sim::Time) {
+  if (order == order_) created_ = true;
+}
+
+void TraceRecorder::on_order_state(sut::OrderId order, sut::OrderState, sut::OrderState to,
+                                   sut::Resolution how, sut::PaymentId, sim::Time) {
+  if (order != order_) return;
+  order_state_ = to;
+  if (to == sut::OrderState::kPaid) paid_how_ = how;
+  refresh_money();
+}
+
+void TraceRecorder::on_payment_created(const sut::PaymentRecord& record) {
+  if (record.order != order_ || payments_.size() >= kMaxPayments) return;
+  payments_.push_back(Payment{record.id, record.channel, record.state, sut::Resolution::kNone});
+}
+
+void TraceRecorder::on_payment_state(const sut::PaymentRecord& record, sut::PaymentState,
+                                     sut::Resolution how, sim::Time) {
+  if (record.order != order_) return;
+  for (Payment& p : payments_) {
+    if (p.id != record.id) continue;
+    p.state = record.state;
+    if (how != sut::Resolution::kNone) p.learned_by = how;
+  }
+  refresh_money();
+}
+
 std::string format_sim_time(sim::Time at) {
   const int64_t ms_total = at.us() / 1000;
   const int64_t ms = ms_total % 1000;
@@ -51,7 +72,7 @@ namespace {
 std::string verdict(const TraceRecorder& trace) {
   const TraceRecorder::Money& m = trace.money();
   const int64_t held = m.charged_minor - m.refunded_minor;
-  const bool paid = trace.order_state() == "PAID";
+  const bool paid = trace.order_state() == sut::OrderState::kPaid;
   const uint32_t unrefunded = m.charges >= m.refunds ? m.charges - m.refunds : 0;
   if (!m.seen || m.charges == 0)
     return paid ? "PAID with no charge: an invariant breach" : "never charged";
@@ -79,7 +100,17 @@ std::string render_trace(const TraceRecorder& trace) {
   }
   const TraceRecorder::Money& m = trace.money();
   fmt::format_to(std::back_inserter(out), "\nsummary of order {}:\n", trace.order());
-  fmt::format_to(std::back_inserter(out), "  final order state: {}\n", trace.order_state());
+  fmt::format_to(std::back_inserter(out), "  final order state: {}{}\n",
+                 sut::to_string(trace.order_state()),
+                 trace.order_state() == sut::OrderState::kPaid
+                     ? " (learned by " + std::string(sut::to_string(trace.paid_by_how())) + ")"
+                     : "");
+  for (const TraceRecorder::Payment& p : trace.payments()) {
+    fmt::format_to(std::back_inserter(out), "  payment {}: {}{}\n", p.id, sut::to_string(p.state),
+                   p.learned_by == sut::Resolution::kNone
+                       ? ""
+                       : " (learned by " + std::string(sut::to_string(p.learned_by)) + ")");
+  }
   fmt::format_to(
       std::back_inserter(out),
       "  ledger: {} charge(s) on {} payment(s), {} minor; {} refund(s), {} minor; holds {} minor\n",

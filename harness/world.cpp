@@ -5,20 +5,22 @@
 
 namespace harness {
 
-World::World(const Scenario& scenario, sim::Tracer* tracer)
+World::World(const Scenario& scenario, sim::Tracer* tracer, sut::SystemObserver* tap)
     : scenario_(scenario),
       tracer_(tracer),
       runtime_(simulator_, scenario_.seed),
       recorder_(ledger_, scenario_.system, report_),
-      mq_(runtime_, scenario_.system.notify, activity_, recorder_, tracer),
+      tee_(recorder_, tap != nullptr ? *tap : static_cast<sut::SystemObserver&>(recorder_)),
+      observer_(tap != nullptr ? static_cast<sut::SystemObserver&>(tee_) : recorder_),
+      mq_(runtime_, scenario_.system.notify, activity_, observer_, tracer),
       db_(activity_),
-      orders_(runtime_, scenario_.system, mq_, activity_, recorder_, tracer),
-      client_(runtime_, scenario_.system.client, orders_, activity_, recorder_, tracer),
-      compensation_(runtime_, scenario_.system, db_, mq_, activity_, recorder_, tracer),
+      orders_(runtime_, scenario_.system, mq_, activity_, observer_, tracer),
+      client_(runtime_, scenario_.system.client, orders_, activity_, observer_, tracer),
+      compensation_(runtime_, scenario_.system, db_, mq_, activity_, observer_, tracer),
       payments_(runtime_, scenario_.system, scenario_.channels, {}, db_, orders_, mq_,
-                compensation_, activity_, recorder_, tracer),
+                compensation_, activity_, observer_, tracer),
       reconciliation_(runtime_, scenario_.system.compensation.reconciliation, db_, orders_, ledger_,
-                      activity_, recorder_, tracer) {
+                      activity_, observer_, tracer) {
   report_.scenario = scenario_.name;
   report_.variant = scenario_.variant;
   report_.seed = scenario_.seed;
@@ -40,7 +42,7 @@ World::World(const Scenario& scenario, sim::Tracer* tracer)
   payments_.set_channels(channel_api);
   users_ = std::make_unique<workload::Users>(runtime_, scenario_.user, scenario_.traffic,
                                              scenario_.channels, wallets, orders_, payments_,
-                                             client_, activity_, recorder_, tracer);
+                                             client_, activity_, observer_, tracer);
   payments_.set_pay_page_listener(users_.get());
   client_.set_listener(users_.get());
   traffic_ =

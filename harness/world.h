@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "harness/observer_tee.h"
 #include "harness/recorder.h"
 #include "harness/scenario.h"
 #include "mock_channels/ledger.h"
@@ -33,8 +34,11 @@ namespace harness {
 
 class World {
  public:
-  // Copies `scenario` (validated), so a temporary is fine. REQUIRES: `tracer` outlives the world.
-  explicit World(const Scenario& scenario, sim::Tracer* tracer = nullptr);
+  // Copies `scenario` (validated), so a temporary is fine. `tracer` receives the model's trace
+  // lines, `tap` every SystemObserver event after the recorder (the trace command, tests).
+  // REQUIRES: both outlive the world.
+  explicit World(const Scenario& scenario, sim::Tracer* tracer = nullptr,
+                 sut::SystemObserver* tap = nullptr);
   ~World();
   World(const World&) = delete;
   World& operator=(const World&) = delete;
@@ -68,6 +72,8 @@ class World {
   sim::SimRuntime runtime_;
   channels::Ledger ledger_;
   Recorder recorder_;
+  ObserverTee tee_;                // the recorder, then the tap
+  sut::SystemObserver& observer_;  // what the components report to: recorder_, or tee_ when tapped
   sut::MessageQueue mq_;
   sut::PaymentDb db_;
   sut::OrderService orders_;

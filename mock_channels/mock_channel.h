@@ -118,7 +118,9 @@ class MockChannel final : public Channel, public Wallet {
   // Callbacks (mock_channel_callbacks.cpp).
   void start_callbacks(Trade& trade, TradeState notice_state);
   void send_callback(PaymentId payment);
-  void schedule_next_callback(Trade& trade);
+  // Schedules the re-send after the trade's last attempt; false when the schedule is exhausted.
+  bool schedule_next_callback(Trade& trade);
+  void trace_exhausted(uint64_t order, uint32_t attempt);
   // Delivers an extra copy in flight after callback attempt `attempt`: a duplicate of it, or a
   // stale "pending" notice that it overtook.
   void deliver_copy(PaymentId payment, uint32_t attempt, bool stale);

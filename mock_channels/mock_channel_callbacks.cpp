@@ -47,7 +47,7 @@ void MockChannel::send_callback(PaymentId payment) {
   if (in_outage(runtime_.now())) {
     ++stats_.callbacks_blocked;
     trace(order, [&] { return attempt_name(attempt) + " not sent: channel is down (outage)"; });
-    schedule_next_callback(*trade);
+    if (!schedule_next_callback(*trade)) trace_exhausted(order, attempt);
     return;
   }
 
@@ -64,12 +64,12 @@ void MockChannel::send_callback(PaymentId payment) {
   if (dropped) {
     ++stats_.callbacks_dropped;
     trace(order, [&] { return attempt_name(attempt) + " dropped by fault"; });
-    schedule_next_callback(*trade);
+    if (!schedule_next_callback(*trade)) trace_exhausted(order, attempt);
     return;
   }
   // The next re-send is scheduled before delivery so that an acknowledgement made inside
   // on_callback cancels it.
-  schedule_next_callback(*trade);
+  const bool resend_scheduled = schedule_next_callback(*trade);
   // A duplicate (stale=false) or a reordered stale copy (stale=true), after its own delay.
   const auto send_copy_later = [&](uint64_t delay_purpose, bool stale) {
     sim::RandomStream rng = fault_stream(runtime_, notice.key, delay_purpose, attempt);
@@ -85,23 +85,26 @@ void MockChannel::send_callback(PaymentId payment) {
     return attempt_name(attempt) + " sent and delivered, state " +
            std::string(to_string(notice.state));
   });
+  if (!resend_scheduled) trace_exhausted(order, attempt);
   // Last: the client may create or forget trades here, which invalidates `trade`.
   client_.on_callback(notice);
 }
 
-void MockChannel::schedule_next_callback(Trade& trade) {
+void MockChannel::trace_exhausted(uint64_t order, uint32_t attempt) {
+  trace(order, [&] {
+    return "callback schedule exhausted after " + std::to_string(attempt) + " attempts";
+  });
+}
+
+bool MockChannel::schedule_next_callback(Trade& trade) {
   const std::vector<sim::Duration>& retries = config_.callback.retries;
   const uint32_t attempt = trade.callback_attempts;
-  if (attempt > retries.size()) {
-    trace(trade.key.order, [&] {
-      return "callback schedule exhausted after " + std::to_string(attempt) + " attempts";
-    });
-    return;
-  }
+  if (attempt > retries.size()) return false;
   const PaymentId payment = trade.key.payment;
   trade.resend_timer = runtime_.schedule_after(
       retries[attempt - 1],
       [this, payment, work = hold_work(trade.key.order)] { send_callback(payment); });
+  return true;
 }
 
 void MockChannel::deliver_copy(PaymentId payment, uint32_t attempt, bool stale) {

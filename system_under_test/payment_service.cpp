@@ -330,8 +330,15 @@ void PaymentService::handle_callback(const channels::CallbackNotice& notice, uin
                                                                        OrderId order_id) {
                      self.handle_callback(callback.notice(order_id), callback.waits);
                    });
+        return;
       }
-      return;  // gave up waiting: unacknowledged, the channel will send it again
+      sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
+        return "callback #" + std::to_string(notice.sequence) + " for payment " +
+               std::to_string(notice.key.payment) + " given up: the order lock stayed held for " +
+               std::to_string(kMaxLockWaits) +
+               " steps (not acknowledged: the channel sends it again)";
+      });
+      return;
     }
   }
   sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {

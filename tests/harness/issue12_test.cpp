@@ -242,15 +242,26 @@ TEST(Issue12, CompareAndSetRefusesASecondPaymentOnAPaidOrder) {
 }
 
 // PaymentState::kCancelled is what cancel_in_flight leaves: a payment closed at our request to
-// make way for a new one (the channel calls it closed either way).
+// make way for a new one (the channel calls it closed either way). It was never set before.
 TEST(Issue12, CancelInFlightCancelsThePaymentItReplaces) {
   Scenario s = testing::minimal_scenario(2, Duration::minutes(2));
   s.user.repeat_click_probability = 1.0;
   s.user.repeat_click_gap = Distribution::fixed(Duration::seconds(1));
   s.system.dedup.cancel_in_flight = true;
-  World world(s);
+  struct CountStates final : sut::SystemObserver {
+    uint64_t cancelled = 0, closed = 0;
+    void on_payment_state(const sut::PaymentRecord& record, sut::PaymentState, sut::Resolution,
+                          sim::Time) override {
+      cancelled += record.state == sut::PaymentState::kCancelled;
+      closed += record.state == sut::PaymentState::kClosed;
+    }
+  } states;
+  World world(s, nullptr, &states);
   const reports::Report& r = world.run();
+  ASSERT_GT(r.orders.created, 100u);
   EXPECT_EQ(world.channel(0).stats().closes, r.orders.created);
+  EXPECT_EQ(states.cancelled, r.orders.created) << "every first payment made way for the second";
+  EXPECT_EQ(states.closed, 0u);
   EXPECT_EQ(r.duplicates.charged_orders, 0u);
   expect_partition(r);
 }
