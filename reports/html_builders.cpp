@@ -149,8 +149,9 @@ HtmlReport html_for_experiment(const Experiment& e) {
   html.notes.push_back("★ marks the best value of a row (or column): lower is better for drops, duplicates, "
                        "latencies and cost, higher for orders paid; counts that describe the traffic are not marked.");
   if (e.seeds.size() > 1) {
-    html.notes.push_back("Numbers are means over replications ± the half-width of a 95% confidence interval "
-                         "(Student's t; normal from 30 replications). Latency CDFs merge the replications' histograms.");
+    html.notes.push_back(
+        "Numbers are means over replications ± the half-width of a 95% confidence interval "
+        "(Student's t). Latency CDFs merge the replications' histograms.");
   } else {
     html.notes.push_back("One replication per point: no confidence interval can be given.");
   }
