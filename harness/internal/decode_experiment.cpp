@@ -1,23 +1,55 @@
 // The top level of a scenario, and the keys that describe the experiment rather than the world:
 // `variants:`, `sweep:`, `replications:` and `expect:`.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "harness/internal/overrides.h"
 #include "harness/internal/scenario_decode.h"
 #include "harness/internal/value_readers.h"
+#include "reports/report.h"
 
 namespace harness::internal {
 namespace {
 
-// The metric groups of SPEC section 3/6; an expectation must name one of them first.
-const std::vector<std::string>& metric_groups() {
-  static const std::vector<std::string> groups = {"orders",     "dropped", "latency",    "resolved_by",
-                                                  "duplicates", "cost",    "invariants", "sim"};
+// Every metric path a report has, from the report itself (an empty run's JSON), so a metric
+// added to reports/report.h is valid in `expect:` without a list to keep in step here.
+const std::vector<std::string>& known_metric_paths() {
+  static const std::vector<std::string> paths =
+      reports::metric_paths(reports::to_json(reports::Report{}));
+  return paths;
+}
+
+// The metric groups (the first segment of the paths), in report order.
+std::vector<std::string> metric_groups() {
+  std::vector<std::string> groups;
+  for (const std::string& path : known_metric_paths()) {
+    std::string group = path.substr(0, path.find('.'));
+    if (std::find(groups.begin(), groups.end(), group) == groups.end())
+      groups.push_back(std::move(group));
+  }
   return groups;
+}
+
+// Why `metric` is not a metric path of the report, or "" when it is one.
+std::string unknown_metric_problem(const std::string& metric) {
+  const std::vector<std::string>& paths = known_metric_paths();
+  if (std::find(paths.begin(), paths.end(), metric) != paths.end()) return "";
+  std::string problem = "unknown metric '" + metric + "'";
+  const std::string suggestion = did_you_mean(metric, paths);
+  if (!suggestion.empty()) return problem + suggestion;
+  // No near miss: list what the group has, or the groups when the group itself is unknown.
+  const std::string group = metric.substr(0, metric.find('.'));
+  std::vector<std::string> in_group;
+  for (const std::string& path : paths) {
+    if (path.compare(0, group.size() + 1, group + ".") == 0) in_group.push_back(path);
+  }
+  if (!in_group.empty()) return problem + "; '" + group + "' has: " + join(in_group);
+  const std::vector<std::string> groups = metric_groups();
+  return problem + "; metric groups: " + join(groups) + did_you_mean(group, groups);
 }
 
 std::string_view trim(std::string_view text) {
@@ -46,9 +78,10 @@ std::optional<Expectation> decode_expectation(Decoder& d, const Cursor& at, cons
   }
   std::string_view text = trim(at.node.Scalar());
   expectation.text = std::string(text);
+  // Two-character operators first, so "<=" is not read as "<" followed by "=".
   static constexpr std::pair<std::string_view, CompareOp> kOps[] = {
       {"<=", CompareOp::kLe}, {">=", CompareOp::kGe}, {"==", CompareOp::kEq},
-      {"<", CompareOp::kLt},  {">", CompareOp::kGt}};
+      {"!=", CompareOp::kNe}, {"<", CompareOp::kLt},  {">", CompareOp::kGt}};
   for (const auto& [spelling, op] : kOps) {
     if (text.substr(0, spelling.size()) == spelling) {
       expectation.op = op;
@@ -60,8 +93,10 @@ std::optional<Expectation> decode_expectation(Decoder& d, const Cursor& at, cons
     expectation.threshold = *threshold;
     return expectation;
   }
-  d.error(at, "expected a number or a comparison like \"< 60000\", \"<= 5\", \">= 0.99\" or \"== 0\", got '" +
-                  at.node.Scalar() + "'");
+  d.error(at,
+          "expected a number or a comparison like \"< 60000\", \"<= 5\", \">= 0.99\", \"== 0\" or "
+          "\"!= 0\", got '" +
+              at.node.Scalar() + "'");
   return std::nullopt;
 }
 
@@ -91,15 +126,12 @@ void decode_expect(Decoder& d, const Cursor& at, std::vector<Expectation>& out) 
   for (const auto& kv : at.node) {
     std::string metric = kv.first.IsScalar() ? kv.first.Scalar() : "";
     Cursor value_at = d.child(at, kv.second, "expect." + metric);
-    std::string group = metric.substr(0, metric.find('.'));
     if (metric.find('.') == std::string::npos || metric.back() == '.') {
       d.error_at(value_at, kv.first, "expected a metric path like dropped.final, got '" + metric + "'");
       continue;
     }
-    const std::vector<std::string>& groups = metric_groups();
-    if (std::find(groups.begin(), groups.end(), group) == groups.end()) {
-      d.error_at(value_at, kv.first,
-                 "unknown metric group '" + group + "'; expected one of: " + join(groups) + did_you_mean(group, groups));
+    if (std::string problem = unknown_metric_problem(metric); !problem.empty()) {
+      d.error_at(value_at, kv.first, std::move(problem));
       continue;
     }
     bool duplicate = std::any_of(out.begin(), out.end(), [&](const Expectation& e) { return e.metric == metric; });
