@@ -66,6 +66,14 @@ const MeanInterval* find_in(const std::vector<std::string>& paths,
   return nullptr;
 }
 
+// mean, min, max and percentiles (p50, p999): statistics of samples, which a count of 0 leaves
+// undefined. Other siblings of a count (an amount, say) keep their value.
+bool is_sample_statistic(std::string_view key) {
+  if (key == "mean" || key == "min" || key == "max") return true;
+  return key.size() >= 2 && key[0] == 'p' &&
+         key.find_first_not_of("0123456789", 1) == std::string_view::npos;
+}
+
 std::string optional_text(const std::optional<double>& v) {
   return v ? internal::number_text(rounded_ms(*v)) : std::string();
 }
@@ -87,7 +95,8 @@ const ExperimentPoint* Experiment::base() const {
 std::optional<double> measured_value(const Json& report_json, std::string_view path) {
   std::optional<double> value = metric_value(report_json, path);
   const std::size_t dot = path.rfind('.');
-  if (!value || dot == std::string_view::npos || path.substr(dot + 1) == kCountKey) return value;
+  if (!value || dot == std::string_view::npos || !is_sample_statistic(path.substr(dot + 1)))
+    return value;
   const std::string count_path = std::string(path.substr(0, dot + 1)) + std::string(kCountKey);
   const std::optional<double> count = metric_value(report_json, count_path);
   if (count && *count == 0.0) return std::nullopt;

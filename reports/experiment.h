@@ -53,8 +53,8 @@ struct Experiment {
 };
 
 // The value at `path` of a report's JSON as a measurement: nullopt when the path does not exist,
-// and for the statistics of a summary whose `count` is 0 (a latency no order reached: its p99 is
-// not 0 ms, there is none). The count itself is always a value.
+// and for a sample statistic (mean, min, max, pNN) beside a `count` of 0 (a latency no order
+// reached: its p99 is not 0 ms, there is none). The count itself is always a value.
 std::optional<double> measured_value(const nlohmann::ordered_json& report_json,
                                      std::string_view path);
 

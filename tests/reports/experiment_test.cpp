@@ -84,6 +84,20 @@ TEST(ExperimentTables, SingleRunReportShowsNoneForALatencyNoOrderReached) {
             "0");
 }
 
+TEST(ExperimentSummary, OnlySampleStatisticsBesideACountOfZeroAreUnmeasured) {
+  const auto j = nlohmann::ordered_json::parse(
+      R"({"latency": {"x_ms": {"count": 0, "mean": 0, "p50": 0, "p999": 0, "max": 0}},
+          "refunds": {"count": 0, "amount_minor": 0}, "orders": {"paid": 0}})");
+  for (const char* unmeasured :
+       {"latency.x_ms.mean", "latency.x_ms.p50", "latency.x_ms.p999", "latency.x_ms.max"}) {
+    EXPECT_FALSE(measured_value(j, unmeasured).has_value()) << unmeasured;
+  }
+  EXPECT_EQ(measured_value(j, "latency.x_ms.count"), 0.0);
+  EXPECT_EQ(measured_value(j, "refunds.amount_minor"), 0.0);
+  EXPECT_EQ(measured_value(j, "orders.paid"), 0.0);
+  EXPECT_FALSE(measured_value(j, "orders.nothing").has_value());
+}
+
 TEST(ExperimentSummary, LatencyStatisticsLeaveOutRunsWithNothingMeasured) {
   const Report nothing_paid = run_with_paid_orders(0);
   const Report ten_paid = run_with_paid_orders(10);
