@@ -11,6 +11,8 @@ namespace harness {
 std::string_view to_string(CompareOp op) {
   switch (op) {
     case CompareOp::kEq: return "==";
+    case CompareOp::kNe:
+      return "!=";
     case CompareOp::kLt: return "<";
     case CompareOp::kLe: return "<=";
     case CompareOp::kGt: return ">";
@@ -20,9 +22,17 @@ std::string_view to_string(CompareOp op) {
 }
 
 namespace {
+// == and != allow a relative 1e-9 so that a threshold written in decimal matches a rounded value.
+bool nearly_equal(double actual, double threshold) {
+  return std::fabs(actual - threshold) <= 1e-9 * std::max(1.0, std::fabs(threshold));
+}
+
 bool compare(double actual, CompareOp op, double threshold) {
   switch (op) {
-    case CompareOp::kEq: return std::fabs(actual - threshold) <= 1e-9 * std::max(1.0, std::fabs(threshold));
+    case CompareOp::kEq:
+      return nearly_equal(actual, threshold);
+    case CompareOp::kNe:
+      return !nearly_equal(actual, threshold);
     case CompareOp::kLt: return actual < threshold;
     case CompareOp::kLe: return actual <= threshold;
     case CompareOp::kGt: return actual > threshold;

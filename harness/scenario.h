@@ -13,9 +13,10 @@
 
 namespace harness {
 
-enum class CompareOp : uint8_t { kEq, kLt, kLe, kGt, kGe };
+enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 
-// One `expect:` entry: a report metric path compared with a threshold.
+// One `expect:` entry: a report metric path compared with a threshold. The loader accepts only
+// paths a report has (reports::metric_paths), so a typo is a scenario error, not a failed run.
 struct Expectation {
   std::string metric;  // dotted report path, e.g. latency.charge_to_paid_ms.p99
   CompareOp op = CompareOp::kEq;

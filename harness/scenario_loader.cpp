@@ -87,7 +87,7 @@ void apply_variant(YAML::Node& document, Decoder& decoder, const std::string& la
       for (const auto& kv : set->second) {
         if (!kv.first.IsScalar()) continue;
         const std::string key = kv.first.Scalar();
-        Origin origin{label, true, " (set by variants[" + variant + "])"};
+        Origin origin{label, true, " (set by variants[" + variant + "])", kv.first.Mark()};
         apply_one(document, decoder, key, kv.second, origin,
                   error_at_mark(label, kv.first.Mark(), key, ""), errors);
       }
@@ -109,7 +109,9 @@ void apply_sweep_point(YAML::Node& document, Decoder& decoder, const std::string
   auto axis = find_entry(sweep->second, point.key);
   if (!axis || !axis->second.IsSequence() || point.index >= axis->second.size()) return;
   YAML::Node value = axis->second[point.index];
-  Origin origin{label, true, " (sweep value " + std::to_string(point.index + 1) + " of '" + point.key + "')"};
+  Origin origin{label, true,
+                " (sweep value " + std::to_string(point.index + 1) + " of '" + point.key + "')",
+                axis->first.Mark()};
   apply_one(document, decoder, point.key, value, origin, error_at_mark(label, axis->first.Mark(), "sweep." + point.key, ""),
             errors);
 }

@@ -60,7 +60,7 @@ std::vector<PlanPoint> grid_points(const std::vector<SweepAxis>& axes) {
     }
     points = std::move(next);
   }
-  if (axes.empty()) points.front().label = "base";
+  if (axes.empty()) points.front().label = kBaseLabel;
   return points;
 }
 
@@ -123,6 +123,18 @@ std::optional<Plan> plan_experiment(const std::string& path, const std::vector<O
     std::fprintf(stderr, "%s: the scenario has no variants: to compare, list them under `variants:`\n", path.c_str());
     return std::nullopt;
   }
+  // The base scenario is always the first column: the library keeps one side of a comparison
+  // in the base, and every variant is also reported as its difference from it.
+  for (const Variant& v : s.variants) {
+    if (v.name != kBaseLabel) continue;
+    std::fprintf(
+        stderr,
+        "%s: a variant is named '%s', which compare uses for the base scenario (its column and "
+        "directory): rename the variant\n",
+        path.c_str(), kBaseLabel);
+    return std::nullopt;
+  }
+  plan.points.push_back(PlanPoint{kBaseLabel, {}, ""});
   for (const Variant& v : s.variants) {
     if (!variants->empty() && std::find(variants->begin(), variants->end(), v.name) == variants->end()) continue;
     PlanPoint point{v.name, {}, v.name};

@@ -30,6 +30,9 @@ namespace harness {
 
 class Progress;
 
+// The label of the base scenario: a compare's first point, or a sweep without axes.
+inline constexpr const char* kBaseLabel = "base";
+
 struct PlanPoint {
   std::string label;               // "interval=10s, workers=4" or the variant's name
   std::vector<Override> values;    // the grid values (sweep) or the variant's set block (compare)
@@ -46,6 +49,7 @@ struct Plan {
   std::vector<std::uint64_t> seeds;  // one per replication
   std::vector<PlanPoint> points;
 
+  bool is_compare() const { return kind == "compare"; }
   std::size_t replications() const { return seeds.size(); }
   std::size_t job_count() const { return points.size() * seeds.size(); }
   std::size_t point_of(std::size_t job) const { return job / seeds.size(); }
@@ -62,8 +66,9 @@ std::vector<PlanPoint> grid_points(const std::vector<SweepAxis>& axes);
 std::optional<SweepAxis> parse_axis(const std::string& text, std::string* error);
 
 // Plans a sweep of the file: its axes with cli_axes merged in, replications from the file unless
-// replications_override > 0. Plans a compare when `variants` is non-null: one point per named
-// variant (all of the file's when the list is empty), one replication unless overridden.
+// replications_override > 0. Plans a compare when `variants` is non-null: the base scenario first
+// (label "base", variant ""), then one point per named variant (all of the file's when the list
+// is empty), one replication unless overridden. A variant named "base" is refused in a compare.
 // On a scenario error prints every error to stderr and returns nullopt.
 std::optional<Plan> plan_experiment(const std::string& path, const std::vector<Override>& set,
                                     const std::vector<SweepAxis>& cli_axes, int replications_override,
@@ -74,12 +79,14 @@ std::optional<Plan> plan_experiment(const std::string& path, const std::vector<O
 std::optional<std::vector<Scenario>> load_points(const Plan& plan);
 
 // Runs the jobs listed (indices into the plan's job list) on `threads` threads and returns their
-// reports in the order of `jobs`. Each report's variant is its point's label.
+// reports in the order of `jobs`. Each report's variant is its point's label in a sweep, and the
+// variant's name in a compare ("" for the base, as `paysim run` writes it).
 std::vector<reports::Report> run_jobs(const Plan& plan, const std::vector<Scenario>& point_scenarios,
                                       const std::vector<std::size_t>& jobs, int threads, Progress* progress);
 
 // The experiment of a plan with every job's report (indexed by job; wall_ms should be zeroed by
-// the caller). The experiment points into `runs`, which must outlive it.
+// the caller); a compare's first point is its base. The experiment points into `runs`, which must
+// outlive it.
 reports::Experiment experiment_of(const Plan& plan, const std::vector<reports::Report>& runs);
 
 // Writes summary.json, summary.csv, runs.csv (one row per run), report.html and junit.xml (a test

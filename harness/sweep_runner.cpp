@@ -35,7 +35,8 @@ std::vector<reports::Report> run_jobs(const Plan& plan, const std::vector<Scenar
         Scenario scenario = point_scenarios.at(plan.point_of(job));
         scenario.seed = plan.seeds.at(plan.replication_of(job));
         RunOutcome outcome = run_scenario(scenario);
-        outcome.report.variant = plan.points[plan.point_of(job)].label;
+        const PlanPoint& point = plan.points[plan.point_of(job)];
+        outcome.report.variant = plan.is_compare() ? point.variant : point.label;
         results[k] = std::move(outcome.report);
       } catch (...) {
         std::lock_guard lock(failure_mutex);
@@ -60,6 +61,7 @@ reports::Experiment experiment_of(const Plan& plan, const std::vector<reports::R
   e.kind = plan.kind;
   e.scenario = plan.scenario;
   e.seeds = plan.seeds;
+  e.first_point_is_base = plan.is_compare();
   for (const Override& o : plan.set) e.set.emplace_back(o.key, o.value);
   for (const SweepAxis& axis : plan.axes) e.axes.push_back({axis.key, axis.values});
   for (std::size_t p = 0; p < plan.points.size(); ++p) {

@@ -1,6 +1,7 @@
 #include "reports/experiment.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,8 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 constexpr std::string_view kWallClockPath = "sim.wall_ms";
+// The key of a summary's sample count; its siblings mean nothing when it is 0.
+constexpr std::string_view kCountKey = "count";
 
 Json optional_number(const std::optional<double>& v) { return v ? Json(rounded_ms(*v)) : Json(nullptr); }
 
@@ -20,6 +23,55 @@ Json key_values_json(const KeyValues& values) {
   Json out = Json::object();
   for (const auto& [key, value] : values) out[key] = value;
   return out;
+}
+
+Json metrics_json(const std::vector<std::string>& paths, const std::vector<MeanInterval>& metrics) {
+  Json out = Json::object();
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const MeanInterval& m = metrics[i];
+    out[paths[i]] = {{"n", m.n},
+                     {"mean", m.n > 0 ? Json(rounded_ms(m.mean)) : Json(nullptr)},
+                     {"ci95_low", optional_number(m.low)},
+                     {"ci95_high", optional_number(m.high)}};
+  }
+  return out;
+}
+
+// Every run's report.json, in replication order.
+std::vector<Json> documents_of(const ExperimentPoint& point) {
+  std::vector<Json> documents;
+  documents.reserve(point.runs.size());
+  for (const Report* run : point.runs) documents.push_back(to_json(*run));
+  return documents;
+}
+
+// The metric paths of the documents, in first-seen order, without the wall clock.
+std::vector<std::string> paths_of(const std::vector<Json>& documents) {
+  std::vector<std::string> paths;
+  for (const Json& document : documents) {
+    for (std::string& path : metric_paths(document)) {
+      if (path == kWallClockPath) continue;
+      if (std::find(paths.begin(), paths.end(), path) == paths.end())
+        paths.push_back(std::move(path));
+    }
+  }
+  return paths;
+}
+
+const MeanInterval* find_in(const std::vector<std::string>& paths,
+                            const std::vector<MeanInterval>& metrics, std::string_view path) {
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (paths[i] == path) return &metrics[i];
+  }
+  return nullptr;
+}
+
+// mean, min, max and percentiles (p50, p999): statistics of samples, which a count of 0 leaves
+// undefined. Other siblings of a count (an amount, say) keep their value.
+bool is_sample_statistic(std::string_view key) {
+  if (key == "mean" || key == "min" || key == "max") return true;
+  return key.size() >= 2 && key[0] == 'p' &&
+         key.find_first_not_of("0123456789", 1) == std::string_view::npos;
 }
 
 std::string optional_text(const std::optional<double>& v) {
@@ -36,25 +88,39 @@ void append_record(const std::vector<std::string>& fields, std::string& out) {
 
 }  // namespace
 
+const ExperimentPoint* Experiment::base() const {
+  return first_point_is_base && !points.empty() ? &points.front() : nullptr;
+}
+
+std::optional<double> measured_value(const Json& report_json, std::string_view path) {
+  std::optional<double> value = metric_value(report_json, path);
+  const std::size_t dot = path.rfind('.');
+  if (!value || dot == std::string_view::npos || !is_sample_statistic(path.substr(dot + 1)))
+    return value;
+  const std::string count_path = std::string(path.substr(0, dot + 1)) + std::string(kCountKey);
+  const std::optional<double> count = metric_value(report_json, count_path);
+  if (count && *count == 0.0) return std::nullopt;
+  return value;
+}
+
 double PointAggregate::mean(std::string_view path) const {
-  for (std::size_t i = 0; i < metric_paths.size(); ++i) {
-    if (metric_paths[i] == path) return metrics[i].mean;
-  }
-  return 0.0;
+  const MeanInterval* m = find(path);
+  return m != nullptr ? m->mean : 0.0;
+}
+
+const MeanInterval* PointAggregate::find(std::string_view path) const {
+  return find_in(metric_paths, metrics, path);
+}
+
+const MeanInterval* Differences::find(std::string_view path) const {
+  return find_in(metric_paths, metrics, path);
 }
 
 PointAggregate aggregate_point(const ExperimentPoint& point) {
   PointAggregate out;
-  std::vector<Json> documents;
-  documents.reserve(point.runs.size());
+  const std::vector<Json> documents = documents_of(point);
+  out.metric_paths = paths_of(documents);
   for (const Report* run : point.runs) {
-    documents.push_back(to_json(*run));
-    for (std::string& path : metric_paths(documents.back())) {
-      if (path == kWallClockPath) continue;
-      if (std::find(out.metric_paths.begin(), out.metric_paths.end(), path) == out.metric_paths.end()) {
-        out.metric_paths.push_back(std::move(path));
-      }
-    }
     out.charge_to_paid_us.merge(run->latency.charge_to_paid_us);
     out.pay_to_paid_us.merge(run->latency.pay_to_paid_us);
     out.client_visible_us.merge(run->latency.client_visible_us);
@@ -65,7 +131,7 @@ PointAggregate aggregate_point(const ExperimentPoint& point) {
   for (const std::string& path : out.metric_paths) {
     std::vector<double> values;
     for (const Json& document : documents) {
-      if (std::optional<double> v = metric_value(document, path)) values.push_back(*v);
+      if (std::optional<double> v = measured_value(document, path)) values.push_back(*v);
     }
     out.metrics.push_back(mean_interval(values));
   }
@@ -80,6 +146,24 @@ PointAggregate aggregate_point(const ExperimentPoint& point) {
       out.pending_payments[i] += static_cast<double>(run->timeseries.at(m, kPendingPayments)) / runs;
       out.queries_per_minute[i] += static_cast<double>(run->timeseries.at(m, kQueries)) / runs;
     }
+  }
+  return out;
+}
+
+Differences paired_differences(const ExperimentPoint& base, const ExperimentPoint& point) {
+  assert(base.runs.size() == point.runs.size());
+  const std::vector<Json> base_documents = documents_of(base);
+  const std::vector<Json> documents = documents_of(point);
+  Differences out;
+  out.metric_paths = paths_of(documents);
+  for (const std::string& path : out.metric_paths) {
+    std::vector<double> differences;
+    for (std::size_t r = 0; r < documents.size() && r < base_documents.size(); ++r) {
+      const std::optional<double> b = measured_value(base_documents[r], path);
+      const std::optional<double> v = measured_value(documents[r], path);
+      if (b && v) differences.push_back(*v - *b);
+    }
+    out.metrics.push_back(mean_interval(differences));
   }
   return out;
 }
@@ -108,17 +192,15 @@ Json summary_json(const Experiment& experiment) {
     p["values"] = key_values_json(point.values);
     p["runs"] = point.runs.size();
     p["failed_runs"] = aggregate.failed_runs;
-    auto& metrics = p["metrics"] = Json::object();
-    for (std::size_t i = 0; i < aggregate.metric_paths.size(); ++i) {
-      const MeanInterval& m = aggregate.metrics[i];
-      metrics[aggregate.metric_paths[i]] = {{"n", m.n}, {"mean", rounded_ms(m.mean)},
-                                            {"ci95_low", optional_number(m.low)},
-                                            {"ci95_high", optional_number(m.high)}};
-    }
+    p["metrics"] = metrics_json(aggregate.metric_paths, aggregate.metrics);
     auto& pooled = p["pooled_latency"];
     pooled["charge_to_paid_ms"] = latency_json(aggregate.charge_to_paid_us);
     pooled["pay_to_paid_ms"] = latency_json(aggregate.pay_to_paid_us);
     pooled["client_visible_ms"] = latency_json(aggregate.client_visible_us);
+    if (const ExperimentPoint* base = experiment.base(); base != nullptr && base != &point) {
+      const Differences differences = paired_differences(*base, point);
+      p["vs_base"] = metrics_json(differences.metric_paths, differences.metrics);
+    }
     points.push_back(std::move(p));
   }
   return j;
@@ -163,7 +245,9 @@ std::string render_summary_csv(const Experiment& experiment) {
         continue;
       }
       const MeanInterval& m = aggregates[p].metrics[static_cast<std::size_t>(it - names.begin())];
-      fields.insert(fields.end(), {internal::number_text(rounded_ms(m.mean)), optional_text(m.low), optional_text(m.high)});
+      fields.insert(fields.end(),
+                    {m.n > 0 ? internal::number_text(rounded_ms(m.mean)) : std::string(),
+                     optional_text(m.low), optional_text(m.high)});
     }
     append_record(fields, out);
   }

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,12 +44,26 @@ struct Experiment {
   KeyValues set;                     // --set overrides applied to every point
   std::vector<SweepAxisValues> axes;  // sweeps only
   std::vector<ExperimentPoint> points;
+  // Compare: points[0] is the base scenario, and every other point is also reported as its
+  // difference from it (paired_differences).
+  bool first_point_is_base = false;
+
+  // The point the others are compared with, or nullptr.
+  const ExperimentPoint* base() const;
 };
+
+// The value at `path` of a report's JSON as a measurement: nullopt when the path does not exist,
+// and for a sample statistic (mean, min, max, pNN) beside a `count` of 0 (a latency no order
+// reached: its p99 is not 0 ms, there is none). The count itself is always a value.
+std::optional<double> measured_value(const nlohmann::ordered_json& report_json,
+                                     std::string_view path);
 
 // Everything reported about one point, computed from its runs.
 struct PointAggregate {
   std::vector<std::string> metric_paths;  // metric_paths of the runs minus sim.wall_ms
-  std::vector<MeanInterval> metrics;      // parallel to metric_paths
+  // Parallel to metric_paths, over the runs where the metric was measured (measured_value): n is
+  // 0 when it never was, and tables show "none".
+  std::vector<MeanInterval> metrics;
   LogHistogram charge_to_paid_us;         // merged over the runs
   LogHistogram pay_to_paid_us;
   LogHistogram client_visible_us;
@@ -57,16 +72,33 @@ struct PointAggregate {
   std::vector<double> queries_per_minute;
   std::size_t failed_runs = 0;  // runs with a failed expectation or an invariant violation
 
-  // The mean of a metric, 0 when the path is unknown.
+  // The mean of a metric, 0 when the path is unknown or was never measured.
   double mean(std::string_view path) const;
+  // The metric's mean and interval, or nullptr when the path is unknown.
+  const MeanInterval* find(std::string_view path) const;
 };
 
 PointAggregate aggregate_point(const ExperimentPoint& point);
 
+// The paired differences of `point` from `base` for every metric path of the point: for each
+// replication r, run r of the point minus run r of the base (the same seed, so the same users
+// and faults: common random numbers), then their mean and 95% interval (mean_interval). A
+// replication where either side was not measured is left out. REQUIRES: equal replication counts.
+struct Differences {
+  std::vector<std::string> metric_paths;
+  std::vector<MeanInterval> metrics;  // parallel to metric_paths
+
+  const MeanInterval* find(std::string_view path) const;
+};
+
+Differences paired_differences(const ExperimentPoint& base, const ExperimentPoint& point);
+
 // summary.json (schema reports/schema/summary.schema.json): kind, scenario, seeds, set, axes,
 // then per point its label, values, runs, failed_runs, every metric as {n, mean, ci95_low,
-// ci95_high} (null bounds with one replication) and the pooled latency digests of the merged
-// histograms. Numbers are rounded to 3 decimals so the text is stable.
+// ci95_high} (null bounds with one replication; null mean when never measured) and the pooled
+// latency digests of the merged histograms; in a compare, every point after the base also has
+// `vs_base`: its paired differences from the base, in the same form. Numbers are rounded to 3
+// decimals so the text is stable.
 nlohmann::ordered_json summary_json(const Experiment& experiment);
 std::string render_summary_json(const Experiment& experiment);
 

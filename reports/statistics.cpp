@@ -1,24 +1,16 @@
 #include "reports/statistics.h"
 
-#include <array>
+#include <boost/math/distributions/students_t.hpp>
+#include <cassert>
 #include <cmath>
 
 namespace reports {
-namespace {
-
-// Student's t, 97.5% quantile, for 1..28 degrees of freedom (standard tables, 6 significant digits).
-constexpr std::array<double, 28> kT975 = {
-    12.7062, 4.30265, 3.18245, 2.77645, 2.57058, 2.44691, 2.36462, 2.30600, 2.26216, 2.22814,
-    2.20099, 2.17881, 2.16037, 2.14479, 2.13145, 2.11991, 2.10982, 2.10092, 2.09302, 2.08596,
-    2.07961, 2.07387, 2.06866, 2.06390, 2.05954, 2.05553, 2.05183, 2.04841};
-constexpr double kNormal975 = 1.959964;
-
-}  // namespace
 
 double t_quantile_975(std::size_t degrees_of_freedom) {
-  if (degrees_of_freedom == 0) return kT975[0];
-  if (degrees_of_freedom <= kT975.size()) return kT975[degrees_of_freedom - 1];
-  return kNormal975;
+  assert(degrees_of_freedom >= 1);
+  // The upper 2.5% point: the complement avoids the cancellation of quantile(dist, 0.975).
+  const boost::math::students_t distribution(static_cast<double>(degrees_of_freedom));
+  return boost::math::quantile(boost::math::complement(distribution, 0.025));
 }
 
 MeanInterval mean_interval(const std::vector<double>& values) {

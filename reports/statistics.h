@@ -1,11 +1,12 @@
-// Means and 95% confidence intervals across replications of a sweep point.
+// Means and 95% confidence intervals across replications of a sweep point or compare variant.
 //
 // Contract: mean_interval(values) returns the arithmetic mean of the values and, when there are at
 // least two, the two-sided 95% confidence interval for the mean: mean ± q · s / sqrt(n), with s the
-// sample standard deviation and q the 97.5% quantile of Student's t with n - 1 degrees of freedom
-// for n < 30 and of the normal distribution (1.96) for n >= 30. With one value there is no interval
-// (low and high are nullopt): one replication says nothing about the spread. With no values the
-// mean is 0 and n is 0. Deterministic: the values are summed in the order given.
+// sample standard deviation and q the exact 97.5% quantile of Student's t with n - 1 degrees of
+// freedom (Boost.Math), for every n. With one value there is no interval (low and high are
+// nullopt): one replication says nothing about the spread. With no values the mean is 0 and n is
+// 0: "nothing measured" (for instance a latency percentile of runs in which no order was paid).
+// Deterministic: the values are summed in the order given.
 #pragma once
 
 #include <cstddef>
@@ -23,8 +24,8 @@ struct MeanInterval {
 
 MeanInterval mean_interval(const std::vector<double>& values);
 
-// The 97.5% quantile of Student's t with `degrees_of_freedom` (>= 1) degrees of freedom for
-// fewer than 29 of them, and 1.959964 (the normal quantile) from 29 on, as mean_interval uses.
+// The 97.5% quantile of Student's t with `degrees_of_freedom` degrees of freedom, as
+// mean_interval uses it. REQUIRES: degrees_of_freedom >= 1.
 double t_quantile_975(std::size_t degrees_of_freedom);
 
 }  // namespace reports

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ pkg-config
-  libboost-dev            # Asio and Beast (header-only), for live mode
+  libboost-dev            # header-only: Math (Student's t) for reports; Asio and Beast for live mode
   libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )

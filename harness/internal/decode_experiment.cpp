@@ -5,20 +5,51 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "harness/internal/overrides.h"
 #include "harness/internal/scenario_decode.h"
 #include "harness/internal/value_readers.h"
+#include "reports/report.h"
 
 namespace harness::internal {
 namespace {
 
-// The metric groups of SPEC section 3/6; an expectation must name one of them first.
-const std::vector<std::string>& metric_groups() {
-  static const std::vector<std::string> groups = {
-      "orders",  "dropped",        "latency", "resolved_by", "duplicates",
-      "refunds", "reconciliation", "cost",    "invariants",  "sim"};
+// Every metric path a report has, from the report itself (an empty run's JSON), so a metric
+// added to reports/report.h is valid in `expect:` without a list to keep in step here.
+const std::vector<std::string>& known_metric_paths() {
+  static const std::vector<std::string> paths =
+      reports::metric_paths(reports::to_json(reports::Report{}));
+  return paths;
+}
+
+// The metric groups (the first segment of the paths), in report order.
+std::vector<std::string> metric_groups() {
+  std::vector<std::string> groups;
+  for (const std::string& path : known_metric_paths()) {
+    std::string group = path.substr(0, path.find('.'));
+    if (std::find(groups.begin(), groups.end(), group) == groups.end())
+      groups.push_back(std::move(group));
+  }
   return groups;
+}
+
+// Why `metric` is not a metric path of the report, or "" when it is one.
+std::string unknown_metric_problem(const std::string& metric) {
+  const std::vector<std::string>& paths = known_metric_paths();
+  if (std::find(paths.begin(), paths.end(), metric) != paths.end()) return "";
+  std::string problem = "unknown metric '" + metric + "'";
+  const std::string suggestion = did_you_mean(metric, paths);
+  if (!suggestion.empty()) return problem + suggestion;
+  // No near miss: list what the group has, or the groups when the group itself is unknown.
+  const std::string group = metric.substr(0, metric.find('.'));
+  std::vector<std::string> in_group;
+  for (const std::string& path : paths) {
+    if (path.compare(0, group.size() + 1, group + ".") == 0) in_group.push_back(path);
+  }
+  if (!in_group.empty()) return problem + "; '" + group + "' has: " + join(in_group);
+  const std::vector<std::string> groups = metric_groups();
+  return problem + "; metric groups: " + join(groups) + did_you_mean(group, groups);
 }
 
 std::string_view trim(std::string_view text) {
@@ -32,15 +63,13 @@ std::optional<double> parse_threshold(std::string_view text) {
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   double value = 0.0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
-      !std::isfinite(value)) {
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
     return std::nullopt;
   }
   return value;
 }
 
-std::optional<Expectation> decode_expectation(Decoder& d, const Cursor& at,
-                                              const std::string& metric) {
+std::optional<Expectation> decode_expectation(Decoder& d, const Cursor& at, const std::string& metric) {
   Expectation expectation;
   expectation.metric = metric;
   if (!at.node.IsScalar()) {
@@ -49,11 +78,10 @@ std::optional<Expectation> decode_expectation(Decoder& d, const Cursor& at,
   }
   std::string_view text = trim(at.node.Scalar());
   expectation.text = std::string(text);
-  static constexpr std::pair<std::string_view, CompareOp> kOps[] = {{"<=", CompareOp::kLe},
-                                                                    {">=", CompareOp::kGe},
-                                                                    {"==", CompareOp::kEq},
-                                                                    {"<", CompareOp::kLt},
-                                                                    {">", CompareOp::kGt}};
+  // Two-character operators first, so "<=" is not read as "<" followed by "=".
+  static constexpr std::pair<std::string_view, CompareOp> kOps[] = {
+      {"<=", CompareOp::kLe}, {">=", CompareOp::kGe}, {"==", CompareOp::kEq},
+      {"!=", CompareOp::kNe}, {"<", CompareOp::kLt},  {">", CompareOp::kGt}};
   for (const auto& [spelling, op] : kOps) {
     if (text.substr(0, spelling.size()) == spelling) {
       expectation.op = op;
@@ -66,8 +94,8 @@ std::optional<Expectation> decode_expectation(Decoder& d, const Cursor& at,
     return expectation;
   }
   d.error(at,
-          "expected a number or a comparison like \"< 60000\", \"<= 5\", \">= 0.99\" or \"== 0\", "
-          "got '" +
+          "expected a number or a comparison like \"< 60000\", \"<= 5\", \">= 0.99\", \"== 0\" or "
+          "\"!= 0\", got '" +
               at.node.Scalar() + "'");
   return std::nullopt;
 }
@@ -98,27 +126,20 @@ void decode_expect(Decoder& d, const Cursor& at, std::vector<Expectation>& out) 
   for (const auto& kv : at.node) {
     std::string metric = kv.first.IsScalar() ? kv.first.Scalar() : "";
     Cursor value_at = d.child(at, kv.second, "expect." + metric);
-    std::string group = metric.substr(0, metric.find('.'));
     if (metric.find('.') == std::string::npos || metric.back() == '.') {
-      d.error_at(value_at, kv.first,
-                 "expected a metric path like dropped.final, got '" + metric + "'");
+      d.error_at(value_at, kv.first, "expected a metric path like dropped.final, got '" + metric + "'");
       continue;
     }
-    const std::vector<std::string>& groups = metric_groups();
-    if (std::find(groups.begin(), groups.end(), group) == groups.end()) {
-      d.error_at(value_at, kv.first,
-                 "unknown metric group '" + group + "'; expected one of: " + join(groups) +
-                     did_you_mean(group, groups));
+    if (std::string problem = unknown_metric_problem(metric); !problem.empty()) {
+      d.error_at(value_at, kv.first, std::move(problem));
       continue;
     }
-    bool duplicate = std::any_of(out.begin(), out.end(),
-                                 [&](const Expectation& e) { return e.metric == metric; });
+    bool duplicate = std::any_of(out.begin(), out.end(), [&](const Expectation& e) { return e.metric == metric; });
     if (duplicate) {
       d.error_at(value_at, kv.first, "duplicate key '" + metric + "'");
       continue;
     }
-    if (auto expectation = decode_expectation(d, value_at, metric))
-      out.push_back(std::move(*expectation));
+    if (auto expectation = decode_expectation(d, value_at, metric)) out.push_back(std::move(*expectation));
   }
 }
 
@@ -136,8 +157,7 @@ void decode_variants(Decoder& d, const Cursor& at, std::vector<Variant>& out) {
       return;
     }
     for (const Variant& other : out) {
-      if (other.name == variant.name)
-        d.error(item, "duplicate variant name '" + variant.name + "'");
+      if (other.name == variant.name) d.error(item, "duplicate variant name '" + variant.name + "'");
     }
     std::optional<Cursor> set_at = reader.get("set");
     if (!set_at || !set_at->node.IsMap()) {
@@ -181,9 +201,8 @@ void decode_sweep(Decoder& d, const Cursor& at, std::vector<SweepAxis>& out) {
 void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out) {
   Cursor root = d.root(document);
   if (!document.IsMap()) {
-    d.error(root,
-            "a scenario must be a YAML map of keys (name, seed, channels, system, ...), got " +
-                describe(document));
+    d.error(root, "a scenario must be a YAML map of keys (name, seed, channels, system, ...), got " +
+                      describe(document));
     return;
   }
   MapReader reader(d, root);

@@ -20,6 +20,23 @@ bool is_dotted_key_map(const std::vector<std::string>& consumed) {
   return consumed.size() == 3 && consumed[0] == "variants" && consumed[2] == "set";
 }
 
+// The keys of the maps to create for segments[begin..] under a map reached by `consumed`: one
+// per segment, except that below a dotted-key map (`expect:` absent from the file) the rest of
+// the path is one key.
+std::vector<std::string> keys_to_create(const std::vector<std::string>& segments, size_t begin,
+                                        std::vector<std::string> consumed) {
+  std::vector<std::string> keys;
+  for (size_t k = begin; k < segments.size(); ++k) {
+    if (is_dotted_key_map(consumed)) {
+      keys.push_back(join_path(segments, k, segments.size()));
+      break;
+    }
+    keys.push_back(segments[k]);
+    consumed.push_back(segments[k]);
+  }
+  return keys;
+}
+
 bool has_scalar_key(const YAML::Node& map, const std::string& key) {
   for (const auto& kv : map) {
     if (kv.first.IsScalar() && kv.first.Scalar() == key) return true;
@@ -136,14 +153,15 @@ std::optional<YAML::Node> apply_override(YAML::Node& document, std::string_view 
         continue;
       }
       // Create the missing rest of the path as nested maps, innermost first.
+      const std::vector<std::string> keys = keys_to_create(*segments, i, consumed);
       YAML::Node subtree;
       subtree.reset(value);
-      for (size_t j = segments->size() - 1; j > i; --j) {
+      for (size_t j = keys.size() - 1; j > 0; --j) {
         YAML::Node map(YAML::NodeType::Map);
-        map[(*segments)[j]] = subtree;
+        map[keys[j]] = subtree;
         subtree.reset(map);
       }
-      current[segment] = subtree;
+      current[keys[0]] = subtree;
       return subtree;
     }
     if (current.IsSequence()) {

@@ -34,8 +34,9 @@ void Decoder::error_at(const Cursor& at, const YAML::Node& mark_node, std::strin
   const Origin& origin = at.origin ? *at.origin : file_origin_;
   ScenarioError error;
   error.file = origin.file;
-  if (origin.use_marks && mark_node) {
-    YAML::Mark mark = mark_node.Mark();
+  if (origin.use_marks) {
+    YAML::Mark mark = mark_node ? mark_node.Mark() : YAML::Mark::null_mark();
+    if (mark.line < 0 || mark.column < 0) mark = origin.written_at;
     if (mark.line >= 0 && mark.column >= 0) {
       error.line = mark.line + 1;
       error.column = mark.column + 1;

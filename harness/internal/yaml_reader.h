@@ -25,6 +25,10 @@ struct Origin {
   std::string file;        // error location: the file path, or "--set"
   bool use_marks = true;   // node marks are positions in `file` (false for --set text)
   std::string note;        // appended to every message, e.g. " (set by variants[fast])"
+  // Where the override was written (a variant's `set` key, a sweep axis). Applying a dotted key
+  // creates the missing maps and keys along its path; those have no position of their own, so
+  // their errors (an unknown key) are reported here.
+  YAML::Mark written_at = YAML::Mark::null_mark();
 };
 
 // A node being decoded, with its key path and origin. `path` is dotted: system.notify.mq_retry,

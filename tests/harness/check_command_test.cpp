@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace {
@@ -111,6 +112,58 @@ TEST_F(CheckCommand, LoadErrorsAreAllReportedAndExitTwo) {
   EXPECT_NE(r.output.find("bad2.yaml:2:"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("PASS  dropped.final == 0"), std::string::npos) << r.output;  // still ran
   EXPECT_EQ(paysim("check " + (dir_ / "missing.yaml").string()).exit_code, 2);
+}
+
+// Regression (issue 12): `expect` on a metric that does not exist passed `validate` and failed the
+// run with exit 1; it is a scenario error (exit 2) wherever the expectation comes from.
+TEST_F(CheckCommand, UnknownMetricIsAScenarioErrorEverywhere) {
+  const std::string file = write("typo.yaml", tiny("  dropped.final: 0\n  dropped.finale: 0\n"));
+  const std::string located =
+      file +
+      ":9:3: expect.dropped.finale: unknown metric 'dropped.finale' (did you mean "
+      "'dropped.final'?)";
+  for (const char* command : {"validate ", "run ", "check ", "compare "}) {
+    const Result r = paysim(command + file);
+    EXPECT_EQ(r.exit_code, 2) << command << r.output;
+    EXPECT_NE(r.output.find(located), std::string::npos) << command << r.output;
+  }
+  const std::string good = write("good.yaml", tiny("  dropped.final: 0\n"));
+  const Result set = paysim("run --set expect.latency.charge_to_paid_ms.p95=1 " + good);
+  EXPECT_EQ(set.exit_code, 2) << set.output;
+  EXPECT_NE(set.output.find("--set: expect.latency.charge_to_paid_ms.p95: unknown metric"),
+            std::string::npos)
+      << set.output;
+  const std::string variant = write(
+      "variant.yaml", tiny("  dropped.final: 0\n",
+                           "variants:\n  - name: v\n    set:\n      expect.dropped.finale: 0\n"));
+  const Result validate = paysim("validate " + variant);
+  EXPECT_EQ(validate.exit_code, 2) << validate.output;
+  EXPECT_NE(validate.output.find(variant + ":10:7: expect.dropped.finale: unknown metric"),
+            std::string::npos)
+      << validate.output;
+}
+
+// `!=` is documented in docs/report-format.md and reports/report.h; the loader accepts it and a
+// run evaluates it.
+TEST_F(CheckCommand, NotEqualExpectationsRunEndToEnd) {
+  const std::string file =
+      write("ne.yaml", tiny("  orders.created: \"!= 0\"\n  dropped.final: \"!= 0\"\n"));
+  const fs::path out = dir_ / "out";
+  const Result r = paysim("run --out " + out.string() + " --format json " + file);
+  EXPECT_EQ(r.exit_code, 1) << r.output;  // dropped.final is 0 on an ideal channel
+  std::ifstream in(out / "report.json");
+  const nlohmann::json report = nlohmann::json::parse(in);
+  ASSERT_EQ(report["expect"].size(), 2u);
+  EXPECT_EQ(report["expect"][0]["metric"], "orders.created");
+  EXPECT_EQ(report["expect"][0]["op"], "!=");
+  EXPECT_EQ(report["expect"][0]["pass"], true);
+  EXPECT_EQ(report["expect"][1]["op"], "!=");
+  EXPECT_EQ(report["expect"][1]["actual"], 0);
+  EXPECT_EQ(report["expect"][1]["pass"], false);
+  const Result check = paysim("check " + file);
+  EXPECT_NE(check.output.find("PASS  orders.created != 0"), std::string::npos) << check.output;
+  EXPECT_NE(check.output.find("FAIL  dropped.final != 0  (actual 0)"), std::string::npos)
+      << check.output;
 }
 
 TEST_F(CheckCommand, NoExpectBlockPassesOnInvariants) {

@@ -2,7 +2,10 @@
 // key path and the exact message, and the loader never throws or returns a half-valid scenario.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/scenario_loader.h"
+#include "reports/report.h"
 
 namespace harness {
 namespace {
@@ -168,13 +171,86 @@ TEST(ScenarioErrors, MissingFileAndNonMapDocument) {
 
 TEST(ScenarioErrors, BadExpectations) {
   EXPECT_EQ(errors("expect: {dropped.final: \"~ 5\"}\n"),
-            Lines{"bad.yaml:2:25: expect.dropped.final: expected a number or a comparison like \"< 60000\", \"<= 5\", "
-                  "\">= 0.99\" or \"== 0\", got '~ 5'"});
+            Lines{"bad.yaml:2:25: expect.dropped.final: expected a number or a comparison like \"< "
+                  "60000\", \"<= 5\", "
+                  "\">= 0.99\", \"== 0\" or \"!= 0\", got '~ 5'"});
   EXPECT_EQ(errors("expect: {dropped.final: \"<\"}\n")[0].substr(0, 46), "bad.yaml:2:25: expect.dropped.final: expected ");
   EXPECT_EQ(errors("expect: {droped.final: 0}\n"),
-            Lines{"bad.yaml:2:10: expect.droped.final: unknown metric group 'droped'; expected one of: orders, "
-                  "dropped, latency, resolved_by, duplicates, refunds, reconciliation, cost, invariants, sim (did you "
-              "mean 'dropped'?)"});
+            Lines{"bad.yaml:2:10: expect.droped.final: unknown metric 'droped.final' (did you mean "
+                  "'dropped.final'?)"});
+}
+
+// Regression (issue 12): an expectation on a metric no report has passed validation and then
+// failed every run with exit 1; it is a scenario error, found when the file is loaded.
+TEST(ScenarioErrors, ExpectationOnAMetricThatDoesNotExist) {
+  EXPECT_EQ(
+      errors("expect: {dropped.finale: 0}\n"),
+      Lines{"bad.yaml:2:10: expect.dropped.finale: unknown metric 'dropped.finale' (did you mean "
+            "'dropped.final'?)"});
+  EXPECT_EQ(
+      errors("expect:\n  orders.paid: 1\n  latency.charge_to_paid_ms.p95: \"< 60000\"\n"),
+      Lines{"bad.yaml:4:3: expect.latency.charge_to_paid_ms.p95: unknown metric "
+            "'latency.charge_to_paid_ms.p95' (did you mean 'latency.charge_to_paid_ms.p90'?)"});
+  // Nothing close: what the group has, or which groups there are.
+  EXPECT_EQ(errors("expect: {cost.total_money_spent_in_euros: 0}\n")[0].substr(0, 122),
+            "bad.yaml:2:10: expect.cost.total_money_spent_in_euros: unknown metric "
+            "'cost.total_money_spent_in_euros'; "
+            "'cost' has: cost.");
+  const std::vector<std::string> lines = errors("expect: {weather.sunny_days: 0}\n");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("unknown metric 'weather.sunny_days'; metric groups: "),
+            std::string::npos)
+      << lines[0];
+  EXPECT_NE(lines[0].find("dropped"), std::string::npos) << lines[0];
+}
+
+// The valid paths are the report's own (reports::metric_paths of report.json), so every metric a
+// run writes can be expected, including ones added after this test was written.
+TEST(ScenarioErrors, EveryMetricOfAReportCanBeExpected) {
+  reports::Report report;
+  report.latency.charge_to_paid_us.record(1000);
+  const std::vector<std::string> paths = reports::metric_paths(reports::to_json(report));
+  ASSERT_GT(paths.size(), 40u);
+  std::string text = "channels: [{name: a}]\nexpect:\n";
+  for (const std::string& path : paths) text += "  " + path + ": \">= 0\"\n";
+  const LoadResult result = load_scenario_text(text, "all.yaml");
+  ASSERT_TRUE(result.ok()) << (result.errors.empty() ? "" : result.errors[0].to_string());
+  EXPECT_EQ(result.scenario->expect.size(), paths.size());
+}
+
+TEST(ScenarioErrors, UnknownMetricInSetAndVariantsIsAScenarioError) {
+  const std::string text =
+      "channels: [{name: a}]\nvariants:\n  - name: v\n    set:\n      seed: 2\n"
+      "      expect.dropped.finale: 0\n";
+  EXPECT_EQ(
+      errors_of(load_scenario_text(text, "bad.yaml")),
+      Lines{"bad.yaml:6:7: expect.dropped.finale: unknown metric 'dropped.finale' (did you mean "
+            "'dropped.final'?) (set by variants[v])"});
+  EXPECT_EQ(errors_of(load_scenario_text(text, "bad.yaml", {}, "v")),
+            errors_of(load_scenario_text(text, "bad.yaml")));
+  // --set, with and without an expect block in the file.
+  EXPECT_EQ(errors_of(load_scenario_text("channels: [{name: a}]\n", "bad.yaml",
+                                         {{"expect.dropped.finale", "0"}})),
+            Lines{"--set: expect.dropped.finale: unknown metric 'dropped.finale' (did you mean "
+                  "'dropped.final'?)"});
+  EXPECT_EQ(errors_of(load_scenario_text("channels: [{name: a}]\nexpect: {dropped.final: 0}\n",
+                                         "bad.yaml", {{"expect.dropped.finale", "0"}})),
+            Lines{"--set: expect.dropped.finale: unknown metric 'dropped.finale' (did you mean "
+                  "'dropped.final'?)"});
+}
+
+TEST(ScenarioErrors, NotEqualIsAnOperator) {
+  const LoadResult result = load_scenario_text(
+      "channels: [{name: a}]\nexpect: {dropped.final: \"!= 3\", orders.paid: \"!=0\"}\n",
+      "ok.yaml");
+  ASSERT_TRUE(result.ok()) << result.errors[0].to_string();
+  ASSERT_EQ(result.scenario->expect.size(), 2u);
+  EXPECT_EQ(result.scenario->expect[0].op, CompareOp::kNe);
+  EXPECT_EQ(result.scenario->expect[0].threshold, 3.0);
+  EXPECT_EQ(result.scenario->expect[1].op, CompareOp::kNe);
+  EXPECT_EQ(result.scenario->expect[1].threshold, 0.0);
+  EXPECT_EQ(errors("expect: {dropped.final: \"=! 3\"}\n")[0].substr(0, 47),
+            "bad.yaml:2:25: expect.dropped.final: expected a");
 }
 
 TEST(ScenarioErrors, StrategyNeedsItsSchedule) {

@@ -136,6 +136,41 @@ TEST(ScenarioOverrides, BadVariantValuePointsAtTheVariant) {
   EXPECT_EQ(error_lines(text, {}, "fast"), error_lines(text, {}));
 }
 
+// Regression (issue 12): a misspelt key inside a variant's `set` was reported without a line and
+// column, because the maps its path creates have no position in the file.
+TEST(ScenarioOverrides, UnknownKeyInAVariantSetPointsAtTheKey) {
+  std::string text = kBase;
+  text.insert(text.find("sweep:"),
+              "  - name: typo\n"                                   // line 13
+              "    set:\n"                                         // 14
+              "      system.compensation.polling.interval: 30s\n"  // 15
+              "      system.compensaton.strategy: none\n"          // 16
+              "      system.client.push.los_probability: 0.1\n");  // 17
+  const std::vector<std::string> expected = {
+      "base.yaml:16:7: system.compensaton: unknown key 'compensaton' (did you mean "
+      "'compensation'?); allowed keys: "
+      "payment_service, order_service, notify, compensation, order_query, dedup, client (set by "
+      "variants[typo])",
+      "base.yaml:17:7: system.client.push.los_probability: unknown key 'los_probability' (did you "
+      "mean "
+      "'loss_probability'?); allowed keys: enabled, loss_probability, latency (set by "
+      "variants[typo])"};
+  EXPECT_EQ(error_lines(text, {}, "typo"), expected);
+  EXPECT_EQ(error_lines(text, {}), expected);  // `paysim validate` checks every variant
+}
+
+TEST(ScenarioOverrides, UnknownKeyInASweepAxisPointsAtTheAxis) {
+  std::string text = kBase;
+  text.replace(text.find("  system.compensation.polling.workers: [1, 4, 16]"), 49,
+               "  system.compensation.polling.workerz: [1, 4]");
+  const std::vector<std::string> lines = error_lines(text, {});
+  ASSERT_FALSE(lines.empty());
+  for (const std::string& line : lines) {
+    EXPECT_EQ(line.substr(0, 74),
+              "base.yaml:14:3: system.compensation.polling.workerz: unknown key 'workerz'");
+  }
+}
+
 TEST(ScenarioOverrides, BadSweepValuePointsAtTheValue) {
   std::string text = kBase;
   text.replace(text.find("[1, 4, 16]"), 10, "[1, 0, 16]");

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/sweep.h"
+#include "harness/sweep_part.h"
 #include "reports/experiment.h"
 
 namespace harness {
@@ -104,6 +105,26 @@ TEST_F(SchemaTest, SummaryJsonHasExactlyTheDocumentedKeys) {
   // Every metric of a run is summarised, except the wall clock.
   const auto paths = reports::metric_paths(reports::to_json(runs_[0]));
   EXPECT_EQ(summary["points"][0]["metrics"].size(), paths.size() - 1);
+}
+
+TEST(CompareSchema, CompareSummaryWithTheBaseAndDifferencesHasExactlyTheDocumentedKeys) {
+  const std::vector<std::string> all_variants;
+  const std::optional<Plan> plan =
+      plan_experiment(std::string(PAYSIM_SOURCE_DIR) + "/tests/harness/data/compare_lossy.yaml", {},
+                      {}, 2, &all_variants);
+  ASSERT_TRUE(plan.has_value());
+  const std::optional<std::vector<Scenario>> scenarios = load_points(*plan);
+  ASSERT_TRUE(scenarios.has_value());
+  std::vector<reports::Report> runs =
+      run_jobs(*plan, *scenarios, shard_jobs(plan->job_count(), 0, 1), 2, nullptr);
+  const json schema = load_schema("summary.schema.json");
+  const json summary = json::parse(reports::render_summary_json(experiment_of(*plan, runs)));
+  walk(schema, schema, summary, "summary");
+  ASSERT_EQ(summary["points"].size(), 3u);
+  EXPECT_EQ(summary["points"][0]["label"], "base");
+  EXPECT_FALSE(summary["points"][0].contains("vs_base"));
+  EXPECT_TRUE(summary["points"][1].contains("vs_base"));
+  EXPECT_EQ(summary["points"][1]["vs_base"].size(), summary["points"][1]["metrics"].size());
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // paysim sweep and merge: the grid and seeds, identical outputs whatever -j says, and shards that
 // merge into byte-for-byte the files an unsharded sweep writes.
+#include "harness/sweep.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,33 +10,20 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/progress.h"
-#include "harness/sweep.h"
 #include "harness/sweep_part.h"
 #include "reports/report_reader.h"
-#include "reports/statistics.h"
+#include "tests/harness/cli_support.h"
 
 namespace harness {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::fresh_dir;
+using testing::paysim;
+using testing::read;
+
 const std::string kScenario = std::string(PAYSIM_SOURCE_DIR) + "/tests/harness/data/compare_lossy.yaml";
 const char* const kSummaryFiles[] = {"summary.json", "summary.csv", "runs.csv", "report.html", "junit.xml"};
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-int paysim(const std::string& args, const std::string& log) {
-  const std::string cmd = std::string(PAYSIM_BINARY) + " " + args + " > " + log + " 2>&1";
-  return WEXITSTATUS(std::system(cmd.c_str()));
-}
-
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::path(::testing::TempDir()) / name;
-  fs::remove_all(dir);
-  return dir;
-}
 
 TEST(Sweep, GridIsTheCartesianProductFirstAxisSlowest) {
   const std::vector<PlanPoint> points = grid_points({{"a.x", {"1", "2"}}, {"b.y", {"p", "q", "r"}}});
@@ -68,17 +57,6 @@ TEST(Sweep, ShardsAndAxesParse) {
   EXPECT_EQ(axis->values, (std::vector<std::string>{"10s", "1m"}));
   EXPECT_FALSE(parse_axis("=1", &error).has_value());
   EXPECT_FALSE(parse_axis("k=1,,2", &error).has_value());
-}
-
-TEST(Sweep, ConfidenceIntervalsFollowStudentT) {
-  const reports::MeanInterval one = reports::mean_interval({5.0});
-  EXPECT_EQ(one.mean, 5.0);
-  EXPECT_FALSE(one.low.has_value());  // one replication: no interval
-  const reports::MeanInterval two = reports::mean_interval({1.0, 3.0});
-  EXPECT_DOUBLE_EQ(two.mean, 2.0);
-  EXPECT_NEAR(*two.high - 2.0, 12.7062 * 1.0, 1e-9);  // s = sqrt(2), s/sqrt(2) = 1
-  EXPECT_NEAR(reports::t_quantile_975(10), 2.22814, 1e-9);
-  EXPECT_NEAR(reports::t_quantile_975(29), 1.959964, 1e-9);
 }
 
 TEST(Sweep, ReportsRoundTripThroughPartJsonExactly) {
