@@ -2,9 +2,15 @@
 // was lost or late (外部掉单).
 //
 //  - polling (定时轮询): a job every `interval` reads the pending table (掉单表) or a full scan
-//    of recent payments, and queries each candidate with `workers` concurrent queries. A tick
-//    that has not finished by the next one delays it (a backlog stretches the period, as in
-//    production); a row is deleted at a final state or after `max_attempts` queries.
+//    of recent payments in pages of `batch_size` rows, ordered by id. Each page is one DB round
+//    trip (a payment-service step); its candidates go to `workers` concurrent queries as it
+//    arrives, and the next page is read once the workers have taken them all, so a tick holds
+//    at most one page. A tick that has not finished by the next one delays it (a backlog
+//    stretches the period, as in production). Both sources keep a query count and the age
+//    schedule per payment and give a payment up (SystemObserver::on_compensation_exhausted)
+//    after `max_attempts` queries, after the last point of `age_schedule`, or once it is older
+//    than the tick's window (`lookback`): a pending row is then deleted, a full scan stops
+//    reading it, and its order can retire.
 //  - delay_message (延迟消息): at creation a delay message is scheduled; each delivery queries
 //    the channel and, while still pending, schedules the next gap of `schedule` (rounded up to
 //    RocketMQ's fixed levels with `levels: rocketmq`), until a final state or the end.
@@ -15,6 +21,7 @@
 
 #include <cstdint>
 #include <map>
+#include <string_view>
 #include <vector>
 
 #include "mock_channels/channel_api.h"
@@ -67,9 +74,20 @@ class Compensation final : public MessageConsumer {
 
   void schedule_tick(sim::Duration delay);
   void tick();
-  void poll_next();
-  void clear_poll_queue();
+  void start_scan(sim::Time now);
+  void read_page();
+  void on_page_read();
+  uint64_t read_pending_page(sim::Time now);
+  uint64_t read_scan_page(sim::Time now);
+  bool due(sim::Time created_at, PollProgress& progress, sim::Time now) const;
+  bool exhausted(const PollProgress& progress) const;
+  PollProgress* poll_progress(PaymentId payment);
+  void feed_workers();
+  bool poll_next();
+  void clear_poll_queue(bool tick_start);
   void finish_poll(PaymentId payment, bool terminal);
+  void give_up(PaymentId payment, std::string_view why);
+  void release_lookback(PaymentId payment);
   void schedule_delay_query(OrderId order, PaymentId payment, uint32_t step);
   void start_delay_query(OrderId order, PaymentId payment, uint32_t step, MessageId message);
 
@@ -83,18 +101,32 @@ class Compensation final : public MessageConsumer {
   PaymentService* payments_ = nullptr;
 
   // Polling.
+  const bool full_scan_;
+  const uint64_t batch_size_;
   std::vector<sim::Duration> age_schedule_;
-  // This tick's candidates, in order; poll_next_ is the next to query. A vector cleared each tick
-  // keeps its capacity, where a deque would allocate and free its blocks on every tick.
-  std::vector<std::pair<PaymentId, OrderId>> poll_queue_;
+  // The last page's candidates, in order; poll_next_ is the next to query. A vector cleared each
+  // page keeps its capacity, where a deque would allocate and free its blocks on every page.
+  std::vector<PaymentId> poll_queue_;
   size_t poll_next_ = 0;
+  size_t poll_queue_peak_ = 0;  // the most candidates a page of this tick held
   uint32_t polls_in_flight_ = 0;
   bool tick_running_ = false;
-  sim::Time tick_started_;
   uint64_t tick_number_ = 0;
 
-  // Full scan: a timer per unresolved payment keeps its order in flight while a scan can still
-  // find it (its lookback); cancelled when the payment resolves.
+  // The tick's scan, read by keyset (`WHERE id >= cursor ORDER BY id LIMIT batch_size`).
+  bool page_in_flight_ = false;
+  bool scan_done_ = true;      // the last page came back short: nothing more to read
+  PaymentId scan_cursor_ = 0;  // the first id the next page may hold
+  PaymentId scan_last_ = 0;    // pending table: the last row when the tick began
+  // Full scan: the tick reads the scan_window_rows_ rows created since scan_since_ (as the tick
+  // began), which follow the first scan_base_ rows of the table; pages_read_ of them so far.
+  sim::Time scan_since_;
+  uint64_t scan_base_ = 0;
+  uint64_t scan_window_rows_ = 0;
+  uint64_t pages_read_ = 0;
+
+  // Full scan: a timer per candidate keeps its order in flight while a scan can still find it
+  // (its lookback); cancelled when the payment resolves or is given up.
   sim::IdMap<sim::TimerId> lookback_timers_;
 
   // Delay queries waiting for their channel answer, by payment. Every delay query adds and

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "sim/distribution.h"
@@ -48,8 +49,9 @@ struct OrderServiceConfig {
 // RocketMQ's default consumer retry gaps: 16 retries over about 4h46m (DOMAIN.md).
 inline std::vector<sim::Duration> rocketmq_consumer_retries() {
   using D = sim::Duration;
-  return {D::seconds(10), D::seconds(30), D::minutes(1), D::minutes(2),  D::minutes(3),  D::minutes(4),
-          D::minutes(5),  D::minutes(6),  D::minutes(7), D::minutes(8),  D::minutes(9),  D::minutes(10),
+  return {D::seconds(10), D::seconds(30), D::minutes(1), D::minutes(2),
+          D::minutes(3),  D::minutes(4),  D::minutes(5), D::minutes(6),
+          D::minutes(7),  D::minutes(8),  D::minutes(9), D::minutes(10),
           D::minutes(20), D::minutes(30), D::hours(1),   D::hours(2)};
 }
 
@@ -70,14 +72,28 @@ struct PollingConfig {
   sim::Duration interval = sim::Duration::seconds(60);
   // pending_table: only unresolved payments (掉单表); full_scan: every payment within lookback.
   enum class Source : uint8_t { kPendingTable, kFullScan } source = Source::kPendingTable;
+  // A tick reads its rows in pages of this many, one DB round trip (a payment-service step)
+  // each, and hands a page's candidates to the workers as it arrives.
   int batch_size = 500;
   int workers = 8;
-  sim::Duration lookback = sim::Duration::minutes(30);  // full scan: rows created this recently
-  int max_attempts = 20;                                // then the row is deleted (given up)
+  // A tick reads only rows created this recently (`WHERE created_at > now - lookback`); older
+  // rows are given up. Unset: the source's default, see window().
+  std::optional<sim::Duration> lookback;
+  int max_attempts = 20;  // queries per payment; then it is given up
   sim::Duration min_age;  // jeepay: only payments at least this old are queried
   // Decreasing frequency by payment age (seed 002: 3s, 10s, 30s, 3m...): when non-empty, a
-  // payment is queried by a tick only once its age has passed the next point of this list.
+  // payment is queried by a tick only once its age has passed the next point of this list, and
+  // given up after the query at the last point.
   std::vector<sim::Duration> age_schedule;
+
+  // The time window a tick reads: `lookback` when given; otherwise 30m for a full scan (a scan
+  // of the whole table needs a bound) and none for a pending table (its rows leave it at a final
+  // state or after max_attempts).
+  std::optional<sim::Duration> window() const {
+    if (lookback) return lookback;
+    if (source == Source::kFullScan) return sim::Duration::minutes(30);
+    return std::nullopt;
+  }
 };
 
 struct DelayMessageConfig {
@@ -114,10 +130,10 @@ struct DedupConfig {
   // the lock can expire under it and let a second request through.
   double lock_stall_probability = 0.0;
   sim::Duration lock_stall = sim::Duration::seconds(15);
-  bool compare_and_set = false;  // storage-side guard: create a payment only if none is active
-  bool check_paid = true;        // refuse apply-pay for an order already PAID
-  bool reuse_in_flight = false;  // a repeated apply-pay returns the in-flight payment
-  bool cancel_in_flight = false; // close in-flight payments before creating a new one
+  bool compare_and_set = false;    // storage-side guard: create a payment only if none is active
+  bool check_paid = true;          // refuse apply-pay for an order already PAID
+  bool reuse_in_flight = false;    // a repeated apply-pay returns the in-flight payment
+  bool cancel_in_flight = false;   // close in-flight payments before creating a new one
   bool refund_duplicates = false;  // refund a success for an order already paid
 };
 

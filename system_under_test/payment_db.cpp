@@ -14,9 +14,11 @@ PaymentRecord& PaymentDb::insert(const PaymentRecord& record) {
   OrderIndex& index = by_order_.find_or_insert(record.order);
   index.payments.push_back(record.id);
   ++index.version;
-  if (index_unresolved_ && !is_terminal(record.state)) {
-    unresolved_nodes_.try_emplace(unresolved_, record.id, sim::Time(record.created_at));
+  if (index_scan_rows_ && !is_terminal(record.state)) {
+    scan_row_nodes_.try_emplace(scan_rows_, record.id,
+                                ScanRow{record.created_at, rows_inserted_, {}});
   }
+  ++rows_inserted_;
 
   const int64_t second = record.created_at.us() / 1'000'000;
   if (created_per_second_.empty() || created_per_second_.back().first != second) {
@@ -54,8 +56,8 @@ void PaymentDb::set_paid_by(OrderId order, PaymentId payment) {
 
 void PaymentDb::add_pending(const PaymentRecord& record) {
   if (pending_.count(record.id)) return;
-  pending_nodes_.try_emplace(
-      pending_, record.id, PendingRow{record.created_at, 0, 0, sim::Hold(activity_, record.order)});
+  pending_nodes_.try_emplace(pending_, record.id,
+                             PendingRow{record.created_at, {}, sim::Hold(activity_, record.order)});
 }
 
 uint64_t PaymentDb::rows_created_since(sim::Time since) const {
@@ -69,8 +71,7 @@ uint64_t PaymentDb::rows_created_since(sim::Time since) const {
 }
 
 void PaymentDb::note_state(const PaymentRecord& record) {
-  if (index_unresolved_ && is_terminal(record.state))
-    unresolved_nodes_.erase(unresolved_, record.id);
+  if (index_scan_rows_ && is_terminal(record.state)) scan_row_nodes_.erase(scan_rows_, record.id);
 }
 
 void PaymentDb::erase_order(OrderId order) {
@@ -78,7 +79,7 @@ void PaymentDb::erase_order(OrderId order) {
   if (index == nullptr) return;
   for (PaymentId id : index->payments) {
     assert(!pending_.count(id) && "a pending row keeps its order busy");
-    if (index_unresolved_) unresolved_nodes_.erase(unresolved_, id);
+    if (index_scan_rows_) scan_row_nodes_.erase(scan_rows_, id);
     payments_.erase(id);
   }
   by_order_.erase(order);

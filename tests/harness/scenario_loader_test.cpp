@@ -116,8 +116,9 @@ TEST(ScenarioLoader, SketchChannels) {
   EXPECT_DOUBLE_EQ(a.callback.drop_probability, 0.05);
   EXPECT_DOUBLE_EQ(a.callback.duplicate_probability, 0.01);
   EXPECT_EQ(a.callback.retries,
-            (std::vector<Duration>{Duration::minutes(4), Duration::minutes(10), Duration::minutes(10),
-                                   Duration::hours(1), Duration::hours(2), Duration::hours(6), Duration::hours(15)}));
+            (std::vector<Duration>{Duration::minutes(4), Duration::minutes(10),
+                                   Duration::minutes(10), Duration::hours(1), Duration::hours(2),
+                                   Duration::hours(6), Duration::hours(15)}));
   EXPECT_EQ(a.query.latency, Distribution::fixed(Duration::millis(100)));
   EXPECT_DOUBLE_EQ(a.query.failure_probability, 0.01);
   EXPECT_DOUBLE_EQ(a.double_charge_probability, 0.0001);
@@ -238,11 +239,23 @@ TEST(ScenarioLoader, NullValueMeansDefault) {
   EXPECT_EQ(s.channels[0].query.latency, channels::QueryProfile{}.latency);
 }
 
+TEST(ScenarioLoader, PollingLookbackDefaultsBySource) {
+  // Unset (or null), the window is the source's: none for a pending table, 30m for a full scan.
+  Scenario s = load_ok("channels: [{name: a}]\nsystem: {compensation: {polling: {lookback: }}}\n");
+  EXPECT_FALSE(s.system.compensation.polling.lookback.has_value());
+  EXPECT_FALSE(s.system.compensation.polling.window().has_value());
+  s = load_ok("channels: [{name: a}]\nsystem: {compensation: {polling: {source: full_scan}}}\n");
+  EXPECT_EQ(s.system.compensation.polling.window(), Duration::minutes(30));
+  s = load_ok("channels: [{name: a}]\nsystem: {compensation: {polling: {lookback: 2h}}}\n");
+  EXPECT_EQ(s.system.compensation.polling.window(), Duration::hours(2));
+}
+
 TEST(ScenarioLoader, RatesAndDayProfile) {
   Scenario s = load_ok("channels: [{name: a}]\ntraffic: {rate: 6000/m, arrival: uniform}\n");
   EXPECT_DOUBLE_EQ(s.traffic.rate_per_s, 100.0);
   EXPECT_EQ(s.traffic.arrival, workload::TrafficConfig::Arrival::kUniform);
-  s = load_ok("channels: [{name: a}]\ntraffic: {profile: [[0h, 20/s], [8h, 360000/h], [22h, 0/s]]}\n");
+  s = load_ok(
+      "channels: [{name: a}]\ntraffic: {profile: [[0h, 20/s], [8h, 360000/h], [22h, 0/s]]}\n");
   ASSERT_EQ(s.traffic.profile.size(), 3u);
   EXPECT_EQ(s.traffic.profile[1].time_of_day, Duration::hours(8));
   EXPECT_DOUBLE_EQ(s.traffic.profile[1].rate_per_s, 100.0);
@@ -259,9 +272,11 @@ system:
                  polling: {source: full_scan, age_schedule: [3s, 10s, 30s, 3m], min_age: 10m}}
 )");
   EXPECT_TRUE(s.system.order_query.enabled);
-  EXPECT_EQ(s.system.order_query.at_ages, (std::vector<Duration>{Duration::seconds(30), Duration::minutes(2)}));
+  EXPECT_EQ(s.system.order_query.at_ages,
+            (std::vector<Duration>{Duration::seconds(30), Duration::minutes(2)}));
   EXPECT_TRUE(s.system.client.push_enabled);
-  EXPECT_EQ(s.system.client.push_latency, Distribution::uniform(Duration::millis(10), Duration::seconds(1)));
+  EXPECT_EQ(s.system.client.push_latency,
+            Distribution::uniform(Duration::millis(10), Duration::seconds(1)));
   EXPECT_FALSE(s.system.compensation.reconciliation.enabled);
   EXPECT_EQ(s.system.compensation.reconciliation.every, Duration::hours(12));
   EXPECT_EQ(s.system.compensation.retry_storage, sut::CompensationConfig::RetryStorage::kInMemory);
@@ -278,7 +293,8 @@ TEST(ScenarioLoader, PresetIsTheBaseAndFileKeysWin) {
                          ", callback: {drop_probability: 0.25}, timeout: 7s}\n");
     ASSERT_EQ(s.channels.size(), 1u);
     channels::ChannelConfig expected = *preset;
-    expected.name = std::string("c");  // not = "c": g++ 12 warns falsely (-Wrestrict) on that at -O3
+    expected.name =
+        std::string("c");  // not = "c": g++ 12 warns falsely (-Wrestrict) on that at -O3
     expected.preset = info.name;
     expected.callback.drop_probability = 0.25;
     expected.timeout = Duration::seconds(7);
