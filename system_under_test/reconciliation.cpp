@@ -44,9 +44,11 @@ bool Reconciliation::hold_if_unreconciled(OrderId order) {
     if (it != pool_.end()) pool_.erase(it);  // put right, or given up on: the order may retire
     return false;
   }
+  const int64_t now_us = runtime_.now().us();
   if (it == pool_.end()) {
-    pool_.emplace(order, Held{0, sim::Hold(activity_, order)});
+    pool_.emplace(order, Held{0, now_us, sim::Hold(activity_, order)});
   } else {
+    it->second.pooled_at_us = now_us;
     it->second.hold = sim::Hold(activity_, order);
   }
   sim::trace(tracer_, runtime_.now(), kComponent, order, [] {
@@ -67,7 +69,7 @@ void Reconciliation::run_statement() {
     covered_until_us_ = cut_us;
   }
   for (const auto& [order, held] : pool_) {
-    if (held.hold.active()) due.push_back(order);
+    if (held.hold.active() && held.pooled_at_us < covered_until_us_) due.push_back(order);
   }
   std::sort(due.begin(), due.end());
   due.erase(std::unique(due.begin(), due.end()), due.end());

@@ -17,7 +17,8 @@
 //
 // Simulation economy: an order retires when nothing is pending for it, and its records are then
 // freed. An order that retires with a difference reconciliation would fix is kept (in the
-// discrepancy pool, 差错池) until the next run, which fixes it; an order that retires in agreement
+// discrepancy pool, 差错池) until the first run whose statement covers it, which fixes it; an
+// order that retires in agreement
 // can never disagree later (nothing can touch it), so a later statement line for it would
 // reconcile cleanly and costs nothing. Pool entries are checked at most kMaxRunsPerOrder times.
 #pragma once
@@ -81,6 +82,9 @@ class Reconciliation {
  private:
   struct Held {
     uint32_t runs_seen = 0;
+    // Every money movement of the order happened before it was pooled: the first statement whose
+    // period ends after this covers them all.
+    int64_t pooled_at_us = 0;
     sim::Hold hold;
   };
   std::vector<ReconciliationFix> fixes_for(OrderId order) const;

@@ -298,7 +298,11 @@ const std::map<std::string, KeyCase>& key_cases() {
         {{"channels.0.double_charge_probability", "0.5"}});
     add("system.compensation.reconciliation.enabled", "false", kReconciliation);
     add("system.compensation.reconciliation.every", "1h", kReconciliation);  // not before the end
-    add("system.compensation.reconciliation.lag", "20m", kReconciliation);
+    // A lost first callback is re-sent after 2 minutes; a run every minute with a 10 s lag
+    // finds the charge first, one with a 20-minute lag leaves it to the re-send.
+    add("system.compensation.reconciliation.lag", "20m",
+        kReconciliation + Overrides{{"channels.0.callback.drop_probability", "0.5"},
+                                    {"channels.0.callback.retries", "[2m]"}});
     add("system.compensation.retry_storage", "in_memory",
         kDelayMessage +
             Overrides{{"system.payment_service.crashes", "[{at: 5s, restart_after: 2s}]"}});
