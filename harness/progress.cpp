@@ -36,7 +36,9 @@ std::string Progress::line(std::size_t done, std::size_t total, const std::strin
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.resize(kBarWidth, '-');
   std::string left = "?";
-  if (done > 0) left = "~" + clock_text(elapsed_s / static_cast<double>(done) * static_cast<double>(total - done));
+  if (done > 0) {
+    left = fmt::format("~{}", clock_text(elapsed_s / static_cast<double>(done) * static_cast<double>(total - done)));
+  }
   return fmt::format("[{}] {:>{}}/{} {}  elapsed {}  left {}", bar, done, std::to_string(total).size(), total, what,
                      clock_text(elapsed_s), left);
 }

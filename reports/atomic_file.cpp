@@ -1,5 +1,7 @@
 #include "reports/atomic_file.h"
 
+#include <fmt/format.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -75,11 +77,11 @@ bool write_file_atomically(const std::filesystem::path& path, std::string_view c
 
   std::filesystem::path temp;
   int fd = -1;
-  if (injected_failure())
-    return fail(error, "create", directory / ("." + path.filename().string()), errno);
+  // fmt, not "." + string: g++ 12 warns falsely (-Wrestrict) on a literal plus a string at -O3.
+  const std::string hidden = fmt::format(".{}", path.filename().string());
+  if (injected_failure()) return fail(error, "create", directory / hidden, errno);
   for (int attempt = 0; attempt < kMaxTempNameAttempts && fd < 0; ++attempt) {
-    temp = directory / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()) +
-                        "-" + std::to_string(g_temp_counter.fetch_add(1)));
+    temp = directory / fmt::format("{}.tmp-{}-{}", hidden, ::getpid(), g_temp_counter.fetch_add(1));
     fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EEXIST) break;
   }

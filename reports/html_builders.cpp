@@ -56,7 +56,10 @@ std::string interval_text(const MeanInterval& m) {
   return value_text(m.mean) + " ± " + half_width_text(m);
 }
 
-std::string signed_text(double v) { return v == 0.0 ? "0" : (v > 0 ? "+" : "") + value_text(v); }
+std::string signed_text(double v) {
+  if (v == 0.0) return "0";
+  return fmt::format("{}{}", v > 0 ? "+" : "", value_text(v));
+}
 
 // A variant minus the base. One replication: the difference, and in brackets its share of the
 // base's value ("+12 (+3.5%)"). Several: the mean paired difference ± the 95% half-width.
