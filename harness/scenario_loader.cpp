@@ -116,9 +116,20 @@ void apply_sweep_point(YAML::Node& document, Decoder& decoder, const std::string
             errors);
 }
 
+// Whether an override rewrites the alternatives themselves (`variants...`, `sweep...`): those
+// apply before a variant or sweep value is picked, or the run would use the file's version.
+bool rewrites_alternatives(const Override& override) {
+  const std::string_view key = override.key;
+  const auto top = key.substr(0, key.find_first_of(".["));
+  return top == "variants" || top == "sweep";
+}
+
+// Applies the overrides for which `wanted(override)` holds, in command-line order.
+template <class Wanted>
 void apply_overrides(YAML::Node& document, Decoder& decoder, const std::vector<Override>& overrides,
-                     std::vector<ScenarioError>& errors) {
+                     std::vector<ScenarioError>& errors, Wanted&& wanted) {
   for (const Override& override : overrides) {
+    if (!wanted(override)) continue;
     YAML::Node value;
     try {
       value = YAML::Load(override.value);
@@ -162,9 +173,11 @@ LoadResult load(std::string_view text, const std::string& label, const std::vect
   }
   Decoder decoder(Origin{label, true, ""}, &errors);
   if (document.IsMap() || document.IsNull()) {
+    apply_overrides(document, decoder, overrides, errors, rewrites_alternatives);
     if (!variant.empty()) apply_variant(document, decoder, label, variant, errors);
     if (sweep_point) apply_sweep_point(document, decoder, label, *sweep_point, errors);
-    apply_overrides(document, decoder, overrides, errors);
+    apply_overrides(document, decoder, overrides, errors,
+                    [](const Override& override) { return !rewrites_alternatives(override); });
   }
   Scenario scenario;
   internal::decode_scenario(decoder, document, scenario);

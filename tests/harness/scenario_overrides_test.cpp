@@ -32,7 +32,8 @@ std::string all_errors(const LoadResult& result) {
   return out;
 }
 
-Scenario load_ok(std::string_view text, const std::vector<Override>& overrides, const std::string& variant = "") {
+Scenario load_ok(std::string_view text, const std::vector<Override>& overrides,
+                 const std::string& variant = "") {
   LoadResult result = load_scenario_text(text, "base.yaml", overrides, variant);
   EXPECT_TRUE(result.ok()) << all_errors(result);
   return result.scenario.value_or(Scenario{});
@@ -67,6 +68,22 @@ TEST(ScenarioOverrides, VariantSetsKeysIncludingAChannelByName) {
 TEST(ScenarioOverrides, CommandLineWinsOverVariant) {
   Scenario s = load_ok(kBase, {{"system.compensation.polling.interval", "5s"}}, "fast");
   EXPECT_EQ(s.system.compensation.polling.interval, Duration::seconds(5));
+}
+
+// Regression: a --set that rewrote a variant's set (or a sweep axis) showed in the summaries but
+// the variant ran as the file wrote it: the override was applied after the variant.
+TEST(ScenarioOverrides, SetThatRewritesAVariantOrSweepAxisIsWhatRuns) {
+  Scenario s =
+      load_ok(kBase, {{"variants.fast.set.system.compensation.polling.interval", "20s"}}, "fast");
+  EXPECT_EQ(s.system.compensation.polling.interval, Duration::seconds(20));
+  EXPECT_EQ(s.channels[0].callback.drop_probability, 0.5)
+      << "the rest of the variant still applies";
+  s = load_ok(kBase,
+              {{"variants.fast.set.system.compensation.polling.interval", "20s"},
+               {"system.compensation.polling.interval", "7s"}},
+              "fast");
+  EXPECT_EQ(s.system.compensation.polling.interval, Duration::seconds(7))
+      << "a plain --set still wins";
 }
 
 TEST(ScenarioOverrides, SetAddressesChannelsByNameIndexAndBrackets) {
@@ -104,35 +121,44 @@ TEST(ScenarioOverrides, SweepValueAppliedLikeASet) {
 
 TEST(ScenarioOverrides, UnknownVariantListsKnownOnes) {
   EXPECT_EQ(error_lines(kBase, {}, "fsat"),
-            (std::vector<std::string>{
-                "base.yaml:7:1: variants: unknown variant 'fsat'; known variants: fast, delay (did you mean 'fast'?)"}));
+            (std::vector<std::string>{"base.yaml:7:1: variants: unknown variant 'fsat'; known "
+                                      "variants: fast, delay (did you mean 'fast'?)"}));
   EXPECT_EQ(error_lines("channels: [{name: a}]\n", {}, "x"),
-            (std::vector<std::string>{"base.yaml: variants: unknown variant 'x'; the scenario defines no variants"}));
+            (std::vector<std::string>{
+                "base.yaml: variants: unknown variant 'x'; the scenario defines no variants"}));
 }
 
 TEST(ScenarioOverrides, SetErrorsNameTheCommandLine) {
-  EXPECT_EQ(error_lines(kBase, {{"channels.wallet_b.share", "0.5"}}),
-            (std::vector<std::string>{"--set: channels.wallet_b.share: no channel named 'wallet_b'; known: wallet_a, bank_b"}));
+  EXPECT_EQ(
+      error_lines(kBase, {{"channels.wallet_b.share", "0.5"}}),
+      (std::vector<std::string>{
+          "--set: channels.wallet_b.share: no channel named 'wallet_b'; known: wallet_a, bank_b"}));
   EXPECT_EQ(error_lines(kBase, {{"channels.7.share", "0.5"}}),
-            (std::vector<std::string>{"--set: channels.7.share: index 7 is out of range: channels has 2 entries"}));
+            (std::vector<std::string>{
+                "--set: channels.7.share: index 7 is out of range: channels has 2 entries"}));
   EXPECT_EQ(error_lines(kBase, {{"name.first", "x"}}),
-            (std::vector<std::string>{"--set: name.first: 'name' is a single value, it has no key 'first'"}));
+            (std::vector<std::string>{
+                "--set: name.first: 'name' is a single value, it has no key 'first'"}));
   EXPECT_EQ(error_lines(kBase, {{"system.compensation.polling.interval", "soon"}}),
-            (std::vector<std::string>{"--set: system.compensation.polling.interval: expected a duration with a unit "
-                                      "(us, ms, s, m, h, d), e.g. 250ms, 10s or 1h30m, got 'soon'"}));
+            (std::vector<std::string>{
+                "--set: system.compensation.polling.interval: expected a duration with a unit "
+                "(us, ms, s, m, h, d), e.g. 250ms, 10s or 1h30m, got 'soon'"}));
   EXPECT_EQ(error_lines(kBase, {{"system.compensaton.strategy", "none"}}),
-            (std::vector<std::string>{"--set: system.compensaton: unknown key 'compensaton' (did you mean "
-                                      "'compensation'?); allowed keys: payment_service, order_service, notify, "
-                                      "compensation, order_query, dedup, client"}));
-  EXPECT_EQ(error_lines(kBase, {{"seed", "[1, 2"}})[0].substr(0, 33), "--set: seed: invalid YAML value '");
+            (std::vector<std::string>{
+                "--set: system.compensaton: unknown key 'compensaton' (did you mean "
+                "'compensation'?); allowed keys: payment_service, order_service, notify, "
+                "compensation, order_query, dedup, client"}));
+  EXPECT_EQ(error_lines(kBase, {{"seed", "[1, 2"}})[0].substr(0, 33),
+            "--set: seed: invalid YAML value '");
 }
 
 TEST(ScenarioOverrides, BadVariantValuePointsAtTheVariant) {
   std::string text = kBase;
   text.replace(text.find("interval: 10s"), 13, "interval: -1s");
   EXPECT_EQ(error_lines(text, {}),
-            (std::vector<std::string>{"base.yaml:8:62: system.compensation.polling.interval: duration must not be "
-                                      "negative, got '-1s' (set by variants[fast])"}));
+            (std::vector<std::string>{
+                "base.yaml:8:62: system.compensation.polling.interval: duration must not be "
+                "negative, got '-1s' (set by variants[fast])"}));
   EXPECT_EQ(error_lines(text, {}, "fast"), error_lines(text, {}));
 }
 
@@ -175,8 +201,9 @@ TEST(ScenarioOverrides, BadSweepValuePointsAtTheValue) {
   std::string text = kBase;
   text.replace(text.find("[1, 4, 16]"), 10, "[1, 0, 16]");
   EXPECT_EQ(error_lines(text, {}),
-            (std::vector<std::string>{"base.yaml:14:44: system.compensation.polling.workers: must be at least 1, got 0 "
-                                      "(sweep value 2 of 'system.compensation.polling.workers')"}));
+            (std::vector<std::string>{
+                "base.yaml:14:44: system.compensation.polling.workers: must be at least 1, got 0 "
+                "(sweep value 2 of 'system.compensation.polling.workers')"}));
 }
 
 TEST(ScenarioOverrides, ParseOverride) {
