@@ -5,8 +5,23 @@
 
 namespace harness {
 
+namespace {
+
+// The scenario with the merchant's view of its channels (their names and what their APIs allow)
+// taken from the channels' own configuration: what a merchant reads in the channel's docs.
+Scenario with_merchant_view(Scenario scenario) {
+  if (scenario.system.channels.empty()) {
+    for (const channels::ChannelConfig& c : scenario.channels) {
+      scenario.system.channels.push_back({c.name, c.refund.supported, c.cancel.supported, c.cancel.min_age});
+    }
+  }
+  return scenario;
+}
+
+}  // namespace
+
 World::World(const Scenario& scenario, sim::Tracer* tracer, sut::SystemObserver* tap)
-    : scenario_(scenario),
+    : scenario_(with_merchant_view(scenario)),
       tracer_(tracer),
       runtime_(simulator_, scenario_.seed),
       recorder_(ledger_, scenario_.system, report_),
@@ -17,7 +32,7 @@ World::World(const Scenario& scenario, sim::Tracer* tracer, sut::SystemObserver*
       orders_(runtime_, scenario_.system, mq_, activity_, observer_, tracer),
       client_(runtime_, scenario_.system.client, orders_, activity_, observer_, tracer),
       compensation_(runtime_, scenario_.system, db_, mq_, activity_, observer_, tracer),
-      payments_(runtime_, scenario_.system, scenario_.channels, {}, db_, orders_, mq_,
+      payments_(runtime_, scenario_.system, {}, db_, orders_, mq_,
                 compensation_, activity_, observer_, tracer),
       reconciliation_(runtime_, scenario_.system.compensation.reconciliation, db_, orders_, ledger_,
                       activity_, observer_, tracer) {

@@ -9,7 +9,7 @@
 #include <deque>
 #include <vector>
 
-#include "mock_channels/channel_api.h"
+#include "contracts/channel_api.h"
 #include "sim/id_map.h"
 #include "sim/inline_vector.h"
 #include "sim/time.h"

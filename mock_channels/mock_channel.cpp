@@ -90,15 +90,15 @@ sim::Hold MockChannel::hold_work(uint64_t order) {
 
 // ---- create -------------------------------------------------------------------------------
 
-void MockChannel::create(const PaymentKey& key, int64_t amount_minor) {
+void MockChannel::create(CallId call, const PaymentKey& key, int64_t amount_minor) {
   assert(key.channel == index_);
   assert(amount_minor > 0);
   ++stats_.creates;
   if (refused_by_outage(key, "create")) {
     begin_work(key.order);
-    runtime_.schedule_after(config_.timeout, [this, key] {
+    runtime_.schedule_after(config_.timeout, [this, call, key] {
       const sim::Hold work = finish_work(key.order);
-      client_.on_create_reply(key, {CallStatus::kTimeout, TradeState::kNotFound});
+      client_.on_create_reply(call, key, {CallStatus::kTimeout, TradeState::kNotFound});
     });
     return;
   }
@@ -111,16 +111,18 @@ void MockChannel::create(const PaymentKey& key, int64_t amount_minor) {
   sim::RandomStream rng =
       fault_stream(runtime_, key, purpose::kCreateLatency, trade->create_calls++);
   begin_work(key.order);
-  runtime_.schedule_after(config_.accept_latency.sample(rng), [this, key, amount_minor] {
+  runtime_.schedule_after(config_.accept_latency.sample(rng), [this, call, key, amount_minor] {
     const sim::Hold work = finish_work(key.order);
-    on_create_landed(key, amount_minor);
+    on_create_landed(call, key, amount_minor);
   });
 }
 
-void MockChannel::on_create_landed(const PaymentKey& key, int64_t amount_minor) {
+void MockChannel::on_create_landed(CallId call, const PaymentKey& key, int64_t amount_minor) {
   Trade* trade = trades_.find(key.payment);
   if (trade == nullptr) {
-    trace(key.order, [] { return std::string("create landed for a forgotten payment: no reply"); });
+    // Every call gets its reply (contracts/ids.h), even one about a trade already forgotten.
+    trace(key.order, [] { return std::string("create landed for a forgotten payment: answered unknown"); });
+    client_.on_create_reply(call, key, {CallStatus::kError, TradeState::kNotFound});
     return;
   }
   const sim::Time now = runtime_.now();
@@ -128,8 +130,7 @@ void MockChannel::on_create_landed(const PaymentKey& key, int64_t amount_minor) 
     // WeChat Pay refuses an order number reused with different parameters.
     trace(key.order,
           [] { return std::string("create refused: payment reused with another amount"); });
-    client_.on_create_reply(
-        key, {CallStatus::kError, effective_state(*trade, now, config_.trade_expiry)});
+    client_.on_create_reply(call, key, {CallStatus::kError, effective_state(*trade, now, config_.trade_expiry)});
     return;
   }
   if (trade->state != TradeState::kNotFound) {
@@ -137,7 +138,7 @@ void MockChannel::on_create_landed(const PaymentKey& key, int64_t amount_minor) 
     const TradeState state = effective_state(*trade, now, config_.trade_expiry);
     trace(key.order,
           [&] { return "create repeated: answered existing trade, " + state_name(state); });
-    client_.on_create_reply(key, {CallStatus::kOk, state});
+    client_.on_create_reply(call, key, {CallStatus::kOk, state});
     return;
   }
   trade->created_at = now;
@@ -154,10 +155,10 @@ void MockChannel::on_create_landed(const PaymentKey& key, int64_t amount_minor) 
   if (faults_ != nullptr && faults_->should_fail(kFaultCreateReply)) {
     trace(key.order,
           [] { return std::string("create reply lost (fault plan): caller times out"); });
-    client_.on_create_reply(key, {CallStatus::kTimeout, TradeState::kNotFound});
+    client_.on_create_reply(call, key, {CallStatus::kTimeout, TradeState::kNotFound});
     return;
   }
-  client_.on_create_reply(key, {CallStatus::kOk, state, internal::paid_at_us(*trade)});
+  client_.on_create_reply(call, key, {CallStatus::kOk, state, internal::paid_at_us(*trade)});
 }
 
 // ---- pay ----------------------------------------------------------------------------------
@@ -216,14 +217,14 @@ TradeState MockChannel::decide_payment(Trade& trade) {
 
 // ---- query --------------------------------------------------------------------------------
 
-void MockChannel::query(const PaymentKey& key, QuerySource source) {
+void MockChannel::query(CallId call, const PaymentKey& key, QuerySource source) {
   assert(key.channel == index_);
   ++stats_.queries;
   if (refused_by_outage(key, "query")) {
     begin_work(key.order);
-    runtime_.schedule_after(config_.timeout, [this, key, source] {
+    runtime_.schedule_after(config_.timeout, [this, call, key, source] {
       const sim::Hold work = finish_work(key.order);
-      client_.on_query_reply(key, source, {CallStatus::kTimeout, TradeState::kNotFound});
+      client_.on_query_reply(call, key, source, {CallStatus::kTimeout, TradeState::kNotFound});
     });
     return;
   }
@@ -231,13 +232,13 @@ void MockChannel::query(const PaymentKey& key, QuerySource source) {
   const uint32_t counter = trade ? trade->query_calls++ : internal::kUnknownTradeCounter;
   sim::RandomStream rng = fault_stream(runtime_, key, purpose::kQueryLatency, counter);
   begin_work(key.order);
-  runtime_.schedule_after(config_.query.latency.sample(rng), [this, key, source, counter] {
+  runtime_.schedule_after(config_.query.latency.sample(rng), [this, call, key, source, counter] {
     const sim::Hold work = finish_work(key.order);
-    on_query_landed(key, source, counter);
+    on_query_landed(call, key, source, counter);
   });
 }
 
-void MockChannel::on_query_landed(const PaymentKey& key, QuerySource source, uint32_t counter) {
+void MockChannel::on_query_landed(CallId call, const PaymentKey& key, QuerySource source, uint32_t counter) {
   const bool planned_failure = faults_ != nullptr && faults_->should_fail(kFaultQuery);
   const bool failed = fault_stream(runtime_, key, purpose::kQueryFailure, counter)
                           .bernoulli(config_.query.failure_probability) ||
@@ -247,7 +248,7 @@ void MockChannel::on_query_landed(const PaymentKey& key, QuerySource source, uin
   if (failed) {
     ++stats_.queries_failed;
     trace(key.order, [] { return std::string("query answered error (failure fault)"); });
-    client_.on_query_reply(key, source, {CallStatus::kError, TradeState::kNotFound});
+    client_.on_query_reply(call, key, source, {CallStatus::kError, TradeState::kNotFound});
     return;
   }
   const TradeState truth = trade_state(key.payment);
@@ -256,24 +257,24 @@ void MockChannel::on_query_landed(const PaymentKey& key, QuerySource source, uin
     ++stats_.queries_stale;
     trace(key.order,
           [] { return std::string("query answered pending although paid (stale fault)"); });
-    client_.on_query_reply(key, source, {CallStatus::kOk, TradeState::kPending});
+    client_.on_query_reply(call, key, source, {CallStatus::kOk, TradeState::kPending});
     return;
   }
   trace(key.order, [&] { return "query answered " + state_name(truth); });
-  client_.on_query_reply(key, source,
+  client_.on_query_reply(call, key, source,
                          {CallStatus::kOk, truth, trade ? internal::paid_at_us(*trade) : 0});
 }
 
 // ---- close --------------------------------------------------------------------------------
 
-void MockChannel::close(const PaymentKey& key) {
+void MockChannel::close(CallId call, const PaymentKey& key) {
   assert(key.channel == index_);
   ++stats_.closes;
   if (refused_by_outage(key, "close")) {
     begin_work(key.order);
-    runtime_.schedule_after(config_.timeout, [this, key] {
+    runtime_.schedule_after(config_.timeout, [this, call, key] {
       const sim::Hold work = finish_work(key.order);
-      client_.on_close_reply(key, {CallStatus::kTimeout, TradeState::kNotFound});
+      client_.on_close_reply(call, key, {CallStatus::kTimeout, TradeState::kNotFound});
     });
     return;
   }
@@ -289,24 +290,24 @@ void MockChannel::close(const PaymentKey& key) {
   if (refusal != nullptr) {
     trace(key.order, [&] { return std::string(refusal); });
     begin_work(key.order);
-    runtime_.schedule_after(config_.cancel.latency, [this, key] {
+    runtime_.schedule_after(config_.cancel.latency, [this, call, key] {
       const sim::Hold work = finish_work(key.order);
-      client_.on_close_reply(key, {CallStatus::kOk, TradeState::kPending});
+      client_.on_close_reply(call, key, {CallStatus::kOk, TradeState::kPending});
     });
     return;
   }
   begin_work(key.order);
-  runtime_.schedule_after(config_.cancel.latency, [this, key] {
+  runtime_.schedule_after(config_.cancel.latency, [this, call, key] {
     const sim::Hold work = finish_work(key.order);
-    on_close_landed(key);
+    on_close_landed(call, key);
   });
 }
 
-void MockChannel::on_close_landed(const PaymentKey& key) {
+void MockChannel::on_close_landed(CallId call, const PaymentKey& key) {
   Trade* trade = trades_.find(key.payment);
   if (trade == nullptr || trade->state == TradeState::kNotFound) {
     trace(key.order, [] { return std::string("close landed on an unknown trade"); });
-    client_.on_close_reply(key, {CallStatus::kError, TradeState::kNotFound});
+    client_.on_close_reply(call, key, {CallStatus::kError, TradeState::kNotFound});
     return;
   }
   const TradeState state = effective_state(*trade, runtime_.now(), config_.trade_expiry);
@@ -314,24 +315,24 @@ void MockChannel::on_close_landed(const PaymentKey& key) {
     trade->state = TradeState::kClosed;
     trace(key.order,
           [] { return std::string("close landed: trade closed, user can no longer pay"); });
-    client_.on_close_reply(key, {CallStatus::kOk, TradeState::kClosed});
+    client_.on_close_reply(call, key, {CallStatus::kOk, TradeState::kClosed});
     return;
   }
   // The user paid (or the payment failed) before the close landed: the race. The charge stands.
   trace(key.order, [&] { return "close raced: trade already " + state_name(state); });
-  client_.on_close_reply(key, {CallStatus::kOk, state, internal::paid_at_us(*trade)});
+  client_.on_close_reply(call, key, {CallStatus::kOk, state, internal::paid_at_us(*trade)});
 }
 
 // ---- refund -------------------------------------------------------------------------------
 
-void MockChannel::refund(const PaymentKey& key, int64_t amount_minor) {
+void MockChannel::refund(CallId call, const PaymentKey& key, int64_t amount_minor) {
   assert(key.channel == index_);
   ++stats_.refunds;
   if (refused_by_outage(key, "refund")) {
     begin_work(key.order);
-    runtime_.schedule_after(config_.timeout, [this, key] {
+    runtime_.schedule_after(config_.timeout, [this, call, key] {
       const sim::Hold work = finish_work(key.order);
-      client_.on_refund_reply(key, {CallStatus::kTimeout, false});
+      client_.on_refund_reply(call, key, {CallStatus::kTimeout, false});
     });
     return;
   }
@@ -340,22 +341,22 @@ void MockChannel::refund(const PaymentKey& key, int64_t amount_minor) {
     trace(key.order,
           [] { return std::string("refund refused: channel does not support refunds"); });
     begin_work(key.order);
-    runtime_.schedule_after(config_.refund.latency, [this, key] {
+    runtime_.schedule_after(config_.refund.latency, [this, call, key] {
       const sim::Hold work = finish_work(key.order);
-      client_.on_refund_reply(key, {CallStatus::kError, false});
+      client_.on_refund_reply(call, key, {CallStatus::kError, false});
     });
     return;
   }
   Trade* trade = trades_.find(key.payment);
   const uint32_t counter = trade ? trade->refund_calls++ : internal::kUnknownTradeCounter;
   begin_work(key.order);
-  runtime_.schedule_after(config_.refund.latency, [this, key, amount_minor, counter] {
+  runtime_.schedule_after(config_.refund.latency, [this, call, key, amount_minor, counter] {
     const sim::Hold work = finish_work(key.order);
-    on_refund_landed(key, amount_minor, counter);
+    on_refund_landed(call, key, amount_minor, counter);
   });
 }
 
-void MockChannel::on_refund_landed(const PaymentKey& key, int64_t amount_minor, uint32_t counter) {
+void MockChannel::on_refund_landed(CallId call, const PaymentKey& key, int64_t amount_minor, uint32_t counter) {
   const bool failed = fault_stream(runtime_, key, purpose::kRefundFailure, counter)
                           .bernoulli(config_.refund.failure_probability);
   Trade* trade = trades_.find(key.payment);
@@ -370,7 +371,7 @@ void MockChannel::on_refund_landed(const PaymentKey& key, int64_t amount_minor, 
   if (failure != nullptr) {
     ++stats_.refunds_failed;
     trace(key.order, [&] { return std::string(failure); });
-    client_.on_refund_reply(key, {CallStatus::kError, false});
+    client_.on_refund_reply(call, key, {CallStatus::kError, false});
     return;
   }
   trade->refunded_minor += amount_minor;
@@ -380,7 +381,7 @@ void MockChannel::on_refund_landed(const PaymentKey& key, int64_t amount_minor, 
   trace(key.order, [&] {
     return "refunded " + std::to_string(amount_minor) + " minor, trade " + state_name(trade->state);
   });
-  client_.on_refund_reply(key, {CallStatus::kOk, true});
+  client_.on_refund_reply(call, key, {CallStatus::kOk, true});
 }
 
 }  // namespace channels

@@ -21,7 +21,7 @@
 #include <string>
 #include <utility>
 
-#include "mock_channels/channel_api.h"
+#include "contracts/channel_api.h"
 #include "mock_channels/channel_config.h"
 #include "mock_channels/internal/trade.h"
 #include "sim/activity.h"
@@ -62,10 +62,10 @@ class MockChannel final : public Channel, public Wallet {
   MockChannel& operator=(const MockChannel&) = delete;
 
   // Channel. REQUIRES for all: key.channel == index().
-  void create(const PaymentKey& key, int64_t amount_minor) override;  // REQUIRES: amount > 0
-  void query(const PaymentKey& key, QuerySource source) override;
-  void close(const PaymentKey& key) override;
-  void refund(const PaymentKey& key, int64_t amount_minor) override;
+  void create(CallId call, const PaymentKey& key, int64_t amount_minor) override;  // REQUIRES: amount > 0
+  void query(CallId call, const PaymentKey& key, QuerySource source) override;
+  void close(CallId call, const PaymentKey& key) override;
+  void refund(CallId call, const PaymentKey& key, int64_t amount_minor) override;
   void acknowledge(const CallbackNotice& notice) override;
 
   // Wallet.
@@ -104,13 +104,13 @@ class MockChannel final : public Channel, public Wallet {
  private:
   using Trade = internal::Trade;
 
-  void on_create_landed(const PaymentKey& key, int64_t amount_minor);
+  void on_create_landed(CallId call, const PaymentKey& key, int64_t amount_minor);
   // Decides the payment of a pending trade (the user's pay_calls-th attempt) and moves money.
   // Returns the new state: kSuccess or kFailed.
   TradeState decide_payment(Trade& trade);
-  void on_query_landed(const PaymentKey& key, QuerySource source, uint32_t counter);
-  void on_close_landed(const PaymentKey& key);
-  void on_refund_landed(const PaymentKey& key, int64_t amount_minor, uint32_t counter);
+  void on_query_landed(CallId call, const PaymentKey& key, QuerySource source, uint32_t counter);
+  void on_close_landed(CallId call, const PaymentKey& key);
+  void on_refund_landed(CallId call, const PaymentKey& key, int64_t amount_minor, uint32_t counter);
   // True (and counted, traced) when a call made now meets an outage: the caller then gets
   // kTimeout after config.timeout and the call has no effect.
   bool refused_by_outage(const PaymentKey& key, const char* call);

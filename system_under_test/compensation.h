@@ -24,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mock_channels/channel_api.h"
+#include "contracts/channel_api.h"
 #include "sim/activity.h"
 #include "sim/id_map.h"
 #include "sim/runtime.h"

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <optional>
 #include <vector>
 
@@ -145,6 +146,17 @@ struct ClientConfig {
   sim::Distribution push_latency = sim::Distribution::fixed(sim::Duration::millis(200));
 };
 
+// What the merchant knows of a channel it integrates: its name and what its API allows, from
+// the channel's documentation. The system never reads the mock channel's fault profile; the
+// harness fills these from the scenario's channels (a merchant that believes a channel refunds
+// when it does not is a scenario the harness could build by overriding them).
+struct MerchantChannel {
+  std::string name;
+  bool refund_supported = true;
+  bool cancel_supported = true;
+  sim::Duration cancel_min_age;  // WeChat Pay: no close within 5 minutes of creation
+};
+
 struct SystemConfig {
   PaymentServiceConfig payment_service;
   OrderServiceConfig order_service;
@@ -153,6 +165,7 @@ struct SystemConfig {
   OrderQueryConfig order_query;
   DedupConfig dedup;
   ClientConfig client;
+  std::vector<MerchantChannel> channels;  // by scenario index
 };
 
 }  // namespace sut

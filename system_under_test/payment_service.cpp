@@ -51,14 +51,12 @@ Resolution resolution_for(QuerySource source) {
 }  // namespace
 
 PaymentService::PaymentService(sim::Runtime& runtime, const SystemConfig& config,
-                               const std::vector<channels::ChannelConfig>& channel_configs,
                                std::vector<channels::Channel*> channels, PaymentDb& db,
                                OrderService& orders, MessageQueue& mq, Compensation& compensation,
                                sim::Activity& activity, SystemObserver& observer,
                                sim::Tracer* tracer)
     : runtime_(runtime),
       config_(config),
-      channel_configs_(channel_configs),
       channels_(std::move(channels)),
       db_(db),
       orders_(orders),
@@ -195,7 +193,7 @@ void PaymentService::apply_pay_read(RequestId id) {
       });
       closing_for_request_.insert_or_assign(pid, id);
       activity_.begin(r->order);  // until the channel answers
-      channels_[p->channel]->close(p->key());
+      channels_[p->channel]->close(channel_call(), p->key());
     }
     return;  // continues in on_close_reply
   }
@@ -248,19 +246,20 @@ void PaymentService::apply_pay_insert(RequestId id) {
   observer_.on_payment_created(record);
   sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
     return "payment " + std::to_string(record.id) + " created on channel " +
-           channel_configs_[r->channel].name + " (click " + std::to_string(r->click + 1) + ")";
+           config_.channels[r->channel].name + " (click " + std::to_string(r->click + 1) + ")";
   });
   // The re-query schedule (pending row or delay message) is written with the payment, before the
   // channel is called: a crash while the create call is in flight must not orphan the payment.
   compensation_.on_paying(record);
   creating_.insert(record.id, id);
   activity_.begin(r->order);  // until the channel answers
-  channels_[r->channel]->create(record.key(), record.amount_minor);
+  channels_[r->channel]->create(channel_call(), record.key(), record.amount_minor);
 }
 
-void PaymentService::on_create_reply(const channels::PaymentKey& key,
+void PaymentService::on_create_reply(channels::CallId call, const channels::PaymentKey& key,
                                      const channels::CreateReply& reply) {
-  const sim::Hold call = sim::Hold::adopt(activity_, key.order);
+  channel_calls_.answered(call);
+  const sim::Hold in_flight = sim::Hold::adopt(activity_, key.order);
   if (down_) return;  // the connection died with the crash
   RequestId request = 0;
   if (RequestId* waiting = creating_.find(key.payment)) {
@@ -484,7 +483,7 @@ void PaymentService::close_order_payments(OrderId order) {
     if (p->state != PaymentState::kPaying) continue;
     ++outstanding;
     activity_.begin(order);  // until the channel answers
-    channels_[p->channel]->close(p->key());
+    channels_[p->channel]->close(channel_call(), p->key());
   }
   if (outstanding == 0) {
     finish_closing(order);
@@ -505,9 +504,10 @@ void PaymentService::finish_closing(OrderId order) {
   }
 }
 
-void PaymentService::on_close_reply(const channels::PaymentKey& key,
+void PaymentService::on_close_reply(channels::CallId call, const channels::PaymentKey& key,
                                     const channels::CloseReply& reply) {
-  const sim::Hold call = sim::Hold::adopt(activity_, key.order);
+  channel_calls_.answered(call);
+  const sim::Hold in_flight = sim::Hold::adopt(activity_, key.order);
   // Close results are applied even across a crash: the close is a durable job that re-reads
   // the channel's answer after restart.
   if (reply.status == CallStatus::kOk) {
@@ -574,12 +574,13 @@ void PaymentService::query_payment(PaymentId payment, QuerySource source) {
   if (record == nullptr) return;
   observer_.on_channel_query(record->channel, runtime_.now());
   activity_.begin(record->order);  // until the channel answers
-  channels_[record->channel]->query(record->key(), source);
+  channels_[record->channel]->query(channel_call(), record->key(), source);
 }
 
-void PaymentService::on_query_reply(const channels::PaymentKey& key, QuerySource source,
+void PaymentService::on_query_reply(channels::CallId call, const channels::PaymentKey& key, QuerySource source,
                                     const channels::QueryReply& reply) {
-  const sim::Hold call = sim::Hold::adopt(activity_, key.order);
+  channel_calls_.answered(call);
+  const sim::Hold in_flight = sim::Hold::adopt(activity_, key.order);
   if (down_) return;
   const PaymentRecord* record = db_.find(key.payment);
   if (record == nullptr) return;
@@ -617,7 +618,7 @@ void PaymentService::on_late_payment_rejected(OrderId order, PaymentId payment, 
 
 void PaymentService::refund(PaymentRecord& record, RefundReason reason, int64_t amount_minor,
                             bool keep_state) {
-  if (!channel_configs_[record.channel].refund.supported) {
+  if (!config_.channels[record.channel].refund_supported) {
     sim::trace(tracer_, runtime_.now(), kComponent, record.order, [&] {
       return "cannot refund payment " + std::to_string(record.id) +
              ": channel does not support refunds";
@@ -640,7 +641,7 @@ void PaymentService::refund(PaymentRecord& record, RefundReason reason, int64_t 
 
 void PaymentService::send_refund(PaymentRecord& record, int64_t amount_minor) {
   activity_.begin(record.order);  // ended by the reply
-  channels_[record.channel]->refund(record.key(), amount_minor);
+  channels_[record.channel]->refund(channel_call(), record.key(), amount_minor);
 }
 
 void PaymentService::refund_extra_charge(PaymentId payment, int64_t amount_minor) {
@@ -660,9 +661,10 @@ void PaymentService::refund_duplicate(PaymentId payment) {
   if (PaymentRecord* record = db_.find(payment)) refund(*record, RefundReason::kDuplicate);
 }
 
-void PaymentService::on_refund_reply(const channels::PaymentKey& key,
+void PaymentService::on_refund_reply(channels::CallId call, const channels::PaymentKey& key,
                                      const channels::RefundReply& reply) {
-  const sim::Hold call = sim::Hold::adopt(activity_, key.order);
+  channel_calls_.answered(call);
+  const sim::Hold in_flight = sim::Hold::adopt(activity_, key.order);
   const Refunding* pending = refunding_.find(key.payment);
   if (pending == nullptr) return;
   const Refunding refunding = *pending;

@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include "mock_channels/channel_api.h"
-#include "mock_channels/channel_config.h"
+#include "contracts/call_tracker.h"
+#include "contracts/channel_api.h"
 #include "sim/activity.h"
 #include "sim/id_map.h"
 #include "sim/runtime.h"
@@ -54,9 +54,7 @@ class PayPageListener {
 
 class PaymentService final : public channels::ChannelClient, public NotifyReplyListener {
  public:
-  PaymentService(sim::Runtime& runtime, const SystemConfig& config,
-                 const std::vector<channels::ChannelConfig>& channel_configs,
-                 std::vector<channels::Channel*> channels, PaymentDb& db, OrderService& orders,
+  PaymentService(sim::Runtime& runtime, const SystemConfig& config, std::vector<channels::Channel*> channels, PaymentDb& db, OrderService& orders,
                  MessageQueue& mq, Compensation& compensation, sim::Activity& activity,
                  SystemObserver& observer, sim::Tracer* tracer);
 
@@ -101,13 +99,14 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
   uint64_t epoch() const { return epoch_; }
 
   // ChannelClient
-  void on_create_reply(const channels::PaymentKey& key,
-                       const channels::CreateReply& reply) override;
-  void on_query_reply(const channels::PaymentKey& key, channels::QuerySource source,
+  void on_create_reply(channels::CallId call, const channels::PaymentKey& key,
+                      const channels::CreateReply& reply) override;
+  void on_query_reply(channels::CallId call, const channels::PaymentKey& key, channels::QuerySource source,
                       const channels::QueryReply& reply) override;
-  void on_close_reply(const channels::PaymentKey& key, const channels::CloseReply& reply) override;
-  void on_refund_reply(const channels::PaymentKey& key,
-                       const channels::RefundReply& reply) override;
+  void on_close_reply(channels::CallId call, const channels::PaymentKey& key,
+                      const channels::CloseReply& reply) override;
+  void on_refund_reply(channels::CallId call, const channels::PaymentKey& key,
+                      const channels::RefundReply& reply) override;
   void on_callback(const channels::CallbackNotice& notice) override;
 
   // NotifyReplyListener
@@ -213,7 +212,6 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
 
   sim::Runtime& runtime_;
   const SystemConfig& config_;
-  const std::vector<channels::ChannelConfig>& channel_configs_;
   std::vector<channels::Channel*> channels_;
   PaymentDb& db_;
   OrderService& orders_;
@@ -242,6 +240,14 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
   };
   sim::IdMap<Refunding> refunding_;  // payment id -> refund under way
   sim::IdMap<bool> refunded_;        // payment id -> its (whole) refund is done: never ask twice
+  // Channel calls: each gets an id, and exactly one reply (checked in debug builds).
+  channels::CallId channel_call() {
+    const channels::CallId call = next_channel_call_++;
+    channel_calls_.called(call);
+    return call;
+  }
+  contracts::CallTracker channel_calls_;
+  channels::CallId next_channel_call_ = 1;
   RequestId next_request_ = 1;
   PaymentId next_payment_ = 1;
   uint64_t next_token_ = 1;

@@ -27,7 +27,7 @@
 #include <map>
 #include <vector>
 
-#include "mock_channels/channel_api.h"
+#include "contracts/channel_api.h"
 #include "sim/activity.h"
 #include "sim/runtime.h"
 #include "sim/trace.h"

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "mock_channels/channel_api.h"
+#include "contracts/channel_api.h"
 #include "sim/time.h"
 
 namespace sut {

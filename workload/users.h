@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "mock_channels/channel_api.h"
+#include "contracts/channel_api.h"
 #include "mock_channels/channel_config.h"
 #include "sim/activity.h"
 #include "sim/id_map.h"

@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "mock_channels/channel_api.h"
+#include "contracts/channel_api.h"
 #include "sim/event_id.h"
 #include "sim/random.h"
 #include "sim/runtime.h"

@@ -76,8 +76,8 @@ TEST(ChannelActivity, RepliesAndCopiesHoldTheOrder) {
   sim::Hold user(world.activity, key.order);
   world.create(key);
   world.channel->user_pays(key);
-  world.channel->query(key, QuerySource::kPolling);
-  world.channel->refund(key, 1000);
+  world.channel->query(world.client.call(), key, QuerySource::kPolling);
+  world.channel->refund(world.client.call(), key, 1000);
   user.release();
   world.simulator.run_until_idle();
   EXPECT_EQ(world.retired, std::vector<uint64_t>{1});

@@ -17,7 +17,7 @@ constexpr uint64_t kPayments = 10000;
 // Creates and pays kPayments trades, then runs until idle.
 void create_and_pay_all(ChannelWorld& world, uint64_t payments = kPayments) {
   for (OrderId order = 1; order <= payments; ++order)
-    world.channel->create(ChannelWorld::key(order), 100);
+    world.channel->create(world.client.call(), ChannelWorld::key(order), 100);
   world.run_for(Duration::seconds(1));
   for (OrderId order = 1; order <= payments; ++order) {
     ASSERT_EQ(world.channel->user_pays(ChannelWorld::key(order)), PayOutcome::kCharged);
@@ -149,7 +149,7 @@ TEST(CallbackFaults, SuccessRateMatchesConfig) {
   config.success_probability = 0.8;
   ChannelWorld world(config);
   for (OrderId order = 1; order <= kPayments; ++order)
-    world.channel->create(ChannelWorld::key(order), 100);
+    world.channel->create(world.client.call(), ChannelWorld::key(order), 100);
   world.run_for(Duration::seconds(1));
   uint64_t charged = 0;
   for (OrderId order = 1; order <= kPayments; ++order) {

@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "mock_channels/channel_api.h"
+#include "contracts/call_tracker.h"
+#include "contracts/channel_api.h"
 #include "mock_channels/channel_config.h"
 #include "mock_channels/ledger.h"
 #include "mock_channels/mock_channel.h"
@@ -43,19 +44,30 @@ class RecordingClient final : public ChannelClient {
  public:
   explicit RecordingClient(const sim::Runtime& runtime) : runtime_(runtime) {}
 
-  void on_create_reply(const PaymentKey& key, const CreateReply& reply) override {
+  // A fresh call id, recorded as in flight: every reply must answer exactly one of them.
+  CallId call() {
+    const CallId id = ++last_call_;
+    calls.called(id);
+    return id;
+  }
+
+  void on_create_reply(CallId call, const PaymentKey& key, const CreateReply& reply) override {
+    calls.answered(call);
     creates.push_back({runtime_.now(), key, reply});
     log_event(key, "create", reply.status, reply.state);
   }
-  void on_query_reply(const PaymentKey& key, QuerySource, const QueryReply& reply) override {
+  void on_query_reply(CallId call, const PaymentKey& key, QuerySource, const QueryReply& reply) override {
+    calls.answered(call);
     queries.push_back({runtime_.now(), key, reply});
     log_event(key, "query", reply.status, reply.state);
   }
-  void on_close_reply(const PaymentKey& key, const CloseReply& reply) override {
+  void on_close_reply(CallId call, const PaymentKey& key, const CloseReply& reply) override {
+    calls.answered(call);
     closes.push_back({runtime_.now(), key, reply});
     log_event(key, "close", reply.status, reply.state);
   }
-  void on_refund_reply(const PaymentKey& key, const RefundReply& reply) override {
+  void on_refund_reply(CallId call, const PaymentKey& key, const RefundReply& reply) override {
+    calls.answered(call);
     refunds.push_back({runtime_.now(), key, reply});
     log.push_back(std::to_string(runtime_.now().us()) + " refund " + std::to_string(key.order) +
                   " " + std::string(to_string(reply.status)) + (reply.refunded ? " done" : " not"));
@@ -78,6 +90,12 @@ class RecordingClient final : public ChannelClient {
   }
 
   Channel* acknowledge_to = nullptr;  // when set, every callback is acknowledged on arrival
+  contracts::CallTracker calls;        // exactly one reply per call (asserted in debug builds)
+
+ private:
+  CallId last_call_ = 0;
+
+ public:
   std::vector<Recorded<CreateReply>> creates;
   std::vector<Recorded<QueryReply>> queries;
   std::vector<Recorded<CloseReply>> closes;
@@ -121,7 +139,7 @@ struct ChannelWorld {
   }
   // Creates the trade and runs until it exists.
   void create(const PaymentKey& k, int64_t amount_minor = 1000) {
-    channel->create(k, amount_minor);
+    channel->create(client.call(), k, amount_minor);
     simulator.run_until(simulator.now() + sim::Duration::seconds(1));
   }
   void run_for(sim::Duration d) { simulator.run_until(simulator.now() + d); }

@@ -13,7 +13,7 @@ TEST(MockChannelClose, ClosesAnUnpaidTrade) {
   ChannelWorld world(quiet_config());
   const PaymentKey key = ChannelWorld::key(1);
   world.create(key);
-  world.channel->close(key);
+  world.channel->close(world.client.call(), key);
   world.simulator.run_until_idle();
   ASSERT_EQ(world.client.closes.size(), 1u);
   EXPECT_EQ(world.client.closes[0].reply.status, CallStatus::kOk);
@@ -26,7 +26,7 @@ TEST(MockChannelClose, UserPaysBeforeTheCloseLands) {
   ChannelWorld world(quiet_config());
   const PaymentKey key = ChannelWorld::key(1);
   world.create(key);
-  world.channel->close(key);  // lands 100 ms later
+  world.channel->close(world.client.call(), key);  // lands 100 ms later
   world.run_for(Duration::millis(50));
   EXPECT_EQ(world.channel->user_pays(key), PayOutcome::kCharged);
   world.simulator.run_until_idle();
@@ -41,7 +41,7 @@ TEST(MockChannelClose, RefusedWhenUnsupportedOrTooYoung) {
   config.cancel.supported = false;
   ChannelWorld unsupported(config);
   unsupported.create(ChannelWorld::key(1));
-  unsupported.channel->close(ChannelWorld::key(1));
+  unsupported.channel->close(unsupported.client.call(), ChannelWorld::key(1));
   unsupported.simulator.run_until_idle();
   EXPECT_EQ(unsupported.client.closes[0].reply.state, TradeState::kPending);
   EXPECT_EQ(unsupported.channel->trade_state(ChannelWorld::key(1).payment), TradeState::kPending);
@@ -51,9 +51,9 @@ TEST(MockChannelClose, RefusedWhenUnsupportedOrTooYoung) {
   ChannelWorld wechat(config);
   const PaymentKey key = ChannelWorld::key(1);
   wechat.create(key);
-  wechat.channel->close(key);
+  wechat.channel->close(wechat.client.call(), key);
   wechat.run_for(Duration::minutes(5));
-  wechat.channel->close(key);
+  wechat.channel->close(wechat.client.call(), key);
   wechat.simulator.run_until_idle();
   ASSERT_EQ(wechat.client.closes.size(), 2u);
   EXPECT_EQ(wechat.client.closes[0].reply.state, TradeState::kPending);
@@ -62,7 +62,7 @@ TEST(MockChannelClose, RefusedWhenUnsupportedOrTooYoung) {
 
 TEST(MockChannelClose, UnknownTradeIsAnError) {
   ChannelWorld world(quiet_config());
-  world.channel->close(ChannelWorld::key(3));
+  world.channel->close(world.client.call(), ChannelWorld::key(3));
   world.simulator.run_until_idle();
   EXPECT_EQ(world.client.closes[0].reply.status, CallStatus::kError);
   EXPECT_EQ(world.client.closes[0].reply.state, TradeState::kNotFound);
@@ -73,10 +73,10 @@ TEST(MockChannelRefund, FullRefundMarksTradeRefunded) {
   const PaymentKey key = ChannelWorld::key(1);
   world.create(key, 1000);
   world.channel->user_pays(key);
-  world.channel->refund(key, 400);
+  world.channel->refund(world.client.call(), key, 400);
   world.simulator.run_until_idle();
   EXPECT_EQ(world.channel->trade_state(key.payment), TradeState::kSuccess);  // partial
-  world.channel->refund(key, 600);
+  world.channel->refund(world.client.call(), key, 600);
   world.simulator.run_until_idle();
   ASSERT_EQ(world.client.refunds.size(), 2u);
   EXPECT_TRUE(world.client.refunds[0].reply.refunded);
@@ -92,8 +92,8 @@ TEST(MockChannelRefund, RefusesBeyondTheChargeAndUnpaidTrades) {
   world.create(paid, 1000);
   world.create(unpaid, 1000);
   world.channel->user_pays(paid);
-  world.channel->refund(paid, 1001);
-  world.channel->refund(unpaid, 10);
+  world.channel->refund(world.client.call(), paid, 1001);
+  world.channel->refund(world.client.call(), unpaid, 10);
   world.simulator.run_until_idle();
   ASSERT_EQ(world.client.refunds.size(), 2u);
   EXPECT_EQ(world.client.refunds[0].reply.status, CallStatus::kError);
@@ -112,12 +112,12 @@ TEST(MockChannelRefund, DoubleChargeCanBeRefundedOnceAndNoMore) {
   world.create(key, 1000);
   world.channel->user_pays(key);
   EXPECT_EQ(world.ledger.find(1)->charges, 2u);
-  world.channel->refund(key, 1000);
+  world.channel->refund(world.client.call(), key, 1000);
   world.simulator.run_until_idle();
   EXPECT_EQ(world.channel->trade_state(key.payment), TradeState::kSuccess);  // still holds one
   EXPECT_EQ(world.ledger.find(1)->unrefunded_charges(), 1u);
-  world.channel->refund(key, 1000);
-  world.channel->refund(key, 1000);
+  world.channel->refund(world.client.call(), key, 1000);
+  world.channel->refund(world.client.call(), key, 1000);
   world.simulator.run_until_idle();
   EXPECT_TRUE(world.client.refunds[1].reply.refunded);
   EXPECT_FALSE(world.client.refunds[2].reply.refunded);
@@ -130,7 +130,7 @@ TEST(MockChannelRefund, UnsupportedAndFailingRefunds) {
   ChannelWorld unsupported(config);
   unsupported.create(ChannelWorld::key(1));
   unsupported.channel->user_pays(ChannelWorld::key(1));
-  unsupported.channel->refund(ChannelWorld::key(1), 1000);
+  unsupported.channel->refund(unsupported.client.call(), ChannelWorld::key(1), 1000);
   unsupported.simulator.run_until_idle();
   EXPECT_EQ(unsupported.client.refunds[0].reply.status, CallStatus::kError);
   EXPECT_EQ(unsupported.ledger.find(1)->refunded_minor, 0);
@@ -140,11 +140,11 @@ TEST(MockChannelRefund, UnsupportedAndFailingRefunds) {
   ChannelWorld failing(config);
   constexpr uint64_t kPayments = 4000;
   for (OrderId order = 1; order <= kPayments; ++order)
-    failing.channel->create(ChannelWorld::key(order), 100);
+    failing.channel->create(failing.client.call(), ChannelWorld::key(order), 100);
   failing.simulator.run_until_idle();
   for (OrderId order = 1; order <= kPayments; ++order) {
     failing.channel->user_pays(ChannelWorld::key(order));
-    failing.channel->refund(ChannelWorld::key(order), 100);
+    failing.channel->refund(failing.client.call(), ChannelWorld::key(order), 100);
   }
   failing.simulator.run_until_idle();
   expect_binomial(failing.channel->stats().refunds_failed, kPayments, 0.2);

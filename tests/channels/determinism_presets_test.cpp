@@ -33,14 +33,14 @@ ChannelConfig faulty_config() {
 std::vector<std::string> play(const std::vector<OrderId>& orders, uint64_t seed) {
   ChannelWorld world(faulty_config(), seed);
   for (OrderId order : orders) {
-    world.channel->create(ChannelWorld::key(order), 100);
+    world.channel->create(world.client.call(), ChannelWorld::key(order), 100);
   }
   world.run_for(Duration::seconds(2));
   for (OrderId order : orders) {
     world.channel->user_pays(ChannelWorld::key(order));
-    world.channel->query(ChannelWorld::key(order), QuerySource::kPolling);
-    world.channel->query(ChannelWorld::key(order), QuerySource::kDelayMessage);
-    world.channel->refund(ChannelWorld::key(order), 100);
+    world.channel->query(world.client.call(), ChannelWorld::key(order), QuerySource::kPolling);
+    world.channel->query(world.client.call(), ChannelWorld::key(order), QuerySource::kDelayMessage);
+    world.channel->refund(world.client.call(), ChannelWorld::key(order), 100);
   }
   world.simulator.run_until_idle();
   return world.client.log;
@@ -89,7 +89,7 @@ TEST(ChannelPresets, EveryPresetLoadsWithASource) {
     EXPECT_EQ(config->preset, info.name);
     // A preset drives a channel through a payment without tripping an assertion.
     ChannelWorld world(*config);
-    world.channel->create(ChannelWorld::key(1), 100);
+    world.channel->create(world.client.call(), ChannelWorld::key(1), 100);
     world.run_for(Duration::minutes(1));
     world.channel->user_pays(ChannelWorld::key(1));
     world.simulator.run_until_idle();

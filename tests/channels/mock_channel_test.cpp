@@ -15,7 +15,7 @@ using sim::Time;
 TEST(MockChannel, HappyPathCreatesChargesAndCallsBack) {
   ChannelWorld world(quiet_config());
   const PaymentKey key = ChannelWorld::key(1);
-  world.channel->create(key, 1234);
+  world.channel->create(world.client.call(), key, 1234);
   EXPECT_EQ(world.channel->trade_state(key.payment), TradeState::kNotFound);  // in flight
   world.simulator.run_until_idle();
   ASSERT_EQ(world.client.creates.size(), 1u);
@@ -70,20 +70,20 @@ TEST(MockChannel, DeclinedPaymentChargesNothingAndNotifiesOnlyWhenConfigured) {
 TEST(MockChannel, WalletRefusesUnknownTrades) {
   ChannelWorld world(quiet_config());
   EXPECT_EQ(world.channel->user_pays(ChannelWorld::key(9)), PayOutcome::kUnavailable);
-  world.channel->create(ChannelWorld::key(9), 100);  // not landed yet
+  world.channel->create(world.client.call(), ChannelWorld::key(9), 100);  // not landed yet
   EXPECT_EQ(world.channel->user_pays(ChannelWorld::key(9)), PayOutcome::kUnavailable);
 }
 
 TEST(MockChannel, QueryAnswersTheTrueStateAfterItsLatency) {
   ChannelWorld world(quiet_config());
   const PaymentKey key = ChannelWorld::key(1);
-  world.channel->query(ChannelWorld::key(2), QuerySource::kPolling);  // never created
+  world.channel->query(world.client.call(), ChannelWorld::key(2), QuerySource::kPolling);  // never created
   world.create(key);
-  world.channel->query(key, QuerySource::kPolling);
+  world.channel->query(world.client.call(), key, QuerySource::kPolling);
   world.run_for(Duration::seconds(1));
   world.channel->user_pays(key);
   const Time asked_at = world.simulator.now();
-  world.channel->query(key, QuerySource::kDelayMessage);
+  world.channel->query(world.client.call(), key, QuerySource::kDelayMessage);
   world.simulator.run_until_idle();
   ASSERT_EQ(world.client.queries.size(), 3u);
   EXPECT_EQ(world.client.queries[0].reply.state, TradeState::kNotFound);
@@ -110,8 +110,8 @@ TEST(MockChannel, RepeatedCreateIsIdempotentAndRefusesAnotherAmount) {
   const PaymentKey key = ChannelWorld::key(1);
   world.create(key, 500);
   world.channel->user_pays(key);
-  world.channel->create(key, 500);
-  world.channel->create(key, 700);
+  world.channel->create(world.client.call(), key, 500);
+  world.channel->create(world.client.call(), key, 700);
   world.simulator.run_until_idle();
   ASSERT_EQ(world.client.creates.size(), 3u);
   EXPECT_EQ(world.client.creates[1].reply.status, CallStatus::kOk);
@@ -126,7 +126,7 @@ TEST(MockChannel, SyncModeChargesOnCreateWithoutCallbacks) {
   config.mode = ChannelMode::kSync;
   config.callback.retries = {Duration::seconds(10)};
   ChannelWorld world(config);
-  world.channel->create(ChannelWorld::key(1), 900);
+  world.channel->create(world.client.call(), ChannelWorld::key(1), 900);
   world.simulator.run_until_idle();
   ASSERT_EQ(world.client.creates.size(), 1u);
   EXPECT_EQ(world.client.creates[0].reply.state, TradeState::kSuccess);
@@ -136,7 +136,7 @@ TEST(MockChannel, SyncModeChargesOnCreateWithoutCallbacks) {
 
   config.success_probability = 0.0;
   ChannelWorld declined(config);
-  declined.channel->create(ChannelWorld::key(1), 900);
+  declined.channel->create(declined.client.call(), ChannelWorld::key(1), 900);
   declined.simulator.run_until_idle();
   EXPECT_EQ(declined.client.creates[0].reply.state, TradeState::kFailed);
   EXPECT_EQ(declined.ledger.find(1), nullptr);
@@ -149,7 +149,7 @@ TEST(MockChannel, SyncSuccessRateMatchesConfig) {
   ChannelWorld world(config);
   constexpr uint64_t kPayments = 5000;
   for (uint64_t order = 1; order <= kPayments; ++order) {
-    world.channel->create(ChannelWorld::key(order), 100);
+    world.channel->create(world.client.call(), ChannelWorld::key(order), 100);
   }
   world.simulator.run_until_idle();
   expect_binomial(world.ledger.total_charges(), kPayments, 0.9);
@@ -163,12 +163,16 @@ TEST(MockChannel, ForgetDropsTheTradeAndLateTimersAreHarmless) {
   EXPECT_EQ(world.channel->open_trades(), 3u);
   world.channel->user_pays(ChannelWorld::key(1));
   world.channel->forget(ChannelWorld::key(1).payment);  // callback #1 still pending
-  world.channel->create(ChannelWorld::key(4), 100);
+  world.channel->create(world.client.call(), ChannelWorld::key(4), 100);
   world.channel->forget(ChannelWorld::key(4).payment);  // create still in flight
   EXPECT_EQ(world.channel->open_trades(), 2u);
   world.simulator.run_until_idle();
   EXPECT_TRUE(world.client.callbacks.empty());
-  EXPECT_EQ(world.client.creates.size(), 3u);  // no reply for the forgotten create
+  // The forgotten create is still answered (one reply per call), as for an unknown trade.
+  ASSERT_EQ(world.client.creates.size(), 4u);
+  EXPECT_EQ(world.client.creates[3].reply.status, CallStatus::kError);
+  EXPECT_EQ(world.client.creates[3].reply.state, TradeState::kNotFound);
+  EXPECT_EQ(world.client.calls.in_flight(), 0u);
   EXPECT_EQ(world.channel->trade_state(ChannelWorld::key(1).payment), TradeState::kNotFound);
   EXPECT_EQ(world.channel->open_trades(), 2u);
   EXPECT_EQ(world.simulator.pending(), 0u);

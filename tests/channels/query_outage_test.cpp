@@ -18,11 +18,11 @@ TEST(QueryFaults, FailureAndStaleRatesMatchConfig) {
   config.query.stale_probability = 0.2;
   ChannelWorld world(config);
   for (OrderId order = 1; order <= kTrades; ++order)
-    world.channel->create(ChannelWorld::key(order), 100);
+    world.channel->create(world.client.call(), ChannelWorld::key(order), 100);
   world.run_for(Duration::seconds(1));
   for (OrderId order = 1; order <= kTrades; ++order) {
     world.channel->user_pays(ChannelWorld::key(order));
-    world.channel->query(ChannelWorld::key(order), QuerySource::kPolling);
+    world.channel->query(world.client.call(), ChannelWorld::key(order), QuerySource::kPolling);
   }
   world.simulator.run_until_idle();
   const ChannelStats& stats = world.channel->stats();
@@ -45,7 +45,7 @@ TEST(QueryFaults, StaleNeverAffectsPendingTrades) {
   config.query.stale_probability = 1.0;
   ChannelWorld world(config);
   world.create(ChannelWorld::key(1));
-  world.channel->query(ChannelWorld::key(1), QuerySource::kPolling);
+  world.channel->query(world.client.call(), ChannelWorld::key(1), QuerySource::kPolling);
   world.simulator.run_until_idle();
   EXPECT_EQ(world.client.queries[0].reply.state, TradeState::kPending);
   EXPECT_EQ(world.channel->stats().queries_stale, 0u);
@@ -67,10 +67,10 @@ TEST(Outage, CallsTimeOutWithoutEffect) {
   EXPECT_TRUE(world.channel->in_outage(world.simulator.now()));
 
   const Time called_at = world.simulator.now();
-  world.channel->create(ChannelWorld::key(2), 100);
-  world.channel->query(paid, QuerySource::kOrderQuery);
-  world.channel->close(paid);
-  world.channel->refund(paid, 1000);
+  world.channel->create(world.client.call(), ChannelWorld::key(2), 100);
+  world.channel->query(world.client.call(), paid, QuerySource::kOrderQuery);
+  world.channel->close(world.client.call(), paid);
+  world.channel->refund(world.client.call(), paid, 1000);
   world.run_for(Duration::seconds(6));
   ASSERT_EQ(world.client.creates.size(), 2u);
   EXPECT_EQ(world.client.creates[1].reply.status, CallStatus::kTimeout);

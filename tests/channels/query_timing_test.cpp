@@ -20,8 +20,8 @@ TEST(QueryTiming, StateIsReadWhenTheQueryLandsAndAnsweredAtThatInstant) {
   world.create(paid_in_flight);
   world.create(paid_after_landing);
   const Time asked_at = world.simulator.now();
-  world.channel->query(paid_in_flight, QuerySource::kPolling);
-  world.channel->query(paid_after_landing, QuerySource::kPolling);
+  world.channel->query(world.client.call(), paid_in_flight, QuerySource::kPolling);
+  world.channel->query(world.client.call(), paid_after_landing, QuerySource::kPolling);
   world.advance_to(asked_at + Duration::millis(50));
   ASSERT_EQ(world.channel->user_pays(paid_in_flight),
             PayOutcome::kCharged);  // while the query travels
@@ -46,9 +46,9 @@ TEST(QueryTiming, AnOutageCountsOnlyIfOnWhenTheQueryIsSent) {
   const PaymentKey key = ChannelWorld::key(1);
   world.create(key);
   world.advance_to(outage_start - Duration::millis(50));
-  world.channel->query(key, QuerySource::kPolling);  // lands 50ms into the outage
+  world.channel->query(world.client.call(), key, QuerySource::kPolling);  // lands 50ms into the outage
   world.advance_to(outage_start + Duration::seconds(1));
-  world.channel->query(key, QuerySource::kPolling);  // sent during the outage
+  world.channel->query(world.client.call(), key, QuerySource::kPolling);  // sent during the outage
   world.simulator.run_until_idle();
 
   ASSERT_EQ(world.client.queries.size(), 2u);

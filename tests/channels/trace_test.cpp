@@ -46,9 +46,9 @@ TEST(ChannelTrace, NotableStepsOfTheWantedOrderOnly) {
     world.create(ChannelWorld::key(order));
     world.channel->user_pays(ChannelWorld::key(order));
   }
-  world.channel->query(ChannelWorld::key(1), QuerySource::kPolling);
-  world.channel->close(ChannelWorld::key(1));
-  world.channel->refund(ChannelWorld::key(1), 5000);
+  world.channel->query(world.client.call(), ChannelWorld::key(1), QuerySource::kPolling);
+  world.channel->close(world.client.call(), ChannelWorld::key(1));
+  world.channel->refund(world.client.call(), ChannelWorld::key(1), 5000);
   world.simulator.run_until_idle();
   EXPECT_TRUE(tracer.contains("channel:test 1: trade created"));
   EXPECT_TRUE(tracer.contains("charged 1000 minor"));

@@ -1,5 +1,5 @@
 // Names of the contract's enums, for traces, reports and test failure messages.
-#include "mock_channels/channel_api.h"
+#include "contracts/channel_api.h"
 
 namespace channels {
 

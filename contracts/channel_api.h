@@ -2,27 +2,24 @@
 //
 // Both sides are written against these interfaces only: in the simulator the mock channel
 // answers after simulated latencies; in live mode the same calls travel as HTTP. Every call is
-// asynchronous: the answer comes back later through ChannelClient, never on the caller's stack.
+// asynchronous: the answer comes back later through ChannelClient, never on the caller's stack,
+// and echoes the caller's call id. Every call gets exactly one reply, timeouts included
+// (contracts/ids.h). Callbacks are the channel's own messages, not replies: the merchant
+// acknowledges them (or not) and the channel re-sends until it does.
 #pragma once
 
 #include <cstdint>
 #include <string_view>
 #include <vector>
 
+#include "contracts/ids.h"
+
 namespace channels {
 
-using OrderId = uint64_t;
-using PaymentId = uint64_t;
-
-// Identifies one payment (流水) to a channel. `attempt` is the payment's ordinal within its order
-// (0 for the first), which keys the channel's random faults so that every variant of a
-// comparison sees the same faults for the same user action (SPEC section 7).
-struct PaymentKey {
-  OrderId order = 0;
-  PaymentId payment = 0;
-  uint32_t attempt = 0;
-  uint32_t channel = 0;  // index of the channel in the scenario
-};
+using contracts::CallId;
+using contracts::OrderId;
+using contracts::PaymentId;
+using contracts::PaymentKey;
 
 // A trade's state at the channel, as its query API reports it.
 enum class TradeState : uint8_t {
@@ -88,11 +85,11 @@ struct CallbackNotice {
 class ChannelClient {
  public:
   virtual ~ChannelClient() = default;
-  virtual void on_create_reply(const PaymentKey& key, const CreateReply& reply) = 0;
-  virtual void on_query_reply(const PaymentKey& key, QuerySource source,
+  virtual void on_create_reply(CallId call, const PaymentKey& key, const CreateReply& reply) = 0;
+  virtual void on_query_reply(CallId call, const PaymentKey& key, QuerySource source,
                               const QueryReply& reply) = 0;
-  virtual void on_close_reply(const PaymentKey& key, const CloseReply& reply) = 0;
-  virtual void on_refund_reply(const PaymentKey& key, const RefundReply& reply) = 0;
+  virtual void on_close_reply(CallId call, const PaymentKey& key, const CloseReply& reply) = 0;
+  virtual void on_refund_reply(CallId call, const PaymentKey& key, const RefundReply& reply) = 0;
   // A callback arrived. The receiver acknowledges it with Channel::acknowledge once it has
   // handled it; an unacknowledged callback is sent again on the channel's retry schedule.
   virtual void on_callback(const CallbackNotice& notice) = 0;
@@ -102,10 +99,10 @@ class ChannelClient {
 class Channel {
  public:
   virtual ~Channel() = default;
-  virtual void create(const PaymentKey& key, int64_t amount_minor) = 0;
-  virtual void query(const PaymentKey& key, QuerySource source) = 0;
-  virtual void close(const PaymentKey& key) = 0;
-  virtual void refund(const PaymentKey& key, int64_t amount_minor) = 0;
+  virtual void create(CallId call, const PaymentKey& key, int64_t amount_minor) = 0;
+  virtual void query(CallId call, const PaymentKey& key, QuerySource source) = 0;
+  virtual void close(CallId call, const PaymentKey& key) = 0;
+  virtual void refund(CallId call, const PaymentKey& key, int64_t amount_minor) = 0;
   virtual void acknowledge(const CallbackNotice& notice) = 0;
 };
 
