@@ -30,18 +30,22 @@ World::World(const Scenario& scenario, sim::Tracer* tracer, sut::SystemObserver*
       mq_(runtime_, scenario_.system.notify, activity_, observer_, tracer),
       db_(activity_),
       orders_(runtime_, scenario_.system, mq_, activity_, observer_, tracer),
-      client_(runtime_, scenario_.system.client, orders_, activity_, observer_, tracer),
+      client_(runtime_, scenario_.system.client, activity_, observer_, tracer),
       compensation_(runtime_, scenario_.system, db_, mq_, activity_, observer_, tracer),
-      payments_(runtime_, scenario_.system, {}, db_, orders_, mq_,
+      payments_(runtime_, scenario_.system, {}, db_, mq_,
                 compensation_, activity_, observer_, tracer),
       reconciliation_(runtime_, scenario_.system.compensation.reconciliation, db_, orders_, ledger_,
-                      activity_, observer_, tracer) {
+                      activity_, observer_, tracer),
+      links_(runtime_, scenario_.system, mq_, activity_, observer_, tracer) {
   report_.scenario = scenario_.name;
   report_.variant = scenario_.variant;
   report_.seed = scenario_.seed;
   ledger_.set_observer(&recorder_);
   if (reconciliation_.enabled()) ledger_.keep_journal();  // the statements by period
-  orders_.connect(&payments_, &client_);
+  links_.connect(orders_, orders_, orders_, payments_, payments_, client_);
+  orders_.connect(links_.orders_to_payments(), links_.to_app(), links_.to_payment_service());
+  payments_.connect(links_.payments_to_orders(), links_.to_app(), links_.to_order_service());
+  client_.connect(links_.app_to_orders(), links_.app_to_payments());
   compensation_.connect(&payments_);
   reconciliation_.connect(&payments_);
 
@@ -56,9 +60,8 @@ World::World(const Scenario& scenario, sim::Tracer* tracer, sut::SystemObserver*
   }
   payments_.set_channels(channel_api);
   users_ = std::make_unique<workload::Users>(runtime_, scenario_.user, scenario_.traffic,
-                                             scenario_.channels, wallets, orders_, payments_,
-                                             client_, activity_, observer_, tracer);
-  payments_.set_pay_page_listener(users_.get());
+                                             scenario_.channels, wallets, client_, activity_,
+                                             observer_, tracer);
   client_.set_listener(users_.get());
   traffic_ =
       std::make_unique<workload::Traffic>(runtime_, scenario_.traffic, scenario_.duration,
@@ -95,7 +98,7 @@ void World::retire(uint64_t order) {
 void World::set_fault_plan(sim::FaultPlan* plan) {
   assert(!ran_ && "install a fault plan before the run");
   for (const auto& channel : channels_) channel->set_fault_plan(plan);
-  orders_.set_fault_plan(plan);
+  links_.set_fault_plan(plan);
   mq_.set_fault_plan(plan);
 }
 

@@ -12,6 +12,7 @@
 #include "harness/observer_tee.h"
 #include "harness/recorder.h"
 #include "harness/scenario.h"
+#include "links/shop_links.h"
 #include "mock_channels/ledger.h"
 #include "mock_channels/mock_channel.h"
 #include "reports/report.h"
@@ -81,6 +82,7 @@ class World {
   sut::Compensation compensation_;
   sut::PaymentService payments_;
   sut::Reconciliation reconciliation_;
+  links::ShopLinks links_;  // the network between the app and the services
   std::vector<std::unique_ptr<channels::MockChannel>> channels_;
   std::unique_ptr<workload::Users> users_;
   std::unique_ptr<workload::Traffic> traffic_;

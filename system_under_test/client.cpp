@@ -2,13 +2,29 @@
 
 #include <string>
 
-#include "system_under_test/order_service.h"
-
 namespace sut {
 
-Client::Client(sim::Runtime& runtime, const ClientConfig& config, OrderService& orders, sim::Activity& activity,
-               SystemObserver& observer, sim::Tracer* tracer)
-    : runtime_(runtime), config_(config), orders_(orders), activity_(activity), observer_(observer), tracer_(tracer) {}
+namespace {
+constexpr std::string_view kComponent = "client";
+}  // namespace
+
+Client::Client(sim::Runtime& runtime, const ClientConfig& config, sim::Activity& activity, SystemObserver& observer,
+               sim::Tracer* tracer)
+    : runtime_(runtime), config_(config), activity_(activity), observer_(observer), tracer_(tracer) {}
+
+void Client::create_order(OrderId order) { orders_->create_order(new_call(), order); }
+
+void Client::on_create_order_reply(CallId call, OrderId order, shop::CallStatus) {
+  calls_.answered(call);
+  if (listener_ != nullptr) listener_->on_order_created(order);
+}
+
+void Client::apply_pay(const shop::ApplyPayRequest& request) { payments_->apply_pay(new_call(), request); }
+
+void Client::on_apply_pay_reply(CallId call, const shop::ApplyPayRequest& request, const shop::ApplyPayReply& reply) {
+  calls_.answered(call);
+  if (listener_ != nullptr) listener_->on_apply_pay_reply(request.order, request.click, reply);
+}
 
 void Client::user_returned(OrderId order) {
   Session& session = sessions_.find_or_insert(order);
@@ -28,20 +44,46 @@ void Client::poll(OrderId order, uint32_t round) {
   Session* session = sessions_.find(order);
   if (session == nullptr || !session->polling || session->returns != round) return;
   session->polls += 1;
-  if (orders_.state(order) == OrderState::kPaid) {
-    sim::trace(tracer_, runtime_.now(), "client", order,
-               [&] { return "poll #" + std::to_string(session->polls) + " found the order PAID"; });
-    show(order, *session, true);
+  session->poll_call = new_call();
+  orders_->order_state(session->poll_call, order);
+}
+
+void Client::look(OrderId order) {
+  Session& session = sessions_.find_or_insert(order);
+  session.look_call = new_call();
+  orders_->order_state(session.look_call, order);
+}
+
+void Client::on_order_state_reply(CallId call, OrderId order, shop::CallStatus status, OrderState state) {
+  calls_.answered(call);
+  Session* session = sessions_.find(order);
+  if (session == nullptr) return;
+  const bool paid = status == shop::CallStatus::kOk && state == OrderState::kPaid;
+  if (call == session->look_call) {
+    session->look_call = 0;
+    if (listener_ != nullptr) listener_->on_order_looked(order, paid);
     return;
   }
-  const sim::Duration elapsed = runtime_.now() - session->returned_at;
+  if (call != session->poll_call || !session->polling) return;  // a poll of an earlier round
+  session->poll_call = 0;
+  on_poll_answer(order, *session, paid);
+}
+
+void Client::on_poll_answer(OrderId order, Session& session, bool paid) {
+  if (paid) {
+    sim::trace(tracer_, runtime_.now(), kComponent, order,
+               [&] { return "poll #" + std::to_string(session.polls) + " found the order PAID"; });
+    show(order, session, true);
+    return;
+  }
+  const sim::Duration elapsed = runtime_.now() - session.returned_at;
   if (elapsed + config_.poll_interval > config_.poll_timeout) {
-    sim::trace(tracer_, runtime_.now(), "client", order, [&] {
-      return "gave up after " + std::to_string(session->polls) + " polls: shows \"unpaid\"";
-    });
-    show(order, *session, false);
+    sim::trace(tracer_, runtime_.now(), kComponent, order,
+               [&] { return "gave up after " + std::to_string(session.polls) + " polls: shows \"unpaid\""; });
+    show(order, session, false);
     return;
   }
+  const uint32_t round = session.returns;
   runtime_.schedule_after(config_.poll_interval,
                           [this, order, round, hold = sim::Hold(activity_, order)] { poll(order, round); });
 }
@@ -53,22 +95,14 @@ void Client::show(OrderId order, Session& session, bool paid) {
   if (listener_ != nullptr) listener_->on_result_shown(order, paid);
 }
 
-void Client::push_paid(OrderId order) {
-  if (!config_.push_enabled) return;
-  sim::RandomStream rng = runtime_.random(order, sim::purpose("client.push"));
-  if (rng.bernoulli(config_.push_loss_probability)) {
-    sim::trace(tracer_, runtime_.now(), "client", order, [] { return std::string("push of PAID lost (fault)"); });
-    return;
-  }
-  runtime_.schedule_after(config_.push_latency.sample(rng), [this, order, hold = sim::Hold(activity_, order)] {
-    Session& session = sessions_.find_or_insert(order);
-    session.push_received = true;
-    if (session.shown_paid) return;
-    sim::trace(tracer_, runtime_.now(), "client", order, [] { return std::string("push received: shows PAID"); });
-    // Not back in the app yet: the screen shows PAID the moment the user returns.
-    if (session.returns == 0) return;
-    show(order, session, true);
-  });
+void Client::on_push_paid(OrderId order) {
+  Session& session = sessions_.find_or_insert(order);
+  session.push_received = true;
+  if (session.shown_paid) return;
+  sim::trace(tracer_, runtime_.now(), kComponent, order, [] { return std::string("push received: shows PAID"); });
+  // Not back in the app yet: the screen shows PAID the moment the user returns.
+  if (session.returns == 0) return;
+  show(order, session, true);
 }
 
 }  // namespace sut

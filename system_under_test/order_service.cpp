@@ -3,41 +3,40 @@
 #include <string>
 #include <utility>
 
-#include "system_under_test/client.h"
-#include "system_under_test/payment_service.h"
-
 namespace sut {
 
 namespace {
-// The index of a sync notify call's random streams: one per (payment, attempt).
-uint64_t notify_call_key(PaymentId payment, uint32_t attempt) { return (payment << 16) ^ attempt; }
+constexpr std::string_view kComponent = "order-service";
 }  // namespace
 
 OrderService::OrderService(sim::Runtime& runtime, const SystemConfig& config, MessageQueue& mq,
                            sim::Activity& activity, SystemObserver& observer, sim::Tracer* tracer)
-    : runtime_(runtime),
-      config_(config),
-      mq_(mq),
-      activity_(activity),
-      observer_(observer),
-      tracer_(tracer) {
-  mq_.subscribe(Topic::kPaymentSucceeded, this);
+    : runtime_(runtime), config_(config), mq_(mq), activity_(activity), observer_(observer), tracer_(tracer) {}
+
+void OrderService::connect(shop::PaymentFront& payments, shop::AppReplies& app,
+                           shop::PaymentReplies& payment_replies) {
+  payments_ = &payments;
+  app_ = &app;
+  payment_replies_ = &payment_replies;
 }
 
-void OrderService::create_order(OrderId order) {
-  OrderRecord& record =
-      orders_.insert(order, OrderRecord{OrderState::kUnpaid, runtime_.now(), false, {}});
+void OrderService::create_order(CallId call, OrderId order) {
+  OrderRecord& record = orders_.insert(order, OrderRecord{OrderState::kUnpaid, runtime_.now(), false, {}});
   observer_.on_order_created(order, runtime_.now());
   const OrderServiceConfig& cfg = config_.order_service;
   if (cfg.order_timeout > sim::Duration::zero()) {
-    record.expiry = runtime_.schedule_after(
-        cfg.order_timeout, [this, order, hold = sim::Hold(activity_, order)] { on_expiry(order); });
+    record.expiry = runtime_.schedule_after(cfg.order_timeout,
+                                            [this, order, hold = sim::Hold(activity_, order)] { on_expiry(order); });
   }
   if (config_.order_query.enabled && !config_.order_query.at_ages.empty()) {
-    runtime_.schedule_after(
-        config_.order_query.at_ages[0],
-        [this, order, hold = sim::Hold(activity_, order)] { on_order_query(order, 0); });
+    runtime_.schedule_after(config_.order_query.at_ages[0],
+                            [this, order, hold = sim::Hold(activity_, order)] { on_order_query(order, 0); });
   }
+  app_->on_create_order_reply(call, order, shop::CallStatus::kOk);
+}
+
+void OrderService::order_state(CallId call, OrderId order) {
+  app_->on_order_state_reply(call, order, shop::CallStatus::kOk, state(order));
 }
 
 OrderState OrderService::state(OrderId order) const {
@@ -45,49 +44,19 @@ OrderState OrderService::state(OrderId order) const {
   return record ? record->state : OrderState::kClosed;
 }
 
-void OrderService::connect(PaymentService* payments, Client* client) {
-  payments_ = payments;
-  notify_listener_ = payments;
-  client_ = client;
-}
-
-bool OrderService::is_down(sim::Time at) const {
-  for (const DownWindow& w : config_.order_service.outages) {
-    if (at >= w.start && at < w.start + w.duration) return true;
-  }
-  return false;
-}
-
 bool OrderService::is_late(const OrderRecord& record, sim::Time paid_at) const {
   const sim::Duration timeout = config_.order_service.order_timeout;
   return timeout > sim::Duration::zero() && paid_at > record.created_at + timeout;
 }
 
-NotifyResult OrderService::apply_paid(OrderId order, PaymentId payment, Resolution how,
-                                      sim::Time paid_at, uint64_t call_key) {
-  sim::RandomStream rng = runtime_.random(order, sim::purpose("order.notify.failure"), call_key);
-  const bool failed = rng.bernoulli(config_.order_service.notify_failure_probability);
-  if (failed || is_down(runtime_.now())) {
-    sim::trace(tracer_, runtime_.now(), "order-service", order, [&] {
-      return std::string("notify for payment ") + std::to_string(payment) +
-             (failed ? " failed (fault)" : " failed: order service down");
-    });
-    return NotifyResult::kFailed;
-  }
-  OrderRecord* record = orders_.find(order);
-  if (record == nullptr) return NotifyResult::kOk;
-  return decide_paid(order, *record, payment, how, paid_at);
-}
-
-NotifyResult OrderService::decide_paid(OrderId order, OrderRecord& record, PaymentId payment,
-                                       Resolution how, sim::Time paid_at) {
+NotifyResult OrderService::decide_paid(OrderId order, OrderRecord& record, PaymentId payment, Resolution how,
+                                       sim::Time paid_at) {
   if (record.state == OrderState::kPaid) return NotifyResult::kOk;
   const OrderState from = record.state;
   const bool late = is_late(record, paid_at);
   if (late && config_.order_service.late_payment != OrderServiceConfig::LatePayment::kAccept) {
-    sim::trace(tracer_, runtime_.now(), "order-service", order, [&] {
-      return "payment " + std::to_string(payment) +
-             " was made after the order's deadline: rejected";
+    sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
+      return "payment " + std::to_string(payment) + " was made after the order's deadline: rejected";
     });
     return NotifyResult::kRejected;
   }
@@ -95,61 +64,54 @@ NotifyResult OrderService::decide_paid(OrderId order, OrderRecord& record, Payme
   record.closing = false;
   const sim::TimerId expiry = std::exchange(record.expiry, sim::TimerId{});
   observer_.on_order_state(order, from, OrderState::kPaid, how, payment, runtime_.now());
-  sim::trace(tracer_, runtime_.now(), "order-service", order, [&] {
+  sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
     std::string why;
-    if (from == OrderState::kClosed)
-      why = late ? ", late payment accepted" : ", paid in time: order re-opened";
-    return "order PAID by payment " + std::to_string(payment) + " (learned by " +
-           std::string(to_string(how)) + why + ")";
+    if (from == OrderState::kClosed) why = late ? ", late payment accepted" : ", paid in time: order re-opened";
+    return "order PAID by payment " + std::to_string(payment) + " (learned by " + std::string(to_string(how)) + why +
+           ")";
   });
-  if (client_ != nullptr) client_->push_paid(order);
+  if (config_.client.push_enabled) app_->on_push_paid(order);
   // Last: cancelling releases the expiry's hold on the order, which may retire it.
   if (expiry.valid()) runtime_.cancel(expiry);
   return NotifyResult::kOk;
 }
 
-void OrderService::notify_paid(OrderId order, PaymentId payment, Resolution how, sim::Time paid_at,
+void OrderService::notify_paid(CallId call, OrderId order, PaymentId payment, Resolution how, int64_t paid_at_us,
                                uint32_t attempt) {
-  observer_.on_notify_attempt(runtime_.now());
-  sim::RandomStream rng = runtime_.random(order, sim::purpose("order.notify.latency"),
-                                          notify_call_key(payment, attempt));
-  const sim::Duration latency = config_.order_service.notify_latency.sample(rng);
-  // The hold's entity is the order and the call key is derived again from payment and attempt,
-  // so the capture fits sim::Callback's inline buffer (no allocation per notify).
-  runtime_.schedule_after_inline(
-      latency, [this, payment, how, attempt, paid_at, hold = sim::Hold(activity_, order)] {
-        const OrderId order = hold.entity();
-        const bool planned_failure = faults_ != nullptr && faults_->should_fail(kFaultNotify);
-        const NotifyResult result = planned_failure ? NotifyResult::kFailed
-                                                    : apply_paid(order, payment, how, paid_at,
-                                                                 notify_call_key(payment, attempt));
-        if (notify_listener_ != nullptr)
-          notify_listener_->on_notify_reply(order, payment, attempt, result);
-      });
+  OrderRecord* record = orders_.find(order);
+  const NotifyResult result =
+      record == nullptr ? NotifyResult::kOk
+                        : decide_paid(order, *record, payment, how, sim::Time::from_us(paid_at_us));
+  payment_replies_->on_notify_reply(call, order, payment, attempt, result);
 }
 
 void OrderService::on_message(MessageId id, const Message& message) {
-  observer_.on_notify_attempt(runtime_.now());
-  // MQ deliveries are keyed apart from sync calls by the high bit, and each redelivery by its
-  // number, so a consumer that failed once does not fail forever.
-  const NotifyResult result = apply_paid(
-      message.order, message.payment, message.resolution, sim::Time::from_us(message.paid_at_us),
-      (uint64_t{1} << 63) | (message.payment << 8) | message.delivery);
-  mq_.ack(id, result != NotifyResult::kFailed);
-  if (result == NotifyResult::kRejected && payments_ != nullptr) {
-    payments_->on_late_payment_rejected(message.order, message.payment, message.resolution);
-  }
+  OrderRecord* record = orders_.find(message.order);
+  const NotifyResult result =
+      record == nullptr
+          ? NotifyResult::kOk
+          : decide_paid(message.order, *record, message.payment, message.resolution,
+                        sim::Time::from_us(message.paid_at_us));
+  mq_.ack(id, true);
+  // A consumer has no reply to give: it tells the payment service of the refusal by a call.
+  if (result == NotifyResult::kRejected) tell_late_payment(message.order, message.payment, message.resolution);
 }
+
+void OrderService::tell_late_payment(OrderId order, PaymentId payment, Resolution how) {
+  payments_->late_payment_rejected(new_call(), order, payment, how);
+}
+
+void OrderService::on_late_payment_reply(CallId call, OrderId, shop::CallStatus) { calls_.answered(call); }
 
 void OrderService::on_expiry(OrderId order) {
   OrderRecord* record = orders_.find(order);
   if (record == nullptr || record->state != OrderState::kUnpaid) return;
   record->expiry = {};
-  if (config_.order_service.close_at_channel && payments_ != nullptr) {
+  if (config_.order_service.close_at_channel) {
     record->closing = true;
-    sim::trace(tracer_, runtime_.now(), "order-service", order,
+    sim::trace(tracer_, runtime_.now(), kComponent, order,
                [] { return std::string("order expired: closing its payments at the channel"); });
-    payments_->close_order_payments(order);
+    payments_->close_order_payments(new_call(), order);
     return;
   }
   close(order, *record);
@@ -158,42 +120,44 @@ void OrderService::on_expiry(OrderId order) {
 void OrderService::close(OrderId order, OrderRecord& record) {
   record.state = OrderState::kClosed;
   record.closing = false;
-  observer_.on_order_state(order, OrderState::kUnpaid, OrderState::kClosed, Resolution::kNone, 0,
-                           runtime_.now());
-  sim::trace(tracer_, runtime_.now(), "order-service", order,
-             [] { return std::string("order CLOSED (expired unpaid)"); });
+  observer_.on_order_state(order, OrderState::kUnpaid, OrderState::kClosed, Resolution::kNone, 0, runtime_.now());
+  sim::trace(tracer_, runtime_.now(), kComponent, order, [] { return std::string("order CLOSED (expired unpaid)"); });
 }
 
-void OrderService::close_order_done(OrderId order, PaymentId paid, sim::Time paid_at) {
+void OrderService::on_close_order_reply(CallId call, OrderId order, shop::CallStatus status,
+                                        const shop::OrderPayment& paid) {
+  calls_.answered(call);
   OrderRecord* record = orders_.find(order);
   if (record == nullptr || record->state != OrderState::kUnpaid) return;
-  if (paid == 0) {
+  if (status != shop::CallStatus::kOk || paid.paid_by == 0) {
+    // Closed at the channel, or the payment service could not be reached: the order closes.
     close(order, *record);
     return;
   }
   // The channel (or the payment service's records) says the order was paid: settle it by that
   // payment, exactly as a notify would, instead of closing it under the paying user.
-  if (decide_paid(order, *record, paid, Resolution::kClose, paid_at) == NotifyResult::kRejected) {
+  const PaymentId payment = paid.paid_by;
+  if (decide_paid(order, *record, payment, Resolution::kClose, sim::Time::from_us(paid.paid_at_us)) ==
+      NotifyResult::kRejected) {
     close(order, *record);
-    if (payments_ != nullptr) payments_->on_late_payment_rejected(order, paid, Resolution::kClose);
+    tell_late_payment(order, payment, Resolution::kClose);
   }
 }
 
 void OrderService::on_order_query(OrderId order, uint32_t index) {
   const OrderRecord* record = orders_.find(order);
   if (record == nullptr || record->state != OrderState::kUnpaid) return;
-  sim::trace(tracer_, runtime_.now(), "order-service", order, [&] {
-    return "order still unpaid: asking the payment service (order query #" +
-           std::to_string(index + 1) + ")";
+  sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
+    return "order still unpaid: asking the payment service (order query #" + std::to_string(index + 1) + ")";
   });
-  if (payments_ != nullptr) payments_->query_order(order);
+  payments_->query_order(new_call(), order);
   const auto& ages = config_.order_query.at_ages;
   if (index + 1 < ages.size()) {
     runtime_.schedule_after(ages[index + 1] - ages[index],
-                            [this, order, index, hold = sim::Hold(activity_, order)] {
-                              on_order_query(order, index + 1);
-                            });
+                            [this, order, index, hold = sim::Hold(activity_, order)] { on_order_query(order, index + 1); });
   }
 }
+
+void OrderService::on_query_order_reply(CallId call, OrderId, shop::CallStatus) { calls_.answered(call); }
 
 }  // namespace sut

@@ -1,10 +1,14 @@
 // OrderService: the shop's orders. Marks an order PAID when the payment service notifies it,
 // idempotently; expires unpaid orders; optionally asks the payment service about orders that
-// stay unpaid (order-side active query); pushes the result to the client.
+// stay unpaid (order-side active query); pushes the result to the app.
+//
+// It speaks only the shop contracts (contracts/shop_api.h): it is the OrderFront that the app and
+// the payment service call, answers them through their reply interfaces, and calls the payment
+// service through a PaymentFront. Whatever carries those calls (simulated links, HTTP) owns
+// their latency and faults; the order service sees a call when it lands and answers at once.
 //
 // Notifications arrive two ways: a synchronous call (notify_paid) and, with 同步+异步, a
-// "payment succeeded" message from the MQ. Both apply the same idempotent update and both can
-// fail (notify_failure_probability, outages): the sender retries.
+// "payment succeeded" message from the MQ. Both apply the same idempotent update.
 //
 // Late payments: an order has a deadline (created + order_timeout). A payment the channel reports
 // as made at or before the deadline always makes the order PAID, even if the order was closed
@@ -15,8 +19,9 @@
 
 #include <cstdint>
 
+#include "contracts/call_tracker.h"
+#include "contracts/shop_api.h"
 #include "sim/activity.h"
-#include "sim/fault_plan.h"
 #include "sim/id_map.h"
 #include "sim/runtime.h"
 #include "sim/trace.h"
@@ -27,48 +32,31 @@
 
 namespace sut {
 
-class Client;
-class PaymentService;
+using shop::NotifyResult;
 
-enum class NotifyResult : uint8_t {
-  kOk,        // the order is PAID (now or already)
-  kFailed,    // the call failed; the sender should retry
-  kRejected,  // the order is CLOSED and late payments are not accepted
-};
-
-// Whoever sent a synchronous notify gets the answer here.
-class NotifyReplyListener {
+class OrderService final : public shop::OrderFront, public shop::OrderReplies, public MessageConsumer {
  public:
-  virtual ~NotifyReplyListener() = default;
-  virtual void on_notify_reply(OrderId order, PaymentId payment, uint32_t attempt,
-                               NotifyResult result) = 0;
-};
+  OrderService(sim::Runtime& runtime, const SystemConfig& config, MessageQueue& mq, sim::Activity& activity,
+               SystemObserver& observer, sim::Tracer* tracer);
+  // Where its calls and answers go. REQUIRES: before the first call; all outlive the service.
+  void connect(shop::PaymentFront& payments, shop::AppReplies& app, shop::PaymentReplies& payment_replies);
 
-class OrderService final : public MessageConsumer {
- public:
-  OrderService(sim::Runtime& runtime, const SystemConfig& config, MessageQueue& mq,
-               sim::Activity& activity, SystemObserver& observer, sim::Tracer* tracer);
-  // `payments` answers synchronous notifies (NotifyReplyListener) and expiry closes.
-  void connect(PaymentService* payments, Client* client);
+  // OrderFront
+  void create_order(CallId call, OrderId order) override;
+  void order_state(CallId call, OrderId order) override;
+  void notify_paid(CallId call, OrderId order, PaymentId payment, Resolution how, int64_t paid_at_us,
+                   uint32_t attempt) override;
 
-  // A new order, UNPAID. Schedules its expiry and order-side queries.
-  void create_order(OrderId order);
-
-  // Synchronous notify from the payment service that `payment`, paid at `paid_at`, succeeded;
-  // answers through the connected listener after the call's latency. `attempt` is echoed back
-  // and keys the call's random failure.
-  void notify_paid(OrderId order, PaymentId payment, Resolution how, sim::Time paid_at,
-                   uint32_t attempt);
+  // OrderReplies: the payment service's answers to the order service's calls.
+  void on_close_order_reply(CallId call, OrderId order, shop::CallStatus status,
+                            const shop::OrderPayment& paid) override;
+  void on_query_order_reply(CallId call, OrderId order, shop::CallStatus status) override;
+  void on_late_payment_reply(CallId call, OrderId order, shop::CallStatus status) override;
 
   // The MQ's "payment succeeded" messages.
   void on_message(MessageId id, const Message& message) override;
 
-  // Test seam (sim/fault_plan.h): null unless a test installs one; `plan` outlives the service.
-  // kFaultNotify fails a synchronous notify call (the sender sees kFailed and retries).
-  static constexpr uint64_t kFaultNotify = sim::FaultPlan::point("order.notify");
-  void set_fault_plan(sim::FaultPlan* plan) { faults_ = plan; }
-
-  // What a client poll reads.
+  // For the harness: the order's state (kClosed once forgotten), whether it exists, and forgetting.
   OrderState state(OrderId order) const;
   bool exists(OrderId order) const { return orders_.contains(order); }
   void erase(OrderId order) { orders_.erase(order); }
@@ -82,17 +70,19 @@ class OrderService final : public MessageConsumer {
     sim::TimerId expiry;   // cancelled once the order is paid, so a paid order retires at once
   };
 
-  // A notify call as it lands: the call's faults, then decide_paid. Shared by both notify paths.
-  NotifyResult apply_paid(OrderId order, PaymentId payment, Resolution how, sim::Time paid_at,
-                          uint64_t call_key);
   // The idempotent update: marks the order PAID by `payment`, or refuses a late payment.
   NotifyResult decide_paid(OrderId order, OrderRecord& record, PaymentId payment, Resolution how,
                            sim::Time paid_at);
   bool is_late(const OrderRecord& record, sim::Time paid_at) const;
-  bool is_down(sim::Time at) const;
   void close(OrderId order, OrderRecord& record);
   void on_expiry(OrderId order);
   void on_order_query(OrderId order, uint32_t index);
+  void tell_late_payment(OrderId order, PaymentId payment, Resolution how);
+  CallId new_call() {
+    const CallId call = next_call_++;
+    calls_.called(call);
+    return call;
+  }
 
   sim::Runtime& runtime_;
   const SystemConfig& config_;
@@ -100,17 +90,12 @@ class OrderService final : public MessageConsumer {
   sim::Activity& activity_;
   SystemObserver& observer_;
   sim::Tracer* tracer_;
-  PaymentService* payments_ = nullptr;
-  NotifyReplyListener* notify_listener_ = nullptr;
-  Client* client_ = nullptr;
-  sim::FaultPlan* faults_ = nullptr;
+  shop::PaymentFront* payments_ = nullptr;
+  shop::AppReplies* app_ = nullptr;
+  shop::PaymentReplies* payment_replies_ = nullptr;
+  contracts::CallTracker calls_;  // the order service's calls to the payment service
+  CallId next_call_ = 1;
   sim::IdMap<OrderRecord> orders_;
-
-  friend class PaymentService;  // expiry completion: close_order_done
-  // The payment service closed the order's in-flight payments at expiry. `paid` is the order's
-  // successful payment if it has one (a close that raced a payment, or a success whose notify has
-  // not landed), paid at `paid_at`: the order is then settled by it instead of closed.
-  void close_order_done(OrderId order, PaymentId paid, sim::Time paid_at);
 };
 
 }  // namespace sut

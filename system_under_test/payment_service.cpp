@@ -11,22 +11,6 @@ using channels::CallStatus;
 using channels::QuerySource;
 using channels::TradeState;
 
-std::string_view to_string(ApplyPayReply::Outcome outcome) {
-  switch (outcome) {
-    case ApplyPayReply::Outcome::kCreated:
-      return "created";
-    case ApplyPayReply::Outcome::kReused:
-      return "reused in-flight payment";
-    case ApplyPayReply::Outcome::kAlreadyPaid:
-      return "refused: already paid";
-    case ApplyPayReply::Outcome::kBusy:
-      return "refused: another request in progress";
-    case ApplyPayReply::Outcome::kError:
-      return "error";
-  }
-  return "?";
-}
-
 namespace {
 constexpr std::string_view kComponent = "payment-service";
 constexpr uint32_t kMaxLockWaits = 200;  // a callback waits at most this many steps for the lock
@@ -51,15 +35,13 @@ Resolution resolution_for(QuerySource source) {
 }  // namespace
 
 PaymentService::PaymentService(sim::Runtime& runtime, const SystemConfig& config,
-                               std::vector<channels::Channel*> channels, PaymentDb& db,
-                               OrderService& orders, MessageQueue& mq, Compensation& compensation,
+                               std::vector<channels::Channel*> channels, PaymentDb& db, MessageQueue& mq, Compensation& compensation,
                                sim::Activity& activity, SystemObserver& observer,
                                sim::Tracer* tracer)
     : runtime_(runtime),
       config_(config),
       channels_(std::move(channels)),
       db_(db),
-      orders_(orders),
       mq_(mq),
       compensation_(compensation),
       activity_(activity),
@@ -102,18 +84,15 @@ PaymentService::WaitingCallback PaymentService::WaitingCallback::of(
 
 // ---- apply-pay -------------------------------------------------------------------------------
 
-void PaymentService::apply_pay(OrderId order, uint32_t channel, uint32_t click,
-                               int64_t amount_minor) {
+void PaymentService::apply_pay(CallId call, const ApplyPayRequest& request) {
   if (down_) {
-    if (pay_page_)
-      pay_page_->on_apply_pay_reply(order, click, {ApplyPayReply::Outcome::kError, {}});
+    app_->on_apply_pay_reply(call, request, {ApplyPayReply::Outcome::kError, {}});
     return;
   }
   const RequestId id = next_request_++;
-  requests_.insert(
-      id, Request{order, channel, click, amount_minor, 0, 0, epoch_, 0, sim::Duration::zero()});
-  after_step(order, sim::Duration::zero(),
-             [id](PaymentService& self, OrderId) { self.apply_pay_lock(id); });
+  requests_.insert(id, Request{call, request.order, request.channel, request.click, request.amount_minor, 0, 0,
+                               epoch_, 0, sim::Duration::zero()});
+  after_step(request.order, sim::Duration::zero(), [id](PaymentService& self, OrderId) { self.apply_pay_lock(id); });
 }
 
 bool PaymentService::try_lock(OrderId order, uint64_t token) {
@@ -304,7 +283,8 @@ void PaymentService::reply_apply_pay(RequestId id, ApplyPayReply::Outcome outcom
     return "apply-pay (click " + std::to_string(request.click + 1) +
            ") answered: " + std::string(to_string(outcome));
   });
-  if (pay_page_) pay_page_->on_apply_pay_reply(request.order, request.click, {outcome, key});
+  app_->on_apply_pay_reply(
+      request.call, {request.order, request.channel, request.click, request.amount_minor}, {outcome, key});
 }
 
 // ---- learning results ------------------------------------------------------------------------
@@ -442,11 +422,14 @@ void PaymentService::notify(OrderId order, PaymentId payment, Resolution how, ui
     message.paid_at_us = paid_at.us();
     mq_.publish(Topic::kPaymentSucceeded, message, sim::Duration::zero());
   }
-  orders_.notify_paid(order, payment, how, paid_at, attempt);
+  const CallId call = next_notify_call_++;
+  notify_calls_.called(call);
+  orders_->notify_paid(call, order, payment, how, paid_at.us(), attempt);
 }
 
-void PaymentService::on_notify_reply(OrderId order, PaymentId payment, uint32_t attempt,
+void PaymentService::on_notify_reply(CallId call, OrderId order, PaymentId payment, uint32_t attempt,
                                      NotifyResult result) {
+  notify_calls_.answered(call);
   if (down_) return;  // the call died with the crash; only the MQ message (if any) remains
   const uint32_t* how = resolved_by_.find(payment);
   const Resolution resolution = how ? static_cast<Resolution>(*how) : Resolution::kNone;
@@ -457,18 +440,15 @@ void PaymentService::on_notify_reply(OrderId order, PaymentId payment, uint32_t 
   if (result == NotifyResult::kOk) return;
   if (attempt >= static_cast<uint32_t>(config_.notify.sync_retries)) {
     sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
-      return "sync notify for payment " + std::to_string(payment) + " failed " +
-             std::to_string(attempt + 1) + " times" +
-             (config_.notify.async_mq ? ": the MQ message must deliver it"
-                                      : ": giving up (internal drop)");
+      return "sync notify for payment " + std::to_string(payment) + " failed " + std::to_string(attempt + 1) +
+             " times" + (config_.notify.async_mq ? ": the MQ message must deliver it" : ": giving up (internal drop)");
     });
     return;
   }
   const uint64_t epoch = epoch_;
   // The order rides in the hold (its entity), so the capture fits sim::Callback inline.
   runtime_.schedule_after_inline(
-      config_.notify.sync_backoff,
-      [this, epoch, payment, resolution, attempt, hold = sim::Hold(activity_, order)] {
+      config_.notify.sync_backoff, [this, epoch, payment, resolution, attempt, hold = sim::Hold(activity_, order)] {
         if (epoch != epoch_ || down_) return;  // in-memory retry state lost in a crash
         notify(hold.entity(), payment, resolution, attempt + 1);
       });
@@ -476,7 +456,7 @@ void PaymentService::on_notify_reply(OrderId order, PaymentId payment, uint32_t 
 
 // ---- close, query, refund --------------------------------------------------------------------
 
-void PaymentService::close_order_payments(OrderId order) {
+void PaymentService::close_order_payments(CallId call, OrderId order) {
   uint32_t outstanding = 0;
   for (PaymentId pid : db_.payments_of(order)) {
     const PaymentRecord* p = db_.find(pid);
@@ -486,22 +466,20 @@ void PaymentService::close_order_payments(OrderId order) {
     channels_[p->channel]->close(channel_call(), p->key());
   }
   if (outstanding == 0) {
-    finish_closing(order);
+    finish_closing(call, order);
     return;
   }
-  expiring_.insert_or_assign(order, outstanding);
+  expiring_.insert_or_assign(order, Expiring{call, outstanding});
 }
 
-void PaymentService::finish_closing(OrderId order) {
+void PaymentService::finish_closing(CallId call, OrderId order) {
   // A close that raced the user's payment (or a success whose notify has not landed) leaves the
   // order a payment: the order service settles the order by it rather than closing it.
   const PaymentId paid = db_.paid_by(order);
   const PaymentRecord* record = paid != 0 ? db_.find(paid) : nullptr;
-  if (record != nullptr && record->state == PaymentState::kSuccess) {
-    orders_.close_order_done(order, paid, record->paid_at);
-  } else {
-    orders_.close_order_done(order, 0, sim::Time());
-  }
+  shop::OrderPayment answer;
+  if (record != nullptr && record->state == PaymentState::kSuccess) answer = {paid, record->paid_at.us()};
+  order_replies_->on_close_order_reply(call, order, shop::CallStatus::kOk, answer);
 }
 
 void PaymentService::on_close_reply(channels::CallId call, const channels::PaymentKey& key,
@@ -528,10 +506,11 @@ void PaymentService::on_close_reply(channels::CallId call, const channels::Payme
                  [id](PaymentService& self, OrderId) { self.apply_pay_read_after_close(id); });
     }
   }
-  if (uint32_t* outstanding = expiring_.find(key.order)) {
-    if (--*outstanding == 0) {
+  if (Expiring* expiring = expiring_.find(key.order)) {
+    if (--expiring->outstanding == 0) {
+      const CallId close_call = expiring->call;
       expiring_.erase(key.order);
-      finish_closing(key.order);
+      finish_closing(close_call, key.order);
     }
   }
 }
@@ -549,7 +528,12 @@ void PaymentService::apply_pay_read_after_close(RequestId id) {
   apply_pay_insert(id);
 }
 
-void PaymentService::query_order(OrderId order) {
+void PaymentService::query_order(CallId call, OrderId order) {
+  answer_order_query(order);
+  order_replies_->on_query_order_reply(call, order, shop::CallStatus::kOk);
+}
+
+void PaymentService::answer_order_query(OrderId order) {
   if (down_) return;
   const PaymentId paid = db_.paid_by(order);
   const PaymentRecord* record = paid != 0 ? db_.find(paid) : nullptr;
@@ -601,6 +585,11 @@ void PaymentService::on_query_reply(channels::CallId call, const channels::Payme
     });
   }
   compensation_.on_query_reply(key, source, reply, terminal);
+}
+
+void PaymentService::late_payment_rejected(CallId call, OrderId order, PaymentId payment, Resolution how) {
+  on_late_payment_rejected(order, payment, how);
+  order_replies_->on_late_payment_reply(call, order, shop::CallStatus::kOk);
 }
 
 void PaymentService::on_late_payment_rejected(OrderId order, PaymentId payment, Resolution how) {

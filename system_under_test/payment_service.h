@@ -33,49 +33,40 @@ namespace sut {
 
 class Compensation;
 
-struct ApplyPayReply {
-  enum class Outcome : uint8_t {
-    kCreated,      // a new payment: open the wallet with it
-    kReused,       // the in-flight payment of the order, returned again
-    kAlreadyPaid,  // the order is paid: nothing to pay
-    kBusy,         // another request for the order holds the lock / won the race
-    kError,        // the channel refused or did not answer; the service was down
-  } outcome = Outcome::kError;
-  channels::PaymentKey key;
-};
-std::string_view to_string(ApplyPayReply::Outcome outcome);
+using shop::ApplyPayReply;
+using shop::ApplyPayRequest;
 
-// The client's side of apply-pay.
-class PayPageListener {
+class PaymentService final : public shop::PaymentFront, public shop::PaymentReplies, public channels::ChannelClient {
  public:
-  virtual ~PayPageListener() = default;
-  virtual void on_apply_pay_reply(OrderId order, uint32_t click, const ApplyPayReply& reply) = 0;
-};
-
-class PaymentService final : public channels::ChannelClient, public NotifyReplyListener {
- public:
-  PaymentService(sim::Runtime& runtime, const SystemConfig& config, std::vector<channels::Channel*> channels, PaymentDb& db, OrderService& orders,
-                 MessageQueue& mq, Compensation& compensation, sim::Activity& activity,
+  PaymentService(sim::Runtime& runtime, const SystemConfig& config, std::vector<channels::Channel*> channels,
+                 PaymentDb& db, MessageQueue& mq, Compensation& compensation, sim::Activity& activity,
                  SystemObserver& observer, sim::Tracer* tracer);
 
-  void set_pay_page_listener(PayPageListener* listener) { pay_page_ = listener; }
+  // Where its calls and answers go. REQUIRES: before the first call; all outlive the service.
+  void connect(shop::OrderFront& orders, shop::AppReplies& app, shop::OrderReplies& order_replies) {
+    orders_ = &orders;
+    app_ = &app;
+    order_replies_ = &order_replies;
+  }
   // The channels, by scenario index (they are built after the service, which is their client).
   void set_channels(std::vector<channels::Channel*> channels) { channels_ = std::move(channels); }
   // Schedules the configured crashes. Call once before the run.
   void start();
 
-  // The user pressed "pay" (click counts the presses for this order).
-  void apply_pay(OrderId order, uint32_t channel, uint32_t click, int64_t amount_minor);
-  // Order expiry: close every in-flight payment at its channel, then tell the order service.
-  void close_order_payments(OrderId order);
+  // PaymentFront.
+  // The user pressed "pay" (request.click counts the presses for this order).
+  void apply_pay(CallId call, const ApplyPayRequest& request) override;
+  // Order expiry: close every in-flight payment at its channel, then answer with the payment
+  // that pays the order, if a close found one.
+  void close_order_payments(CallId call, OrderId order) override;
   // Order-side active query: the order service asks about an order it still sees unpaid. Answered
   // from the records first: a success the order never heard of is notified again (an internal
   // drop); only payments the records still see in flight are queried at the channel.
-  void query_order(OrderId order);
+  void query_order(CallId call, OrderId order) override;
   // The order service refused a success because it was paid after the order's deadline. The
   // payment is refunded with late_payment: refund, and always when reconciliation sent the
   // notify (it is the last safety net: money no order will keep goes back).
-  void on_late_payment_rejected(OrderId order, PaymentId payment, Resolution how);
+  void late_payment_rejected(CallId call, OrderId order, PaymentId payment, Resolution how) override;
   // An active query (compensation). Counts as a channel query.
   void query_payment(PaymentId payment, channels::QuerySource source);
   // Applies a state learned from the channel (`paid_at_us`: when the user paid, for kSuccess);
@@ -109,8 +100,8 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
                       const channels::RefundReply& reply) override;
   void on_callback(const channels::CallbackNotice& notice) override;
 
-  // NotifyReplyListener
-  void on_notify_reply(OrderId order, PaymentId payment, uint32_t attempt,
+  // PaymentReplies: the order service's answers to notifies.
+  void on_notify_reply(CallId call, OrderId order, PaymentId payment, uint32_t attempt,
                        NotifyResult result) override;
 
   void erase(OrderId order);
@@ -118,6 +109,7 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
  private:
   // An apply-pay request in progress (in memory: lost on crash).
   struct Request {
+    CallId call = 0;  // the app's call, answered when the request ends
     OrderId order = 0;
     uint32_t channel = 0;
     uint32_t click = 0;
@@ -191,7 +183,9 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
   void apply_pay_insert(RequestId id);
   void apply_pay_read_after_close(RequestId id);
   // Every in-flight payment of an expiring order has answered its close: hands the order back.
-  void finish_closing(OrderId order);
+  void finish_closing(CallId call, OrderId order);
+  void on_late_payment_rejected(OrderId order, PaymentId payment, Resolution how);
+  void answer_order_query(OrderId order);
   void reply_apply_pay(RequestId id, ApplyPayReply::Outcome outcome,
                        const channels::PaymentKey& key);
 
@@ -214,13 +208,14 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
   const SystemConfig& config_;
   std::vector<channels::Channel*> channels_;
   PaymentDb& db_;
-  OrderService& orders_;
+  shop::OrderFront* orders_ = nullptr;
+  shop::AppReplies* app_ = nullptr;
+  shop::OrderReplies* order_replies_ = nullptr;
   MessageQueue& mq_;
   Compensation& compensation_;
   sim::Activity& activity_;
   SystemObserver& observer_;
   sim::Tracer* tracer_;
-  PayPageListener* pay_page_ = nullptr;
 
   struct Lock {
     uint64_t token = 0;
@@ -231,7 +226,11 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
   sim::IdMap<RequestId> creating_;    // payment id -> request awaiting its create reply
   sim::IdMap<uint32_t> resolved_by_;  // payment id -> Resolution of its success (for notify)
   sim::IdMap<RequestId> closing_for_request_;  // payment id -> apply-pay waiting for its close
-  sim::IdMap<uint32_t> expiring_;  // order id -> closes outstanding before the order closes
+  struct Expiring {
+    CallId call = 0;           // the order service's close_order_payments call
+    uint32_t outstanding = 0;  // closes not yet answered
+  };
+  sim::IdMap<Expiring> expiring_;  // order id -> its expiry close in progress
   struct Refunding {  // 16 bytes, so that a retry timer carrying one fits sim::Callback inline
     int64_t amount_minor = 0;
     uint32_t attempt = 0;
@@ -247,6 +246,8 @@ class PaymentService final : public channels::ChannelClient, public NotifyReplyL
     return call;
   }
   contracts::CallTracker channel_calls_;
+  contracts::CallTracker notify_calls_;  // to the order service
+  CallId next_notify_call_ = 1;
   channels::CallId next_channel_call_ = 1;
   RequestId next_request_ = 1;
   PaymentId next_payment_ = 1;

@@ -24,40 +24,6 @@ std::string_view to_string(PaymentState state) {
   return "?";
 }
 
-std::string_view to_string(OrderState state) {
-  switch (state) {
-    case OrderState::kUnpaid:
-      return "UNPAID";
-    case OrderState::kPaid:
-      return "PAID";
-    case OrderState::kClosed:
-      return "CLOSED";
-  }
-  return "?";
-}
-
-std::string_view to_string(Resolution resolution) {
-  switch (resolution) {
-    case Resolution::kCallback:
-      return "callback";
-    case Resolution::kPolling:
-      return "polling";
-    case Resolution::kDelayMessage:
-      return "delay_message";
-    case Resolution::kOrderQuery:
-      return "order_query";
-    case Resolution::kSync:
-      return "sync";
-    case Resolution::kReconciliation:
-      return "reconciliation";
-    case Resolution::kClose:
-      return "close";
-    case Resolution::kNone:
-      return "none";
-  }
-  return "?";
-}
-
 std::string_view to_string(RefundReason reason) {
   switch (reason) {
     case RefundReason::kDuplicate:

@@ -9,36 +9,19 @@
 #include <string_view>
 
 #include "contracts/channel_api.h"
+#include "contracts/shop_api.h"
 #include "sim/time.h"
 
 namespace sut {
 
 using channels::OrderId;
 using channels::PaymentId;
+using contracts::CallId;
 
-enum class PaymentState : uint8_t {
-  kUnpaid,
-  kPaying,
-  kSuccess,
-  kFailed,
-  kCancelled,
-  kClosed,
-  kRefunded
-};
-enum class OrderState : uint8_t { kUnpaid, kPaid, kClosed };
-
-// How the system learned of a payment's final state (resolved_by in the report).
-enum class Resolution : uint8_t {
-  kCallback,
-  kPolling,
-  kDelayMessage,
-  kOrderQuery,
-  kSync,
-  kReconciliation,
-  kClose,  // a close/cancel at the channel answered "already paid"
-  kNone,
-};
-inline constexpr int kResolutionCount = 8;
+enum class PaymentState : uint8_t { kUnpaid, kPaying, kSuccess, kFailed, kCancelled, kClosed, kRefunded };
+using shop::OrderState;
+using shop::Resolution;
+using shop::kResolutionCount;
 
 // Why the system asked a channel to refund (the report counts each reason apart).
 enum class RefundReason : uint8_t {
@@ -50,8 +33,7 @@ enum class RefundReason : uint8_t {
 inline constexpr int kRefundReasonCount = 4;
 
 std::string_view to_string(PaymentState state);
-std::string_view to_string(OrderState state);
-std::string_view to_string(Resolution resolution);
+using shop::to_string;
 std::string_view to_string(RefundReason reason);
 
 inline bool is_terminal(PaymentState s) {

@@ -4,7 +4,7 @@
 
 namespace workload {
 
-using Outcome = sut::ApplyPayReply::Outcome;
+using Outcome = shop::ApplyPayReply::Outcome;
 
 namespace {
 constexpr std::string_view kComponent = "user";
@@ -12,16 +12,13 @@ constexpr std::string_view kComponent = "user";
 
 Users::Users(sim::Runtime& runtime, const UserConfig& user, const TrafficConfig& traffic,
              const std::vector<channels::ChannelConfig>& channel_configs,
-             std::vector<channels::Wallet*> wallets, sut::OrderService& orders,
-             sut::PaymentService& payments, sut::Client& client, sim::Activity& activity,
+             std::vector<channels::Wallet*> wallets, sut::Client& client, sim::Activity& activity,
              sut::SystemObserver& observer, sim::Tracer* tracer)
     : runtime_(runtime),
       user_(user),
       traffic_(traffic),
       channel_configs_(channel_configs),
       wallets_(std::move(wallets)),
-      orders_(orders),
-      payments_(payments),
       client_(client),
       activity_(activity),
       observer_(observer),
@@ -51,7 +48,6 @@ sim::Duration Users::pay_delay(OrderId order, uint32_t channel, uint64_t index) 
 }
 
 void Users::on_arrival(OrderId order) {
-  orders_.create_order(order);
   Session session;
   session.channel = session.first_channel = choose_channel(order, sim::purpose("user.channel"), -1);
   session.will_pay =
@@ -59,8 +55,12 @@ void Users::on_arrival(OrderId order) {
   session.switching =
       channel_configs_.size() > 1 && runtime_.random(order, sim::purpose("user.switch"))
                                          .bernoulli(user_.switch_channel_probability);
-  Session& stored = sessions_.insert(order, session);
-  click(order, stored);
+  sessions_.insert(order, session);
+  client_.create_order(order);  // the user clicks pay once the app has the order
+}
+
+void Users::on_order_created(OrderId order) {
+  if (Session* session = sessions_.find(order)) click(order, *session);
 }
 
 void Users::click(OrderId order, Session& session) {
@@ -78,7 +78,7 @@ void Users::click(OrderId order, Session& session) {
     return "clicks pay (#" + std::to_string(click + 1) + ") on " +
            channel_configs_[session.channel].name;
   });
-  payments_.apply_pay(order, session.channel, click, traffic_.amount_minor);
+  client_.apply_pay({order, session.channel, click, traffic_.amount_minor});
   if (sync)
     observer_.on_user_paid(order, /*charged=*/false,
                            runtime_.now());  // confirmed; the card answers
@@ -95,13 +95,13 @@ void Users::click(OrderId order, Session& session) {
       sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
         return "clicks pay again (#" + std::to_string(second + 1) + "): a repeat click";
       });
-      payments_.apply_pay(order, channel, second, traffic_.amount_minor);
+      client_.apply_pay({order, channel, second, traffic_.amount_minor});
     });
   }
 }
 
 void Users::on_apply_pay_reply(OrderId order, uint32_t click_index,
-                               const sut::ApplyPayReply& reply) {
+                               const shop::ApplyPayReply& reply) {
   Session* session = sessions_.find(order);
   if (session == nullptr) return;
   const channels::ChannelConfig& channel = channel_configs_[reply.key.channel];
@@ -204,14 +204,22 @@ void Users::on_result_shown(OrderId order, bool paid) {
   const sim::Duration delay = user_.repay_delay.sample(rng);
   runtime_.schedule_after(delay, [this, order, hold = sim::Hold(activity_, order)] {
     Session* s = sessions_.find(order);
-    if (s == nullptr || orders_.state(order) == sut::OrderState::kPaid) return;
-    s->round += 1;
-    s->return_scheduled = false;
-    s->has_first_key = false;
-    sim::trace(tracer_, runtime_.now(), kComponent, order,
-               [] { return std::string("saw \"unpaid\": pays again"); });
-    click(order, *s);
+    if (s == nullptr) return;
+    s->repay_pending = true;
+    client_.look(order);  // opens the order page before paying again
   });
+}
+
+void Users::on_order_looked(OrderId order, bool paid) {
+  Session* s = sessions_.find(order);
+  if (s == nullptr || !s->repay_pending) return;
+  s->repay_pending = false;
+  if (paid) return;  // paid meanwhile: nothing to pay again
+  s->round += 1;
+  s->return_scheduled = false;
+  s->has_first_key = false;
+  sim::trace(tracer_, runtime_.now(), kComponent, order, [] { return std::string("saw \"unpaid\": pays again"); });
+  click(order, *s);
 }
 
 }  // namespace workload

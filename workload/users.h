@@ -16,26 +16,28 @@
 #include "sim/trace.h"
 #include "system_under_test/client.h"
 #include "system_under_test/observer.h"
-#include "system_under_test/order_service.h"
-#include "system_under_test/payment_service.h"
 #include "workload/config.h"
 
 namespace workload {
 
 using channels::OrderId;
 
-class Users final : public sut::PayPageListener, public sut::ClientListener {
+// The users reach the shop only through its app (sut::Client, which speaks the shop contracts)
+// and the channels only through their wallets, as real people do.
+class Users final : public sut::ClientListener {
  public:
   Users(sim::Runtime& runtime, const UserConfig& user, const TrafficConfig& traffic,
         const std::vector<channels::ChannelConfig>& channel_configs, std::vector<channels::Wallet*> wallets,
-        sut::OrderService& orders, sut::PaymentService& payments, sut::Client& client, sim::Activity& activity,
-        sut::SystemObserver& observer, sim::Tracer* tracer);
+        sut::Client& client, sim::Activity& activity, sut::SystemObserver& observer, sim::Tracer* tracer);
 
   // A new order arrives now.
   void on_arrival(OrderId order);
 
-  void on_apply_pay_reply(OrderId order, uint32_t click, const sut::ApplyPayReply& reply) override;
+  // sut::ClientListener
+  void on_order_created(OrderId order) override;
+  void on_apply_pay_reply(OrderId order, uint32_t click, const shop::ApplyPayReply& reply) override;
   void on_result_shown(OrderId order, bool paid) override;
+  void on_order_looked(OrderId order, bool paid) override;
 
   void erase(OrderId order) { sessions_.erase(order); }
   size_t sessions() const { return sessions_.size(); }
@@ -51,6 +53,7 @@ class Users final : public sut::PayPageListener, public sut::ClientListener {
     bool switched = false;
     bool return_scheduled = false;
     bool has_first_key = false;
+    bool repay_pending = false;  // decided to pay again: looking at the order page first
     channels::PaymentKey first_key;  // the first payment of the round that opened a wallet
   };
 
@@ -66,8 +69,6 @@ class Users final : public sut::PayPageListener, public sut::ClientListener {
   const TrafficConfig& traffic_;
   const std::vector<channels::ChannelConfig>& channel_configs_;
   std::vector<channels::Wallet*> wallets_;
-  sut::OrderService& orders_;
-  sut::PaymentService& payments_;
   sut::Client& client_;
   sim::Activity& activity_;
   sut::SystemObserver& observer_;

@@ -181,33 +181,33 @@ Scenario notify_strategy(int sync_retries, bool async_mq) {
 }
 
 TEST(FaultInjection, EveryNotifyFailedOnceIsRetriedSynchronously) {
-  fail_every_step_once(notify_strategy(3, false), OrderService::kFaultNotify, Expect::kRecovers);
+  fail_every_step_once(notify_strategy(3, false), links::ShopLinks::kFaultNotify, Expect::kRecovers);
 }
 
 TEST(FaultInjection, EveryNotifyFailedOnceIsDeliveredByTheMq) {
-  fail_every_step_once(notify_strategy(0, true), OrderService::kFaultNotify, Expect::kRecovers);
+  fail_every_step_once(notify_strategy(0, true), links::ShopLinks::kFaultNotify, Expect::kRecovers);
 }
 
 TEST(FaultInjection, EveryNotifyFailedOnceWithSyncAndAsyncRecovers) {
-  fail_every_step_once(notify_strategy(3, true), OrderService::kFaultNotify, Expect::kRecovers);
+  fail_every_step_once(notify_strategy(3, true), links::ShopLinks::kFaultNotify, Expect::kRecovers);
 }
 
 TEST(FaultInjection, ControlNotifyFailedOnceWithoutRetryOrMqDrops) {
-  fail_every_step_once(notify_strategy(0, false), OrderService::kFaultNotify, Expect::kDropsOne);
+  fail_every_step_once(notify_strategy(0, false), links::ShopLinks::kFaultNotify, Expect::kDropsOne);
 }
 
 // ---- MQ consumption: every sync notify fails, so the MQ message is the only path -------------
 
 TEST(FaultInjection, EveryMqConsumptionFailedOnceIsRedelivered) {
   fail_every_step_once(notify_strategy(3, true), MessageQueue::kFaultDeliverPaymentSucceeded, Expect::kRecovers,
-                       [](FaultPlan& plan) { plan.fail_all(OrderService::kFaultNotify); });
+                       [](FaultPlan& plan) { plan.fail_all(links::ShopLinks::kFaultNotify); });
 }
 
 TEST(FaultInjection, ControlMqConsumptionFailedWithoutConsumerRetriesDrops) {
   Scenario s = notify_strategy(3, true);
   s.system.notify.mq_retry = {};  // a failed consumption goes straight to the dead-letter queue
   fail_every_step_once(s, MessageQueue::kFaultDeliverPaymentSucceeded, Expect::kDropsOne,
-                       [](FaultPlan& plan) { plan.fail_all(OrderService::kFaultNotify); });
+                       [](FaultPlan& plan) { plan.fail_all(links::ShopLinks::kFaultNotify); });
 }
 
 }  // namespace

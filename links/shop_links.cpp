@@ -1,0 +1,199 @@
+#include "links/shop_links.h"
+
+#include <string>
+
+namespace links {
+
+namespace {
+// The index of a sync notify call's random streams: one per (payment, attempt).
+uint64_t notify_call_key(PaymentId payment, uint32_t attempt) { return (payment << 16) ^ attempt; }
+// MQ deliveries are keyed apart from sync calls by the high bit, and each redelivery by its
+// number, so a consumer that failed once does not fail forever.
+uint64_t delivery_key(PaymentId payment, uint32_t delivery) {
+  return (uint64_t{1} << 63) | (payment << 8) | delivery;
+}
+}  // namespace
+
+ShopLinks::ShopLinks(sim::Runtime& runtime, const sut::SystemConfig& config, sut::MessageQueue& mq,
+                     sim::Activity& activity, sut::SystemObserver& observer, sim::Tracer* tracer)
+    : runtime_(runtime),
+      config_(config),
+      mq_(mq),
+      activity_(activity),
+      observer_(observer),
+      tracer_(tracer) {
+  mq.subscribe(sut::Topic::kPaymentSucceeded, &order_consumer_);
+}
+
+void ShopLinks::connect(shop::OrderFront& order_service, shop::OrderReplies& order_service_replies,
+                        sut::MessageConsumer& order_service_consumer,
+                        shop::PaymentFront& payment_service,
+                        shop::PaymentReplies& payment_service_replies, shop::AppReplies& app) {
+  order_service_ = &order_service;
+  order_service_replies_ = &order_service_replies;
+  order_service_consumer_ = &order_service_consumer;
+  payment_service_ = &payment_service;
+  payment_service_replies_ = &payment_service_replies;
+  app_ = &app;
+}
+
+template <class Deliver>
+void ShopLinks::at_once(OrderId order, Deliver deliver) {
+  runtime_.schedule_after_inline(
+      sim::Duration::zero(),
+      [deliver = std::move(deliver), hold = sim::Hold(activity_, order)]() mutable {
+        deliver(hold.entity());
+      });
+}
+
+bool ShopLinks::order_service_fails(OrderId order, uint64_t call_key, PaymentId payment) {
+  sim::RandomStream rng = runtime_.random(order, sim::purpose("order.notify.failure"), call_key);
+  const bool failed = rng.bernoulli(config_.order_service.notify_failure_probability);
+  bool down = false;
+  for (const sut::DownWindow& w : config_.order_service.outages) {
+    if (runtime_.now() >= w.start && runtime_.now() < w.start + w.duration) down = true;
+  }
+  if (!failed && !down) return false;
+  sim::trace(tracer_, runtime_.now(), "order-service", order, [&] {
+    return "notify for payment " + std::to_string(payment) +
+           (failed ? " failed (fault)" : " failed: order service down");
+  });
+  return true;
+}
+
+// ---- app or payment service -> order service: create, state
+// --------------------------------------
+
+void ShopLinks::ToOrders::create_order(CallId call, OrderId order) {
+  links_.at_once(
+      order, [&links = links_, call](OrderId o) { links.order_service_->create_order(call, o); });
+}
+
+void ShopLinks::ToOrders::order_state(CallId call, OrderId order) {
+  links_.at_once(
+      order, [&links = links_, call](OrderId o) { links.order_service_->order_state(call, o); });
+}
+
+// ---- app or order service -> payment service ----------------------------------------------------
+
+void ShopLinks::ToPayments::apply_pay(CallId call, const shop::ApplyPayRequest& request) {
+  links_.at_once(request.order,
+                 [&links = links_, call, channel = request.channel, click = request.click,
+                  amount = request.amount_minor](OrderId order) {
+                   links.payment_service_->apply_pay(call, {order, channel, click, amount});
+                 });
+}
+
+void ShopLinks::ToPayments::close_order_payments(CallId call, OrderId order) {
+  links_.at_once(order, [&links = links_, call](OrderId o) {
+    links.payment_service_->close_order_payments(call, o);
+  });
+}
+
+void ShopLinks::ToPayments::query_order(CallId call, OrderId order) {
+  links_.at_once(
+      order, [&links = links_, call](OrderId o) { links.payment_service_->query_order(call, o); });
+}
+
+void ShopLinks::ToPayments::late_payment_rejected(CallId call, OrderId order, PaymentId payment,
+                                                  shop::Resolution how) {
+  links_.at_once(order, [&links = links_, call, payment, how](OrderId o) {
+    links.payment_service_->late_payment_rejected(call, o, payment, how);
+  });
+}
+
+// ---- payment service -> order service: notify
+// ----------------------------------------------------
+
+void ShopLinks::ToOrders::notify_paid(CallId call, OrderId order, PaymentId payment,
+                                      shop::Resolution how, int64_t paid_at_us, uint32_t attempt) {
+  ShopLinks& links = links_;
+  links.observer_.on_notify_attempt(links.runtime_.now());
+  sim::RandomStream rng = links.runtime_.random(order, sim::purpose("order.notify.latency"),
+                                                notify_call_key(payment, attempt));
+  const sim::Duration latency = links.config_.order_service.notify_latency.sample(rng);
+  links.notifies_.insert(call, NotifyInFlight{payment, paid_at_us, attempt, how});
+  links.runtime_.schedule_after_inline(latency,
+                                       [&links, call, hold = sim::Hold(links.activity_, order)] {
+                                         links.deliver_notify(call, hold.entity());
+                                       });
+}
+
+void ShopLinks::deliver_notify(CallId call, OrderId order) {
+  const NotifyInFlight* in_flight = notifies_.find(call);
+  if (in_flight == nullptr) return;
+  const NotifyInFlight n = *in_flight;
+  notifies_.erase(call);
+  const bool planned_failure = faults_ != nullptr && faults_->should_fail(kFaultNotify);
+  if (planned_failure ||
+      order_service_fails(order, notify_call_key(n.payment, n.attempt), n.payment)) {
+    payment_service_replies_->on_notify_reply(call, order, n.payment, n.attempt,
+                                              shop::NotifyResult::kFailed);
+    return;
+  }
+  order_service_->notify_paid(call, order, n.payment, n.how, n.paid_at_us, n.attempt);
+}
+
+void ShopLinks::OrderConsumer::on_message(sut::MessageId id, const sut::Message& message) {
+  ShopLinks& links = links_;
+  links.observer_.on_notify_attempt(links.runtime_.now());
+  if (links.order_service_fails(message.order, delivery_key(message.payment, message.delivery),
+                                message.payment)) {
+    links.mq_.ack(id, false);  // reconsume later
+    return;
+  }
+  links.order_service_consumer_->on_message(id, message);
+}
+
+// ---- replies: back at once, from the callee's event ---------------------------------------------
+
+void ShopLinks::ToApp::on_create_order_reply(CallId call, OrderId order, shop::CallStatus status) {
+  links_.app_->on_create_order_reply(call, order, status);
+}
+
+void ShopLinks::ToApp::on_order_state_reply(CallId call, OrderId order, shop::CallStatus status,
+                                            shop::OrderState state) {
+  links_.app_->on_order_state_reply(call, order, status, state);
+}
+
+void ShopLinks::ToApp::on_apply_pay_reply(CallId call, const shop::ApplyPayRequest& request,
+                                          const shop::ApplyPayReply& reply) {
+  links_.app_->on_apply_pay_reply(call, request, reply);
+}
+
+void ShopLinks::ToApp::on_push_paid(OrderId order) {
+  ShopLinks& links = links_;
+  sim::RandomStream rng = links.runtime_.random(order, sim::purpose("client.push"));
+  if (rng.bernoulli(links.config_.client.push_loss_probability)) {
+    sim::trace(links.tracer_, links.runtime_.now(), "client", order,
+               [] { return std::string("push of PAID lost (fault)"); });
+    return;
+  }
+  links.runtime_.schedule_after(links.config_.client.push_latency.sample(rng),
+                                [&links, hold = sim::Hold(links.activity_, order)] {
+                                  links.app_->on_push_paid(hold.entity());
+                                });
+}
+
+void ShopLinks::ToPaymentService::on_notify_reply(CallId call, OrderId order, PaymentId payment,
+                                                  uint32_t attempt, shop::NotifyResult result) {
+  links_.payment_service_replies_->on_notify_reply(call, order, payment, attempt, result);
+}
+
+void ShopLinks::ToOrderService::on_close_order_reply(CallId call, OrderId order,
+                                                     shop::CallStatus status,
+                                                     const shop::OrderPayment& paid) {
+  links_.order_service_replies_->on_close_order_reply(call, order, status, paid);
+}
+
+void ShopLinks::ToOrderService::on_query_order_reply(CallId call, OrderId order,
+                                                     shop::CallStatus status) {
+  links_.order_service_replies_->on_query_order_reply(call, order, status);
+}
+
+void ShopLinks::ToOrderService::on_late_payment_reply(CallId call, OrderId order,
+                                                      shop::CallStatus status) {
+  links_.order_service_replies_->on_late_payment_reply(call, order, status);
+}
+
+}  // namespace links
