@@ -8,6 +8,7 @@ packages=(
   libboost-dev            # header-only: Math (Student's t) for reports; Asio and Beast for live mode
   libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-format            # version 14 on Debian 12: scripts/check-format.sh
 )
 if [[ "${PAYSIM_WITH_BROWSER:-0}" == 1 ]]; then
   packages+=(chromium)    # renders the HTML report in the report tests
