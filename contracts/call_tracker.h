@@ -1,7 +1,8 @@
 // CallTracker: the caller's side of "exactly one reply per call" (contracts/ids.h), asserted in
 // debug builds and free in release builds. The caller records each call it makes and each reply
 // it receives; a reply to a call not in flight (a second reply, or one never asked for) and a
-// call id used twice are assertion failures.
+// call id used twice are assertion failures. A caller that loses its memory (a crash) forgets
+// its calls in flight: replies to them, if any still arrive, are no longer checked.
 //
 // REQUIRES: the caller's call ids increase (a counter). The tracker keeps one byte per id from
 // the oldest call in flight to the newest, in a ring that grows only when that span does, so a
@@ -33,6 +34,7 @@ class CallTracker {
   }
   void answered(CallId call) {
 #ifndef NDEBUG
+    if (call < forgotten_below_) return;  // asked by the caller's previous incarnation
     assert(call >= base_ && call < base_ + span_ && slot(call) == 1 &&
            "a reply to a call that is not in flight (a second reply, or one never asked)");
     slot(call) = 0;
@@ -45,6 +47,15 @@ class CallTracker {
 #else
     (void)call;
 #endif
+  }
+  // The caller lost its memory: every call made so far is forgotten.
+  void forget() {
+#ifndef NDEBUG
+    forgotten_below_ = base_ + span_;
+    ring_.clear();
+    base_ = head_ = span_ = 0;
+#endif
+    in_flight_ = 0;
   }
   // Calls still waiting for their reply (0 in release builds, which do not track).
   size_t in_flight() const { return in_flight_; }
@@ -65,6 +76,7 @@ class CallTracker {
   }
   std::vector<uint8_t> ring_;  // power-of-two size; ids base_ .. base_ + span_ - 1 from head_
   CallId base_ = 0;
+  CallId forgotten_below_ = 0;
   size_t head_ = 0;
   size_t span_ = 0;
 #endif

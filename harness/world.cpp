@@ -31,9 +31,10 @@ World::World(const Scenario& scenario, sim::Tracer* tracer, sut::SystemObserver*
       db_(activity_),
       orders_(runtime_, scenario_.system, mq_, activity_, observer_, tracer),
       client_(runtime_, scenario_.system.client, activity_, observer_, tracer),
-      compensation_(runtime_, scenario_.system, db_, mq_, activity_, observer_, tracer),
-      payments_(runtime_, scenario_.system, {}, db_, mq_,
-                compensation_, activity_, observer_, tracer),
+      payment_host_(runtime_, scenario_.system.payment_service.crashes, activity_, tracer),
+      compensation_(payment_host_, runtime_, scenario_.system, db_, mq_, activity_, observer_, tracer),
+      payments_(payment_host_, runtime_, scenario_.system, {}, db_, mq_, compensation_, activity_, observer_,
+                tracer),
       reconciliation_(runtime_, scenario_.system.compensation.reconciliation, db_, orders_, ledger_,
                       activity_, observer_, tracer),
       links_(runtime_, scenario_.system, mq_, activity_, observer_, tracer) {
@@ -42,7 +43,10 @@ World::World(const Scenario& scenario, sim::Tracer* tracer, sut::SystemObserver*
   report_.seed = scenario_.seed;
   ledger_.set_observer(&recorder_);
   if (reconciliation_.enabled()) ledger_.keep_journal();  // the statements by period
-  links_.connect(orders_, orders_, orders_, payments_, payments_, client_);
+  links_.connect(orders_, orders_, orders_, payments_, payments_, payment_host_, client_);
+  payment_host_.connect(payments_);
+  payment_host_.add_volatile(payments_);
+  payment_host_.add_volatile(compensation_);
   orders_.connect(links_.orders_to_payments(), links_.to_app(), links_.to_payment_service());
   payments_.connect(links_.payments_to_orders(), links_.to_app(), links_.to_order_service());
   client_.connect(links_.app_to_orders(), links_.app_to_payments());
@@ -53,7 +57,7 @@ World::World(const Scenario& scenario, sim::Tracer* tracer, sut::SystemObserver*
   std::vector<channels::Wallet*> wallets;
   for (size_t i = 0; i < scenario_.channels.size(); ++i) {
     channels_.push_back(std::make_unique<channels::MockChannel>(
-        runtime_, scenario_.channels[i], static_cast<uint32_t>(i), ledger_, payments_, tracer));
+        runtime_, scenario_.channels[i], static_cast<uint32_t>(i), ledger_, payment_host_.channel_client(), tracer));
     channels_.back()->set_activity(&activity_);
     channel_api.push_back(channels_.back().get());
     wallets.push_back(channels_.back().get());
@@ -113,7 +117,7 @@ const reports::Report& World::run() {
   traffic_->start();
   compensation_.start();
   reconciliation_.start();
-  payments_.start();
+  payment_host_.start();
 
   const sim::Time traffic_end = sim::Time() + scenario_.duration;
   const sim::Time hard_end = traffic_end + scenario_.drain;

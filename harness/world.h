@@ -12,6 +12,7 @@
 #include "harness/observer_tee.h"
 #include "harness/recorder.h"
 #include "harness/scenario.h"
+#include "links/host.h"
 #include "links/shop_links.h"
 #include "mock_channels/ledger.h"
 #include "mock_channels/mock_channel.h"
@@ -79,6 +80,7 @@ class World {
   sut::PaymentDb db_;
   sut::OrderService orders_;
   sut::Client client_;
+  links::Host payment_host_;  // the payment service's process: where its crashes happen
   sut::Compensation compensation_;
   sut::PaymentService payments_;
   sut::Reconciliation reconciliation_;

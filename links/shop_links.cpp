@@ -28,12 +28,14 @@ ShopLinks::ShopLinks(sim::Runtime& runtime, const sut::SystemConfig& config, sut
 void ShopLinks::connect(shop::OrderFront& order_service, shop::OrderReplies& order_service_replies,
                         sut::MessageConsumer& order_service_consumer,
                         shop::PaymentFront& payment_service,
-                        shop::PaymentReplies& payment_service_replies, shop::AppReplies& app) {
+                        shop::PaymentReplies& payment_service_replies, const sim::Process& payment_host,
+                        shop::AppReplies& app) {
   order_service_ = &order_service;
   order_service_replies_ = &order_service_replies;
   order_service_consumer_ = &order_service_consumer;
   payment_service_ = &payment_service;
   payment_service_replies_ = &payment_service_replies;
+  payment_host_ = &payment_host;
   app_ = &app;
 }
 
@@ -61,8 +63,7 @@ bool ShopLinks::order_service_fails(OrderId order, uint64_t call_key, PaymentId 
   return true;
 }
 
-// ---- app or payment service -> order service: create, state
-// --------------------------------------
+// ---- app or payment service -> order service: create, state -------------------------------------
 
 void ShopLinks::ToOrders::create_order(CallId call, OrderId order) {
   links_.at_once(
@@ -80,7 +81,12 @@ void ShopLinks::ToPayments::apply_pay(CallId call, const shop::ApplyPayRequest& 
   links_.at_once(request.order,
                  [&links = links_, call, channel = request.channel, click = request.click,
                   amount = request.amount_minor](OrderId order) {
-                   links.payment_service_->apply_pay(call, {order, channel, click, amount});
+                   const shop::ApplyPayRequest request{order, channel, click, amount};
+                   if (!links.payment_host_->up()) {  // the connection is refused
+                     links.app_->on_apply_pay_reply(call, request, {shop::ApplyPayReply::Outcome::kError, {}});
+                     return;
+                   }
+                   links.payment_service_->apply_pay(call, request);
                  });
 }
 
@@ -91,8 +97,13 @@ void ShopLinks::ToPayments::close_order_payments(CallId call, OrderId order) {
 }
 
 void ShopLinks::ToPayments::query_order(CallId call, OrderId order) {
-  links_.at_once(
-      order, [&links = links_, call](OrderId o) { links.payment_service_->query_order(call, o); });
+  links_.at_once(order, [&links = links_, call](OrderId o) {
+    if (!links.payment_host_->up()) {  // the connection is refused
+      links.order_service_replies_->on_query_order_reply(call, o, shop::CallStatus::kError);
+      return;
+    }
+    links.payment_service_->query_order(call, o);
+  });
 }
 
 void ShopLinks::ToPayments::late_payment_rejected(CallId call, OrderId order, PaymentId payment,
@@ -127,8 +138,7 @@ void ShopLinks::deliver_notify(CallId call, OrderId order) {
   const bool planned_failure = faults_ != nullptr && faults_->should_fail(kFaultNotify);
   if (planned_failure ||
       order_service_fails(order, notify_call_key(n.payment, n.attempt), n.payment)) {
-    payment_service_replies_->on_notify_reply(call, order, n.payment, n.attempt,
-                                              shop::NotifyResult::kFailed);
+    to_payment_service_.on_notify_reply(call, order, n.payment, n.attempt, shop::NotifyResult::kFailed);
     return;
   }
   order_service_->notify_paid(call, order, n.payment, n.how, n.paid_at_us, n.attempt);
@@ -177,6 +187,9 @@ void ShopLinks::ToApp::on_push_paid(OrderId order) {
 
 void ShopLinks::ToPaymentService::on_notify_reply(CallId call, OrderId order, PaymentId payment,
                                                   uint32_t attempt, shop::NotifyResult result) {
+  // A process that crashed while the call was out never hears its answer; only the MQ message (if
+  // any) remains.
+  if (!links_.payment_host_->up()) return;
   links_.payment_service_replies_->on_notify_reply(call, order, payment, attempt, result);
 }
 

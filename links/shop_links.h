@@ -28,6 +28,7 @@
 #include "sim/activity.h"
 #include "sim/fault_plan.h"
 #include "sim/id_map.h"
+#include "sim/process.h"
 #include "sim/runtime.h"
 #include "sim/trace.h"
 #include "system_under_test/config.h"
@@ -50,7 +51,8 @@ class ShopLinks {
   // The far ends. REQUIRES: before the first call; all outlive the links.
   void connect(shop::OrderFront& order_service, shop::OrderReplies& order_service_replies,
                sut::MessageConsumer& order_service_consumer, shop::PaymentFront& payment_service,
-               shop::PaymentReplies& payment_service_replies, shop::AppReplies& app);
+               shop::PaymentReplies& payment_service_replies, const sim::Process& payment_host,
+               shop::AppReplies& app);
 
   // What each party calls.
   shop::OrderFront& app_to_orders() { return to_orders_; }
@@ -164,6 +166,7 @@ class ShopLinks {
   sut::MessageConsumer* order_service_consumer_ = nullptr;
   shop::PaymentFront* payment_service_ = nullptr;
   shop::PaymentReplies* payment_service_replies_ = nullptr;
+  const sim::Process* payment_host_ = nullptr;  // refuses calls while it is down
   shop::AppReplies* app_ = nullptr;
 
   // One object per direction of call; a link behaves the same whoever calls (a notify gets the

@@ -26,10 +26,11 @@ sim::Duration round_to_rocketmq_level(sim::Duration delay) {
   return kLevels.back();
 }
 
-Compensation::Compensation(sim::Runtime& runtime, const SystemConfig& config, PaymentDb& db,
-                           MessageQueue& mq, sim::Activity& activity, SystemObserver& observer,
+Compensation::Compensation(sim::Process& process, sim::Runtime& durable, const SystemConfig& config,
+                           PaymentDb& db, MessageQueue& mq, sim::Activity& activity, SystemObserver& observer,
                            sim::Tracer* tracer)
-    : runtime_(runtime),
+    : runtime_(process),
+      durable_(durable),
       config_(config),
       db_(db),
       mq_(mq),
@@ -65,7 +66,7 @@ void Compensation::on_paying(const PaymentRecord& record) {
     // keep the order in flight that long. Then the scans no longer read it: it is given up.
     const PaymentId payment = record.id;
     lookback_timers_.insert_or_assign(
-        payment, runtime_.schedule_after(
+        payment, durable_.schedule_after(
                      *config_.compensation.polling.window(),
                      [this, payment, hold = sim::Hold(activity_, record.order)] {
                        lookback_timers_.erase(payment);
@@ -87,20 +88,20 @@ void Compensation::release_lookback(PaymentId payment) {
   if (const sim::TimerId* timer = lookback_timers_.find(payment)) {
     const sim::TimerId id = *timer;
     lookback_timers_.erase(payment);
-    runtime_.cancel(id);  // releases the order's hold: it may retire now
+    durable_.cancel(id);  // releases the order's hold: it may retire now
   }
 }
 
 // ---- polling ---------------------------------------------------------------------------------
 
 void Compensation::schedule_tick(sim::Duration delay) {
-  runtime_.schedule_after(delay, [this] { tick(); });
+  durable_.schedule_after(delay, [this] { tick(); });
 }
 
 void Compensation::tick() {
   const PollingConfig& cfg = config_.compensation.polling;
-  if (payments_->down() || tick_running_) {
-    // The service is down, or the last tick is still working through its backlog: this tick
+  if (!runtime_.up() || tick_running_) {
+    // The process is down, or the last tick is still working through its backlog: this tick
     // is skipped and the next one is due an interval later.
     schedule_tick(cfg.interval);
     return;
@@ -138,10 +139,8 @@ void Compensation::start_scan(sim::Time now) {
 
 void Compensation::read_page() {
   page_in_flight_ = true;
-  const uint64_t epoch = epoch_;
-  runtime_.schedule_after_inline(config_.payment_service.step_latency, [this, epoch] {
-    if (epoch == epoch_) on_page_read();  // else the tick died in a crash
-  });
+  // A timer of the process: the tick dies with it in a crash.
+  runtime_.schedule_after_inline(config_.payment_service.step_latency, [this] { on_page_read(); });
 }
 
 void Compensation::on_page_read() {
@@ -305,18 +304,15 @@ void Compensation::schedule_delay_query(OrderId order, PaymentId payment, uint32
                 delay);
     return;
   }
-  const uint64_t epoch = epoch_;
-  // The order rides in the hold (its entity), so the capture fits sim::Callback inline.
-  runtime_.schedule_after_inline(delay,
-                                 [this, epoch, payment, step, hold = sim::Hold(activity_, order)] {
-                                   if (epoch != epoch_)
-                                     return;  // the in-memory delay queue died with the process
-                                   start_delay_query(hold.entity(), payment, step, 0);
-                                 });
+  // The in-memory delay queue: a timer of the process, which dies with it. The order rides in the
+  // hold (its entity), so the capture fits sim::Callback inline.
+  runtime_.schedule_after_inline(delay, [this, payment, step, hold = sim::Hold(activity_, order)] {
+    start_delay_query(hold.entity(), payment, step, 0);
+  });
 }
 
 void Compensation::on_message(MessageId id, const Message& message) {
-  if (payments_->down()) {
+  if (!runtime_.up()) {
     mq_.ack(id, false);  // the consumer is down: the broker redelivers later
     return;
   }
@@ -359,9 +355,8 @@ void Compensation::on_query_reply(const channels::PaymentKey& key, QuerySource s
   if (message != 0) mq_.ack(message, true);
 }
 
-void Compensation::on_crash() {
-  ++epoch_;
-  // The tick in progress dies (its page read is void with the epoch); the scheduler starts a
+void Compensation::lose_memory() {
+  // The tick in progress dies (its page read was a timer of the process); the scheduler starts a
   // fresh one after restart.
   clear_poll_queue(/*tick_start=*/false);
   polls_in_flight_ = 0;

@@ -15,8 +15,10 @@
 //    the channel and, while still pending, schedules the next gap of `schedule` (rounded up to
 //    RocketMQ's fixed levels with `levels: rocketmq`), until a final state or the end.
 //  - hybrid: both.
-// With retry_storage in_memory the delay schedule is an in-process timer, lost in a crash;
-// durable uses the MQ, which survives it. The polling scheduler and its table are durable.
+// With retry_storage in_memory the delay schedule is a timer of the process (sim::Process), lost
+// in a crash; durable uses the MQ, which survives it. The polling scheduler and its table are
+// durable (their timers run on `durable`): a tick that finds the process down is skipped, as is
+// a delay message, which the broker then redelivers.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +29,7 @@
 #include "contracts/channel_api.h"
 #include "sim/activity.h"
 #include "sim/id_map.h"
+#include "sim/process.h"
 #include "sim/runtime.h"
 #include "sim/trace.h"
 #include "system_under_test/config.h"
@@ -43,9 +46,9 @@ class PaymentService;
 // and anything beyond the last (2h) is capped at it.
 sim::Duration round_to_rocketmq_level(sim::Duration delay);
 
-class Compensation final : public MessageConsumer {
+class Compensation final : public MessageConsumer, public sim::Volatile {
  public:
-  Compensation(sim::Runtime& runtime, const SystemConfig& config, PaymentDb& db, MessageQueue& mq,
+  Compensation(sim::Process& process, sim::Runtime& durable, const SystemConfig& config, PaymentDb& db, MessageQueue& mq,
                sim::Activity& activity, SystemObserver& observer, sim::Tracer* tracer);
   void connect(PaymentService* payments) { payments_ = payments; }
 
@@ -57,7 +60,8 @@ class Compensation final : public MessageConsumer {
   void on_resolved(const PaymentRecord& record);  // reached a terminal state
   void on_query_reply(const channels::PaymentKey& key, channels::QuerySource source,
                       const channels::QueryReply& reply, bool terminal);
-  void on_crash();
+  // sim::Volatile: the tick in progress and the in-memory delay queries die with the process.
+  void lose_memory() override;
 
   // Delay-query messages.
   void on_message(MessageId id, const Message& message) override;
@@ -91,7 +95,8 @@ class Compensation final : public MessageConsumer {
   void schedule_delay_query(OrderId order, PaymentId payment, uint32_t step);
   void start_delay_query(OrderId order, PaymentId payment, uint32_t step, MessageId message);
 
-  sim::Runtime& runtime_;
+  sim::Process& runtime_;   // the process: its timers die in a crash
+  sim::Runtime& durable_;   // the polling scheduler and the lookback windows
   const SystemConfig& config_;
   PaymentDb& db_;
   MessageQueue& mq_;
@@ -133,7 +138,6 @@ class Compensation final : public MessageConsumer {
   // removes one: the nodes are reused rather than freed.
   std::map<PaymentId, DelayWaiting> delay_waiting_;
   internal::MapNodeCache<std::map<PaymentId, DelayWaiting>> delay_waiting_nodes_;
-  uint64_t epoch_ = 0;  // bumped by a crash: in-memory timers of older epochs are void
 };
 
 }  // namespace sut

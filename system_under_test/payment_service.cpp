@@ -34,11 +34,12 @@ Resolution resolution_for(QuerySource source) {
 }
 }  // namespace
 
-PaymentService::PaymentService(sim::Runtime& runtime, const SystemConfig& config,
+PaymentService::PaymentService(sim::Process& process, sim::Runtime& durable, const SystemConfig& config,
                                std::vector<channels::Channel*> channels, PaymentDb& db, MessageQueue& mq, Compensation& compensation,
                                sim::Activity& activity, SystemObserver& observer,
                                sim::Tracer* tracer)
-    : runtime_(runtime),
+    : runtime_(process),
+      durable_(durable),
       config_(config),
       channels_(std::move(channels)),
       db_(db),
@@ -48,20 +49,10 @@ PaymentService::PaymentService(sim::Runtime& runtime, const SystemConfig& config
       observer_(observer),
       tracer_(tracer) {}
 
-void PaymentService::start() {
-  for (const CrashWindow& crash_window : config_.payment_service.crashes) {
-    const sim::Duration at = crash_window.at - runtime_.now();
-    runtime_.schedule_after(at, [this] { crash(); });
-    // On restart the durable parts (DB, MQ, polling scheduler) simply carry on.
-    runtime_.schedule_after(at + crash_window.restart_after, [this] { down_ = false; });
-  }
-}
-
 template <class Fn>
 void PaymentService::after_step(OrderId order, sim::Duration extra, Fn fn) {
   runtime_.schedule_after_inline(config_.payment_service.step_latency + extra,
                                  [step = Step(*this, order), fn = std::move(fn)]() mutable {
-                                   if (!step.live()) return;  // lost in a crash
                                    fn(step.service(), step.order());
                                  });
 }
@@ -85,13 +76,9 @@ PaymentService::WaitingCallback PaymentService::WaitingCallback::of(
 // ---- apply-pay -------------------------------------------------------------------------------
 
 void PaymentService::apply_pay(CallId call, const ApplyPayRequest& request) {
-  if (down_) {
-    app_->on_apply_pay_reply(call, request, {ApplyPayReply::Outcome::kError, {}});
-    return;
-  }
   const RequestId id = next_request_++;
-  requests_.insert(id, Request{call, request.order, request.channel, request.click, request.amount_minor, 0, 0,
-                               epoch_, 0, sim::Duration::zero()});
+  requests_.insert(id, Request{call, request.order, request.channel, request.click, request.amount_minor, 0, 0, 0,
+                               sim::Duration::zero()});
   after_step(request.order, sim::Duration::zero(), [id](PaymentService& self, OrderId) { self.apply_pay_lock(id); });
 }
 
@@ -239,7 +226,6 @@ void PaymentService::on_create_reply(channels::CallId call, const channels::Paym
                                      const channels::CreateReply& reply) {
   channel_calls_.answered(call);
   const sim::Hold in_flight = sim::Hold::adopt(activity_, key.order);
-  if (down_) return;  // the connection died with the crash
   RequestId request = 0;
   if (RequestId* waiting = creating_.find(key.payment)) {
     request = *waiting;
@@ -290,7 +276,6 @@ void PaymentService::reply_apply_pay(RequestId id, ApplyPayReply::Outcome outcom
 // ---- learning results ------------------------------------------------------------------------
 
 void PaymentService::on_callback(const channels::CallbackNotice& notice) {
-  if (down_) return;  // not acknowledged: the channel sends it again
   after_step(notice.key.order, sim::Duration::zero(),
              [callback = WaitingCallback::of(notice, 0)](PaymentService& self, OrderId order_id) {
                self.handle_callback(callback.notice(order_id), callback.waits);
@@ -430,7 +415,6 @@ void PaymentService::notify(OrderId order, PaymentId payment, Resolution how, ui
 void PaymentService::on_notify_reply(CallId call, OrderId order, PaymentId payment, uint32_t attempt,
                                      NotifyResult result) {
   notify_calls_.answered(call);
-  if (down_) return;  // the call died with the crash; only the MQ message (if any) remains
   const uint32_t* how = resolved_by_.find(payment);
   const Resolution resolution = how ? static_cast<Resolution>(*how) : Resolution::kNone;
   if (result == NotifyResult::kRejected) {
@@ -445,13 +429,12 @@ void PaymentService::on_notify_reply(CallId call, OrderId order, PaymentId payme
     });
     return;
   }
-  const uint64_t epoch = epoch_;
-  // The order rides in the hold (its entity), so the capture fits sim::Callback inline.
-  runtime_.schedule_after_inline(
-      config_.notify.sync_backoff, [this, epoch, payment, resolution, attempt, hold = sim::Hold(activity_, order)] {
-        if (epoch != epoch_ || down_) return;  // in-memory retry state lost in a crash
-        notify(hold.entity(), payment, resolution, attempt + 1);
-      });
+  // An in-memory retry: a timer of the process. The order rides in the hold (its entity), so the
+  // capture fits sim::Callback inline.
+  runtime_.schedule_after_inline(config_.notify.sync_backoff,
+                                 [this, payment, resolution, attempt, hold = sim::Hold(activity_, order)] {
+                                   notify(hold.entity(), payment, resolution, attempt + 1);
+                                 });
 }
 
 // ---- close, query, refund --------------------------------------------------------------------
@@ -486,8 +469,8 @@ void PaymentService::on_close_reply(channels::CallId call, const channels::Payme
                                     const channels::CloseReply& reply) {
   channel_calls_.answered(call);
   const sim::Hold in_flight = sim::Hold::adopt(activity_, key.order);
-  // Close results are applied even across a crash: the close is a durable job that re-reads
-  // the channel's answer after restart.
+  // Close results are applied even across a crash (the host passes them on while it is down): the
+  // close is a durable job that re-reads the channel's answer after restart.
   if (reply.status == CallStatus::kOk) {
     apply_trade_state(key.payment, reply.state, Resolution::kClose, reply.paid_at_us);
     if (reply.state == TradeState::kPending) {
@@ -501,7 +484,7 @@ void PaymentService::on_close_reply(channels::CallId call, const channels::Payme
     const RequestId id = *request;
     closing_for_request_.erase(key.payment);
     Request* r = requests_.find(id);
-    if (r != nullptr && r->epoch == epoch_ && !down_ && --r->closes_outstanding == 0) {
+    if (r != nullptr && --r->closes_outstanding == 0) {
       after_step(r->order, sim::Duration::zero(),
                  [id](PaymentService& self, OrderId) { self.apply_pay_read_after_close(id); });
     }
@@ -534,7 +517,6 @@ void PaymentService::query_order(CallId call, OrderId order) {
 }
 
 void PaymentService::answer_order_query(OrderId order) {
-  if (down_) return;
   const PaymentId paid = db_.paid_by(order);
   const PaymentRecord* record = paid != 0 ? db_.find(paid) : nullptr;
   if (record != nullptr && record->state == PaymentState::kSuccess) {
@@ -553,7 +535,6 @@ void PaymentService::answer_order_query(OrderId order) {
 }
 
 void PaymentService::query_payment(PaymentId payment, QuerySource source) {
-  if (down_) return;
   const PaymentRecord* record = db_.find(payment);
   if (record == nullptr) return;
   observer_.on_channel_query(record->channel, runtime_.now());
@@ -565,7 +546,6 @@ void PaymentService::on_query_reply(channels::CallId call, const channels::Payme
                                     const channels::QueryReply& reply) {
   channel_calls_.answered(call);
   const sim::Hold in_flight = sim::Hold::adopt(activity_, key.order);
-  if (down_) return;
   const PaymentRecord* record = db_.find(key.payment);
   if (record == nullptr) return;
   bool terminal = is_terminal(record->state);
@@ -684,12 +664,12 @@ void PaymentService::on_refund_reply(channels::CallId call, const channels::Paym
     });
     return;
   }
-  // The refund job is durable (a refund table): it retries whether or not the service crashed.
+  // The refund job is durable (a refund table): it retries whether or not the process crashed.
   const PaymentId payment = key.payment;
   Refunding next = refunding;
   next.attempt += 1;
   refunding_.insert_or_assign(payment, next);
-  runtime_.schedule_after_inline(kRefundRetryGap,
+  durable_.schedule_after_inline(kRefundRetryGap,
                                  [this, payment, next, hold = sim::Hold(activity_, key.order)] {
                                    const Refunding* still = refunding_.find(payment);
                                    PaymentRecord* r = db_.find(payment);
@@ -700,16 +680,14 @@ void PaymentService::on_refund_reply(channels::CallId call, const channels::Paym
 
 // ---- crash -----------------------------------------------------------------------------------
 
-void PaymentService::crash() {
-  down_ = true;
-  ++epoch_;
-  sim::trace(tracer_, runtime_.now(), kComponent, 0,
-             [] { return std::string("payment service crashed"); });
-  // In-flight requests die with the process; their timers find the epoch changed and do nothing.
+void PaymentService::lose_memory() {
+  // In-flight requests die with the process (their steps were timers of the process); replies
+  // to calls of the previous incarnation are no longer checked.
   requests_ = sim::IdMap<Request>();
   creating_ = sim::IdMap<RequestId>();
   closing_for_request_ = sim::IdMap<RequestId>();
-  compensation_.on_crash();
+  channel_calls_.forget();
+  notify_calls_.forget();
 }
 
 void PaymentService::erase(OrderId order) {

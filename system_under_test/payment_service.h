@@ -7,9 +7,10 @@
 // do. A payment's state only moves forward (records.h); the first SUCCESS of an order is kept
 // and notified, a later one is a duplicate (refunded when refund_duplicates is on).
 //
-// Crash: while down the service answers nothing; in-memory work (requests in progress, sync
-// notify retries, in-memory re-query timers) is lost. The database, the MQ and the polling
-// scheduler survive.
+// It runs on a sim::Process: its steps and sync notify retries are timers of the process, which a
+// crash voids; lose_memory() drops the requests in progress. The refund job's retries are durable
+// (a refund table) and run on `durable`. The crash itself, and refusing what reaches a down
+// process, are the host's (links/host.h): nothing here knows whether the process is up.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +21,7 @@
 #include "contracts/channel_api.h"
 #include "sim/activity.h"
 #include "sim/id_map.h"
+#include "sim/process.h"
 #include "sim/runtime.h"
 #include "sim/trace.h"
 #include "system_under_test/config.h"
@@ -36,9 +38,12 @@ class Compensation;
 using shop::ApplyPayReply;
 using shop::ApplyPayRequest;
 
-class PaymentService final : public shop::PaymentFront, public shop::PaymentReplies, public channels::ChannelClient {
+class PaymentService final : public shop::PaymentFront,
+                             public shop::PaymentReplies,
+                             public channels::ChannelClient,
+                             public sim::Volatile {
  public:
-  PaymentService(sim::Runtime& runtime, const SystemConfig& config, std::vector<channels::Channel*> channels,
+  PaymentService(sim::Process& process, sim::Runtime& durable, const SystemConfig& config, std::vector<channels::Channel*> channels,
                  PaymentDb& db, MessageQueue& mq, Compensation& compensation, sim::Activity& activity,
                  SystemObserver& observer, sim::Tracer* tracer);
 
@@ -50,8 +55,6 @@ class PaymentService final : public shop::PaymentFront, public shop::PaymentRepl
   }
   // The channels, by scenario index (they are built after the service, which is their client).
   void set_channels(std::vector<channels::Channel*> channels) { channels_ = std::move(channels); }
-  // Schedules the configured crashes. Call once before the run.
-  void start();
 
   // PaymentFront.
   // The user pressed "pay" (request.click counts the presses for this order).
@@ -86,8 +89,8 @@ class PaymentService final : public shop::PaymentFront, public shop::PaymentRepl
   // Test seam (planted_bug.h): makes the service commit one known bug. Never set outside tests.
   void plant_bug(PlantedBug bug) { bug_ = bug; }
 
-  bool down() const { return down_; }
-  uint64_t epoch() const { return epoch_; }
+  // sim::Volatile: a crash loses the requests in progress (their timers die with the process).
+  void lose_memory() override;
 
   // ChannelClient
   void on_create_reply(channels::CallId call, const channels::PaymentKey& key,
@@ -107,7 +110,7 @@ class PaymentService final : public shop::PaymentFront, public shop::PaymentRepl
   void erase(OrderId order);
 
  private:
-  // An apply-pay request in progress (in memory: lost on crash).
+  // An apply-pay request in progress (in memory: lost in a crash).
   struct Request {
     CallId call = 0;  // the app's call, answered when the request ends
     OrderId order = 0;
@@ -116,39 +119,31 @@ class PaymentService final : public shop::PaymentFront, public shop::PaymentRepl
     int64_t amount_minor = 0;
     uint64_t lock_token = 0;  // 0: no lock held
     uint64_t read_version = 0;
-    uint64_t epoch = 0;
     uint32_t closes_outstanding = 0;
     sim::Duration stall;  // fault: the lock holder pauses between its read and its insert
   };
   using RequestId = uint64_t;
 
-  // What a scheduled step carries: the service, the epoch it was scheduled in (a crash voids the
-  // step) and one unit of the order's activity, released when the step is destroyed, whether it
-  // ran or not. 24 bytes where `this`, an epoch and a sim::Hold take 32, so that a step with a
-  // callback notice still fits sim::Callback's inline buffer and scheduling it never allocates.
+  // What a scheduled step carries: the service and one unit of the order's activity, released
+  // when the step is destroyed, whether it ran or not (a crash voids it). 16 bytes where `this`
+  // and a sim::Hold take 24, so that a step with a callback notice still fits sim::Callback's
+  // inline buffer and scheduling it never allocates.
   class Step {
    public:
-    Step(PaymentService& service, OrderId order)
-        : service_(&service), order_(order), epoch_(service.epoch_) {
+    Step(PaymentService& service, OrderId order) : service_(&service), order_(order) {
       service.activity_.begin(order);
     }
-    Step(Step&& other) noexcept
-        : service_(std::exchange(other.service_, nullptr)),
-          order_(other.order_),
-          epoch_(other.epoch_) {}
+    Step(Step&& other) noexcept : service_(std::exchange(other.service_, nullptr)), order_(other.order_) {}
     Step& operator=(Step&&) = delete;
     ~Step() {
       if (service_ != nullptr) service_->activity_.end(order_);
     }
-    // False once the service crashed (or is down) after the step was scheduled.
-    bool live() const { return epoch_ == service_->epoch_ && !service_->down_; }
     PaymentService& service() const { return *service_; }
     OrderId order() const { return order_; }
 
    private:
     PaymentService* service_;
     OrderId order_;
-    uint64_t epoch_;
   };
 
   // A callback notice without its order (the step carries that), and the steps it has waited
@@ -172,8 +167,8 @@ class PaymentService final : public shop::PaymentFront, public shop::PaymentRepl
     }
   };
 
-  // Runs `fn(service, order)` one step (plus `extra`) later if the service has not crashed
-  // meanwhile. `fn` may capture at most 24 bytes, so that the step does not allocate (a larger
+  // Runs `fn(service, order)` one step (plus `extra`) later (unless the process crashes
+  // meanwhile). `fn` may capture at most 24 bytes, so that the step does not allocate (a larger
   // capture does not compile).
   template <class Fn>
   void after_step(OrderId order, sim::Duration extra, Fn fn);
@@ -202,9 +197,9 @@ class PaymentService final : public shop::PaymentFront, public shop::PaymentRepl
               bool keep_state = false);
   void send_refund(PaymentRecord& record, int64_t amount_minor);
   void notify(OrderId order, PaymentId payment, Resolution how, uint32_t attempt);
-  void crash();
 
-  sim::Runtime& runtime_;
+  sim::Runtime& runtime_;  // the process: its timers die in a crash
+  sim::Runtime& durable_;  // the durable refund job's retries
   const SystemConfig& config_;
   std::vector<channels::Channel*> channels_;
   PaymentDb& db_;
@@ -252,8 +247,6 @@ class PaymentService final : public shop::PaymentFront, public shop::PaymentRepl
   RequestId next_request_ = 1;
   PaymentId next_payment_ = 1;
   uint64_t next_token_ = 1;
-  bool down_ = false;
-  uint64_t epoch_ = 0;
   PlantedBug bug_ = PlantedBug::kNone;
 };
 

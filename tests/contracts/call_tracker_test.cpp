@@ -31,7 +31,29 @@ TEST(CallTracker, ALongRunningCallKeepsItsPlaceWhileOthersComeAndGo) {
   EXPECT_EQ(tracker.in_flight(), 0u);
 }
 
+TEST(CallTracker, ForgetsTheCallsOfAPreviousIncarnation) {
+  CallTracker tracker;
+  tracker.called(1);
+  tracker.called(2);
+  tracker.forget();  // a crash: replies to 1 and 2 may still arrive, or never
+  EXPECT_EQ(tracker.in_flight(), 0u);
+  tracker.called(3);
+  tracker.answered(2);  // a late reply to the old incarnation: not checked
+  EXPECT_EQ(tracker.in_flight(), 1u);
+  tracker.answered(3);
+  EXPECT_EQ(tracker.in_flight(), 0u);
+}
+
 #ifndef NDEBUG
+TEST(CallTrackerDeathTest, AfterForgettingNewCallsAreStillChecked) {
+  CallTracker tracker;
+  tracker.called(1);
+  tracker.forget();
+  tracker.called(2);
+  tracker.answered(2);
+  EXPECT_DEATH(tracker.answered(2), "not in flight");
+}
+
 TEST(CallTrackerDeathTest, ASecondReplyIsCaught) {
   CallTracker tracker;
   tracker.called(1);

@@ -1,0 +1,79 @@
+#include "links/host.h"
+
+#include <string>
+#include <utility>
+
+namespace links {
+
+namespace {
+constexpr std::string_view kComponent = "payment-service";
+}  // namespace
+
+Host::Host(sim::Runtime& world, const std::vector<sut::CrashWindow>& crashes,
+           sim::Activity& activity, sim::Tracer* tracer)
+    : world_(world), crashes_(crashes), activity_(activity), tracer_(tracer) {}
+
+void Host::start() {
+  for (const sut::CrashWindow& window : crashes_) {
+    const sim::Duration at = window.at - world_.now();
+    world_.schedule_after(at, [this] { crash(); });
+    world_.schedule_after(at + window.restart_after, [this] { up_ = true; });
+  }
+}
+
+sim::TimerId Host::schedule_after(sim::Duration delay, sim::Callback&& fn) {
+  // Without crashes nothing can void a timer: no wrapper, no allocation.
+  if (crashes_.empty()) return world_.schedule_after(delay, std::move(fn));
+  return world_.schedule_after(delay,
+                               [this, incarnation = incarnation_, fn = std::move(fn)]() mutable {
+                                 if (incarnation == incarnation_ && up_)
+                                   fn();  // else it died with the process
+                               });
+}
+
+void Host::crash() {
+  up_ = false;
+  ++incarnation_;
+  sim::trace(tracer_, world_.now(), kComponent, 0,
+             [] { return std::string("payment service crashed"); });
+  for (sim::Volatile* part : volatiles_) part->lose_memory();
+}
+
+// ---- what the channels send ---------------------------------------------------------------------
+
+void Host::ChannelGate::on_create_reply(channels::CallId call, const channels::PaymentKey& key,
+                                        const channels::CreateReply& reply) {
+  if (!host_.up_) {
+    host_.activity_.end(key.order);  // the call's hold: the connection died with the crash
+    return;
+  }
+  host_.process_->on_create_reply(call, key, reply);
+}
+
+void Host::ChannelGate::on_query_reply(channels::CallId call, const channels::PaymentKey& key,
+                                       channels::QuerySource source,
+                                       const channels::QueryReply& reply) {
+  if (!host_.up_) {
+    host_.activity_.end(key.order);
+    return;
+  }
+  host_.process_->on_query_reply(call, key, source, reply);
+}
+
+// The close and refund jobs are durable: their answers are applied even while the host is down.
+void Host::ChannelGate::on_close_reply(channels::CallId call, const channels::PaymentKey& key,
+                                       const channels::CloseReply& reply) {
+  host_.process_->on_close_reply(call, key, reply);
+}
+
+void Host::ChannelGate::on_refund_reply(channels::CallId call, const channels::PaymentKey& key,
+                                        const channels::RefundReply& reply) {
+  host_.process_->on_refund_reply(call, key, reply);
+}
+
+void Host::ChannelGate::on_callback(const channels::CallbackNotice& notice) {
+  if (!host_.up_) return;  // not acknowledged: the channel sends it again
+  host_.process_->on_callback(notice);
+}
+
+}  // namespace links

@@ -1,0 +1,35 @@
+// Process: the runtime of one process of the system under test, as its services see it. Timers
+// scheduled on it belong to the process: a crash voids every one still pending (they never run),
+// as a real crash takes a process's in-memory timers with it. Work that survives a crash (a job
+// table re-read after restart, the broker's messages, an external scheduler) is scheduled on the
+// world's durable Runtime instead.
+//
+// up() is false between a crash and its restart. The services never ask it: what reaches a down
+// process is refused where it arrives (links/host.h, links/shop_links.h). Only the durable parts
+// that drive a process from outside (a polling scheduler, a message consumer) read it, as a cron
+// job or a broker finds its target down.
+//
+// In simulation the process is a links::Host, which also injects the crashes; in live mode a
+// process is real and always up while it runs.
+#pragma once
+
+#include "sim/runtime.h"
+
+namespace sim {
+
+class Process : public Runtime {
+ public:
+  virtual bool up() const = 0;
+};
+
+// A part of a process whose in-memory state a crash loses. The host calls lose_memory() at the
+// crash, once per crash, before anything else runs; durable state (a database) is not touched.
+class Volatile {
+ public:
+  virtual void lose_memory() = 0;
+
+ protected:
+  ~Volatile() = default;
+};
+
+}  // namespace sim
