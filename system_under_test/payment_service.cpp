@@ -4,6 +4,7 @@
 #include <string>
 
 #include "system_under_test/compensation.h"
+#include "system_under_test/payment_rules.h"
 
 namespace sut {
 
@@ -126,71 +127,52 @@ void PaymentService::apply_pay_lock(RequestId id) {
 void PaymentService::apply_pay_read(RequestId id) {
   Request* r = requests_.find(id);
   if (r == nullptr) return;
-  const DedupConfig& dedup = config_.dedup;
   r->read_version = db_.order_version(r->order);
-  uint32_t in_flight = 0;  // PAYING payments (counted, not copied: the close loop reads them again)
+  const ReadVerdict verdict = after_read(db_, r->order, r->channel, config_.dedup);
+  switch (verdict.action) {
+    case ReadVerdict::Action::kAlreadyPaid:
+      reply_apply_pay(id, ApplyPayReply::Outcome::kAlreadyPaid, db_.find(verdict.payment)->key());
+      return;
+    case ReadVerdict::Action::kReuse:
+      reply_apply_pay(id, ApplyPayReply::Outcome::kReused, db_.find(verdict.payment)->key());
+      return;
+    case ReadVerdict::Action::kCancelInFlight:
+      break;
+    case ReadVerdict::Action::kInsert:
+      // The stall fault lands here, between the read and the write it decided: the textbook race
+      // in which the lock expires under its holder and only the storage-side compare-and-set
+      // still holds.
+      after_step(r->order, r->stall, [id](PaymentService& self, OrderId) { self.apply_pay_insert(id); });
+      return;
+  }
+  // kCancelInFlight: close the payments in flight, then read again (apply_pay_read_after_close).
+  r->closes_outstanding = verdict.in_flight;
+  // Channel calls answer later, never on this stack: no state changes while this loop runs.
   for (PaymentId pid : db_.payments_of(r->order)) {
     const PaymentRecord* p = db_.find(pid);
-    if (p->state == PaymentState::kSuccess && dedup.check_paid) {
-      reply_apply_pay(id, ApplyPayReply::Outcome::kAlreadyPaid, p->key());
-      return;
-    }
-    if (p->state == PaymentState::kPaying) ++in_flight;
+    if (p->state != PaymentState::kPaying) continue;
+    sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
+      return "closing in-flight payment " + std::to_string(pid) + " before creating a new one";
+    });
+    closing_for_request_.insert_or_assign(pid, id);
+    activity_.begin(r->order);  // until the channel answers
+    channels_[p->channel]->close(channel_call(), p->key());
   }
-  if (dedup.reuse_in_flight) {
-    // In flight includes a payment still being created (UNPAID until the channel answers): a
-    // repeat click that reads during the first one's create call must get it too.
-    for (PaymentId pid : db_.payments_of(r->order)) {
-      const PaymentRecord* p = db_.find(pid);
-      if (!is_terminal(p->state) && p->channel == r->channel) {
-        reply_apply_pay(id, ApplyPayReply::Outcome::kReused, p->key());
-        return;
-      }
-    }
-  }
-  if (dedup.cancel_in_flight && in_flight > 0) {
-    r->closes_outstanding = in_flight;
-    // Channel calls answer later, never on this stack: no state changes while this loop runs.
-    for (PaymentId pid : db_.payments_of(r->order)) {
-      const PaymentRecord* p = db_.find(pid);
-      if (p->state != PaymentState::kPaying) continue;
-      sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
-        return "closing in-flight payment " + std::to_string(pid) + " before creating a new one";
-      });
-      closing_for_request_.insert_or_assign(pid, id);
-      activity_.begin(r->order);  // until the channel answers
-      channels_[p->channel]->close(channel_call(), p->key());
-    }
-    return;  // continues in on_close_reply
-  }
-  // The stall fault lands here, between the read and the write it decided: the textbook race in
-  // which the lock expires under its holder and only the storage-side compare-and-set still holds.
-  after_step(r->order, r->stall,
-             [id](PaymentService& self, OrderId) { self.apply_pay_insert(id); });
 }
 
 void PaymentService::apply_pay_insert(RequestId id) {
   Request* r = requests_.find(id);
   if (r == nullptr) return;
-  if (config_.dedup.compare_and_set) {
-    // The storage-side guard: the insert is conditional on the order having no active and no
-    // successful payment (INSERT ... WHERE NOT EXISTS a row in UNPAID, PAYING or SUCCESS),
-    // evaluated atomically by the database, so it holds whatever the interleaving and whether or
-    // not a lock expired.
-    for (PaymentId pid : db_.payments_of(r->order)) {
-      const PaymentRecord* p = db_.find(pid);
-      const bool paid = p->state == PaymentState::kSuccess;
-      if (is_terminal(p->state) && !paid) continue;
-      sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
-        return "apply-pay (click " + std::to_string(r->click + 1) +
-               ") refused by compare-and-set: payment " + std::to_string(pid) + " is " +
-               std::string(to_string(p->state));
-      });
-      reply_apply_pay(id,
-                      paid ? ApplyPayReply::Outcome::kAlreadyPaid : ApplyPayReply::Outcome::kBusy,
-                      p->key());
-      return;
-    }
+  // The storage-side guard holds whatever the interleaving and whether or not a lock expired.
+  if (const InsertVerdict verdict = may_insert(db_, r->order, config_.dedup.compare_and_set); !verdict.allowed) {
+    const PaymentRecord* p = db_.find(verdict.blocker);
+    sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
+      return "apply-pay (click " + std::to_string(r->click + 1) + ") refused by compare-and-set: payment " +
+             std::to_string(verdict.blocker) + " is " + std::string(to_string(p->state));
+    });
+    reply_apply_pay(id, verdict.paid ? ApplyPayReply::Outcome::kAlreadyPaid : ApplyPayReply::Outcome::kBusy,
+                    p->key());
+    return;
   }
   if (db_.order_version(r->order) != r->read_version) {
     sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
@@ -323,41 +305,31 @@ bool PaymentService::apply_trade_state(PaymentId payment, TradeState state, Reso
                                        int64_t paid_at_us) {
   PaymentRecord* record = db_.find(payment);
   if (record == nullptr) return true;
-  switch (state) {
-    case TradeState::kSuccess:
-      if (!is_terminal(record->state)) {
-        on_success(*record, how, paid_at_us);
-      } else if (record->state != PaymentState::kSuccess &&
-                 record->state != PaymentState::kRefunded) {
-        // We closed or failed it, yet the user was charged: the closed-loop rule says refund.
-        sim::trace(tracer_, runtime_.now(), kComponent, record->order, [&] {
-          return "payment " + std::to_string(payment) + " is " +
-                 std::string(to_string(record->state)) +
-                 " here but SUCCESS at the channel: refunding";
-        });
-        refund(*record, RefundReason::kClosedPayment);
-      }
+  switch (effect_of(record->state, state)) {
+    case TradeEffect::kSucceed:
+      on_success(*record, how, paid_at_us);
       break;
-    case TradeState::kFailed:
-      if (!is_terminal(record->state)) {
-        set_state(*record, PaymentState::kFailed, how);
-        if (bug_ == PlantedBug::kNotifyFailedPayment) notify(record->order, record->id, how, 0);
-      }
+    case TradeEffect::kRefund:
+      sim::trace(tracer_, runtime_.now(), kComponent, record->order, [&] {
+        return "payment " + std::to_string(payment) + " is " + std::string(to_string(record->state)) +
+               " here but SUCCESS at the channel: refunding";
+      });
+      refund(*record, RefundReason::kClosedPayment);
       break;
-    case TradeState::kClosed:
-      if (!is_terminal(record->state)) {
-        // Closed at our request to make way for a new payment: cancelled, not expired.
-        const bool cancelled = closing_for_request_.contains(payment);
-        set_state(*record, cancelled ? PaymentState::kCancelled : PaymentState::kClosed, how);
-      }
+    case TradeEffect::kFail:
+      set_state(*record, PaymentState::kFailed, how);
+      if (bug_ == PlantedBug::kNotifyFailedPayment) notify(record->order, record->id, how, 0);
       break;
-    case TradeState::kPending:
-      if (bug_ == PlantedBug::kLeaveTerminalState && record->state == PaymentState::kSuccess) {
+    case TradeEffect::kClose:
+      // Closed at our request to make way for a new payment: cancelled, not expired.
+      set_state(*record, closing_for_request_.contains(payment) ? PaymentState::kCancelled : PaymentState::kClosed,
+                how);
+      break;
+    case TradeEffect::kNone:
+      if (bug_ == PlantedBug::kLeaveTerminalState && state == TradeState::kPending &&
+          record->state == PaymentState::kSuccess) {
         set_state(*record, PaymentState::kPaying, how);
       }
-      break;
-    case TradeState::kNotFound:
-    case TradeState::kRefunded:
       break;
   }
   return is_terminal(record->state);
@@ -383,7 +355,7 @@ void PaymentService::on_success(PaymentRecord& record, Resolution how, int64_t p
            std::string(to_string(how)) + ")";
   });
   const PaymentId paid_by = db_.paid_by(record.order);
-  if (paid_by != 0 && paid_by != record.id) {
+  if (is_duplicate(paid_by, record.id)) {
     sim::trace(tracer_, runtime_.now(), kComponent, record.order, [&] {
       return "payment " + std::to_string(record.id) + " is a duplicate of payment " +
              std::to_string(paid_by) +
@@ -501,12 +473,9 @@ void PaymentService::on_close_reply(channels::CallId call, const channels::Payme
 void PaymentService::apply_pay_read_after_close(RequestId id) {
   Request* r = requests_.find(id);
   if (r == nullptr) return;
-  for (PaymentId pid : db_.payments_of(r->order)) {
-    const PaymentRecord* p = db_.find(pid);
-    if (p->state == PaymentState::kSuccess && config_.dedup.check_paid) {
-      reply_apply_pay(id, ApplyPayReply::Outcome::kAlreadyPaid, p->key());
-      return;
-    }
+  if (const PaymentId paid = first_success(db_, r->order); paid != 0 && config_.dedup.check_paid) {
+    reply_apply_pay(id, ApplyPayReply::Outcome::kAlreadyPaid, db_.find(paid)->key());
+    return;
   }
   apply_pay_insert(id);
 }
@@ -573,10 +542,7 @@ void PaymentService::late_payment_rejected(CallId call, OrderId order, PaymentId
 }
 
 void PaymentService::on_late_payment_rejected(OrderId order, PaymentId payment, Resolution how) {
-  const bool refund_it =
-      config_.order_service.late_payment == OrderServiceConfig::LatePayment::kRefund ||
-      how == Resolution::kReconciliation;
-  if (!refund_it) return;
+  if (!refunds_late_payment(config_.order_service.late_payment, how)) return;
   PaymentRecord* record = db_.find(payment);
   if (record == nullptr || record->state != PaymentState::kSuccess) return;
   sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
