@@ -12,7 +12,8 @@ namespace {
 Scenario with_merchant_view(Scenario scenario) {
   if (scenario.system.channels.empty()) {
     for (const channels::ChannelConfig& c : scenario.channels) {
-      scenario.system.channels.push_back({c.name, c.refund.supported, c.cancel.supported, c.cancel.min_age});
+      scenario.system.channels.push_back(
+          {c.name, c.refund.supported, c.cancel.supported, c.cancel.min_age});
     }
   }
   return scenario;
@@ -31,10 +32,12 @@ World::World(const Scenario& scenario, sim::Tracer* tracer, sut::SystemObserver*
       db_(activity_),
       orders_(runtime_, scenario_.system, mq_, activity_, observer_, tracer),
       client_(runtime_, scenario_.system.client, activity_, observer_, tracer),
-      payment_host_(runtime_, scenario_.system.payment_service.crashes, activity_, tracer),
-      compensation_(payment_host_, runtime_, scenario_.system, db_, mq_, activity_, observer_, tracer),
-      payments_(payment_host_, runtime_, scenario_.system, {}, db_, mq_, compensation_, activity_, observer_,
-                tracer),
+      payment_host_(runtime_, scenario_.system.payment_service.crashes, scenario_.system.dedup,
+                    activity_, tracer),
+      compensation_(payment_host_, runtime_, scenario_.system, db_, mq_, activity_, observer_,
+                    tracer),
+      payments_(payment_host_, runtime_, scenario_.system, {}, db_, mq_, compensation_, activity_,
+                observer_, tracer),
       reconciliation_(runtime_, scenario_.system.compensation.reconciliation, db_, orders_, ledger_,
                       activity_, observer_, tracer),
       links_(runtime_, scenario_.system, mq_, activity_, observer_, tracer) {
@@ -57,7 +60,8 @@ World::World(const Scenario& scenario, sim::Tracer* tracer, sut::SystemObserver*
   std::vector<channels::Wallet*> wallets;
   for (size_t i = 0; i < scenario_.channels.size(); ++i) {
     channels_.push_back(std::make_unique<channels::MockChannel>(
-        runtime_, scenario_.channels[i], static_cast<uint32_t>(i), ledger_, payment_host_.channel_client(), tracer));
+        runtime_, scenario_.channels[i], static_cast<uint32_t>(i), ledger_,
+        payment_host_.channel_client(), tracer));
     channels_.back()->set_activity(&activity_);
     channel_api.push_back(channels_.back().get());
     wallets.push_back(channels_.back().get());

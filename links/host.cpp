@@ -10,8 +10,13 @@ constexpr std::string_view kComponent = "payment-service";
 }  // namespace
 
 Host::Host(sim::Runtime& world, const std::vector<sut::CrashWindow>& crashes,
-           sim::Activity& activity, sim::Tracer* tracer)
-    : world_(world), crashes_(crashes), activity_(activity), tracer_(tracer) {}
+           const sut::DedupConfig& pauses, sim::Activity& activity, sim::Tracer* tracer)
+    : world_(world), crashes_(crashes), pauses_(pauses), activity_(activity), tracer_(tracer) {}
+
+sim::Duration Host::pause(uint64_t entity, uint64_t index) const {
+  sim::RandomStream rng = world_.random(entity, sim::purpose("lock.stall"), index);
+  return rng.bernoulli(pauses_.lock_stall_probability) ? pauses_.lock_stall : sim::Duration::zero();
+}
 
 void Host::start() {
   for (const sut::CrashWindow& window : crashes_) {

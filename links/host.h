@@ -10,6 +10,8 @@
 // close and refund jobs (their answers are applied whether or not the host is up, as a job that
 // re-reads its table after the restart would).
 //
+// It also injects the process's pauses (`dedup.lock_stall_probability`, `dedup.lock_stall`).
+//
 // Without configured crashes the host is a plain pass-through of the world's runtime.
 #pragma once
 
@@ -27,8 +29,8 @@ namespace links {
 class Host final : public sim::Process {
  public:
   // `world` runs the host's timers and its crash schedule. REQUIRES: all outlive the host.
-  Host(sim::Runtime& world, const std::vector<sut::CrashWindow>& crashes, sim::Activity& activity,
-       sim::Tracer* tracer);
+  Host(sim::Runtime& world, const std::vector<sut::CrashWindow>& crashes,
+       const sut::DedupConfig& pauses, sim::Activity& activity, sim::Tracer* tracer);
   Host(const Host&) = delete;
   Host& operator=(const Host&) = delete;
 
@@ -42,6 +44,7 @@ class Host final : public sim::Process {
 
   // sim::Process
   bool up() const override { return up_; }
+  sim::Duration pause(uint64_t entity, uint64_t index) const override;
   sim::Time now() const override { return world_.now(); }
   sim::TimerId schedule_after(sim::Duration delay, sim::Callback&& fn) override;
   bool cancel(sim::TimerId id) override { return world_.cancel(id); }
@@ -70,6 +73,7 @@ class Host final : public sim::Process {
 
   sim::Runtime& world_;
   const std::vector<sut::CrashWindow>& crashes_;
+  const sut::DedupConfig& pauses_;
   sim::Activity& activity_;
   sim::Tracer* tracer_;
   channels::ChannelClient* process_ = nullptr;

@@ -20,6 +20,10 @@ namespace sim {
 class Process : public Runtime {
  public:
   virtual bool up() const = 0;
+  // How long the process pauses (a GC, slow I/O) after the step it is in, before its next step:
+  // the services ask at the point where a pause does harm (between a lock holder's read and its
+  // write). `entity` and `index` name the step. A real process pauses for real: zero here.
+  virtual Duration pause(uint64_t entity, uint64_t index) const = 0;
 };
 
 // A part of a process whose in-memory state a crash loses. The host calls lose_memory() at the

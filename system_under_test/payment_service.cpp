@@ -35,8 +35,9 @@ Resolution resolution_for(QuerySource source) {
 }
 }  // namespace
 
-PaymentService::PaymentService(sim::Process& process, sim::Runtime& durable, const SystemConfig& config,
-                               std::vector<channels::Channel*> channels, PaymentDb& db, MessageQueue& mq, Compensation& compensation,
+PaymentService::PaymentService(sim::Process& process, sim::Runtime& durable,
+                               const SystemConfig& config, std::vector<channels::Channel*> channels,
+                               PaymentDb& db, MessageQueue& mq, Compensation& compensation,
                                sim::Activity& activity, SystemObserver& observer,
                                sim::Tracer* tracer)
     : runtime_(process),
@@ -78,9 +79,10 @@ PaymentService::WaitingCallback PaymentService::WaitingCallback::of(
 
 void PaymentService::apply_pay(CallId call, const ApplyPayRequest& request) {
   const RequestId id = next_request_++;
-  requests_.insert(id, Request{call, request.order, request.channel, request.click, request.amount_minor, 0, 0, 0,
-                               sim::Duration::zero()});
-  after_step(request.order, sim::Duration::zero(), [id](PaymentService& self, OrderId) { self.apply_pay_lock(id); });
+  requests_.insert(id, Request{call, request.order, request.channel, request.click,
+                               request.amount_minor, 0, 0, 0, sim::Duration::zero()});
+  after_step(request.order, sim::Duration::zero(),
+             [id](PaymentService& self, OrderId) { self.apply_pay_lock(id); });
 }
 
 bool PaymentService::try_lock(OrderId order, uint64_t token) {
@@ -110,9 +112,8 @@ void PaymentService::apply_pay_lock(RequestId id) {
       return;
     }
     r->lock_token = token;
-    sim::RandomStream rng = runtime_.random(r->order, sim::purpose("lock.stall"), r->click);
-    if (rng.bernoulli(config_.dedup.lock_stall_probability)) {
-      r->stall = config_.dedup.lock_stall;
+    r->stall = runtime_.pause(r->order, r->click);
+    if (r->stall > sim::Duration::zero()) {
       sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
         return "lock holder (click " + std::to_string(r->click + 1) +
                ") will stall after its read for " + sim::format_duration(r->stall) +
@@ -142,7 +143,8 @@ void PaymentService::apply_pay_read(RequestId id) {
       // The stall fault lands here, between the read and the write it decided: the textbook race
       // in which the lock expires under its holder and only the storage-side compare-and-set
       // still holds.
-      after_step(r->order, r->stall, [id](PaymentService& self, OrderId) { self.apply_pay_insert(id); });
+      after_step(r->order, r->stall,
+                 [id](PaymentService& self, OrderId) { self.apply_pay_insert(id); });
       return;
   }
   // kCancelInFlight: close the payments in flight, then read again (apply_pay_read_after_close).
@@ -164,14 +166,17 @@ void PaymentService::apply_pay_insert(RequestId id) {
   Request* r = requests_.find(id);
   if (r == nullptr) return;
   // The storage-side guard holds whatever the interleaving and whether or not a lock expired.
-  if (const InsertVerdict verdict = may_insert(db_, r->order, config_.dedup.compare_and_set); !verdict.allowed) {
+  if (const InsertVerdict verdict = may_insert(db_, r->order, config_.dedup.compare_and_set);
+      !verdict.allowed) {
     const PaymentRecord* p = db_.find(verdict.blocker);
     sim::trace(tracer_, runtime_.now(), kComponent, r->order, [&] {
-      return "apply-pay (click " + std::to_string(r->click + 1) + ") refused by compare-and-set: payment " +
-             std::to_string(verdict.blocker) + " is " + std::string(to_string(p->state));
+      return "apply-pay (click " + std::to_string(r->click + 1) +
+             ") refused by compare-and-set: payment " + std::to_string(verdict.blocker) + " is " +
+             std::string(to_string(p->state));
     });
-    reply_apply_pay(id, verdict.paid ? ApplyPayReply::Outcome::kAlreadyPaid : ApplyPayReply::Outcome::kBusy,
-                    p->key());
+    reply_apply_pay(
+        id, verdict.paid ? ApplyPayReply::Outcome::kAlreadyPaid : ApplyPayReply::Outcome::kBusy,
+        p->key());
     return;
   }
   if (db_.order_version(r->order) != r->read_version) {
@@ -251,8 +256,9 @@ void PaymentService::reply_apply_pay(RequestId id, ApplyPayReply::Outcome outcom
     return "apply-pay (click " + std::to_string(request.click + 1) +
            ") answered: " + std::string(to_string(outcome));
   });
-  app_->on_apply_pay_reply(
-      request.call, {request.order, request.channel, request.click, request.amount_minor}, {outcome, key});
+  app_->on_apply_pay_reply(request.call,
+                           {request.order, request.channel, request.click, request.amount_minor},
+                           {outcome, key});
 }
 
 // ---- learning results ------------------------------------------------------------------------
@@ -311,7 +317,8 @@ bool PaymentService::apply_trade_state(PaymentId payment, TradeState state, Reso
       break;
     case TradeEffect::kRefund:
       sim::trace(tracer_, runtime_.now(), kComponent, record->order, [&] {
-        return "payment " + std::to_string(payment) + " is " + std::string(to_string(record->state)) +
+        return "payment " + std::to_string(payment) + " is " +
+               std::string(to_string(record->state)) +
                " here but SUCCESS at the channel: refunding";
       });
       refund(*record, RefundReason::kClosedPayment);
@@ -322,8 +329,10 @@ bool PaymentService::apply_trade_state(PaymentId payment, TradeState state, Reso
       break;
     case TradeEffect::kClose:
       // Closed at our request to make way for a new payment: cancelled, not expired.
-      set_state(*record, closing_for_request_.contains(payment) ? PaymentState::kCancelled : PaymentState::kClosed,
-                how);
+      set_state(
+          *record,
+          closing_for_request_.contains(payment) ? PaymentState::kCancelled : PaymentState::kClosed,
+          how);
       break;
     case TradeEffect::kNone:
       if (bug_ == PlantedBug::kLeaveTerminalState && state == TradeState::kPending &&
@@ -384,8 +393,8 @@ void PaymentService::notify(OrderId order, PaymentId payment, Resolution how, ui
   orders_->notify_paid(call, order, payment, how, paid_at.us(), attempt);
 }
 
-void PaymentService::on_notify_reply(CallId call, OrderId order, PaymentId payment, uint32_t attempt,
-                                     NotifyResult result) {
+void PaymentService::on_notify_reply(CallId call, OrderId order, PaymentId payment,
+                                     uint32_t attempt, NotifyResult result) {
   notify_calls_.answered(call);
   const uint32_t* how = resolved_by_.find(payment);
   const Resolution resolution = how ? static_cast<Resolution>(*how) : Resolution::kNone;
@@ -396,17 +405,19 @@ void PaymentService::on_notify_reply(CallId call, OrderId order, PaymentId payme
   if (result == NotifyResult::kOk) return;
   if (attempt >= static_cast<uint32_t>(config_.notify.sync_retries)) {
     sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
-      return "sync notify for payment " + std::to_string(payment) + " failed " + std::to_string(attempt + 1) +
-             " times" + (config_.notify.async_mq ? ": the MQ message must deliver it" : ": giving up (internal drop)");
+      return "sync notify for payment " + std::to_string(payment) + " failed " +
+             std::to_string(attempt + 1) + " times" +
+             (config_.notify.async_mq ? ": the MQ message must deliver it"
+                                      : ": giving up (internal drop)");
     });
     return;
   }
   // An in-memory retry: a timer of the process. The order rides in the hold (its entity), so the
   // capture fits sim::Callback inline.
-  runtime_.schedule_after_inline(config_.notify.sync_backoff,
-                                 [this, payment, resolution, attempt, hold = sim::Hold(activity_, order)] {
-                                   notify(hold.entity(), payment, resolution, attempt + 1);
-                                 });
+  runtime_.schedule_after_inline(config_.notify.sync_backoff, [this, payment, resolution, attempt,
+                                                               hold = sim::Hold(activity_, order)] {
+    notify(hold.entity(), payment, resolution, attempt + 1);
+  });
 }
 
 // ---- close, query, refund --------------------------------------------------------------------
@@ -433,7 +444,8 @@ void PaymentService::finish_closing(CallId call, OrderId order) {
   const PaymentId paid = db_.paid_by(order);
   const PaymentRecord* record = paid != 0 ? db_.find(paid) : nullptr;
   shop::OrderPayment answer;
-  if (record != nullptr && record->state == PaymentState::kSuccess) answer = {paid, record->paid_at.us()};
+  if (record != nullptr && record->state == PaymentState::kSuccess)
+    answer = {paid, record->paid_at.us()};
   order_replies_->on_close_order_reply(call, order, shop::CallStatus::kOk, answer);
 }
 
@@ -511,8 +523,8 @@ void PaymentService::query_payment(PaymentId payment, QuerySource source) {
   channels_[record->channel]->query(channel_call(), record->key(), source);
 }
 
-void PaymentService::on_query_reply(channels::CallId call, const channels::PaymentKey& key, QuerySource source,
-                                    const channels::QueryReply& reply) {
+void PaymentService::on_query_reply(channels::CallId call, const channels::PaymentKey& key,
+                                    QuerySource source, const channels::QueryReply& reply) {
   channel_calls_.answered(call);
   const sim::Hold in_flight = sim::Hold::adopt(activity_, key.order);
   const PaymentRecord* record = db_.find(key.payment);
@@ -536,7 +548,8 @@ void PaymentService::on_query_reply(channels::CallId call, const channels::Payme
   compensation_.on_query_reply(key, source, reply, terminal);
 }
 
-void PaymentService::late_payment_rejected(CallId call, OrderId order, PaymentId payment, Resolution how) {
+void PaymentService::late_payment_rejected(CallId call, OrderId order, PaymentId payment,
+                                           Resolution how) {
   on_late_payment_rejected(order, payment, how);
   order_replies_->on_late_payment_reply(call, order, shop::CallStatus::kOk);
 }

@@ -43,9 +43,10 @@ class PaymentService final : public shop::PaymentFront,
                              public channels::ChannelClient,
                              public sim::Volatile {
  public:
-  PaymentService(sim::Process& process, sim::Runtime& durable, const SystemConfig& config, std::vector<channels::Channel*> channels,
-                 PaymentDb& db, MessageQueue& mq, Compensation& compensation, sim::Activity& activity,
-                 SystemObserver& observer, sim::Tracer* tracer);
+  PaymentService(sim::Process& process, sim::Runtime& durable, const SystemConfig& config,
+                 std::vector<channels::Channel*> channels, PaymentDb& db, MessageQueue& mq,
+                 Compensation& compensation, sim::Activity& activity, SystemObserver& observer,
+                 sim::Tracer* tracer);
 
   // Where its calls and answers go. REQUIRES: before the first call; all outlive the service.
   void connect(shop::OrderFront& orders, shop::AppReplies& app, shop::OrderReplies& order_replies) {
@@ -69,7 +70,8 @@ class PaymentService final : public shop::PaymentFront,
   // The order service refused a success because it was paid after the order's deadline. The
   // payment is refunded with late_payment: refund, and always when reconciliation sent the
   // notify (it is the last safety net: money no order will keep goes back).
-  void late_payment_rejected(CallId call, OrderId order, PaymentId payment, Resolution how) override;
+  void late_payment_rejected(CallId call, OrderId order, PaymentId payment,
+                             Resolution how) override;
   // An active query (compensation). Counts as a channel query.
   void query_payment(PaymentId payment, channels::QuerySource source);
   // Applies a state learned from the channel (`paid_at_us`: when the user paid, for kSuccess);
@@ -94,13 +96,13 @@ class PaymentService final : public shop::PaymentFront,
 
   // ChannelClient
   void on_create_reply(channels::CallId call, const channels::PaymentKey& key,
-                      const channels::CreateReply& reply) override;
-  void on_query_reply(channels::CallId call, const channels::PaymentKey& key, channels::QuerySource source,
-                      const channels::QueryReply& reply) override;
+                       const channels::CreateReply& reply) override;
+  void on_query_reply(channels::CallId call, const channels::PaymentKey& key,
+                      channels::QuerySource source, const channels::QueryReply& reply) override;
   void on_close_reply(channels::CallId call, const channels::PaymentKey& key,
                       const channels::CloseReply& reply) override;
   void on_refund_reply(channels::CallId call, const channels::PaymentKey& key,
-                      const channels::RefundReply& reply) override;
+                       const channels::RefundReply& reply) override;
   void on_callback(const channels::CallbackNotice& notice) override;
 
   // PaymentReplies: the order service's answers to notifies.
@@ -120,7 +122,7 @@ class PaymentService final : public shop::PaymentFront,
     uint64_t lock_token = 0;  // 0: no lock held
     uint64_t read_version = 0;
     uint32_t closes_outstanding = 0;
-    sim::Duration stall;  // fault: the lock holder pauses between its read and its insert
+    sim::Duration stall;  // the process pauses between the lock holder's read and its insert
   };
   using RequestId = uint64_t;
 
@@ -133,7 +135,8 @@ class PaymentService final : public shop::PaymentFront,
     Step(PaymentService& service, OrderId order) : service_(&service), order_(order) {
       service.activity_.begin(order);
     }
-    Step(Step&& other) noexcept : service_(std::exchange(other.service_, nullptr)), order_(other.order_) {}
+    Step(Step&& other) noexcept
+        : service_(std::exchange(other.service_, nullptr)), order_(other.order_) {}
     Step& operator=(Step&&) = delete;
     ~Step() {
       if (service_ != nullptr) service_->activity_.end(order_);
@@ -198,7 +201,7 @@ class PaymentService final : public shop::PaymentFront,
   void send_refund(PaymentRecord& record, int64_t amount_minor);
   void notify(OrderId order, PaymentId payment, Resolution how, uint32_t attempt);
 
-  sim::Runtime& runtime_;  // the process: its timers die in a crash
+  sim::Process& runtime_;  // the process: its timers die in a crash
   sim::Runtime& durable_;  // the durable refund job's retries
   const SystemConfig& config_;
   std::vector<channels::Channel*> channels_;

@@ -47,7 +47,7 @@ class HostTest : public ::testing::Test {
                                                               Duration::seconds(5)}})
       : crashes_(std::move(crashes)),
         runtime_(simulator_, 1),
-        host_(runtime_, crashes_, activity_, nullptr) {
+        host_(runtime_, crashes_, dedup_, activity_, nullptr) {
     host_.connect(process_);
     host_.add_volatile(process_);
     host_.start();
@@ -69,6 +69,7 @@ class HostTest : public ::testing::Test {
   }
 
   std::vector<sut::CrashWindow> crashes_;
+  sut::DedupConfig dedup_;
   sim::Activity activity_;
   sim::Simulator simulator_;
   sim::SimRuntime runtime_;
@@ -114,6 +115,23 @@ TEST_F(HostTest, WhileUpEverythingPassesThrough) {
   send_everything(7);
   EXPECT_EQ(process_.seen,
             (std::vector<std::string>{"create", "query", "close", "refund", "callback"}));
+}
+
+TEST_F(HostTest, PausesTheProcessAtTheConfiguredRateForTheConfiguredTime) {
+  dedup_.lock_stall = Duration::seconds(15);
+  dedup_.lock_stall_probability = 0.0;
+  EXPECT_EQ(host_.pause(1, 0), Duration::zero());
+  dedup_.lock_stall_probability = 0.25;
+  int paused = 0;
+  for (uint64_t order = 1; order <= 4000; ++order) {
+    const Duration pause = host_.pause(order, 0);
+    EXPECT_TRUE(pause == Duration::zero() || pause == Duration::seconds(15));
+    paused += pause > Duration::zero();
+    EXPECT_EQ(host_.pause(order, 0), pause)
+        << "a step's pause is keyed by the step, not drawn anew";
+  }
+  // Binomial(4000, 0.25): mean 1000, sd 27.4; 5 sd either side.
+  EXPECT_NEAR(paused, 1000, 137);
 }
 
 class HostWithoutCrashes : public HostTest {
