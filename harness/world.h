@@ -13,6 +13,7 @@
 #include "harness/recorder.h"
 #include "harness/scenario.h"
 #include "links/host.h"
+#include "links/mq_link.h"
 #include "links/shop_links.h"
 #include "mock_channels/ledger.h"
 #include "mock_channels/mock_channel.h"
@@ -76,6 +77,7 @@ class World {
   Recorder recorder_;
   ObserverTee tee_;                // the recorder, then the tap
   sut::SystemObserver& observer_;  // what the components report to: recorder_, or tee_ when tapped
+  links::MqLink mq_link_;          // the network to the broker: publish loss, delivery latency
   sut::MessageQueue mq_;
   sut::PaymentDb db_;
   sut::OrderService orders_;

@@ -11,21 +11,23 @@ std::string_view topic_name(Topic topic) {
 }
 }  // namespace
 
-MessageQueue::MessageQueue(sim::Runtime& runtime, const NotifyConfig& config, sim::Activity& activity,
+MessageQueue::MessageQueue(sim::Runtime& runtime, const NotifyConfig& config,
+                           MessageTransport& transport, sim::Activity& activity,
                            SystemObserver& observer, sim::Tracer* tracer)
-    : runtime_(runtime), config_(config), activity_(activity), observer_(observer), tracer_(tracer) {}
+    : runtime_(runtime),
+      config_(config),
+      transport_(transport),
+      activity_(activity),
+      observer_(observer),
+      tracer_(tracer) {}
 
 bool MessageQueue::publish(Topic topic, const Message& message, sim::Duration delay) {
   const MessageId id = next_id_++;
   observer_.on_mq_message(runtime_.now());
-  // Keyed by the message's own identity, so a variant that publishes more messages does not
-  // shift the losses of others.
-  sim::RandomStream rng = runtime_.random(message.order, sim::purpose("mq.loss"),
-                                          (message.payment << 8) ^ (uint64_t(topic) << 4) ^ message.step);
-  if (config_.mq_loss_probability > 0 && rng.bernoulli(config_.mq_loss_probability)) {
+  if (transport_.publish_lost(topic, message)) {
     sim::trace(tracer_, runtime_.now(), "mq", message.order, [&] {
-      return std::string(topic_name(topic)) + " message for payment " + std::to_string(message.payment) +
-             " lost on publish (fault)";
+      return std::string(topic_name(topic)) + " message for payment " +
+             std::to_string(message.payment) + " lost on publish (fault)";
     });
     return false;
   }
@@ -37,12 +39,10 @@ bool MessageQueue::publish(Topic topic, const Message& message, sim::Duration de
 void MessageQueue::deliver_after(MessageId id, sim::Duration delay) {
   const InFlight* m = messages_.find(id);
   assert(m != nullptr);
-  sim::RandomStream rng = runtime_.random(m->message.order, sim::purpose("mq.latency"),
-                                          (m->message.payment << 8) ^ m->deliveries);
-  const sim::Duration latency = config_.mq_latency.sample(rng);
-  runtime_.schedule_after(delay + latency, [this, id, hold = sim::Hold(activity_, m->message.order)] {
-    on_delivery(id);
-  });
+  const sim::Duration latency = transport_.delivery_latency(m->message, m->deliveries);
+  runtime_.schedule_after(
+      delay + latency,
+      [this, id, hold = sim::Hold(activity_, m->message.order)] { on_delivery(id); });
 }
 
 void MessageQueue::on_delivery(MessageId id) {
@@ -59,7 +59,8 @@ void MessageQueue::on_delivery(MessageId id) {
                                                                 : kFaultDeliverDelayQuery)) {
     sim::trace(tracer_, runtime_.now(), "mq", message.order, [&] {
       return std::string(topic_name(m->topic)) + " delivery #" + std::to_string(message.delivery) +
-             " for payment " + std::to_string(message.payment) + " failed (fault plan): redelivered later";
+             " for payment " + std::to_string(message.payment) +
+             " failed (fault plan): redelivered later";
     });
     ack(id, false);
     return;
@@ -79,8 +80,9 @@ void MessageQueue::ack(MessageId id, bool consumed) {
     ++dead_letters_;
     observer_.on_dead_letter(runtime_.now());
     sim::trace(tracer_, runtime_.now(), "mq", m->message.order, [&] {
-      return std::string(topic_name(m->topic)) + " message for payment " + std::to_string(m->message.payment) +
-             " moved to the dead-letter queue after " + std::to_string(m->deliveries) + " deliveries";
+      return std::string(topic_name(m->topic)) + " message for payment " +
+             std::to_string(m->message.payment) + " moved to the dead-letter queue after " +
+             std::to_string(m->deliveries) + " deliveries";
     });
     messages_.erase(id);
     return;

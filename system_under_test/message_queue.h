@@ -4,7 +4,8 @@
 // answers "reconsume later" (or is down) gets it again after the next gap of the retry
 // schedule, and after the last gap it goes to the dead-letter queue. The broker survives a
 // payment-service crash: messages wait in it. Every delivery, first or repeated, counts as an
-// MQ message in the cost metrics.
+// MQ message in the cost metrics. What the network does to messages (a publish lost, the
+// latency of a delivery) is the transport's (MessageTransport; links/mq_link.h in simulation).
 #pragma once
 
 #include <array>
@@ -43,17 +44,27 @@ class MessageConsumer {
   virtual void on_message(MessageId id, const Message& message) = 0;
 };
 
+// The network between the producers, the broker and its consumers.
+class MessageTransport {
+ public:
+  virtual ~MessageTransport() = default;
+  // Whether the publish of `message` on `topic` is lost on its way to the broker.
+  virtual bool publish_lost(Topic topic, const Message& message) = 0;
+  // How long delivery number `deliveries` + 1 of `message` takes on top of its delay.
+  virtual sim::Duration delivery_latency(const Message& message, uint32_t deliveries) = 0;
+};
+
 class MessageQueue {
  public:
-  MessageQueue(sim::Runtime& runtime, const NotifyConfig& config, sim::Activity& activity,
-               SystemObserver& observer, sim::Tracer* tracer);
+  MessageQueue(sim::Runtime& runtime, const NotifyConfig& config, MessageTransport& transport,
+               sim::Activity& activity, SystemObserver& observer, sim::Tracer* tracer);
 
   void subscribe(Topic topic, MessageConsumer* consumer) {
     consumers_[static_cast<int>(topic)] = consumer;
   }
 
-  // Publishes; the message is delivered `delay` later (plus the broker's latency). With
-  // mq_loss_probability the publish is lost (an unreliable producer), which is returned.
+  // Publishes; the message is delivered `delay` later (plus the transport's latency), unless the
+  // transport loses it on the way (an unreliable producer), which is returned.
   bool publish(Topic topic, const Message& message, sim::Duration delay);
 
   // The consumer's verdict on a delivery: consumed, or reconsume later.
@@ -83,6 +94,7 @@ class MessageQueue {
 
   sim::Runtime& runtime_;
   const NotifyConfig& config_;
+  MessageTransport& transport_;
   sim::Activity& activity_;
   SystemObserver& observer_;
   sim::Tracer* tracer_;
