@@ -4,7 +4,6 @@
 #include <array>
 #include <string>
 
-#include "system_under_test/payment_service.h"
 
 namespace sut {
 

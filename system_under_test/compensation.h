@@ -40,7 +40,15 @@
 
 namespace sut {
 
-class PaymentService;
+// What compensation asks of the payment service: query a payment at its channel (the answer
+// comes back through on_query_reply). An interface, so that the two do not hold each other.
+class PaymentQueries {
+ public:
+  virtual void query_payment(PaymentId payment, channels::QuerySource source) = 0;
+
+ protected:
+  ~PaymentQueries() = default;
+};
 
 // RocketMQ 4.x delay levels (DOMAIN.md): a requested delay is rounded up to the next level,
 // and anything beyond the last (2h) is capped at it.
@@ -48,9 +56,10 @@ sim::Duration round_to_rocketmq_level(sim::Duration delay);
 
 class Compensation final : public MessageConsumer, public sim::Volatile {
  public:
-  Compensation(sim::Process& process, sim::Runtime& durable, const SystemConfig& config, PaymentDb& db, MessageQueue& mq,
-               sim::Activity& activity, SystemObserver& observer, sim::Tracer* tracer);
-  void connect(PaymentService* payments) { payments_ = payments; }
+  Compensation(sim::Process& process, sim::Runtime& durable, const SystemConfig& config,
+               PaymentDb& db, MessageQueue& mq, sim::Activity& activity, SystemObserver& observer,
+               sim::Tracer* tracer);
+  void connect(PaymentQueries* payments) { payments_ = payments; }
 
   // Starts the polling scheduler (if polling is on). Call once before the run.
   void start();
@@ -95,15 +104,15 @@ class Compensation final : public MessageConsumer, public sim::Volatile {
   void schedule_delay_query(OrderId order, PaymentId payment, uint32_t step);
   void start_delay_query(OrderId order, PaymentId payment, uint32_t step, MessageId message);
 
-  sim::Process& runtime_;   // the process: its timers die in a crash
-  sim::Runtime& durable_;   // the polling scheduler and the lookback windows
+  sim::Process& runtime_;  // the process: its timers die in a crash
+  sim::Runtime& durable_;  // the polling scheduler and the lookback windows
   const SystemConfig& config_;
   PaymentDb& db_;
   MessageQueue& mq_;
   sim::Activity& activity_;
   SystemObserver& observer_;
   sim::Tracer* tracer_;
-  PaymentService* payments_ = nullptr;
+  PaymentQueries* payments_ = nullptr;
 
   // Polling.
   const bool full_scan_;

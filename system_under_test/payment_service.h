@@ -24,6 +24,7 @@
 #include "sim/process.h"
 #include "sim/runtime.h"
 #include "sim/trace.h"
+#include "system_under_test/compensation.h"
 #include "system_under_test/config.h"
 #include "system_under_test/message_queue.h"
 #include "system_under_test/observer.h"
@@ -33,14 +34,13 @@
 
 namespace sut {
 
-class Compensation;
-
 using shop::ApplyPayReply;
 using shop::ApplyPayRequest;
 
 class PaymentService final : public shop::PaymentFront,
                              public shop::PaymentReplies,
                              public channels::ChannelClient,
+                             public PaymentQueries,
                              public sim::Volatile {
  public:
   PaymentService(sim::Process& process, sim::Runtime& durable, const SystemConfig& config,
@@ -73,7 +73,7 @@ class PaymentService final : public shop::PaymentFront,
   void late_payment_rejected(CallId call, OrderId order, PaymentId payment,
                              Resolution how) override;
   // An active query (compensation). Counts as a channel query.
-  void query_payment(PaymentId payment, channels::QuerySource source);
+  void query_payment(PaymentId payment, channels::QuerySource source) override;
   // Applies a state learned from the channel (`paid_at_us`: when the user paid, for kSuccess);
   // returns whether the payment is now terminal.
   bool apply_trade_state(PaymentId payment, channels::TradeState state, Resolution how,
