@@ -9,9 +9,9 @@ namespace {
 constexpr std::string_view kComponent = "payment-service";
 }  // namespace
 
-Host::Host(sim::Runtime& world, const std::vector<sut::CrashWindow>& crashes,
+Host::Host(sim::Runtime& world, const sut::PaymentServiceConfig& config,
            const sut::DedupConfig& pauses, sim::Activity& activity, sim::Tracer* tracer)
-    : world_(world), crashes_(crashes), pauses_(pauses), activity_(activity), tracer_(tracer) {}
+    : world_(world), config_(config), pauses_(pauses), activity_(activity), tracer_(tracer) {}
 
 sim::Duration Host::pause(uint64_t entity, uint64_t index) const {
   sim::RandomStream rng = world_.random(entity, sim::purpose("lock.stall"), index);
@@ -19,7 +19,7 @@ sim::Duration Host::pause(uint64_t entity, uint64_t index) const {
 }
 
 void Host::start() {
-  for (const sut::CrashWindow& window : crashes_) {
+  for (const sut::CrashWindow& window : config_.crashes) {
     const sim::Duration at = window.at - world_.now();
     world_.schedule_after(at, [this] { crash(); });
     world_.schedule_after(at + window.restart_after, [this] { up_ = true; });
@@ -28,7 +28,7 @@ void Host::start() {
 
 sim::TimerId Host::schedule_after(sim::Duration delay, sim::Callback&& fn) {
   // Without crashes nothing can void a timer: no wrapper, no allocation.
-  if (crashes_.empty()) return world_.schedule_after(delay, std::move(fn));
+  if (config_.crashes.empty()) return world_.schedule_after(delay, std::move(fn));
   return world_.schedule_after(delay,
                                [this, incarnation = incarnation_, fn = std::move(fn)]() mutable {
                                  if (incarnation == incarnation_ && up_)

@@ -10,7 +10,8 @@
 // close and refund jobs (their answers are applied whether or not the host is up, as a job that
 // re-reads its table after the restart would).
 //
-// It also injects the process's pauses (`dedup.lock_stall_probability`, `dedup.lock_stall`).
+// Its database round trip is `payment_service.step_latency`. It also injects the process's pauses
+// (`dedup.lock_stall_probability`, `dedup.lock_stall`).
 //
 // Without configured crashes the host is a plain pass-through of the world's runtime.
 #pragma once
@@ -29,8 +30,8 @@ namespace links {
 class Host final : public sim::Process {
  public:
   // `world` runs the host's timers and its crash schedule. REQUIRES: all outlive the host.
-  Host(sim::Runtime& world, const std::vector<sut::CrashWindow>& crashes,
-       const sut::DedupConfig& pauses, sim::Activity& activity, sim::Tracer* tracer);
+  Host(sim::Runtime& world, const sut::PaymentServiceConfig& config, const sut::DedupConfig& pauses,
+       sim::Activity& activity, sim::Tracer* tracer);
   Host(const Host&) = delete;
   Host& operator=(const Host&) = delete;
 
@@ -44,6 +45,7 @@ class Host final : public sim::Process {
 
   // sim::Process
   bool up() const override { return up_; }
+  sim::Duration round_trip() const override { return config_.step_latency; }
   sim::Duration pause(uint64_t entity, uint64_t index) const override;
   sim::Time now() const override { return world_.now(); }
   sim::TimerId schedule_after(sim::Duration delay, sim::Callback&& fn) override;
@@ -72,7 +74,7 @@ class Host final : public sim::Process {
   void crash();
 
   sim::Runtime& world_;
-  const std::vector<sut::CrashWindow>& crashes_;
+  const sut::PaymentServiceConfig& config_;
   const sut::DedupConfig& pauses_;
   sim::Activity& activity_;
   sim::Tracer* tracer_;

@@ -20,6 +20,10 @@ namespace sim {
 class Process : public Runtime {
  public:
   virtual bool up() const = 0;
+  // How long one database round trip takes (read a row, write a row, take a lock): the length of
+  // one step of the process, at whose boundaries concurrent requests interleave. A real process
+  // makes the real call, which takes its own time: zero here.
+  virtual Duration round_trip() const = 0;
   // How long the process pauses (a GC, slow I/O) after the step it is in, before its next step:
   // the services ask at the point where a pause does harm (between a lock holder's read and its
   // write). `entity` and `index` name the step. A real process pauses for real: zero here.

@@ -4,7 +4,6 @@
 #include <array>
 #include <string>
 
-
 namespace sut {
 
 using channels::QuerySource;
@@ -26,8 +25,8 @@ sim::Duration round_to_rocketmq_level(sim::Duration delay) {
 }
 
 Compensation::Compensation(sim::Process& process, sim::Runtime& durable, const SystemConfig& config,
-                           PaymentDb& db, MessageQueue& mq, sim::Activity& activity, SystemObserver& observer,
-                           sim::Tracer* tracer)
+                           PaymentDb& db, MessageQueue& mq, sim::Activity& activity,
+                           SystemObserver& observer, sim::Tracer* tracer)
     : runtime_(process),
       durable_(durable),
       config_(config),
@@ -139,7 +138,7 @@ void Compensation::start_scan(sim::Time now) {
 void Compensation::read_page() {
   page_in_flight_ = true;
   // A timer of the process: the tick dies with it in a crash.
-  runtime_.schedule_after_inline(config_.payment_service.step_latency, [this] { on_page_read(); });
+  runtime_.schedule_after_inline(runtime_.round_trip(), [this] { on_page_read(); });
 }
 
 void Compensation::on_page_read() {

@@ -24,7 +24,8 @@ struct DownWindow {
 };
 
 struct PaymentServiceConfig {
-  // Simulated time of one service step (read a row, write a row, take a lock). Concurrent
+  // Simulated time of one service step (read a row, write a row, take a lock): the host's database
+  // round trip (sim::Process::round_trip, links/host.h). Concurrent
   // requests for one order interleave at step boundaries, as they do in production.
   sim::Duration step_latency = sim::Duration::millis(5);
   // While crashed the service answers nothing and loses in-memory state: timers, retry

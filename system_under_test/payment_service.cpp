@@ -53,7 +53,7 @@ PaymentService::PaymentService(sim::Process& process, sim::Runtime& durable,
 
 template <class Fn>
 void PaymentService::after_step(OrderId order, sim::Duration extra, Fn fn) {
-  runtime_.schedule_after_inline(config_.payment_service.step_latency + extra,
+  runtime_.schedule_after_inline(runtime_.round_trip() + extra,
                                  [step = Step(*this, order), fn = std::move(fn)]() mutable {
                                    fn(step.service(), step.order());
                                  });

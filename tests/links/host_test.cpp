@@ -45,9 +45,9 @@ class HostTest : public ::testing::Test {
  protected:
   explicit HostTest(std::vector<sut::CrashWindow> crashes = {{Time() + Duration::seconds(10),
                                                               Duration::seconds(5)}})
-      : crashes_(std::move(crashes)),
+      : config_{.step_latency = Duration::millis(7), .crashes = std::move(crashes)},
         runtime_(simulator_, 1),
-        host_(runtime_, crashes_, dedup_, activity_, nullptr) {
+        host_(runtime_, config_, dedup_, activity_, nullptr) {
     host_.connect(process_);
     host_.add_volatile(process_);
     host_.start();
@@ -68,7 +68,7 @@ class HostTest : public ::testing::Test {
     gate.on_callback({.key = key});
   }
 
-  std::vector<sut::CrashWindow> crashes_;
+  sut::PaymentServiceConfig config_;
   sut::DedupConfig dedup_;
   sim::Activity activity_;
   sim::Simulator simulator_;
@@ -147,6 +147,7 @@ TEST_F(HostWithoutCrashes, IsThePlainRuntime) {
   run_until(60);
   EXPECT_EQ(ran, 1);
   EXPECT_TRUE(host_.up());
+  EXPECT_EQ(host_.round_trip(), Duration::millis(7)) << "payment_service.step_latency";
   EXPECT_TRUE(process_.seen.empty());
 }
 
