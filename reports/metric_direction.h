@@ -1,7 +1,7 @@
 // Which way is better for a metric, so that comparison tables can mark the best variant. The
 // direction of every metric is the `better` column of its line in reports/metrics.cpp: lower for
-// what a design should avoid (drops, duplicates left or mishandled, latencies but not their
-// counts, cost, invariant violations, failed orders), higher for orders.paid and
+// what a design should avoid (drops, duplicates left or mishandled, refunds given up, latencies
+// but not their counts, cost, invariant violations, failed orders), higher for orders.paid and
 // duplicates.refunded, and none for numbers that describe the traffic or the mechanism (orders
 // created or charged, how orders were resolved, refunds by reason, reconciliation work, the run's
 // own sim.* numbers, latency counts): nothing is marked for those.

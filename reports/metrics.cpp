@@ -111,7 +111,7 @@ constexpr ScalarMetric kScalarMetrics[] = {
      "paid after the order's deadline, refused by the order"},
     {"refunds.closed_payment", kCount, kNone, at<&R::refunds, &RefundCounts::closed_payment>,
      "charged although the records had closed or failed the payment"},
-    {"refunds.gave_up", kCount, kNone, at<&R::refunds, &RefundCounts::gave_up>,
+    {"refunds.gave_up", kCount, kLower, at<&R::refunds, &RefundCounts::gave_up>,
      "abandoned after the last retry failed"},
 
     {"reconciliation.runs", kCount, kNone, at<&R::reconciliation, &ReconciliationCounts::runs>,
