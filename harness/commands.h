@@ -24,11 +24,12 @@ struct CommandRunner {
 
 CommandRunner add_run_command(CLI::App& app);
 CommandRunner add_validate_command(CLI::App& app);
-CommandRunner add_check_command(CLI::App& app);  // harness/command_check.cpp
-CommandRunner add_trace_command(CLI::App& app);  // harness/command_trace.cpp
+CommandRunner add_check_command(CLI::App& app);    // harness/command_check.cpp
+CommandRunner add_trace_command(CLI::App& app);    // harness/command_trace.cpp
 CommandRunner add_compare_command(CLI::App& app);  // harness/command_compare.cpp
 CommandRunner add_sweep_command(CLI::App& app);    // harness/command_sweep.cpp
 CommandRunner add_merge_command(CLI::App& app);    // harness/command_merge.cpp
+CommandRunner add_schema_command(CLI::App& app);   // harness/command_schema.cpp
 
 struct RunOptions {
   std::string scenario_path;
@@ -36,7 +37,7 @@ struct RunOptions {
   std::string variant;
   bool has_seed = false;
   uint64_t seed = 0;
-  std::string out_dir;            // empty: print the table, write nothing
+  std::string out_dir;               // empty: print the table, write nothing
   std::vector<std::string> formats;  // table, json, csv, junit
 };
 
@@ -49,7 +50,8 @@ bool parse_overrides(const std::vector<std::string>& texts, std::vector<Override
 void print_load_errors(const LoadResult& result);
 // The load every single-scenario command does: --set texts, then --seed, then the variant.
 // Prints what went wrong and returns nullopt on a usage or scenario error (exit code 2).
-std::optional<Scenario> load_for_command(const std::string& path, const std::vector<std::string>& set,
-                                         bool has_seed, uint64_t seed, const std::string& variant);
+std::optional<Scenario> load_for_command(const std::string& path,
+                                         const std::vector<std::string>& set, bool has_seed,
+                                         uint64_t seed, const std::string& variant);
 
 }  // namespace harness

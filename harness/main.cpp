@@ -1,7 +1,6 @@
 // paysim command line (SPEC section 5). Each subcommand lives in harness/command_*.cpp and
 // registers itself here through its add_*_command (harness/commands.h).
 #include <CLI/CLI.hpp>
-
 #include <vector>
 
 #include "harness/commands.h"
@@ -12,13 +11,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   const std::vector<harness::CommandRunner> commands = {
-      harness::add_run_command(app),
-      harness::add_validate_command(app),
-      harness::add_check_command(app),
-      harness::add_trace_command(app),
-      harness::add_compare_command(app),
-      harness::add_sweep_command(app),
-      harness::add_merge_command(app),
+      harness::add_run_command(app),     harness::add_validate_command(app),
+      harness::add_check_command(app),   harness::add_trace_command(app),
+      harness::add_compare_command(app), harness::add_sweep_command(app),
+      harness::add_merge_command(app),   harness::add_schema_command(app),
   };
 
   try {

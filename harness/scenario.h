@@ -16,7 +16,8 @@ namespace harness {
 enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 
 // One `expect:` entry: a report metric path compared with a threshold. The loader accepts only
-// paths a report has (reports::metric_paths), so a typo is a scenario error, not a failed run.
+// paths a report has (reports::metric_definitions), so a typo is a scenario error, not a failed
+// run.
 struct Expectation {
   std::string metric;  // dotted report path, e.g. latency.charge_to_paid_ms.p99
   CompareOp op = CompareOp::kEq;
@@ -39,8 +40,8 @@ struct SweepAxis {
 
 struct Scenario {
   std::string name;
-  std::string file;      // path it was loaded from ("" for scenarios built in code)
-  std::string variant;   // name of the variant applied, "" for the base
+  std::string file;     // path it was loaded from ("" for scenarios built in code)
+  std::string variant;  // name of the variant applied, "" for the base
   uint64_t seed = 1;
   sim::Duration duration = sim::Duration::hours(1);  // traffic window
   sim::Duration drain = sim::Duration::hours(6);     // run on until idle or this long

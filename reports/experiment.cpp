@@ -7,6 +7,7 @@
 
 #include "reports/csv_writer.h"
 #include "reports/internal/number_text.h"
+#include "reports/metrics.h"
 
 namespace reports {
 namespace {
@@ -17,7 +18,9 @@ constexpr std::string_view kWallClockPath = "sim.wall_ms";
 // The key of a summary's sample count; its siblings mean nothing when it is 0.
 constexpr std::string_view kCountKey = "count";
 
-Json optional_number(const std::optional<double>& v) { return v ? Json(rounded_ms(*v)) : Json(nullptr); }
+Json optional_number(const std::optional<double>& v) {
+  return v ? Json(rounded_ms(*v)) : Json(nullptr);
+}
 
 Json key_values_json(const KeyValues& values) {
   Json out = Json::object();
@@ -121,11 +124,11 @@ PointAggregate aggregate_point(const ExperimentPoint& point) {
   const std::vector<Json> documents = documents_of(point);
   out.metric_paths = paths_of(documents);
   for (const Report* run : point.runs) {
-    out.charge_to_paid_us.merge(run->latency.charge_to_paid_us);
-    out.pay_to_paid_us.merge(run->latency.pay_to_paid_us);
-    out.client_visible_us.merge(run->latency.client_visible_us);
-    const bool expectations_passed =
-        std::all_of(run->expect.begin(), run->expect.end(), [](const Expectation& e) { return e.pass; });
+    for (const LatencyFamily& family : latency_families()) {
+      (out.latency.*family.histogram).merge(run->latency.*family.histogram);
+    }
+    const bool expectations_passed = std::all_of(run->expect.begin(), run->expect.end(),
+                                                 [](const Expectation& e) { return e.pass; });
     if (!expectations_passed || run->invariants.violations > 0) ++out.failed_runs;
   }
   for (const std::string& path : out.metric_paths) {
@@ -143,7 +146,8 @@ PointAggregate aggregate_point(const ExperimentPoint& point) {
   for (const Report* run : point.runs) {
     for (std::int64_t m = 0; m < run->timeseries.minute_count(); ++m) {
       const auto i = static_cast<std::size_t>(m);
-      out.pending_payments[i] += static_cast<double>(run->timeseries.at(m, kPendingPayments)) / runs;
+      out.pending_payments[i] +=
+          static_cast<double>(run->timeseries.at(m, kPendingPayments)) / runs;
       out.queries_per_minute[i] += static_cast<double>(run->timeseries.at(m, kQueries)) / runs;
     }
   }
@@ -170,7 +174,8 @@ Differences paired_differences(const ExperimentPoint& base, const ExperimentPoin
 
 std::vector<const Report*> all_runs(const Experiment& experiment) {
   std::vector<const Report*> runs;
-  for (const ExperimentPoint& point : experiment.points) runs.insert(runs.end(), point.runs.begin(), point.runs.end());
+  for (const ExperimentPoint& point : experiment.points)
+    runs.insert(runs.end(), point.runs.begin(), point.runs.end());
   return runs;
 }
 
@@ -183,7 +188,8 @@ Json summary_json(const Experiment& experiment) {
   j["seeds"] = experiment.seeds;
   j["set"] = key_values_json(experiment.set);
   auto& axes = j["axes"] = Json::array();
-  for (const SweepAxisValues& axis : experiment.axes) axes.push_back({{"key", axis.key}, {"values", axis.values}});
+  for (const SweepAxisValues& axis : experiment.axes)
+    axes.push_back({{"key", axis.key}, {"values", axis.values}});
   auto& points = j["points"] = Json::array();
   for (const ExperimentPoint& point : experiment.points) {
     const PointAggregate aggregate = aggregate_point(point);
@@ -194,9 +200,10 @@ Json summary_json(const Experiment& experiment) {
     p["failed_runs"] = aggregate.failed_runs;
     p["metrics"] = metrics_json(aggregate.metric_paths, aggregate.metrics);
     auto& pooled = p["pooled_latency"];
-    pooled["charge_to_paid_ms"] = latency_json(aggregate.charge_to_paid_us);
-    pooled["pay_to_paid_ms"] = latency_json(aggregate.pay_to_paid_us);
-    pooled["client_visible_ms"] = latency_json(aggregate.client_visible_us);
+    for (const LatencyFamily& family : latency_families()) {
+      pooled[std::string(metric_key_of(family.path))] =
+          latency_json(aggregate.latency.*family.histogram);
+    }
     if (const ExperimentPoint* base = experiment.base(); base != nullptr && base != &point) {
       const Differences differences = paired_differences(*base, point);
       p["vs_base"] = metrics_json(differences.metric_paths, differences.metrics);
@@ -206,7 +213,9 @@ Json summary_json(const Experiment& experiment) {
   return j;
 }
 
-std::string render_summary_json(const Experiment& experiment) { return summary_json(experiment).dump(2) + "\n"; }
+std::string render_summary_json(const Experiment& experiment) {
+  return summary_json(experiment).dump(2) + "\n";
+}
 
 std::string render_summary_csv(const Experiment& experiment) {
   std::vector<PointAggregate> aggregates;

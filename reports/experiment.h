@@ -27,8 +27,8 @@ inline constexpr std::string_view kSummarySchema = "paysim.summary/1";
 using KeyValues = std::vector<std::pair<std::string, std::string>>;  // dotted key -> YAML text
 
 struct ExperimentPoint {
-  std::string label;              // the variant's name, or "key=value, key=value" of a grid point
-  KeyValues values;               // what this point sets (a variant's set block, or the grid values)
+  std::string label;  // the variant's name, or "key=value, key=value" of a grid point
+  KeyValues values;   // what this point sets (a variant's set block, or the grid values)
   std::vector<const Report*> runs;  // one per replication, in replication order; REQUIRES non-null
 };
 
@@ -38,10 +38,10 @@ struct SweepAxisValues {
 };
 
 struct Experiment {
-  std::string kind;      // "compare" or "sweep"
-  std::string scenario;  // the scenario's name
-  std::vector<std::uint64_t> seeds;  // the seed of each replication, the same for every point
-  KeyValues set;                     // --set overrides applied to every point
+  std::string kind;                   // "compare" or "sweep"
+  std::string scenario;               // the scenario's name
+  std::vector<std::uint64_t> seeds;   // the seed of each replication, the same for every point
+  KeyValues set;                      // --set overrides applied to every point
   std::vector<SweepAxisValues> axes;  // sweeps only
   std::vector<ExperimentPoint> points;
   // Compare: points[0] is the base scenario, and every other point is also reported as its
@@ -64,9 +64,7 @@ struct PointAggregate {
   // Parallel to metric_paths, over the runs where the metric was measured (measured_value): n is
   // 0 when it never was, and tables show "none".
   std::vector<MeanInterval> metrics;
-  LogHistogram charge_to_paid_us;         // merged over the runs
-  LogHistogram pay_to_paid_us;
-  LogHistogram client_visible_us;
+  Latencies latency;  // every latency histogram, merged over the runs
   // Per simulated minute, averaged over the runs (a run shorter than the longest counts as 0).
   std::vector<double> pending_payments;
   std::vector<double> queries_per_minute;

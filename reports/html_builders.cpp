@@ -127,17 +127,23 @@ HtmlTable full_metrics_table(const Experiment& e, const std::vector<PointAggrega
 
 HtmlReport html_for_run(const Report& report) {
   HtmlReport html;
-  html.title = "paysim run: " + report.scenario + (report.variant.empty() ? "" : " / " + report.variant);
-  html.facts = {{"scenario", report.scenario},
-                {"variant", report.variant.empty() ? "-" : report.variant},
-                {"seed", std::to_string(report.seed)},
-                {"simulated time", value_text(static_cast<double>(report.sim.simulated_us) / 60e6) + " min"},
-                {"events", std::to_string(report.sim.events)}};
-  html.series.push_back({report.variant.empty() ? report.scenario : report.variant, report.latency.charge_to_paid_us,
-                         {}, {}});
+  html.title =
+      "paysim run: " + report.scenario + (report.variant.empty() ? "" : " / " + report.variant);
+  html.facts = {
+      {"scenario", report.scenario},
+      {"variant", report.variant.empty() ? "-" : report.variant},
+      {"seed", std::to_string(report.seed)},
+      {"simulated time", value_text(static_cast<double>(report.sim.simulated_us) / 60e6) + " min"},
+      {"events", std::to_string(report.sim.events)}};
+  html.series.push_back({report.variant.empty() ? report.scenario : report.variant,
+                         report.latency.charge_to_paid_us,
+                         {},
+                         {}});
   for (std::int64_t m = 0; m < report.timeseries.minute_count(); ++m) {
-    html.series.back().pending_payments.push_back(static_cast<double>(report.timeseries.at(m, kPendingPayments)));
-    html.series.back().queries_per_minute.push_back(static_cast<double>(report.timeseries.at(m, kQueries)));
+    html.series.back().pending_payments.push_back(
+        static_cast<double>(report.timeseries.at(m, kPendingPayments)));
+    html.series.back().queries_per_minute.push_back(
+        static_cast<double>(report.timeseries.at(m, kQueries)));
   }
   const nlohmann::ordered_json j = to_json(report);
   html.full_table.header = {"metric", "value"};
@@ -146,7 +152,8 @@ HtmlReport html_for_run(const Report& report) {
     const std::optional<double> value = measured_value(j, path);
     html.full_table.rows.push_back({path, value ? internal::number_text(*value) : kNone});
   }
-  html.notes.push_back("Latencies are simulated time, from a log-bucketed histogram (percentiles within 1%).");
+  html.notes.push_back(
+      "Latencies are simulated time, from a log-bucketed histogram (percentiles within 1%).");
   return html;
 }
 
@@ -172,7 +179,8 @@ HtmlReport html_for_experiment(const Experiment& e) {
   for (const ExperimentPoint& point : e.points) {
     aggregates.push_back(aggregate_point(point));
     const PointAggregate& a = aggregates.back();
-    html.series.push_back({point.label, a.charge_to_paid_us, a.pending_payments, a.queries_per_minute});
+    html.series.push_back(
+        {point.label, a.latency.charge_to_paid_us, a.pending_payments, a.queries_per_minute});
     const std::optional<double> p99 = measured_mean(a.find("latency.charge_to_paid_ms.p99"));
     if (e.points.size() >= 2 && p99)
       html.cost_latency.push_back({point.label, queries_per_order(a), *p99});
@@ -180,7 +188,9 @@ HtmlReport html_for_experiment(const Experiment& e) {
 
   // Key metrics: one row per point, the best of each column marked.
   HtmlTable& key = html.key_table;
-  key.caption = e.seeds.size() > 1 ? "mean ± half-width of the 95% confidence interval over replications" : "";
+  key.caption = e.seeds.size() > 1
+                    ? "mean ± half-width of the 95% confidence interval over replications"
+                    : "";
   key.header = {e.kind == "compare" ? "variant" : "point"};
   for (const KeyMetric& m : kKeyMetrics) key.header.push_back(m.label);
   key.header.push_back("queries per order");
@@ -207,8 +217,10 @@ HtmlReport html_for_experiment(const Experiment& e) {
   }
 
   html.full_table = full_metrics_table(e, aggregates);
-  html.notes.push_back("★ marks the best value of a row (or column): lower is better for drops, duplicates, "
-                       "latencies and cost, higher for orders paid; counts that describe the traffic are not marked.");
+  html.notes.push_back(
+      "★ marks the best value of a row (or column): lower is better for drops, duplicates, "
+      "latencies and cost, higher for orders paid; counts that describe the traffic are not "
+      "marked.");
   if (e.seeds.size() > 1) {
     html.notes.push_back(
         "Numbers are means over replications ± the half-width of a 95% confidence interval "
@@ -219,8 +231,9 @@ HtmlReport html_for_experiment(const Experiment& e) {
   html.notes.push_back(
       "none: a latency that no order reached in any run (count 0); it is never marked best.");
   if (e.kind == "compare") {
-    html.notes.push_back("Every variant ran on the same traffic (common random numbers): the same users, payments "
-                         "and channel faults, so differences come from the strategy alone.");
+    html.notes.push_back(
+        "Every variant ran on the same traffic (common random numbers): the same users, payments "
+        "and channel faults, so differences come from the strategy alone.");
   }
   if (e.base() != nullptr) {
     html.notes.push_back(

@@ -1,30 +1,14 @@
 #include "reports/metric_direction.h"
 
-#include <string>
-
 namespace reports {
-namespace {
-
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-}  // namespace
 
 Better metric_direction(std::string_view path) {
-  if (path == "orders.paid" || path == "duplicates.refunded") return Better::kHigher;
-  if (path == "orders.failed" || path == "invariants.violations") return Better::kLower;
-  if (starts_with(path, "dropped.") || starts_with(path, "cost.")) return Better::kLower;
-  if (starts_with(path, "latency.")) return ends_with(path, ".count") ? Better::kNone : Better::kLower;
-  if (path == "duplicates.charged_orders" || path == "duplicates.unresolved" || path == "duplicates.wrong_refunds" ||
-      path == "duplicates.overcharged_minor") {
-    return Better::kLower;
-  }
-  return Better::kNone;
+  const MetricDefinition* metric = find_metric(path);
+  return metric != nullptr ? metric->better : Better::kNone;
 }
 
-std::vector<std::size_t> best_indices(const std::vector<std::optional<double>>& values, Better better) {
+std::vector<std::size_t> best_indices(const std::vector<std::optional<double>>& values,
+                                      Better better) {
   std::vector<std::size_t> best;
   if (better == Better::kNone) return best;
   std::optional<double> target;

@@ -3,8 +3,10 @@
 // render it. Nothing here knows about payments beyond the metric names.
 //
 // The structs mirror the JSON groups one to one and in the same order. To add a metric: add the
-// field to its group here and one line to reports/report.cpp (to_json); metric_paths, the table,
-// CSV and JUnit writers pick it up from the JSON on their own.
+// field to its group here and one line to the metric table, reports/metrics.cpp (its path, unit,
+// direction and doc; reports/metrics.h says what else follows from it), and its row to
+// docs/report-format.md. to_json, the reader, the schema, metric_paths and every writer pick it
+// up from the table.
 //
 // Units: counters are exact integers. Latencies are recorded as microseconds of simulated time
 // (the fields end in _us) and written as milliseconds rounded to 3 decimals (keys end in _ms).
@@ -157,16 +159,18 @@ struct Report {
 
 // Milliseconds rounded to 3 decimals (whole microseconds), so the text of a report is stable.
 double rounded_ms(double ms);
-// A latency histogram of microseconds as report.json writes it: {count, mean, p50, p90, p99,
-// p999, max} in milliseconds rounded by rounded_ms.
+// A latency histogram of microseconds as report.json writes it: the latency statistics of
+// reports/metrics.h ({count, mean, p50, p90, p99, p999, max}), in milliseconds rounded by
+// rounded_ms.
 nlohmann::ordered_json latency_json(const LogHistogram& histogram_us);
 
 // report.json as an ordered JSON object, keys in SPEC section 6 order: schema, scenario, variant,
-// seed, sim, orders, dropped, latency, resolved_by, duplicates, refunds, reconciliation, cost,
-// invariants, expect, timeseries. Counts are integers; milliseconds are doubles rounded to 3
-// decimals, so equal reports dump to identical bytes. include_histograms appends "histograms":
-// {charge_to_paid_us, pay_to_paid_us, client_visible_us} with LogHistogram::to_json buckets, for
-// sweep shards.
+// seed, the metric groups of reports/metrics.h (sim, orders, dropped, latency, resolved_by,
+// duplicates, refunds, reconciliation, cost, invariants, each with its metrics in table order),
+// expect, timeseries. Counts are integers; milliseconds are doubles rounded to 3 decimals, so
+// equal reports dump to identical bytes. include_histograms appends "histograms" with each
+// latency family's LogHistogram::to_json buckets ({charge_to_paid_us, pay_to_paid_us,
+// client_visible_us}), for sweep shards.
 nlohmann::ordered_json to_json(const Report& report, bool include_histograms = false);
 
 // The number at a dotted path of a report's JSON, e.g. "dropped.final" or

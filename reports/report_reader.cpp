@@ -3,6 +3,10 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <string_view>
+#include <variant>
+
+#include "reports/metrics.h"
 
 namespace reports {
 namespace {
@@ -41,12 +45,32 @@ std::string string_at(const Json& j, const char* key, const std::string& where) 
 
 std::int64_t ms_to_us(double ms) { return static_cast<std::int64_t>(std::llround(ms * 1000.0)); }
 
-LogHistogram histogram_at(const Json& histograms, const char* key) {
+LogHistogram histogram_at(const Json& histograms, std::string_view key) {
   std::string error;
   std::optional<LogHistogram> h =
-      LogHistogram::from_json(at(histograms, key, "histograms."), &error);
-  if (!h) throw ReadError(std::string("histograms.") + key + ": " + error);
+      LogHistogram::from_json(at(histograms, std::string(key).c_str(), "histograms."), &error);
+  if (!h) throw ReadError("histograms." + std::string(key) + ": " + error);
   return std::move(*h);
+}
+
+// The inverse of to_json for each kind of scalar (reports/metrics.h, ScalarField).
+void read_number(const Json& j, const char* key, const std::string& where, std::uint64_t& count) {
+  count = count_at(j, key, where);
+}
+void read_number(const Json& j, const char* key, const std::string& where, std::int64_t& us) {
+  us = ms_to_us(number_at(j, key, where));
+}
+void read_number(const Json& j, const char* key, const std::string& where, double& ms) {
+  ms = number_at(j, key, where);
+}
+
+void read_scalar(const Json& j, const ScalarMetric& metric, Report& r) {
+  const std::string group(metric_group_of(metric.path));
+  const std::string key(metric_key_of(metric.path));
+  const Json& values = at(j, group.c_str(), "");
+  std::visit(
+      [&](const auto& field) { read_number(values, key.c_str(), group + ".", field.ref(r)); },
+      metric.field);
 }
 
 void read_timeseries(const Json& j, MinuteSeries& out) {
@@ -75,54 +99,13 @@ Report read(const Json& j) {
   r.scenario = string_at(j, "scenario", "");
   r.variant = string_at(j, "variant", "");
   r.seed = count_at(j, "seed", "");
-  const Json& sim = at(j, "sim", "");
-  r.sim.events = count_at(sim, "events", "sim.");
-  r.sim.simulated_us = ms_to_us(number_at(sim, "simulated_ms", "sim."));
-  r.sim.wall_ms = number_at(sim, "wall_ms", "sim.");
+  for (const ScalarMetric& metric : scalar_metrics()) read_scalar(j, metric, r);
+  const Json& histograms = at(j, "histograms", "");
+  for (const LatencyFamily& family : latency_families()) {
+    r.latency.*family.histogram = histogram_at(histograms, family.histogram_key);
+  }
 
-  const Json& o = at(j, "orders", "");
-  r.orders = {count_at(o, "created", "orders."), count_at(o, "charged", "orders."),
-              count_at(o, "paid", "orders."),    count_at(o, "abandoned", "orders."),
-              count_at(o, "failed", "orders."),  count_at(o, "refunded", "orders."),
-              count_at(o, "closed", "orders.")};
-  const Json& d = at(j, "dropped", "");
-  r.dropped = {count_at(d, "final", "dropped."), count_at(d, "user_visible", "dropped."),
-               count_at(d, "callbacks_lost", "dropped.")};
-  const Json& h = at(j, "histograms", "");
-  r.latency.charge_to_paid_us = histogram_at(h, "charge_to_paid_us");
-  r.latency.pay_to_paid_us = histogram_at(h, "pay_to_paid_us");
-  r.latency.client_visible_us = histogram_at(h, "client_visible_us");
-
-  const Json& b = at(j, "resolved_by", "");
-  const std::string rb = "resolved_by.";
-  r.resolved_by = {count_at(b, "callback", rb),      count_at(b, "polling", rb),
-                   count_at(b, "delay_message", rb), count_at(b, "order_query", rb),
-                   count_at(b, "sync", rb),          count_at(b, "reconciliation", rb),
-                   count_at(b, "close", rb)};
-  const Json& u = at(j, "duplicates", "");
-  const std::string du = "duplicates.";
-  r.duplicates = {count_at(u, "charged_orders", du), count_at(u, "refunded", du),
-                  count_at(u, "unresolved", du),     count_at(u, "refunds_issued", du),
-                  count_at(u, "wrong_refunds", du),  count_at(u, "overcharged_minor", du)};
-  const Json& f = at(j, "refunds", "");
-  const std::string re = "refunds.";
-  r.refunds = {count_at(f, "requested", re),      count_at(f, "duplicate", re),
-               count_at(f, "extra_charge", re),   count_at(f, "late_payment", re),
-               count_at(f, "closed_payment", re), count_at(f, "gave_up", re)};
-  const Json& k = at(j, "reconciliation", "");
-  const std::string rc = "reconciliation.";
-  r.reconciliation = {count_at(k, "runs", rc), count_at(k, "orders_checked", rc),
-                      count_at(k, "payments_found", rc), count_at(k, "notifies_resent", rc),
-                      count_at(k, "refunds_requested", rc)};
-  const Json& c = at(j, "cost", "");
-  const std::string co = "cost.";
-  r.cost = {count_at(c, "channel_queries", co), count_at(c, "peak_query_qps", co),
-            count_at(c, "db_rows_scanned", co), count_at(c, "mq_messages", co),
-            count_at(c, "notify_attempts", co), count_at(c, "dead_letters", co)};
-
-  const Json& inv = at(j, "invariants", "");
-  r.invariants.violations = count_at(inv, "violations", "invariants.");
-  for (const Json& v : at(inv, "details", "invariants.")) {
+  for (const Json& v : at(at(j, "invariants", ""), "details", "invariants.")) {
     r.invariants.details.push_back({count_at(v, "order", "invariants.details."),
                                     string_at(v, "event", "invariants.details."),
                                     ms_to_us(number_at(v, "time_ms", "invariants.details.")),

@@ -10,16 +10,21 @@
 #include "harness/internal/overrides.h"
 #include "harness/internal/scenario_decode.h"
 #include "harness/internal/value_readers.h"
-#include "reports/report.h"
+#include "reports/metrics.h"
 
 namespace harness::internal {
 namespace {
 
-// Every metric path a report has, from the report itself (an empty run's JSON), so a metric
-// added to reports/report.h is valid in `expect:` without a list to keep in step here.
+// Every metric path a report has, from the metric table (reports/metrics.h), so a metric added
+// there is valid in `expect:` without a list to keep in step here.
 const std::vector<std::string>& known_metric_paths() {
-  static const std::vector<std::string> paths =
-      reports::metric_paths(reports::to_json(reports::Report{}));
+  static const std::vector<std::string> paths = [] {
+    std::vector<std::string> out;
+    for (const reports::MetricDefinition& metric : reports::metric_definitions()) {
+      out.push_back(metric.path);
+    }
+    return out;
+  }();
   return paths;
 }
 
@@ -63,13 +68,15 @@ std::optional<double> parse_threshold(std::string_view text) {
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   double value = 0.0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+      !std::isfinite(value)) {
     return std::nullopt;
   }
   return value;
 }
 
-std::optional<Expectation> decode_expectation(Decoder& d, const Cursor& at, const std::string& metric) {
+std::optional<Expectation> decode_expectation(Decoder& d, const Cursor& at,
+                                              const std::string& metric) {
   Expectation expectation;
   expectation.metric = metric;
   if (!at.node.IsScalar()) {
@@ -127,19 +134,22 @@ void decode_expect(Decoder& d, const Cursor& at, std::vector<Expectation>& out) 
     std::string metric = kv.first.IsScalar() ? kv.first.Scalar() : "";
     Cursor value_at = d.child(at, kv.second, "expect." + metric);
     if (metric.find('.') == std::string::npos || metric.back() == '.') {
-      d.error_at(value_at, kv.first, "expected a metric path like dropped.final, got '" + metric + "'");
+      d.error_at(value_at, kv.first,
+                 "expected a metric path like dropped.final, got '" + metric + "'");
       continue;
     }
     if (std::string problem = unknown_metric_problem(metric); !problem.empty()) {
       d.error_at(value_at, kv.first, std::move(problem));
       continue;
     }
-    bool duplicate = std::any_of(out.begin(), out.end(), [&](const Expectation& e) { return e.metric == metric; });
+    bool duplicate = std::any_of(out.begin(), out.end(),
+                                 [&](const Expectation& e) { return e.metric == metric; });
     if (duplicate) {
       d.error_at(value_at, kv.first, "duplicate key '" + metric + "'");
       continue;
     }
-    if (auto expectation = decode_expectation(d, value_at, metric)) out.push_back(std::move(*expectation));
+    if (auto expectation = decode_expectation(d, value_at, metric))
+      out.push_back(std::move(*expectation));
   }
 }
 
@@ -157,7 +167,8 @@ void decode_variants(Decoder& d, const Cursor& at, std::vector<Variant>& out) {
       return;
     }
     for (const Variant& other : out) {
-      if (other.name == variant.name) d.error(item, "duplicate variant name '" + variant.name + "'");
+      if (other.name == variant.name)
+        d.error(item, "duplicate variant name '" + variant.name + "'");
     }
     std::optional<Cursor> set_at = reader.get("set");
     if (!set_at || !set_at->node.IsMap()) {
@@ -201,8 +212,9 @@ void decode_sweep(Decoder& d, const Cursor& at, std::vector<SweepAxis>& out) {
 void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out) {
   Cursor root = d.root(document);
   if (!document.IsMap()) {
-    d.error(root, "a scenario must be a YAML map of keys (name, seed, channels, system, ...), got " +
-                      describe(document));
+    d.error(root,
+            "a scenario must be a YAML map of keys (name, seed, channels, system, ...), got " +
+                describe(document));
     return;
   }
   MapReader reader(d, root);

@@ -1,13 +1,14 @@
 // Issue 12, "documented keys that do nothing": no scenario key may be accepted and ignored.
 //
-// The documented keys are read from scenarios/README.md (every table whose header starts with
-// `key`; a row whose first cell is a backticked key path; keys of the `channels[]` section are
-// relative, so they are named `channels[].callback.drop_probability` here). For each, the table
-// below holds a tiny scenario in which the key matters (a base text plus setup overrides) and an
-// alternative value. The scenario is run twice, as set up and with only that key changed through
-// the override mechanism `--set` uses, and the two report.json texts (sim.wall_ms left out)
-// must differ. Keys read only by `compare` or `sweep` (variants, sweep, replications) are run
-// that way, the overrides applied to the file's document, and every run's report compared.
+// The documented keys are read from scenarios/README.md (tests/harness/readme_keys.h: every
+// table whose header starts with `key`; a row whose first cell is a backticked key path; keys of
+// the `channels[]` section are relative, so they are named `channels[].callback.drop_probability`
+// here). For each, the table below holds a tiny scenario in which the key matters (a base text plus
+// setup overrides) and an alternative value. The scenario is run twice, as set up and with only
+// that key changed through the override mechanism `--set` uses, and the two report.json texts
+// (sim.wall_ms left out) must differ. Keys read only by `compare` or `sweep` (variants, sweep,
+// replications) are run that way, the overrides applied to the file's document, and every run's
+// report compared.
 //
 // A documented key without an entry fails (a newly documented key must come with a way to see
 // it act), and so does an entry for a key the README no longer documents. Keys that are inert
@@ -18,7 +19,6 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -32,73 +32,15 @@
 #include "harness/scenario_loader.h"
 #include "harness/sweep.h"
 #include "reports/json_writer.h"
+#include "tests/harness/readme_keys.h"
 
 namespace harness {
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kReadme = fs::path(PAYSIM_SOURCE_DIR) / "scenarios" / "README.md";
-constexpr std::string_view kChannelPrefix = "channels[].";
-
-// ---- the documented keys ---------------------------------------------------------------------
-
-std::vector<std::string> split_cells(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string cell;
-  bool in_code = false;
-  for (size_t i = 1; i < line.size(); ++i) {  // line[0] is the leading '|'
-    const char c = line[i];
-    if (c == '`') in_code = !in_code;
-    if (c == '\\' && i + 1 < line.size() && line[i + 1] == '|') {
-      cell += '|';
-      ++i;
-      continue;
-    }
-    if (c == '|' && !in_code) {
-      cells.push_back(cell);
-      cell.clear();
-      continue;
-    }
-    cell += c;
-  }
-  for (std::string& text : cells) {
-    const size_t first = text.find_first_not_of(' ');
-    const size_t last = text.find_last_not_of(' ');
-    text = first == std::string::npos ? "" : text.substr(first, last - first + 1);
-  }
-  return cells;
-}
-
-// Every key path in the README's key tables, in file order.
-std::vector<std::string> documented_keys() {
-  std::ifstream in(kReadme);
-  std::vector<std::string> keys;
-  std::string line;
-  std::string prefix;
-  bool key_table = false;
-  bool in_table = false;
-  while (std::getline(in, line)) {
-    if (line.rfind("## ", 0) == 0) {
-      prefix = line.find("`channels[]`") != std::string::npos ? std::string(kChannelPrefix) : "";
-    }
-    if (line.empty() || line[0] != '|') {
-      in_table = false;
-      continue;
-    }
-    const std::vector<std::string> cells = split_cells(line);
-    if (!in_table) {  // the header row
-      in_table = true;
-      key_table = !cells.empty() && cells[0] == "key";
-      continue;
-    }
-    if (!key_table || cells.empty()) continue;
-    const std::string& first = cells[0];
-    if (first.size() < 3 || first.front() != '`' || first.back() != '`') continue;  // the |---| row
-    keys.push_back(prefix + first.substr(1, first.size() - 2));
-  }
-  return keys;
-}
+using testing::documented_keys;
+using testing::override_path;
 
 // ---- the scenarios ---------------------------------------------------------------------------
 
@@ -140,12 +82,6 @@ using Overrides = std::vector<Override>;
 Overrides operator+(Overrides a, const Overrides& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
-}
-
-// The override path of a documented key: channel keys address the first channel.
-std::string override_path(const std::string& key) {
-  if (key.rfind(kChannelPrefix, 0) == 0) return "channels.0." + key.substr(kChannelPrefix.size());
-  return key;
 }
 
 // Setups shared by several keys.
@@ -413,9 +349,7 @@ const std::string& base_run(const KeyCase& c) {
 // ---- the tests -------------------------------------------------------------------------------
 
 std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
-  std::string name;
-  for (char c : info.param) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return name;
+  return testing::key_test_name(info.param);
 }
 
 class DocumentedKey : public ::testing::TestWithParam<std::string> {};

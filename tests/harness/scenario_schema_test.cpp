@@ -1,22 +1,20 @@
 // scenarios/schema/scenario.schema.json must describe exactly what the loader accepts. The
 // loader itself is the oracle: an unknown key at each level makes it list the allowed keys, an
 // unknown enum value makes it list the allowed values; both must equal the schema's.
-#include <algorithm>
-#include <fstream>
-#include <sstream>
-
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "harness/scenario_loader.h"
 #include "mock_channels/presets.h"
+#include "tests/harness/scenario_schema_support.h"
 
 namespace harness {
 namespace {
 
 using nlohmann::json;
-
-const std::string kSchemaPath = std::string(PAYSIM_SOURCE_DIR) + "/scenarios/schema/scenario.schema.json";
 
 // Every list the probes walk into has one entry, so `.0` paths exist.
 constexpr const char* kProbeBase = R"(
@@ -27,27 +25,14 @@ system:
 variants: [{name: v, set: {seed: 2}}]
 )";
 
-json load_schema() {
-  std::ifstream in(kSchemaPath);
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-}
+json load_schema() { return testing::load_scenario_schema(); }
 
-const json& resolve(const json& root, const json& node) {
-  if (!node.contains("$ref")) return node;
-  std::string name = node["$ref"].get<std::string>().substr(std::string("#/$defs/").size());
-  return resolve(root, root["$defs"][name]);
-}
-
-// Walks property names; "[]" steps into an array's items.
+// The schema of the key at `path` (steps as testing::schema_node takes them), its $ref followed.
 const json& schema_at(const json& root, const std::vector<std::string>& path) {
-  const json* node = &root;
-  for (const std::string& step : path) {
-    node = &resolve(root, *node);
-    node = step == "[]" ? &(*node)["items"] : &(*node)["properties"][step];
-  }
-  return resolve(root, *node);
+  static const json kMissing;
+  const json* node = testing::schema_node(root, path);
+  EXPECT_NE(node, nullptr) << "no schema for " << json(path).dump();
+  return node != nullptr ? testing::resolve(root, *node) : kMissing;
 }
 
 std::vector<std::string> split_list(const std::string& text) {
@@ -59,7 +44,8 @@ std::vector<std::string> split_list(const std::string& text) {
 }
 
 // The list the loader prints after `marker` in its error for `--set key=value`.
-std::vector<std::string> loader_list(const std::string& key, const std::string& value, const std::string& marker) {
+std::vector<std::string> loader_list(const std::string& key, const std::string& value,
+                                     const std::string& marker) {
   LoadResult result = load_scenario_text(kProbeBase, "probe.yaml", {{key, value}});
   if (result.errors.size() != 1) {
     ADD_FAILURE() << key << ": expected one error, got " << result.errors.size();
@@ -78,17 +64,20 @@ std::vector<std::string> loader_list(const std::string& key, const std::string& 
 void check_no_additional_properties(const json& node, const std::string& where) {
   if (node.is_object()) {
     if (node.contains("properties")) {
-      EXPECT_TRUE(node.contains("additionalProperties") && node["additionalProperties"] == false) << where;
+      EXPECT_TRUE(node.contains("additionalProperties") && node["additionalProperties"] == false)
+          << where;
     }
-    for (auto it = node.begin(); it != node.end(); ++it) check_no_additional_properties(*it, where + "/" + it.key());
+    for (auto it = node.begin(); it != node.end(); ++it)
+      check_no_additional_properties(*it, where + "/" + it.key());
   } else if (node.is_array()) {
-    for (size_t i = 0; i < node.size(); ++i) check_no_additional_properties(node[i], where + "/" + std::to_string(i));
+    for (size_t i = 0; i < node.size(); ++i)
+      check_no_additional_properties(node[i], where + "/" + std::to_string(i));
   }
 }
 
 TEST(ScenarioSchema, ParsesAndClosesEveryObject) {
   json schema = load_schema();
-  ASSERT_FALSE(schema.is_discarded()) << kSchemaPath;
+  ASSERT_FALSE(schema.is_discarded()) << testing::kScenarioSchemaPath;
   EXPECT_EQ(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
   check_no_additional_properties(schema, "#");
 }
@@ -127,7 +116,8 @@ TEST(ScenarioSchema, KeysAtEveryLevelMatchTheLoader) {
     std::vector<std::string> loader_keys = loader_list(key, "1", "allowed keys: ");
     std::vector<std::string> schema_keys;
     const json& properties = schema_at(schema, schema_path)["properties"];
-    for (auto it = properties.begin(); it != properties.end(); ++it) schema_keys.push_back(it.key());
+    for (auto it = properties.begin(); it != properties.end(); ++it)
+      schema_keys.push_back(it.key());
     std::sort(loader_keys.begin(), loader_keys.end());
     std::sort(schema_keys.begin(), schema_keys.end());
     EXPECT_EQ(loader_keys, schema_keys) << "level '" << level << "'";
@@ -143,12 +133,14 @@ TEST(ScenarioSchema, EnumsMatchTheLoader) {
       {"system.order_service.late_payment", {"system", "order_service", "late_payment"}},
       {"system.compensation.strategy", {"system", "compensation", "strategy"}},
       {"system.compensation.polling.source", {"system", "compensation", "polling", "source"}},
-      {"system.compensation.delay_message.levels", {"system", "compensation", "delay_message", "levels"}},
+      {"system.compensation.delay_message.levels",
+       {"system", "compensation", "delay_message", "levels"}},
       {"system.compensation.retry_storage", {"system", "compensation", "retry_storage"}},
   };
   for (const auto& [key, schema_path] : enums) {
     std::vector<std::string> loader_values = loader_list(key, "zz", "expected one of: ");
-    std::vector<std::string> schema_values = schema_at(schema, schema_path)["enum"].get<std::vector<std::string>>();
+    std::vector<std::string> schema_values =
+        schema_at(schema, schema_path)["enum"].get<std::vector<std::string>>();
     EXPECT_EQ(loader_values, schema_values) << key;
   }
 }
@@ -158,7 +150,8 @@ TEST(ScenarioSchema, PresetEnumListsEveryPreset) {
   ASSERT_FALSE(schema.is_discarded());
   std::vector<std::string> presets;
   for (const channels::PresetInfo& info : channels::channel_presets()) presets.push_back(info.name);
-  EXPECT_EQ(schema_at(schema, {"channels", "[]", "preset"})["enum"].get<std::vector<std::string>>(), presets);
+  EXPECT_EQ(schema_at(schema, {"channels", "[]", "preset"})["enum"].get<std::vector<std::string>>(),
+            presets);
 }
 
 }  // namespace
