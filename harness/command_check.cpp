@@ -98,6 +98,7 @@ std::vector<CheckJob> load_jobs(const std::vector<std::string>& files, bool& loa
       load_failed = true;
       continue;
     }
+    print_load_notices(base);
     std::vector<std::string> variants;
     for (const Variant& v : base.scenario->variants) variants.push_back(v.name);
     jobs.push_back({file, std::move(*base.scenario)});

@@ -31,7 +31,12 @@ bool parse_overrides(const std::vector<std::string>& texts, std::vector<Override
 }
 
 void print_load_errors(const LoadResult& result) {
+  print_load_notices(result);
   for (const ScenarioError& error : result.errors) std::fprintf(stderr, "%s\n", error.to_string().c_str());
+}
+
+void print_load_notices(const LoadResult& result) {
+  for (const std::string& notice : result.notices) std::fprintf(stderr, "notice: %s\n", notice.c_str());
 }
 
 std::optional<Scenario> load_for_command(const std::string& path, const std::vector<std::string>& set,
@@ -44,6 +49,7 @@ std::optional<Scenario> load_for_command(const std::string& path, const std::vec
     print_load_errors(loaded);
     return std::nullopt;
   }
+  print_load_notices(loaded);
   return std::move(loaded.scenario);
 }
 
@@ -95,6 +101,7 @@ int command_validate(const std::vector<std::string>& paths) {
       exit_code = 2;
       continue;
     }
+    print_load_notices(loaded);
     const Scenario& s = *loaded.scenario;
     std::printf("%s: ok — %s, %zu channel(s), strategy %s, %zu variant(s), %zu expectation(s)\n", path.c_str(),
                 s.name.c_str(), s.channels.size(),

@@ -47,7 +47,9 @@ int command_validate(const std::vector<std::string>& paths);
 // Parses --set texts; on error prints it (naming --set) and returns false.
 bool parse_overrides(const std::vector<std::string>& texts, std::vector<Override>& out);
 // Prints every error of a failed load to stderr, one per line.
-void print_load_errors(const LoadResult& result);
+void print_load_errors(const LoadResult& result);  // and the notices
+// Deprecated spellings the scenario uses, one "notice: ..." line each on standard error.
+void print_load_notices(const LoadResult& result);
 // The load every single-scenario command does: --set texts, then --seed, then the variant.
 // Prints what went wrong and returns nullopt on a usage or scenario error (exit code 2).
 std::optional<Scenario> load_for_command(const std::string& path,

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "harness/internal/moved_keys.h"
 #include "harness/internal/overrides.h"
 #include "harness/internal/scenario_decode.h"
 #include "harness/internal/yaml_reader.h"
@@ -43,7 +44,8 @@ ScenarioError error_at_mark(const std::string& file, const YAML::Mark& mark, std
 }
 
 // The map entry `key` of `map` as a (key node, value node) pair, without creating anything.
-std::optional<std::pair<YAML::Node, YAML::Node>> find_entry(const YAML::Node& map, std::string_view key) {
+std::optional<std::pair<YAML::Node, YAML::Node>> find_entry(const YAML::Node& map,
+                                                            std::string_view key) {
   if (!map.IsMap()) return std::nullopt;
   for (const auto& kv : map) {
     if (kv.first.IsScalar() && kv.first.Scalar() == key) return std::make_pair(kv.first, kv.second);
@@ -63,8 +65,9 @@ std::vector<std::string> variant_names(const YAML::Node& document) {
 }
 
 // Applies one dotted `key` = `value` and registers the value's origin; reports a bad path.
-void apply_one(YAML::Node& document, Decoder& decoder, const std::string& key, const YAML::Node& value,
-               Origin origin, ScenarioError path_error_location, std::vector<ScenarioError>& errors) {
+void apply_one(YAML::Node& document, Decoder& decoder, const std::string& key,
+               const YAML::Node& value, Origin origin, ScenarioError path_error_location,
+               std::vector<ScenarioError>& errors) {
   std::string problem;
   std::optional<YAML::Node> applied = internal::apply_override(document, key, value, &problem);
   if (!applied) {
@@ -73,10 +76,12 @@ void apply_one(YAML::Node& document, Decoder& decoder, const std::string& key, c
     return;
   }
   decoder.add_origin(*applied, std::move(origin));
+  // An old spelling it wrote (or a map holding one) moves now, so a later override wins.
+  internal::migrate_overridden_keys(document);
 }
 
-void apply_variant(YAML::Node& document, Decoder& decoder, const std::string& label, const std::string& variant,
-                   std::vector<ScenarioError>& errors) {
+void apply_variant(YAML::Node& document, Decoder& decoder, const std::string& label,
+                   const std::string& variant, std::vector<ScenarioError>& errors) {
   auto variants = find_entry(document, "variants");
   if (variants && variants->second.IsSequence()) {
     for (const YAML::Node& item : variants->second) {
@@ -96,14 +101,16 @@ void apply_variant(YAML::Node& document, Decoder& decoder, const std::string& la
   }
   std::vector<std::string> known = variant_names(document);
   YAML::Mark mark = variants ? variants->first.Mark() : YAML::Mark::null_mark();
-  std::string message = known.empty() ? "unknown variant '" + variant + "'; the scenario defines no variants"
-                                      : "unknown variant '" + variant + "'; known variants: " + internal::join(known) +
-                                            internal::did_you_mean(variant, known);
+  std::string message = known.empty()
+                            ? "unknown variant '" + variant + "'; the scenario defines no variants"
+                            : "unknown variant '" + variant +
+                                  "'; known variants: " + internal::join(known) +
+                                  internal::did_you_mean(variant, known);
   errors.push_back(error_at_mark(label, mark, "variants", std::move(message)));
 }
 
-void apply_sweep_point(YAML::Node& document, Decoder& decoder, const std::string& label, const SweepPoint& point,
-                       std::vector<ScenarioError>& errors) {
+void apply_sweep_point(YAML::Node& document, Decoder& decoder, const std::string& label,
+                       const SweepPoint& point, std::vector<ScenarioError>& errors) {
   auto sweep = find_entry(document, "sweep");
   if (!sweep) return;
   auto axis = find_entry(sweep->second, point.key);
@@ -112,8 +119,8 @@ void apply_sweep_point(YAML::Node& document, Decoder& decoder, const std::string
   Origin origin{label, true,
                 " (sweep value " + std::to_string(point.index + 1) + " of '" + point.key + "')",
                 axis->first.Mark()};
-  apply_one(document, decoder, point.key, value, origin, error_at_mark(label, axis->first.Mark(), "sweep." + point.key, ""),
-            errors);
+  apply_one(document, decoder, point.key, value, origin,
+            error_at_mark(label, axis->first.Mark(), "sweep." + point.key, ""), errors);
 }
 
 // Whether an override rewrites the alternatives themselves (`variants...`, `sweep...`): those
@@ -134,7 +141,8 @@ void apply_overrides(YAML::Node& document, Decoder& decoder, const std::vector<O
     try {
       value = YAML::Load(override.value);
     } catch (const YAML::Exception& e) {
-      errors.push_back({"--set", 0, 0, override.key, "invalid YAML value '" + override.value + "': " + e.msg});
+      errors.push_back(
+          {"--set", 0, 0, override.key, "invalid YAML value '" + override.value + "': " + e.msg});
       continue;
     }
     apply_one(document, decoder, override.key, value, Origin{"--set", false, ""},
@@ -144,13 +152,14 @@ void apply_overrides(YAML::Node& document, Decoder& decoder, const std::vector<O
 
 // Positioned errors first, in file order; then the rest (--set) in the order found.
 void sort_errors(std::vector<ScenarioError>& errors) {
-  std::stable_sort(errors.begin(), errors.end(), [](const ScenarioError& a, const ScenarioError& b) {
-    bool a_positioned = a.line > 0;
-    bool b_positioned = b.line > 0;
-    if (a_positioned != b_positioned) return a_positioned;
-    if (!a_positioned) return false;
-    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-  });
+  std::stable_sort(errors.begin(), errors.end(),
+                   [](const ScenarioError& a, const ScenarioError& b) {
+                     bool a_positioned = a.line > 0;
+                     bool b_positioned = b.line > 0;
+                     if (a_positioned != b_positioned) return a_positioned;
+                     if (!a_positioned) return false;
+                     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                   });
 }
 
 std::string default_name(const std::string& label) {
@@ -160,8 +169,9 @@ std::string default_name(const std::string& label) {
 
 // One decoding pass. `check_alternatives` (base scenario only): also decode every variant and
 // sweep value, keeping the errors they add.
-LoadResult load(std::string_view text, const std::string& label, const std::vector<Override>& overrides,
-                const std::string& variant, const std::optional<SweepPoint>& sweep_point, bool check_alternatives) {
+LoadResult load(std::string_view text, const std::string& label,
+                const std::vector<Override>& overrides, const std::string& variant,
+                const std::optional<SweepPoint>& sweep_point, bool check_alternatives) {
   LoadResult result;
   std::vector<ScenarioError>& errors = result.errors;
   YAML::Node document;
@@ -173,6 +183,7 @@ LoadResult load(std::string_view text, const std::string& label, const std::vect
   }
   Decoder decoder(Origin{label, true, ""}, &errors);
   if (document.IsMap() || document.IsNull()) {
+    internal::migrate_moved_keys(document, label, result.notices, errors);
     apply_overrides(document, decoder, overrides, errors, rewrites_alternatives);
     if (!variant.empty()) apply_variant(document, decoder, label, variant, errors);
     if (sweep_point) apply_sweep_point(document, decoder, label, *sweep_point, errors);
@@ -228,7 +239,8 @@ LoadResult load_scenario_text(std::string_view yaml_text, const std::string& fil
   } catch (const std::exception& e) {
     // A bug in the loader or yaml-cpp, not a problem with the file; still never throw.
     LoadResult result;
-    result.errors.push_back({file_label, 0, 0, "", std::string("internal error while loading: ") + e.what()});
+    result.errors.push_back(
+        {file_label, 0, 0, "", std::string("internal error while loading: ") + e.what()});
     return result;
   }
 }
@@ -248,7 +260,8 @@ LoadResult load_scenario_file(const std::string& path, const std::vector<Overrid
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    result.errors.push_back({path, 0, 0, "", std::string("cannot open scenario file: ") + std::strerror(errno)});
+    result.errors.push_back(
+        {path, 0, 0, "", std::string("cannot open scenario file: ") + std::strerror(errno)});
     return result;
   }
   std::ostringstream text;
@@ -268,7 +281,8 @@ std::optional<Override> parse_override(std::string_view key_equals_value, std::s
   }
   std::string key(key_equals_value.substr(0, equals));
   if (key.empty()) return fail("missing key before '=' in '" + std::string(key_equals_value) + "'");
-  if (key.find_first_of(" \t") != std::string::npos) return fail("the key '" + key + "' contains spaces");
+  if (key.find_first_of(" \t") != std::string::npos)
+    return fail("the key '" + key + "' contains spaces");
   std::string problem;
   if (!internal::split_key_path(key, &problem)) return fail(problem);
   return Override{std::move(key), std::string(key_equals_value.substr(equals + 1))};

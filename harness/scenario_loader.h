@@ -47,6 +47,9 @@ struct Override {
 struct LoadResult {
   std::optional<Scenario> scenario;  // set if and only if errors is empty
   std::vector<ScenarioError> errors;
+  // One line per key written in a deprecated spelling ("file:line:column: old is now new ..."),
+  // for the command to print on standard error; loading goes on as if the new one was written.
+  std::vector<std::string> notices;
 
   bool ok() const { return scenario.has_value() && errors.empty(); }
 };

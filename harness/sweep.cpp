@@ -95,6 +95,7 @@ std::optional<Plan> plan_experiment(const std::string& path, const std::vector<O
     print_load_errors(base);
     return std::nullopt;
   }
+  print_load_notices(base);
   const Scenario& s = *base.scenario;
   Plan plan;
   plan.kind = variants != nullptr ? "compare" : "sweep";

@@ -232,6 +232,7 @@ void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out) {
     d.error(missing, "at least one channel is required");
   }
   if (auto at = reader.get("system")) decode_system(d, *at, out.system);
+  if (auto at = reader.get("environment")) decode_environment(d, *at, out.system);
   if (auto at = reader.get("variants")) decode_variants(d, *at, out.variants);
   if (auto at = reader.get("sweep")) decode_sweep(d, *at, out.sweep);
   reader.read("replications", out.replications, IntInRange{1, 100'000});

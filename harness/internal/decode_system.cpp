@@ -1,5 +1,7 @@
 // `system:`: the payment and order services, notify, compensation, order query, dedup and the
-// client: the design under test.
+// client: the design under test. `environment:`: what the world does to it (latencies, failures,
+// outages, crashes, pauses, message loss); decoded onto the same config structs, which the links
+// and the host read (links/).
 #include <fmt/format.h>
 
 #include "harness/internal/scenario_decode.h"
@@ -33,7 +35,9 @@ std::optional<sut::CrashWindow> decode_crash(Decoder& d, const Cursor& at) {
   return sut::CrashWindow{*when, *restart_after};
 }
 
-void decode_payment_service(Decoder& d, const Cursor& at, sut::PaymentServiceConfig& out) {
+// environment.payment_service: the host the payment service runs on.
+void decode_payment_host(Decoder& d, const Cursor& at, sut::PaymentServiceConfig& out,
+                         sut::DedupConfig& pauses) {
   MapReader reader(d, at);
   reader.read("step_latency", out.step_latency, decode_duration);
   if (auto crashes_at = reader.get("crashes")) {
@@ -43,20 +47,40 @@ void decode_payment_service(Decoder& d, const Cursor& at, sut::PaymentServiceCon
     });
     out.crashes = std::move(crashes);
   }
+  reader.read("lock_stall_probability", pauses.lock_stall_probability, decode_probability);
+  reader.read("lock_stall", pauses.lock_stall, decode_duration);
 }
 
-void decode_order_service(Decoder& d, const Cursor& at, sut::OrderServiceConfig& out) {
-  using LatePayment = sut::OrderServiceConfig::LatePayment;
+// environment.order_service: the link from the payment service and the MQ to the order service.
+void decode_order_link(Decoder& d, const Cursor& at, sut::OrderServiceConfig& out) {
   MapReader reader(d, at);
   reader.read("notify_latency", out.notify_latency, decode_distribution);
   reader.read("notify_failure_probability", out.notify_failure_probability, decode_probability);
   if (auto outages_at = reader.get("outages")) {
     std::vector<sut::DownWindow> outages;
     for_each_item(d, *outages_at, [&](const Cursor& item) {
-      if (auto window = decode_window<sut::DownWindow>(d, item, "an outage")) outages.push_back(*window);
+      if (auto window = decode_window<sut::DownWindow>(d, item, "an outage"))
+        outages.push_back(*window);
     });
     out.outages = std::move(outages);
   }
+}
+
+void decode_mq_link(Decoder& d, const Cursor& at, sut::NotifyConfig& out) {
+  MapReader reader(d, at);
+  reader.read("latency", out.mq_latency, decode_distribution);
+  reader.read("loss_probability", out.mq_loss_probability, decode_probability);
+}
+
+void decode_push_link(Decoder& d, const Cursor& at, sut::ClientConfig& out) {
+  MapReader reader(d, at);
+  reader.read("loss_probability", out.push_loss_probability, decode_probability);
+  reader.read("latency", out.push_latency, decode_distribution);
+}
+
+void decode_order_service(Decoder& d, const Cursor& at, sut::OrderServiceConfig& out) {
+  using LatePayment = sut::OrderServiceConfig::LatePayment;
+  MapReader reader(d, at);
   reader.read("order_timeout", out.order_timeout, decode_duration);
   reader.read("late_payment", out.late_payment,
               EnumOf<LatePayment>{{{"accept", LatePayment::kAccept},
@@ -71,16 +95,15 @@ void decode_notify(Decoder& d, const Cursor& at, sut::NotifyConfig& out) {
   reader.read("sync_backoff", out.sync_backoff, decode_duration);
   reader.read("async_mq", out.async_mq, decode_bool);
   reader.read("mq_retry", out.mq_retry, decode_mq_retry);
-  reader.read("mq_latency", out.mq_latency, decode_distribution);
-  reader.read("mq_loss_probability", out.mq_loss_probability, decode_probability);
 }
 
 void decode_polling(Decoder& d, const Cursor& at, sut::PollingConfig& out) {
   using Source = sut::PollingConfig::Source;
   MapReader reader(d, at);
   reader.read("interval", out.interval, decode_positive_duration);
-  reader.read("source", out.source,
-              EnumOf<Source>{{{"pending_table", Source::kPendingTable}, {"full_scan", Source::kFullScan}}});
+  reader.read(
+      "source", out.source,
+      EnumOf<Source>{{{"pending_table", Source::kPendingTable}, {"full_scan", Source::kFullScan}}});
   reader.read("batch_size", out.batch_size, IntInRange{1, 1'000'000});
   reader.read("workers", out.workers, IntInRange{1, 10'000});
   reader.read("lookback", out.lookback, decode_positive_duration);
@@ -122,12 +145,14 @@ void decode_compensation(Decoder& d, const Cursor& at, sut::CompensationConfig& 
     decode_reconciliation(d, *reconciliation_at, out.reconciliation);
   }
   reader.read("retry_storage", out.retry_storage,
-              EnumOf<RetryStorage>{{{"durable", RetryStorage::kDurable},
-                                    {"in_memory", RetryStorage::kInMemory}}});
-  bool uses_delay_messages = out.strategy == Strategy::kDelayMessage || out.strategy == Strategy::kHybrid;
+              EnumOf<RetryStorage>{
+                  {{"durable", RetryStorage::kDurable}, {"in_memory", RetryStorage::kInMemory}}});
+  bool uses_delay_messages =
+      out.strategy == Strategy::kDelayMessage || out.strategy == Strategy::kHybrid;
   if (uses_delay_messages && out.delay_message.schedule.empty()) {
     d.error(delay_at ? *delay_at : reader.cursor(),
-            "strategy " + std::string(out.strategy == Strategy::kHybrid ? "hybrid" : "delay_message") +
+            "strategy " +
+                std::string(out.strategy == Strategy::kHybrid ? "hybrid" : "delay_message") +
                 " needs a non-empty delay_message.schedule");
   }
 }
@@ -143,8 +168,6 @@ void decode_dedup(Decoder& d, const Cursor& at, sut::DedupConfig& out) {
   MapReader reader(d, at);
   reader.read("order_lock", out.order_lock, decode_bool);
   reader.read("lock_ttl", out.lock_ttl, decode_positive_duration);
-  reader.read("lock_stall_probability", out.lock_stall_probability, decode_probability);
-  reader.read("lock_stall", out.lock_stall, decode_duration);
   reader.read("compare_and_set", out.compare_and_set, decode_bool);
   reader.read("check_paid", out.check_paid, decode_bool);
   reader.read("reuse_in_flight", out.reuse_in_flight, decode_bool);
@@ -156,8 +179,6 @@ void decode_push(Decoder& d, const Cursor& at, sut::ClientConfig& out) {
   MapReader reader(d, at);
   out.push_enabled = true;
   reader.read("enabled", out.push_enabled, decode_bool);
-  reader.read("loss_probability", out.push_loss_probability, decode_probability);
-  reader.read("latency", out.push_latency, decode_distribution);
 }
 
 void decode_client(Decoder& d, const Cursor& at, sut::ClientConfig& out) {
@@ -171,13 +192,25 @@ void decode_client(Decoder& d, const Cursor& at, sut::ClientConfig& out) {
 
 void decode_system(Decoder& d, const Cursor& at, sut::SystemConfig& out) {
   MapReader reader(d, at);
-  if (auto c = reader.get("payment_service")) decode_payment_service(d, *c, out.payment_service);
+  if (auto c = reader.get("payment_service")) {
+    MapReader moved(d,
+                    *c);  // all its keys moved to environment.payment_service: any left is unknown
+  }
   if (auto c = reader.get("order_service")) decode_order_service(d, *c, out.order_service);
   if (auto c = reader.get("notify")) decode_notify(d, *c, out.notify);
   if (auto c = reader.get("compensation")) decode_compensation(d, *c, out.compensation);
   if (auto c = reader.get("order_query")) decode_order_query(d, *c, out.order_query);
   if (auto c = reader.get("dedup")) decode_dedup(d, *c, out.dedup);
   if (auto c = reader.get("client")) decode_client(d, *c, out.client);
+}
+
+void decode_environment(Decoder& d, const Cursor& at, sut::SystemConfig& out) {
+  MapReader reader(d, at);
+  if (auto c = reader.get("payment_service"))
+    decode_payment_host(d, *c, out.payment_service, out.dedup);
+  if (auto c = reader.get("order_service")) decode_order_link(d, *c, out.order_service);
+  if (auto c = reader.get("mq")) decode_mq_link(d, *c, out.notify);
+  if (auto c = reader.get("push")) decode_push_link(d, *c, out.client);
 }
 
 }  // namespace harness::internal

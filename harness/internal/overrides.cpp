@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "harness/internal/moved_keys.h"
+
 namespace harness::internal {
 namespace {
 
@@ -127,6 +129,7 @@ std::optional<YAML::Node> apply_override(YAML::Node& document, std::string_view 
                                          const YAML::Node& value, std::string* error) {
   std::optional<std::vector<std::string>> segments = split_key_path(key, error);
   if (!segments) return std::nullopt;
+  rewrite_moved_path(*segments);
   if (!document || document.IsNull()) document.reset(YAML::Node(YAML::NodeType::Map));
 
   YAML::Node current;

@@ -21,6 +21,8 @@ void decode_traffic(Decoder& d, const Cursor& at, workload::TrafficConfig& out);
 void decode_user(Decoder& d, const Cursor& at, workload::UserConfig& out);
 void decode_channels(Decoder& d, const Cursor& at, std::vector<channels::ChannelConfig>& out);
 void decode_system(Decoder& d, const Cursor& at, sut::SystemConfig& out);
+// `environment:` fills the fields of `out` that the links and the host read.
+void decode_environment(Decoder& d, const Cursor& at, sut::SystemConfig& out);
 void decode_variants(Decoder& d, const Cursor& at, std::vector<Variant>& out);
 void decode_sweep(Decoder& d, const Cursor& at, std::vector<SweepAxis>& out);
 void decode_expect(Decoder& d, const Cursor& at, std::vector<Expectation>& out);

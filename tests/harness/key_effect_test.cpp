@@ -101,10 +101,10 @@ const Overrides kCancelInFlight =
 const Overrides kRefunds = kRepeatClick + Overrides{{"user.pay_both_probability", "1"},
                                                     {"system.dedup.refund_duplicates", "true"}};
 const Overrides kLockStall = kRepeatClick + Overrides{{"system.dedup.order_lock", "true"},
-                                                      {"system.dedup.lock_stall_probability", "1"}};
+                                                      {"environment.payment_service.lock_stall_probability", "1"}};
 const Overrides kRepay = kLost + Overrides{{"user.repay_if_unpaid_probability", "1"}};
 const Overrides kSwitch = {{"user.switch_channel_probability", "1"}};
-const Overrides kNotifyFails = {{"system.order_service.notify_failure_probability", "0.5"}};
+const Overrides kNotifyFails = {{"environment.order_service.notify_failure_probability", "0.5"}};
 const Overrides kLatePay = {{"user.pay_delay", "1m"},
                             {"system.order_service.order_timeout", "30s"}};
 const Overrides kReconciliation = {{"channels.0.double_charge_probability", "0.5"},
@@ -114,7 +114,8 @@ const Overrides kOrderQuery = kLost + Overrides{{"system.order_query", "{at_ages
 // next poll, or by a push.
 const Overrides kSlowCallback = {{"channels.0.callback.delay", "5s"}};
 const Overrides kSlowPoll = kSlowCallback + Overrides{{"system.client.poll_interval", "5s"}};
-const Overrides kPush = kSlowPoll + Overrides{{"system.client.push", "{loss_probability: 0}"}};
+const Overrides kPush =
+    kSlowPoll + Overrides{{"system.client.push", "{}"}, {"environment.push.loss_probability", "0"}};
 // A variant's seed is the plan's (common random numbers), so variants here change behaviour.
 const Overrides kVariant = {{"variants", "[{name: v, set: {user.pay_probability: 0.5}}]"}};
 const Overrides kSweepAxis = {{"sweep", "{user.pay_probability: [0.9]}"}};
@@ -136,7 +137,8 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("traffic", "{rate: 2/s}");
     add("user", "{pay_probability: 0.5}");
     add("channels", "[{name: other, success_probability: 0.5}]");
-    add("system", "{order_service: {notify_latency: 1s}}");
+    add("system", "{order_service: {order_timeout: 1s}}");
+    add("environment", "{order_service: {notify_latency: 1s}}");
     add("variants", "[{name: v, set: {user.pay_probability: 0.2}}]", kVariant, &kOneChannel,
         Runner::kCompare);
     add("sweep", "{user.pay_probability: [0.5]}", kSweepAxis, &kOneChannel, Runner::kSweep);
@@ -200,11 +202,11 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("channels[].pay_delay", "30s");
 
     // system.
-    add("system.payment_service.step_latency", "50ms");
-    add("system.payment_service.crashes", "[{at: 5s, restart_after: 2s}]");
-    add("system.order_service.notify_latency", "1s");
-    add("system.order_service.notify_failure_probability", "0.5");
-    add("system.order_service.outages", "[{start: 2s, duration: 10s}]");
+    add("environment.payment_service.step_latency", "50ms");
+    add("environment.payment_service.crashes", "[{at: 5s, restart_after: 2s}]");
+    add("environment.order_service.notify_latency", "1s");
+    add("environment.order_service.notify_failure_probability", "0.5");
+    add("environment.order_service.outages", "[{start: 2s, duration: 10s}]");
     add("system.order_service.order_timeout", "30s", {{"user.pay_delay", "1m"}});
     add("system.order_service.late_payment", "refund", kLatePay);
     add("system.order_service.close_at_channel", "true", kLatePay);
@@ -213,9 +215,9 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("system.notify.async_mq", "false", kNotifyFails);
     add("system.notify.mq_retry", "[1s]",
         kNotifyFails + Overrides{{"system.notify.sync_retries", "0"}});
-    add("system.notify.mq_latency", "1s",
+    add("environment.mq.latency", "1s",
         kNotifyFails + Overrides{{"system.notify.sync_retries", "0"}});
-    add("system.notify.mq_loss_probability", "0.5",
+    add("environment.mq.loss_probability", "0.5",
         kNotifyFails + Overrides{{"system.notify.sync_retries", "0"}});
     add("system.compensation.strategy", "polling", kLost);
     add("system.compensation.polling.interval", "30s", kPolling);
@@ -241,7 +243,7 @@ const std::map<std::string, KeyCase>& key_cases() {
                                     {"channels.0.callback.retries", "[2m]"}});
     add("system.compensation.retry_storage", "in_memory",
         kDelayMessage +
-            Overrides{{"system.payment_service.crashes", "[{at: 5s, restart_after: 2s}]"}});
+            Overrides{{"environment.payment_service.crashes", "[{at: 5s, restart_after: 2s}]"}});
     add("system.order_query", "{at_ages: [10s]}", kLost);
     add("system.order_query.enabled", "false", kOrderQuery);
     add("system.order_query.at_ages", "[30s]", kOrderQuery);
@@ -249,9 +251,9 @@ const std::map<std::string, KeyCase>& key_cases() {
     // The second click comes while the first holder stalls (15 s): after a 10 s TTL the lock
     // has expired under the holder and lets it through; a 1 m TTL still refuses it.
     add("system.dedup.lock_ttl", "1m", kLockStall + Overrides{{"user.repeat_click_gap", "12s"}});
-    add("system.dedup.lock_stall_probability", "1",
+    add("environment.payment_service.lock_stall_probability", "1",
         kRepeatClick + Overrides{{"system.dedup.order_lock", "true"}});
-    add("system.dedup.lock_stall", "1s", kLockStall);
+    add("environment.payment_service.lock_stall", "1s", kLockStall);
     add("system.dedup.compare_and_set", "true", kRepeatClick);
     // The second click comes after the order is paid.
     add("system.dedup.check_paid", "false",
@@ -263,8 +265,8 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("system.client.poll_timeout", "1s", kSlowCallback);  // shows "unpaid" before the callback
     add("system.client.push", "{loss_probability: 0}", kSlowPoll);
     add("system.client.push.enabled", "false", kPush);
-    add("system.client.push.loss_probability", "1", kPush);
-    add("system.client.push.latency", "2s", kPush);
+    add("environment.push.loss_probability", "1", kPush);
+    add("environment.push.latency", "2s", kPush);
     return c;
   }();
   return cases;

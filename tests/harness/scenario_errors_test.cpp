@@ -31,7 +31,7 @@ using Lines = std::vector<std::string>;
 TEST(ScenarioErrors, UnknownKeySuggestsTheNearestKnownOne) {
   EXPECT_EQ(errors("sed: 4\n"),
             Lines{"bad.yaml:2:1: sed: unknown key 'sed' (did you mean 'seed'?); allowed keys: name, seed, duration, "
-                  "drain, traffic, user, channels, system, variants, sweep, replications, expect"});
+                  "drain, traffic, user, channels, system, environment, variants, sweep, replications, expect"});
   EXPECT_EQ(errors("channels:\n  - {name: w, callback: {drop_probabilty: 0.1}}\n"),
             Lines{"bad.yaml:2:26: channels[w].callback.drop_probabilty: unknown key 'drop_probabilty' (did you mean "
                   "'drop_probability'?); allowed keys: delay, drop_probability, duplicate_probability, "

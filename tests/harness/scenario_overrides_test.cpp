@@ -171,16 +171,14 @@ TEST(ScenarioOverrides, UnknownKeyInAVariantSetPointsAtTheKey) {
               "    set:\n"                                         // 14
               "      system.compensation.polling.interval: 30s\n"  // 15
               "      system.compensaton.strategy: none\n"          // 16
-              "      system.client.push.los_probability: 0.1\n");  // 17
+              "      system.client.push.enabld: true\n");  // 17
   const std::vector<std::string> expected = {
       "base.yaml:16:7: system.compensaton: unknown key 'compensaton' (did you mean "
       "'compensation'?); allowed keys: "
       "payment_service, order_service, notify, compensation, order_query, dedup, client (set by "
       "variants[typo])",
-      "base.yaml:17:7: system.client.push.los_probability: unknown key 'los_probability' (did you "
-      "mean "
-      "'loss_probability'?); allowed keys: enabled, loss_probability, latency (set by "
-      "variants[typo])"};
+      "base.yaml:17:7: system.client.push.enabld: unknown key 'enabld' (did you mean 'enabled'?); "
+      "allowed keys: enabled (set by variants[typo])"};
   EXPECT_EQ(error_lines(text, {}, "typo"), expected);
   EXPECT_EQ(error_lines(text, {}), expected);  // `paysim validate` checks every variant
 }

@@ -97,9 +97,7 @@ TEST(ScenarioSchema, KeysAtEveryLevelMatchTheLoader) {
       {"channels.a.outages.0", {"channels", "[]", "outages", "[]"}},
       {"system", {"system"}},
       {"system.payment_service", {"system", "payment_service"}},
-      {"system.payment_service.crashes.0", {"system", "payment_service", "crashes", "[]"}},
       {"system.order_service", {"system", "order_service"}},
-      {"system.order_service.outages.0", {"system", "order_service", "outages", "[]"}},
       {"system.notify", {"system", "notify"}},
       {"system.compensation", {"system", "compensation"}},
       {"system.compensation.polling", {"system", "compensation", "polling"}},
@@ -109,6 +107,13 @@ TEST(ScenarioSchema, KeysAtEveryLevelMatchTheLoader) {
       {"system.dedup", {"system", "dedup"}},
       {"system.client", {"system", "client"}},
       {"system.client.push", {"system", "client", "push"}},
+      {"environment", {"environment"}},
+      {"environment.payment_service", {"environment", "payment_service"}},
+      {"environment.payment_service.crashes.0", {"environment", "payment_service", "crashes", "[]"}},
+      {"environment.order_service", {"environment", "order_service"}},
+      {"environment.order_service.outages.0", {"environment", "order_service", "outages", "[]"}},
+      {"environment.mq", {"environment", "mq"}},
+      {"environment.push", {"environment", "push"}},
       {"variants.0", {"variants", "[]"}},
   };
   for (const auto& [level, schema_path] : levels) {
