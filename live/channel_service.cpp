@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "live/internal/responses.h"
+#include "live/metrics.h"
 #include "live/real_time_runtime.h"
 
 namespace live {
@@ -153,6 +154,10 @@ void ChannelService::handle(Request&& request, Responder responder) {
     if (allowed(http::verb::get)) stats(responder);
     return;
   }
+  if (path == "/metrics") {
+    if (allowed(http::verb::get)) metrics(responder);
+    return;
+  }
   const bool trade_route = parts.size() >= 3 && parts[0] == "v1" && parts[1] == "trades";
   const bool wallet_route = parts.size() == 5 && parts[0] == "v1" && parts[1] == "wallet" &&
                             parts[2] == "trades" && parts[4] == "pay";
@@ -286,6 +291,11 @@ void ChannelService::refund(const TradeRecord& trade, Request& request, Responde
       responder(json_response(http::status::ok, answer));
       return;
     }
+    if (found == refunds_.end() && refunds_.size() >= options_.max_trades) {
+      responder(error_response(http::status::insufficient_storage, "too_many_refunds",
+                               "the server holds its maximum number of refund ids"));
+      return;
+    }
     refunds_[*refund_id] = RefundRecord{trade.key.payment, *amount, "processing"};
   }
   channel_.refund(begin_call(responder, {}, *refund_id), trade.key, *amount);
@@ -333,44 +343,24 @@ void ChannelService::pay(const TradeRecord& trade, Responder& responder) {
 }
 
 void ChannelService::stats(Responder& responder) const {
-  const channels::ChannelStats& c = channel_.stats();
-  const NotifierStats& n = notifier_.stats();
   nlohmann::json answer = {{"channel", options_.channel.name},
                            {"preset", options_.channel.preset},
                            {"now_ms", runtime_.now().us() / 1000},
                            {"time_scale", runtime_.time_scale()},
                            {"trades", trades_.size()},
-                           {"ack_rule", notifier_.rule().describe()},
-                           {"model",
-                            {{"creates", c.creates},
-                             {"queries", c.queries},
-                             {"queries_failed", c.queries_failed},
-                             {"queries_stale", c.queries_stale},
-                             {"closes", c.closes},
-                             {"refunds", c.refunds},
-                             {"refunds_failed", c.refunds_failed},
-                             {"callbacks_sent", c.callbacks_sent},
-                             {"callbacks_dropped", c.callbacks_dropped},
-                             {"callbacks_duplicated", c.callbacks_duplicated},
-                             {"callbacks_stale", c.callbacks_stale},
-                             {"callbacks_blocked", c.callbacks_blocked},
-                             {"charges", c.charges},
-                             {"double_charges", c.double_charges},
-                             {"calls_during_outage", c.calls_during_outage}}},
-                           {"callbacks",
-                            {{"sent", n.sent},
-                             {"acknowledged", n.acknowledged},
-                             {"not_acknowledged", n.not_acknowledged},
-                             {"timeouts", n.timeouts},
-                             {"failures", n.failures}}}};
-  if (server_stats_ != nullptr) {
-    answer["http"] = {{"connections_accepted", server_stats_->connections_accepted},
-                      {"connections_refused", server_stats_->connections_refused},
-                      {"connections_open", server_stats_->connections_open},
-                      {"requests", server_stats_->requests},
-                      {"bad_requests", server_stats_->bad_requests}};
+                           {"ack_rule", notifier_.rule().describe()}};
+  for (const Counter& counter : counters(channel_.stats(), notifier_.stats(), server_stats_)) {
+    answer[std::string(counter.group)][std::string(counter.name)] = counter.value;
   }
   responder(json_response(http::status::ok, answer));
+}
+
+void ChannelService::metrics(Responder& responder) const {
+  responder(
+      make_response(http::status::ok,
+                    prometheus_text(counters(channel_.stats(), notifier_.stats(), server_stats_),
+                                    options_.channel.name),
+                    "text/plain; version=0.0.4"));
 }
 
 }  // namespace live

@@ -12,7 +12,7 @@
 //   GET  /v1/trades/{id}/refunds/{rid}     refund query
 //   GET  /v1/statement?from_ms=&to_ms=     the statement (对账单) as CSV
 //   POST /v1/wallet/trades/{id}/pay        the user pays (the wallet)
-//   GET  /openapi.json, /admin/ledger, /admin/callbacks, /admin/stats
+//   GET  /openapi.json, /admin/ledger, /admin/callbacks, /admin/stats, /metrics (Prometheus)
 //
 // Times in the API are channel time in milliseconds since the server started (`*_ms`); the
 // ledger's are microseconds (`at_us`), exactly as the model recorded them.
@@ -98,6 +98,7 @@ class ChannelService final : public channels::ChannelClient {
   void statement(std::string_view query, Responder& responder);
   void pay(const TradeRecord& trade, Responder& responder);
   void stats(Responder& responder) const;
+  void metrics(Responder& responder) const;  // Prometheus
 
   channels::CallId begin_call(Responder& responder, std::string idempotency_key = {},
                               std::string refund_id = {});

@@ -66,6 +66,14 @@ TEST(MerchantApi, ATradeIsCreatedPaidNotifiedWithASignedCallbackAndQueried) {
   EXPECT_EQ(journal[0]["kind"], "first");
   EXPECT_EQ(journal[0]["acknowledged"], true);
   EXPECT_EQ(channel.stats()["callbacks"]["acknowledged"], 1);
+  const HttpAnswer metrics = channel.get("/metrics");
+  ASSERT_EQ(metrics.status, 200u);
+  EXPECT_NE(metrics.body.find("# TYPE paysim_callbacks_acknowledged_total counter\n"
+                              "paysim_callbacks_acknowledged_total{channel=\"wallet\"} 1\n"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("paysim_model_charges_total{channel=\"wallet\"} 1\n"),
+            std::string::npos);
 }
 
 TEST(MerchantApi, AnIdempotencyKeyReplaysTheFirstAnswerAndRefusesOtherParameters) {
@@ -203,7 +211,7 @@ TEST(MerchantApi, TheOpenApiDocumentIsServedWellFormedAndNamesEveryRoute) {
         "/admin/callbacks", "/admin/stats"}) {
     EXPECT_TRUE(document["paths"].contains(path)) << path;
   }
-  EXPECT_EQ(document["paths"].size(), 11u) << "a route documented but not served, or the reverse";
+  EXPECT_EQ(document["paths"].size(), 12u) << "a route documented but not served, or the reverse";
 }
 
 }  // namespace
