@@ -105,8 +105,8 @@ ChannelService::ChannelService(RealTimeRuntime& runtime, CallbackSender& sender,
       options_(options),
       trades_(options.channel_index, options.max_trades),
       channel_(runtime, options_.channel, options.channel_index, ledger_, *this),
-      notifier_(runtime, channel_, trades_, sender, ack_rule_for(options_.channel),
-                options_.secret) {
+      notifier_(runtime, channel_, trades_, sender, ack_rule_for(options_.channel), options_.secret,
+                options_.attacks) {
   ledger_.set_observer(&journal_);
 }
 

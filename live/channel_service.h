@@ -43,6 +43,7 @@ struct ServiceOptions {
   std::string secret;
   std::string base_url;  // "http://127.0.0.1:8080", for pay URLs
   size_t max_trades = 1'000'000;
+  AttackProfile attacks;  // none unless asked for
 };
 
 class ChannelService final : public channels::ChannelClient {

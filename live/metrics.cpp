@@ -1,5 +1,7 @@
 #include "live/metrics.h"
 
+#include <array>
+
 namespace live {
 
 std::vector<Counter> counters(const channels::ChannelStats& m, const NotifierStats& c,
@@ -26,6 +28,20 @@ std::vector<Counter> counters(const channels::ChannelStats& m, const NotifierSta
       {"callbacks", "timeouts", c.timeouts, "POSTs unanswered within the deadline"},
       {"callbacks", "failures", c.failures, "POSTs that failed to connect or broke"},
   };
+  // security: what attacks were sent, and how many the merchant answered as acknowledged.
+  static constexpr std::array<std::array<std::string_view, 2>, kAttackKinds> kSecurityNames = {{
+      {"forged_signature_sent", "forged_signature_accepted"},
+      {"replay_old_sent", "replay_old_accepted"},
+      {"replay_same_event_sent", "replay_same_event_acknowledged"},
+      {"tampered_amount_sent", "tampered_amount_accepted"},
+      {"unknown_trade_sent", "unknown_trade_accepted"},
+  }};
+  for (size_t k = 0; k < kAttackKinds; ++k) {
+    list.push_back(
+        {"security", kSecurityNames[k][0], c.attacks_sent[k], "Attacks sent (live/attacks.h)"});
+    list.push_back({"security", kSecurityNames[k][1], c.attacks_accepted[k],
+                    "Attacks the merchant answered as an acknowledgement"});
+  }
   if (http != nullptr) {
     list.insert(
         list.end(),

@@ -8,24 +8,16 @@
 #include "live/trade_book.h"
 
 namespace live {
-namespace {
-
-int64_t unix_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 Notifier::Notifier(RealTimeRuntime& runtime, channels::Channel& channel, TradeBook& trades,
-                   CallbackSender& sender, AckRule rule, std::string secret)
+                   CallbackSender& sender, AckRule rule, std::string secret, AttackProfile attacks)
     : runtime_(runtime),
       channel_(channel),
       trades_(trades),
       sender_(sender),
       rule_(std::move(rule)),
       secret_(std::move(secret)),
+      attacks_(attacks),
       // The deadline is channel time, compressed like every other delay of the scenario.
       real_deadline_(static_cast<int64_t>(static_cast<double>(rule_.deadline.us()) * 1e3 /
                                           runtime.time_scale())) {}
@@ -35,15 +27,20 @@ std::string Notifier::event_id(const channels::CallbackNotice& notice) {
          std::string(channels::to_string(notice.state));
 }
 
-void Notifier::send(const channels::CallbackNotice& notice) {
-  TradeRecord* trade = trades_.find(notice.key.payment);
-  if (trade == nullptr) return;  // the model only notifies trades it was asked to create
+CallbackAttempt Notifier::begin_attempt(const channels::CallbackNotice& notice) {
   CallbackAttempt attempt;
   attempt.number = ++attempts_;
   attempt.event_id = event_id(notice);
   attempt.payment = notice.key.payment;
   attempt.sequence = notice.sequence;
   attempt.sent_us = runtime_.now().us();
+  return attempt;
+}
+
+void Notifier::send(const channels::CallbackNotice& notice) {
+  TradeRecord* trade = trades_.find(notice.key.payment);
+  if (trade == nullptr) return;  // the model only notifies trades it was asked to create
+  CallbackAttempt attempt = begin_attempt(notice);
   // The model sends "pending" only as a stale copy overtaken by a newer notice (reorder fault).
   if (notice.state == channels::TradeState::kPending) {
     attempt.kind = "stale";
@@ -66,16 +63,42 @@ void Notifier::send(const channels::CallbackNotice& notice) {
                                 {"sequence", notice.sequence},
                                 {"data", std::move(data)}};
   std::string body = event.dump();
-  CallbackSender::Headers headers = {
-      {std::string(kSignatureHeader), signature_header(secret_, unix_seconds(), body)},
-      {"Paysim-Event-Id", attempt.event_id}};
+  std::string signature = signature_header(secret_, unix_seconds(), body);
+  const uint32_t delivery = trade->callbacks_sent;
+  if (!attacks_.any()) {
+    post(std::move(attempt), std::move(body), std::move(signature), notice, std::nullopt);
+    return;
+  }
+  post(std::move(attempt), body, signature, notice, std::nullopt);  // the genuine one first
+  send_attacks(notice, delivery, body, signature);
+}
 
+void Notifier::send_attacks(const channels::CallbackNotice& notice, uint32_t delivery,
+                            const std::string& body, const std::string& signature) {
+  for (size_t k = 0; k < kAttackKinds; ++k) {
+    const auto kind = static_cast<AttackKind>(k);
+    const uint64_t purpose = sim::purpose("live.attack") + k;
+    if (!runtime_.random(notice.key.order, purpose, delivery).bernoulli(attacks_.probability[k])) {
+      continue;
+    }
+    Attack attack = make_attack(kind, body, signature, secret_, unix_seconds(), notice.key.payment);
+    CallbackAttempt attempt = begin_attempt(notice);
+    attempt.kind = "attack:" + std::string(to_string(kind));
+    ++stats_.attacks_sent[k];
+    post(std::move(attempt), std::move(attack.body), std::move(attack.signature), notice, kind);
+  }
+}
+
+void Notifier::post(CallbackAttempt&& attempt, std::string body, std::string signature,
+                    const channels::CallbackNotice& notice, std::optional<AttackKind> attack) {
+  CallbackSender::Headers headers = {{std::string(kSignatureHeader), std::move(signature)},
+                                     {"Paysim-Event-Id", attempt.event_id}};
   const uint64_t number = attempt.number;
   journal_.push_back(std::move(attempt));
   if (journal_.size() > kJournalEntries) journal_.pop_front();
   sender_.post(std::move(body), std::move(headers), real_deadline_,
-               [this, number, notice](DeliveryResult&& result) {
-                 on_answer(number, notice, std::move(result));
+               [this, number, notice, attack](DeliveryResult&& result) {
+                 on_answer(number, notice, attack, std::move(result));
                });
 }
 
@@ -86,28 +109,17 @@ CallbackAttempt* Notifier::find_attempt(uint64_t number) {
 }
 
 void Notifier::on_answer(uint64_t number, const channels::CallbackNotice& notice,
-                         DeliveryResult&& result) {
+                         std::optional<AttackKind> attack, DeliveryResult&& result) {
   runtime_.advance();  // the model must see the time the answer arrived
-  bool acknowledged = false;
+  const bool answered = result.outcome == DeliveryOutcome::kAnswered;
+  const bool acknowledged = answered && rule_.accepts(result.status, result.body);
   std::string why;
-  switch (result.outcome) {
-    case DeliveryOutcome::kAnswered:
-      acknowledged = rule_.accepts(result.status, result.body);
-      if (acknowledged) {
-        ++stats_.acknowledged;
-      } else {
-        ++stats_.not_acknowledged;
-        why = "answer is not an acknowledgement (" + rule_.describe() + ")";
-      }
-      break;
-    case DeliveryOutcome::kTimeout:
-      ++stats_.timeouts;
-      why = "no answer within " + sim::format_duration(rule_.deadline);
-      break;
-    default:
-      ++stats_.failures;
-      why = result.error;
-      break;
+  if (answered && !acknowledged) {
+    why = "answer is not an acknowledgement (" + rule_.describe() + ")";
+  } else if (result.outcome == DeliveryOutcome::kTimeout) {
+    why = "no answer within " + sim::format_duration(rule_.deadline);
+  } else if (!answered) {
+    why = result.error;
   }
   if (CallbackAttempt* attempt = find_attempt(number)) {
     attempt->outcome = result.outcome;
@@ -116,6 +128,20 @@ void Notifier::on_answer(uint64_t number, const channels::CallbackNotice& notice
     attempt->why = std::move(why);
     attempt->took_us = result.took.count();
     attempt->finished = true;
+  }
+  if (attack) {
+    // An attack's answer is recorded, never taken as an acknowledgement of the genuine callback.
+    if (acknowledged) ++stats_.attacks_accepted[static_cast<size_t>(*attack)];
+    return;
+  }
+  if (acknowledged) {
+    ++stats_.acknowledged;
+  } else if (answered) {
+    ++stats_.not_acknowledged;
+  } else if (result.outcome == DeliveryOutcome::kTimeout) {
+    ++stats_.timeouts;
+  } else {
+    ++stats_.failures;
   }
   if (acknowledged) channel_.acknowledge(notice);
 }

@@ -11,13 +11,16 @@
 // it did or did not acknowledge.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 
 #include "contracts/channel_api.h"
 #include "live/ack_rule.h"
+#include "live/attacks.h"
 #include "live/callback_sender.h"
 
 namespace live {
@@ -46,6 +49,8 @@ struct NotifierStats {
   uint64_t not_acknowledged = 0;  // answered, but not as the rule says
   uint64_t timeouts = 0;          // no answer within the deadline
   uint64_t failures = 0;          // connect failed, broken connection, overloaded
+  std::array<uint64_t, kAttackKinds> attacks_sent{};      // by AttackKind
+  std::array<uint64_t, kAttackKinds> attacks_accepted{};  // answered as an acknowledgement
 };
 
 class Notifier {
@@ -53,7 +58,7 @@ class Notifier {
   static constexpr size_t kJournalEntries = 100'000;
 
   Notifier(RealTimeRuntime& runtime, channels::Channel& channel, TradeBook& trades,
-           CallbackSender& sender, AckRule rule, std::string secret);
+           CallbackSender& sender, AckRule rule, std::string secret, AttackProfile attacks = {});
 
   void send(const channels::CallbackNotice& notice);
 
@@ -66,7 +71,16 @@ class Notifier {
   static std::string event_id(const channels::CallbackNotice& notice);
 
  private:
-  void on_answer(uint64_t number, const channels::CallbackNotice& notice, DeliveryResult&& result);
+  // A journal entry for a POST about `notice` leaving now (its kind is the caller's).
+  CallbackAttempt begin_attempt(const channels::CallbackNotice& notice);
+  // Journals one POST and sends it; its answer comes to on_answer.
+  void post(CallbackAttempt&& attempt, std::string body, std::string signature,
+            const channels::CallbackNotice& notice, std::optional<AttackKind> attack);
+  // After a genuine delivery: the attacks its keyed draws decide.
+  void send_attacks(const channels::CallbackNotice& notice, uint32_t delivery,
+                    const std::string& body, const std::string& signature);
+  void on_answer(uint64_t number, const channels::CallbackNotice& notice,
+                 std::optional<AttackKind> attack, DeliveryResult&& result);
   CallbackAttempt* find_attempt(uint64_t number);
 
   RealTimeRuntime& runtime_;
@@ -75,6 +89,7 @@ class Notifier {
   CallbackSender& sender_;
   const AckRule rule_;
   const std::string secret_;
+  const AttackProfile attacks_;
   std::chrono::nanoseconds real_deadline_;
   uint64_t attempts_ = 0;
   std::deque<CallbackAttempt> journal_;

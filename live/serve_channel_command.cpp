@@ -35,6 +35,7 @@ struct ServeChannelOptions {
   std::string secret_file;
   std::vector<std::string> set;
   bool allow_remote = false;
+  std::string attacks;
   size_t max_connections = ServerLimits{}.connections;
 };
 
@@ -123,6 +124,8 @@ int serve_channel(const ServeChannelOptions& options) {
     return usage_error("--listen: " + options.listen +
                        " is not a loopback address; pass --allow-remote to serve other hosts");
   }
+  const std::optional<AttackProfile> attacks = parse_attacks(options.attacks, &error);
+  if (!attacks) return usage_error("--attacks: " + error);
   const std::optional<NotifyUrl> notify = parse_notify_url(options.notify_url, &error);
   if (!notify) return usage_error("--notify-url: " + options.notify_url + " " + error);
 
@@ -133,6 +136,7 @@ int serve_channel(const ServeChannelOptions& options) {
   server_options.service.channel = scenario->channels[index];
   server_options.service.channel_index = index;
   server_options.service.secret = *secret;
+  server_options.service.attacks = *attacks;
   server_options.seed = scenario->seed;
   server_options.time_scale = options.time_scale;
   server_options.listen = *listen;
@@ -213,6 +217,9 @@ harness::CommandRunner add_serve_channel_command(CLI::App& app) {
   cmd->add_option("--max-connections", options->max_connections,
                   "Open connections at most; more are closed at once (default 256)")
       ->check(CLI::Range(1, 100'000));
+  cmd->add_option("--attacks", options->attacks,
+                  "Attacks beside genuine callbacks, KIND=P,...: forged_signature, replay_old, "
+                  "replay_same_event, tampered_amount, unknown_trade (docs/live.md)");
   cmd->add_flag("--allow-remote", options->allow_remote,
                 "Allow --listen on an address other than loopback");
   return {cmd, [options] { return serve_channel(*options); }};

@@ -5,10 +5,17 @@
 #include <openssl/hmac.h>
 
 #include <charconv>
+#include <chrono>
 #include <optional>
 #include <vector>
 
 namespace live {
+
+int64_t unix_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 std::string hmac_sha256_hex(std::string_view secret, std::string_view message) {
   unsigned char digest[EVP_MAX_MD_SIZE];

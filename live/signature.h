@@ -16,6 +16,9 @@ namespace live {
 inline constexpr std::string_view kSignatureHeader = "Paysim-Signature";
 inline constexpr int64_t kDefaultToleranceSeconds = 300;
 
+// The wall clock in Unix seconds: what `t=` carries (the merchant compares it with its own clock).
+int64_t unix_seconds();
+
 // Lower-case hex of HMAC-SHA256(secret, message).
 std::string hmac_sha256_hex(std::string_view secret, std::string_view message);
 

@@ -69,7 +69,8 @@ class IoThread {
 class LiveChannel {
  public:
   LiveChannel(const channels::ChannelConfig& channel, uint16_t notify_port, double time_scale,
-              uint64_t seed = 7, const ServerLimits& limits = {});
+              uint64_t seed = 7, const ServerLimits& limits = {},
+              const AttackProfile& attacks = {});
   ~LiveChannel();
 
   uint16_t port() const { return port_; }

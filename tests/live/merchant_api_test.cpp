@@ -12,12 +12,6 @@
 namespace live::testing {
 namespace {
 
-int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 TEST(MerchantApi, ATradeIsCreatedPaidNotifiedWithASignedCallbackAndQueried) {
   Merchant merchant;
   LiveChannel channel(quiet_channel(), merchant.port(), /*time_scale=*/10);
@@ -39,10 +33,10 @@ TEST(MerchantApi, ATradeIsCreatedPaidNotifiedWithASignedCallbackAndQueried) {
 
   ASSERT_TRUE(merchant.wait_for(1)) << "no callback arrived";
   const Merchant::Received callback = merchant.received()[0];
-  EXPECT_EQ(verify_signature(kSecret, callback.signature, callback.body, unix_now()),
+  EXPECT_EQ(verify_signature(kSecret, callback.signature, callback.body, unix_seconds()),
             SignatureCheck::kValid)
       << callback.signature;
-  EXPECT_EQ(verify_signature("another secret", callback.signature, callback.body, unix_now()),
+  EXPECT_EQ(verify_signature("another secret", callback.signature, callback.body, unix_seconds()),
             SignatureCheck::kMismatch);
   EXPECT_EQ(callback.event["id"], "evt_1_success");
   EXPECT_EQ(callback.event["type"], "trade.success");
