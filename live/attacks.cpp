@@ -1,8 +1,8 @@
 #include "live/attacks.h"
 
-#include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "live/internal/probability_list.h"
 #include "live/signature.h"
 #include "live/trade_book.h"
 
@@ -29,28 +29,8 @@ bool AttackProfile::any() const {
 
 std::optional<AttackProfile> parse_attacks(std::string_view text, std::string* error) {
   AttackProfile profile;
-  while (!text.empty()) {
-    const size_t comma = text.find(',');
-    const std::string_view part = text.substr(0, comma);
-    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
-    const size_t equals = part.find('=');
-    const std::string_view name = part.substr(0, equals);
-    size_t kind = 0;
-    while (kind < kAttackKinds && kNames[kind] != name) ++kind;
-    if (kind == kAttackKinds || equals == std::string_view::npos) {
-      *error = "'" + std::string(part) +
-               "' is not KIND=PROBABILITY with KIND one of forged_signature, replay_old, "
-               "replay_same_event, tampered_amount, unknown_trade";
-      return std::nullopt;
-    }
-    const std::string value(part.substr(equals + 1));
-    char* end = nullptr;
-    const double p = std::strtod(value.c_str(), &end);
-    if (value.empty() || end != value.c_str() + value.size() || !(p >= 0 && p <= 1)) {
-      *error = std::string(name) + ": '" + value + "' is not a probability in [0,1]";
-      return std::nullopt;
-    }
-    profile.probability[kind] = p;
+  if (!internal::parse_probability_list(text, kNames, profile.probability, error)) {
+    return std::nullopt;
   }
   return profile;
 }

@@ -129,6 +129,10 @@ void ChannelService::handle(Request&& request, Responder responder) {
     return false;
   };
 
+  if (!parts.empty() && parts[0] == "v1") {
+    responder.inject(
+        choose_transport_fault(options_.transport_faults, runtime_, ++merchant_requests_));
+  }
   if (path == "/openapi.json") {
     if (allowed(http::verb::get))
       responder(make_response(http::status::ok, std::string(openapi_json())));

@@ -30,6 +30,7 @@
 #include "live/ledger_journal.h"
 #include "live/notifier.h"
 #include "live/trade_book.h"
+#include "live/transport_faults.h"
 #include "mock_channels/ledger.h"
 #include "mock_channels/mock_channel.h"
 
@@ -43,7 +44,8 @@ struct ServiceOptions {
   std::string secret;
   std::string base_url;  // "http://127.0.0.1:8080", for pay URLs
   size_t max_trades = 1'000'000;
-  AttackProfile attacks;  // none unless asked for
+  AttackProfile attacks;                   // none unless asked for
+  TransportFaultProfile transport_faults;  // on /v1 responses; none unless asked for
 };
 
 class ChannelService final : public channels::ChannelClient {
@@ -116,6 +118,7 @@ class ChannelService final : public channels::ChannelClient {
   Notifier notifier_;
   const ServerStats* server_stats_ = nullptr;
   channels::CallId next_call_ = 1;
+  uint64_t merchant_requests_ = 0;  // /v1 requests so far: the key of their transport faults
   std::map<channels::CallId, Pending> pending_;
   std::map<std::string, StoredAnswer, std::less<>> answers_;  // by idempotency key
   std::map<std::string, RefundRecord, std::less<>> refunds_;  // by refund id

@@ -1,6 +1,9 @@
 #include "live/http_server.h"
 
+#include <algorithm>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -11,6 +14,7 @@
 #include <boost/beast/http/write.hpp>
 #include <cassert>
 #include <optional>
+#include <sstream>
 
 #include "fmt/format.h"
 
@@ -37,7 +41,7 @@ class Session : public std::enable_shared_from_this<Session> {
   ~Session() { --state_->stats.connections_open; }
 
   void start() { do_read(); }
-  void send(Response&& response);
+  void send(Response&& response, TransportFault fault = TransportFault::kNone);
 
  private:
   void do_read();
@@ -46,11 +50,16 @@ class Session : public std::enable_shared_from_this<Session> {
   void do_write(bool keep_alive);
   void on_write(bool keep_alive, beast::error_code ec, size_t bytes);
   void do_close();
+  void send_broken(TransportFault fault);
+  void do_write_slowly();
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<Response> response_;
+  std::string slow_bytes_;  // a kSlowBody response, serialized, and how much of it is written
+  size_t slow_written_ = 0;
+  std::optional<boost::asio::steady_timer> slow_timer_;
   std::shared_ptr<ServerState> state_;
   unsigned request_version_ = 11;
   bool request_keep_alive_ = false;
@@ -95,9 +104,59 @@ void Session::refuse(beast::error_code ec) {
   do_write(/*keep_alive=*/false);
 }
 
-void Session::send(Response&& response) {
+void Session::send(Response&& response, TransportFault fault) {
   response_ = std::move(response);
-  do_write(request_keep_alive_ && !state_->stopping);
+  if (fault == TransportFault::kNone) return do_write(request_keep_alive_ && !state_->stopping);
+  ++state_->stats.transport_faults[static_cast<size_t>(fault) - 1];
+  if (fault != TransportFault::kSlowBody) return send_broken(fault);
+  response_->version(request_version_);
+  response_->keep_alive(false);
+  response_->prepare_payload();
+  std::ostringstream serialized;
+  serialized << *response_;
+  slow_bytes_ = serialized.str();
+  slow_timer_.emplace(stream_.get_executor());
+  do_write_slowly();
+}
+
+void Session::send_broken(TransportFault fault) {
+  beast::error_code ignored;
+  if (fault == TransportFault::kReset) {
+    stream_.socket().set_option(boost::asio::socket_base::linger(true, 0), ignored);
+    stream_.socket().close(ignored);  // with linger 0: RST
+    return;
+  }
+  if (fault == TransportFault::kEmpty) {
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+    return;
+  }
+  // kMalformed: WireMock's MALFORMED_RESPONSE_CHUNK, an OK status line, then garbage.
+  static const std::string kGarbage =
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\x01\x02 not a chunk";
+  stream_.expires_after(state_->limits.read_timeout);
+  boost::asio::async_write(
+      stream_, boost::asio::buffer(kGarbage),
+      [self = shared_from_this()](beast::error_code, size_t) { self->do_close(); });
+}
+
+void Session::do_write_slowly() {
+  constexpr size_t kPieces = 10;
+  constexpr auto kGap = std::chrono::milliseconds(100);
+  const size_t piece = std::max<size_t>(1, (slow_bytes_.size() + kPieces - 1) / kPieces);
+  const size_t size = std::min(piece, slow_bytes_.size() - slow_written_);
+  stream_.expires_after(state_->limits.read_timeout);
+  boost::asio::async_write(stream_, boost::asio::buffer(slow_bytes_.data() + slow_written_, size),
+                           [self = shared_from_this(), size, kGap](beast::error_code ec, size_t) {
+                             if (ec) return;
+                             self->slow_written_ += size;
+                             if (self->slow_written_ == self->slow_bytes_.size())
+                               return self->do_close();
+                             self->slow_timer_->expires_after(kGap);
+                             self->slow_timer_->async_wait([self](beast::error_code wait_ec) {
+                               if (!wait_ec) self->do_write_slowly();
+                             });
+                           });
 }
 
 void Session::do_write(bool keep_alive) {
@@ -127,7 +186,7 @@ void Responder::operator()(Response&& response) {
   assert(session_ && "a request answered twice");
   if (!session_) return;
   std::shared_ptr<internal::Session> session = std::move(session_);
-  session->send(std::move(response));
+  session->send(std::move(response), fault_);
 }
 
 Response make_response(http::status status, std::string body, std::string_view content_type) {

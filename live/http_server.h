@@ -11,6 +11,7 @@
 // Single-threaded: the Handler runs on the io_context's thread.
 #pragma once
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/message.hpp>
@@ -35,12 +36,24 @@ struct ServerLimits {
   std::chrono::milliseconds read_timeout{10'000};
 };
 
+// What happens to a response on the wire, as WireMock's faults and Toxiproxy's toxics do it: the
+// request took effect, the client cannot tell.
+enum class TransportFault : uint8_t {
+  kNone,
+  kReset,      // the connection is reset (RST), nothing written
+  kEmpty,      // the connection is closed, nothing written
+  kMalformed,  // a status line, then garbage, then the connection is closed
+  kSlowBody,   // the response, written in 10 pieces 100 ms apart
+};
+inline constexpr size_t kTransportFaults = 4;  // kinds other than kNone
+
 struct ServerStats {
   uint64_t connections_accepted = 0;
   uint64_t connections_refused = 0;  // over ServerLimits::connections
   uint64_t requests = 0;
   uint64_t bad_requests = 0;  // malformed or oversized: answered 4xx and closed
   size_t connections_open = 0;
+  std::array<uint64_t, kTransportFaults> transport_faults{};  // applied, by TransportFault - 1
 };
 
 namespace internal {
@@ -54,9 +67,12 @@ class Responder {
  public:
   explicit Responder(std::shared_ptr<internal::Session> session) : session_(std::move(session)) {}
   void operator()(Response&& response);
+  // The answer, when it comes, meets this fault on the wire.
+  void inject(TransportFault fault) { fault_ = fault; }
 
  private:
   std::shared_ptr<internal::Session> session_;
+  TransportFault fault_ = TransportFault::kNone;
 };
 
 using Handler = std::function<void(Request&& request, Responder responder)>;

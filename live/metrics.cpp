@@ -52,6 +52,11 @@ std::vector<Counter> counters(const channels::ChannelStats& m, const NotifierSta
             {"http", "connections_open", http->connections_open, "Connections open now", true},
             {"http", "requests", http->requests, "Requests read"},
             {"http", "bad_requests", http->bad_requests, "Malformed or oversized requests"},
+            {"http", "responses_reset", http->transport_faults[0], "Answers replaced by a reset"},
+            {"http", "responses_empty", http->transport_faults[1], "Answers replaced by a close"},
+            {"http", "responses_malformed", http->transport_faults[2],
+             "Answers replaced by garbage"},
+            {"http", "responses_slow", http->transport_faults[3], "Answers written slowly"},
         });
   }
   return list;

@@ -36,6 +36,7 @@ struct ServeChannelOptions {
   std::vector<std::string> set;
   bool allow_remote = false;
   std::string attacks;
+  std::string transport_faults;
   size_t max_connections = ServerLimits{}.connections;
 };
 
@@ -126,6 +127,9 @@ int serve_channel(const ServeChannelOptions& options) {
   }
   const std::optional<AttackProfile> attacks = parse_attacks(options.attacks, &error);
   if (!attacks) return usage_error("--attacks: " + error);
+  const std::optional<TransportFaultProfile> transport =
+      parse_transport_faults(options.transport_faults, &error);
+  if (!transport) return usage_error("--transport-faults: " + error);
   const std::optional<NotifyUrl> notify = parse_notify_url(options.notify_url, &error);
   if (!notify) return usage_error("--notify-url: " + options.notify_url + " " + error);
 
@@ -137,6 +141,7 @@ int serve_channel(const ServeChannelOptions& options) {
   server_options.service.channel_index = index;
   server_options.service.secret = *secret;
   server_options.service.attacks = *attacks;
+  server_options.service.transport_faults = *transport;
   server_options.seed = scenario->seed;
   server_options.time_scale = options.time_scale;
   server_options.listen = *listen;
@@ -220,6 +225,9 @@ harness::CommandRunner add_serve_channel_command(CLI::App& app) {
   cmd->add_option("--attacks", options->attacks,
                   "Attacks beside genuine callbacks, KIND=P,...: forged_signature, replay_old, "
                   "replay_same_event, tampered_amount, unknown_trade (docs/live.md)");
+  cmd->add_option("--transport-faults", options->transport_faults,
+                  "Merchant API answers lost on the wire, KIND=P,...: reset, empty, malformed, "
+                  "slow_body (docs/live.md)");
   cmd->add_flag("--allow-remote", options->allow_remote,
                 "Allow --listen on an address other than loopback");
   return {cmd, [options] { return serve_channel(*options); }};

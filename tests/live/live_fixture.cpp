@@ -98,11 +98,12 @@ void IoThread::stop(std::function<void()> before_stop) {
 
 LiveChannel::LiveChannel(const channels::ChannelConfig& channel, uint16_t notify_port,
                          double time_scale, uint64_t seed, const ServerLimits& limits,
-                         const AttackProfile& attacks) {
+                         const AttackProfile& attacks, const TransportFaultProfile& transport) {
   ChannelServerOptions options;
   options.service.channel = channel;
   options.service.secret = kSecret;
   options.service.attacks = attacks;
+  options.service.transport_faults = transport;
   options.seed = seed;
   options.time_scale = time_scale;
   options.listen = tcp::endpoint(boost::asio::ip::address_v4::loopback(), 0);

@@ -69,8 +69,8 @@ class IoThread {
 class LiveChannel {
  public:
   LiveChannel(const channels::ChannelConfig& channel, uint16_t notify_port, double time_scale,
-              uint64_t seed = 7, const ServerLimits& limits = {},
-              const AttackProfile& attacks = {});
+              uint64_t seed = 7, const ServerLimits& limits = {}, const AttackProfile& attacks = {},
+              const TransportFaultProfile& transport = {});
   ~LiveChannel();
 
   uint16_t port() const { return port_; }
