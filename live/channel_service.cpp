@@ -130,6 +130,11 @@ void ChannelService::handle(Request&& request, Responder responder) {
   };
 
   if (!parts.empty() && parts[0] == "v1") {
+    if (options_.outage_mode == OutageMode::kRefuse && channel_.in_outage(runtime_.now())) {
+      responder.inject(TransportFault::kReset);
+      responder(make_response(http::status::service_unavailable, ""));
+      return;
+    }
     responder.inject(
         choose_transport_fault(options_.transport_faults, runtime_, ++merchant_requests_));
   }

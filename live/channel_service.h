@@ -38,6 +38,14 @@ namespace live {
 
 class RealTimeRuntime;
 
+// What a merchant sees of an outage window (the scenario's `outages`): the model refuses every
+// call made inside one, and the HTTP answer is
+enum class OutageMode : uint8_t {
+  kAnswer503,  // 503 after the channel's timeout (config.timeout)
+  kHang,       // nothing: the connection is closed after the channel's timeout
+  kRefuse,     // the connection is reset at once; the model is not called
+};
+
 struct ServiceOptions {
   channels::ChannelConfig channel;
   uint32_t channel_index = 0;
@@ -46,6 +54,7 @@ struct ServiceOptions {
   size_t max_trades = 1'000'000;
   AttackProfile attacks;                   // none unless asked for
   TransportFaultProfile transport_faults;  // on /v1 responses; none unless asked for
+  OutageMode outage_mode = OutageMode::kAnswer503;
 };
 
 class ChannelService final : public channels::ChannelClient {
@@ -106,6 +115,8 @@ class ChannelService final : public channels::ChannelClient {
   channels::CallId begin_call(Responder& responder, std::string idempotency_key = {},
                               std::string refund_id = {});
   Pending end_call(channels::CallId call);
+  // The 503 of a call the channel did not answer; with OutageMode::kHang its answer is a close.
+  Response unavailable(Responder& responder) const;
   std::string trade_json(const TradeRecord& trade, channels::TradeState state,
                          int64_t paid_at_us) const;
 

@@ -1,6 +1,7 @@
 // ChannelService as the model's ChannelClient: each reply answers the HTTP request that made the
-// call. A kTimeout reply (the channel is down: an outage window) answers 503 after the channel's
-// timeout, so the merchant cannot tell whether the call took effect, as with a real outage.
+// call. A kTimeout reply (the channel is down: an outage window) comes after the channel's
+// timeout and answers 503, or (--outage-mode hang) closes the connection without a word, so the
+// merchant cannot tell whether the call took effect, as with a real outage.
 #include <nlohmann/json.hpp>
 
 #include "live/channel_service.h"
@@ -13,13 +14,18 @@ using internal::json_response;
 
 namespace {
 
-Response unavailable() {
+Response unavailable_response() {
   return error_response(http::status::service_unavailable, "channel_unavailable",
                         "the channel did not answer (outage); the call may or may not have "
                         "taken effect: query before retrying");
 }
 
 }  // namespace
+
+Response ChannelService::unavailable(Responder& responder) const {
+  if (options_.outage_mode == OutageMode::kHang) responder.inject(TransportFault::kEmpty);
+  return unavailable_response();
+}
 
 std::string ChannelService::trade_json(const TradeRecord& trade, channels::TradeState state,
                                        int64_t paid_at_us) const {
@@ -39,7 +45,7 @@ void ChannelService::on_create_reply(channels::CallId call, const channels::Paym
   Pending pending = end_call(call);
   const TradeRecord* trade = trades_.find(key.payment);
   Response response =
-      reply.status == channels::CallStatus::kTimeout ? unavailable()
+      reply.status == channels::CallStatus::kTimeout ? unavailable(pending.responder)
       : reply.status == channels::CallStatus::kError
           ? error_response(http::status::conflict, "create_refused",
                            "the channel refused the trade: it is " +
@@ -60,7 +66,8 @@ void ChannelService::on_query_reply(channels::CallId call, const channels::Payme
                                     channels::QuerySource /*source*/,
                                     const channels::QueryReply& reply) {
   Pending pending = end_call(call);
-  if (reply.status == channels::CallStatus::kTimeout) return pending.responder(unavailable());
+  if (reply.status == channels::CallStatus::kTimeout)
+    return pending.responder(unavailable(pending.responder));
   if (reply.status == channels::CallStatus::kError) {
     return pending.responder(error_response(http::status::internal_server_error, "query_failed",
                                             "the channel failed to answer the query; retry"));
@@ -72,7 +79,8 @@ void ChannelService::on_query_reply(channels::CallId call, const channels::Payme
 void ChannelService::on_close_reply(channels::CallId call, const channels::PaymentKey& key,
                                     const channels::CloseReply& reply) {
   Pending pending = end_call(call);
-  if (reply.status == channels::CallStatus::kTimeout) return pending.responder(unavailable());
+  if (reply.status == channels::CallStatus::kTimeout)
+    return pending.responder(unavailable(pending.responder));
   if (reply.status == channels::CallStatus::kError) {
     return pending.responder(error_response(http::status::conflict, "close_failed",
                                             "the trade is not open at the channel"));
@@ -93,7 +101,8 @@ void ChannelService::on_refund_reply(channels::CallId call, const channels::Paym
     // model never moves money for a call refused by an outage.
     record.state = done ? "succeeded" : "failed";
   }
-  if (reply.status == channels::CallStatus::kTimeout) return pending.responder(unavailable());
+  if (reply.status == channels::CallStatus::kTimeout)
+    return pending.responder(unavailable(pending.responder));
   if (!done) {
     return pending.responder(error_response(
         http::status::conflict, "refund_refused",

@@ -199,7 +199,7 @@ Response make_response(http::status status, std::string body, std::string_view c
 }
 
 HttpServer::HttpServer(boost::asio::io_context& io, const ServerLimits& limits, Handler handler)
-    : acceptor_(io), state_(std::make_shared<internal::ServerState>()) {
+    : acceptor_(io), accept_retry_(io), state_(std::make_shared<internal::ServerState>()) {
   state_->limits = limits;
   state_->handler = std::move(handler);
 }
@@ -233,6 +233,7 @@ void HttpServer::stop() {
   state_->stopping = true;
   beast::error_code ignored;
   acceptor_.close(ignored);
+  accept_retry_.cancel();
 }
 
 const ServerStats& HttpServer::stats() const { return state_->stats; }
@@ -253,7 +254,12 @@ void HttpServer::on_accept(beast::error_code ec, tcp::socket socket) {
       std::make_shared<internal::Session>(std::move(socket), state_)->start();
     }
   }
-  do_accept();  // a failed accept (too many open files) must not stop the server
+  if (!ec) return do_accept();
+  // A failed accept (too many open files) must not stop the server, nor spin: retry shortly.
+  accept_retry_.expires_after(std::chrono::milliseconds(50));
+  accept_retry_.async_wait([this, state = state_](beast::error_code wait_ec) {
+    if (!wait_ec && !state->stopping) do_accept();
+  });
 }
 
 }  // namespace live

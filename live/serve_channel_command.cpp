@@ -37,6 +37,7 @@ struct ServeChannelOptions {
   bool allow_remote = false;
   std::string attacks;
   std::string transport_faults;
+  std::string outage_mode = "503";
   size_t max_connections = ServerLimits{}.connections;
 };
 
@@ -142,6 +143,9 @@ int serve_channel(const ServeChannelOptions& options) {
   server_options.service.secret = *secret;
   server_options.service.attacks = *attacks;
   server_options.service.transport_faults = *transport;
+  server_options.service.outage_mode = options.outage_mode == "hang"     ? OutageMode::kHang
+                                       : options.outage_mode == "refuse" ? OutageMode::kRefuse
+                                                                         : OutageMode::kAnswer503;
   server_options.seed = scenario->seed;
   server_options.time_scale = options.time_scale;
   server_options.listen = *listen;
@@ -228,6 +232,10 @@ harness::CommandRunner add_serve_channel_command(CLI::App& app) {
   cmd->add_option("--transport-faults", options->transport_faults,
                   "Merchant API answers lost on the wire, KIND=P,...: reset, empty, malformed, "
                   "slow_body (docs/live.md)");
+  cmd->add_option("--outage-mode", options->outage_mode,
+                  "A call inside an outage window: 503 (after the channel's timeout), hang "
+                  "(closed after it, no answer) or refuse (reset at once)")
+      ->check(CLI::IsMember({"503", "hang", "refuse"}));
   cmd->add_flag("--allow-remote", options->allow_remote,
                 "Allow --listen on an address other than loopback");
   return {cmd, [options] { return serve_channel(*options); }};

@@ -148,7 +148,7 @@ TEST(Callbacks, FaultsAppearAtTheirRatesAndMatchTheSimulatorsDecisions) {
   config.callback.delay = sim::Distribution::fixed(Duration::millis(100));
   constexpr int kTrades = 300;
   constexpr uint64_t kSeed = 99;
-  LiveChannel channel(config, merchant.port(), /*time_scale=*/20, kSeed);
+  LiveChannel channel(config, merchant.port(), /*time_scale=*/20, {.seed = kSeed});
   for (int i = 1; i <= kTrades; ++i) channel.create_paid("order-" + std::to_string(i), 100);
   const SimulatedDeliveries simulated(config, kSeed, kTrades);
   ASSERT_TRUE(merchant.wait_for(simulated.seen.size(), 10s))

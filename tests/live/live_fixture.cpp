@@ -97,20 +97,20 @@ void IoThread::stop(std::function<void()> before_stop) {
 }
 
 LiveChannel::LiveChannel(const channels::ChannelConfig& channel, uint16_t notify_port,
-                         double time_scale, uint64_t seed, const ServerLimits& limits,
-                         const AttackProfile& attacks, const TransportFaultProfile& transport) {
+                         double time_scale, const Options& test_options) {
   ChannelServerOptions options;
   options.service.channel = channel;
   options.service.secret = kSecret;
-  options.service.attacks = attacks;
-  options.service.transport_faults = transport;
-  options.seed = seed;
+  options.service.attacks = test_options.attacks;
+  options.service.transport_faults = test_options.transport_faults;
+  options.service.outage_mode = test_options.outage_mode;
+  options.seed = test_options.seed;
   options.time_scale = time_scale;
   options.listen = tcp::endpoint(boost::asio::ip::address_v4::loopback(), 0);
   options.notify.host = "127.0.0.1";
   options.notify.port = notify_port;
   options.notify.target = "/notify";
-  options.limits = limits;
+  options.limits = test_options.limits;
   server_ = std::make_unique<ChannelServer>(
       thread_.io(), options, tcp::endpoint(boost::asio::ip::address_v4::loopback(), notify_port));
   const std::string error = server_->start();

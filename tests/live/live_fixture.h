@@ -68,9 +68,19 @@ class IoThread {
 // destruction.
 class LiveChannel {
  public:
+  // What a test may set beside the channel; the rest of ServiceOptions is the fixture's.
+  struct Options {
+    uint64_t seed = 7;
+    ServerLimits limits;
+    AttackProfile attacks;
+    TransportFaultProfile transport_faults;
+    OutageMode outage_mode = OutageMode::kAnswer503;
+  };
+
   LiveChannel(const channels::ChannelConfig& channel, uint16_t notify_port, double time_scale,
-              uint64_t seed = 7, const ServerLimits& limits = {}, const AttackProfile& attacks = {},
-              const TransportFaultProfile& transport = {});
+              const Options& options);
+  LiveChannel(const channels::ChannelConfig& channel, uint16_t notify_port, double time_scale)
+      : LiveChannel(channel, notify_port, time_scale, Options{}) {}
   ~LiveChannel();
 
   uint16_t port() const { return port_; }
