@@ -25,7 +25,8 @@ TEST(Attacks, EachKindIsSentCarriesWhatItClaimsAndTheMerchantsAnswersAreCounted)
       "forged_signature=1,replay_old=1,replay_same_event=1,tampered_amount=1,unknown_trade=1",
       &error);
   ASSERT_TRUE(all) << error;
-  LiveChannel channel(quiet_channel(), merchant.port(), 10, {.attacks = *all});
+  LiveChannel channel(quiet_channel(), merchant.port(), 10,
+                      LiveChannel::Options().with_attacks(*all));
   channel.create_paid("order-1", 700);
   ASSERT_TRUE(merchant.wait_for(6));
   std::this_thread::sleep_for(100ms);

@@ -31,6 +31,7 @@ TEST(Callbacks, AreResentOnTheScaledScheduleUntilAcknowledged) {
                              Duration::seconds(8)};
   constexpr double kScale = 40;  // 4 s -> 100 ms, 8 s -> 200 ms
   LiveChannel channel(config, merchant.port(), kScale);
+  const Clock::time_point paid_at = Clock::now();
   channel.create_paid("order-r", 300);
   ASSERT_TRUE(merchant.wait_for(3, 5s));
   std::this_thread::sleep_for(600ms);  // two more scheduled gaps: nothing may come now
@@ -45,13 +46,15 @@ TEST(Callbacks, AreResentOnTheScaledScheduleUntilAcknowledged) {
   ASSERT_EQ(journal.size(), 3u);
   EXPECT_EQ(journal[1]["sent_us"].get<int64_t>() - journal[0]["sent_us"].get<int64_t>(), 4'000'000);
   EXPECT_EQ(journal[2]["sent_us"].get<int64_t>() - journal[1]["sent_us"].get<int64_t>(), 8'000'000);
-  // In real time, divided by the scale, give or take the loopback's jitter.
-  const double first_gap = real_ms_between(received[0].at, received[1].at);
-  const double second_gap = real_ms_between(received[1].at, received[2].at);
-  EXPECT_GE(first_gap, 70);
-  EXPECT_LT(first_gap, 400);
-  EXPECT_GE(second_gap, 170);
-  EXPECT_LT(second_gap, 600);
+  // In real time, divided by the scale: an attempt arrives after it leaves, and it leaves its
+  // scaled gap after the one before (from the payment on, at the earliest). Arrival jitter
+  // under load only makes it later, so only the upper bounds are loose.
+  const double second_after_pay = real_ms_between(paid_at, received[1].at);
+  const double third_after_pay = real_ms_between(paid_at, received[2].at);
+  EXPECT_GE(second_after_pay, 100);
+  EXPECT_LT(second_after_pay, 1500);
+  EXPECT_GE(third_after_pay, 300);
+  EXPECT_LT(third_after_pay, 2500);
   EXPECT_EQ(journal[0]["kind"], "first");
   EXPECT_EQ(journal[1]["kind"], "resend");
   EXPECT_EQ(journal[0]["acknowledged"], false);
@@ -74,18 +77,18 @@ TEST(Callbacks, AlipayWantsExactlySuccessAndASlowAnswerPastTheDeadlineIsResent) 
   LiveChannel alipay_channel(preset_channel("alipay-like", Duration::seconds(5)),
                              alipay_merchant.port(), 50);  // 5 s -> 100 ms
   alipay_channel.create_paid("order-a", 100);
-  // WeChat-like: 200/204 within 5 s. The first answer takes 400 ms, past the deadline (100 ms
-  // at this scale).
+  // WeChat-like: 200/204 within 5 s. The first answer takes 1 s, past the deadline (250 ms at
+  // this scale, room enough for a prompt answer on a loaded machine).
   Merchant wechat_merchant([](size_t index, const Merchant::Received&) {
-    return Merchant::Reply{200, "", index == 0 ? 400ms : 0ms};
+    return Merchant::Reply{200, "", index == 0 ? 1000ms : 0ms};
   });
   LiveChannel wechat_channel(preset_channel("wechat-pay-like", Duration::seconds(10)),
-                             wechat_merchant.port(), 50);  // 10 s -> 200 ms
+                             wechat_merchant.port(), 20);  // 10 s -> 500 ms
   wechat_channel.create_paid("order-w", 100);
 
   ASSERT_TRUE(alipay_merchant.wait_for(2, 5s));
   ASSERT_TRUE(wechat_merchant.wait_for(2, 5s));
-  std::this_thread::sleep_for(500ms);
+  std::this_thread::sleep_for(1200ms);  // past the last re-send: none may come
   EXPECT_EQ(alipay_merchant.received().size(), 2u);
   EXPECT_EQ(wechat_merchant.received().size(), 2u);
   const std::vector<nlohmann::json> alipay_journal = alipay_channel.json_lines("/admin/callbacks");
@@ -148,7 +151,8 @@ TEST(Callbacks, FaultsAppearAtTheirRatesAndMatchTheSimulatorsDecisions) {
   config.callback.delay = sim::Distribution::fixed(Duration::millis(100));
   constexpr int kTrades = 300;
   constexpr uint64_t kSeed = 99;
-  LiveChannel channel(config, merchant.port(), /*time_scale=*/20, {.seed = kSeed});
+  LiveChannel channel(config, merchant.port(), /*time_scale=*/20,
+                      LiveChannel::Options().with_seed(kSeed));
   for (int i = 1; i <= kTrades; ++i) channel.create_paid("order-" + std::to_string(i), 100);
   const SimulatedDeliveries simulated(config, kSeed, kTrades);
   ASSERT_TRUE(merchant.wait_for(simulated.seen.size(), 10s))

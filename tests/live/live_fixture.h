@@ -75,6 +75,21 @@ class LiveChannel {
     AttackProfile attacks;
     TransportFaultProfile transport_faults;
     OutageMode outage_mode = OutageMode::kAnswer503;
+
+    Options& with_seed(uint64_t value) { return set(seed, value); }
+    Options& with_limits(const ServerLimits& value) { return set(limits, value); }
+    Options& with_attacks(const AttackProfile& value) { return set(attacks, value); }
+    Options& with_transport_faults(const TransportFaultProfile& value) {
+      return set(transport_faults, value);
+    }
+    Options& with_outage_mode(OutageMode value) { return set(outage_mode, value); }
+
+   private:
+    template <class T>
+    Options& set(T& field, const T& value) {
+      field = value;
+      return *this;
+    }
   };
 
   LiveChannel(const channels::ChannelConfig& channel, uint16_t notify_port, double time_scale,

@@ -17,7 +17,8 @@ TEST(Robustness, MalformedHttpGetsA4xxAndTheServerKeepsServing) {
   limits.header_bytes = 2048;
   limits.body_bytes = 4096;
   limits.read_timeout = 300ms;  // the truncated body below waits for this
-  LiveChannel channel(quiet_channel(), merchant.port(), 10, {.limits = limits});
+  LiveChannel channel(quiet_channel(), merchant.port(), 10,
+                      LiveChannel::Options().with_limits(limits));
   const uint16_t port = channel.port();
 
   EXPECT_EQ(status_line(raw_exchange(port, "HELLO\r\n\r\n")), "HTTP/1.1 400 Bad Request");
@@ -66,7 +67,8 @@ TEST(Robustness, ConnectionsAboveTheLimitAreClosedAndOthersAreServed) {
   ServerLimits limits;
   limits.connections = 2;
   limits.read_timeout = 2s;
-  LiveChannel channel(quiet_channel(), merchant.port(), 10, {.limits = limits});
+  LiveChannel channel(quiet_channel(), merchant.port(), 10,
+                      LiveChannel::Options().with_limits(limits));
   boost::asio::io_context io;
   std::vector<tcp::socket> idle;
   for (int i = 0; i < 2; ++i) {

@@ -21,14 +21,16 @@ TEST(TransportFaults, TheCallTakesEffectAndItsAnswerIsLostOrMangledOnTheWire) {
   Merchant merchant;
   const std::string create = R"({"merchant_order_id":"order-t","amount_minor":100})";
   for (const char* kind : {"reset", "empty", "malformed"}) {
-    LiveChannel channel(quiet_channel(), merchant.port(), 10,
-                        {.transport_faults = only(std::string(kind) + "=1")});
+    LiveChannel channel(
+        quiet_channel(), merchant.port(), 10,
+        LiveChannel::Options().with_transport_faults(only(std::string(kind) + "=1")));
     EXPECT_EQ(channel.post("/v1/trades", create).status, 0u) << kind << ": an answer got through";
     const nlohmann::json stats = channel.stats();  // admin routes are never faulted
     EXPECT_EQ(stats["trades"], 1) << kind << ": the create did not take effect";
     EXPECT_EQ(stats["http"][std::string("responses_") + kind], 1) << kind;
   }
-  LiveChannel slow(quiet_channel(), merchant.port(), 10, {.transport_faults = only("slow_body=1")});
+  LiveChannel slow(quiet_channel(), merchant.port(), 10,
+                   LiveChannel::Options().with_transport_faults(only("slow_body=1")));
   const Clock::time_point begin = Clock::now();
   const HttpAnswer answer = slow.post("/v1/trades", create);
   EXPECT_EQ(answer.status, 200u);
@@ -39,7 +41,7 @@ TEST(TransportFaults, TheCallTakesEffectAndItsAnswerIsLostOrMangledOnTheWire) {
 TEST(TransportFaults, ResetsAppearAtTheirRate) {
   Merchant merchant;
   LiveChannel channel(quiet_channel(), merchant.port(), 10,
-                      {.transport_faults = only("reset=0.3")});
+                      LiveChannel::Options().with_transport_faults(only("reset=0.3")));
   std::string id;
   while (id.empty()) {  // the create itself may be reset: try until one answer gets through
     const HttpAnswer created =
@@ -80,7 +82,8 @@ TEST(OutageModes, AnOutageAnswers503HangsOrRefusesAsAsked) {
   };
   for (const Case& c : {Case{OutageMode::kAnswer503, 503, true}, Case{OutageMode::kHang, 0, true},
                         Case{OutageMode::kRefuse, 0, false}}) {
-    LiveChannel channel(down_channel(), merchant.port(), 50, {.outage_mode = c.mode});
+    LiveChannel channel(down_channel(), merchant.port(), 50,
+                        LiveChannel::Options().with_outage_mode(c.mode));
     const Clock::time_point begin = Clock::now();
     const HttpAnswer answer = channel.post("/v1/trades", create);
     const auto took = Clock::now() - begin;
