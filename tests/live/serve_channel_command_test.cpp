@@ -19,7 +19,23 @@
 namespace live::testing {
 namespace {
 
-const std::string kScenario = std::string(PAYSIM_SOURCE_DIR) + "/scenarios/healthy-baseline.yaml";
+// The test's own scenario, so that edits to the scenario library never break it; removed at exit.
+struct ScenarioFile {
+  ScenarioFile() {
+    std::ofstream(path) << "name: live-command-test\n"
+                           "seed: 5\n"
+                           "channels:\n"
+                           "  - name: alipay\n"
+                           "    preset: alipay-like\n"
+                           "    callback: {drop_probability: 0.01}\n";
+  }
+  ~ScenarioFile() { std::filesystem::remove(path); }
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("paysim-live-" + std::to_string(getpid()) + ".yaml"))
+                               .string();
+};
+const ScenarioFile kScenarioFile;
+const std::string& kScenario = kScenarioFile.path;
 
 // A child `paysim` with stderr captured; killed (if still running) on destruction.
 class Process {
