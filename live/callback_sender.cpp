@@ -1,0 +1,194 @@
+#include "live/callback_sender.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <charconv>
+
+namespace live {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = boost::asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
+
+std::optional<NotifyUrl> parse_notify_url(std::string_view text, std::string* error) {
+  const auto fail = [&](const char* why) -> std::optional<NotifyUrl> {
+    if (error != nullptr) *error = why;
+    return std::nullopt;
+  };
+  constexpr std::string_view kScheme = "http://";
+  if (text.substr(0, kScheme.size()) != kScheme) {
+    return fail("must start with http:// (TLS is not served: put a terminating proxy in front)");
+  }
+  NotifyUrl url;
+  url.text = std::string(text);
+  std::string_view rest = text.substr(kScheme.size());
+  const size_t slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  url.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+  size_t colon = authority.rfind(':');
+  if (!authority.empty() && authority.front() == '[') {  // [::1]:9000
+    const size_t close = authority.find(']');
+    if (close == std::string_view::npos) return fail("unterminated IPv6 literal");
+    url.host = std::string(authority.substr(1, close - 1));
+    colon = close + 1 < authority.size() && authority[close + 1] == ':' ? close + 1
+                                                                        : std::string_view::npos;
+  } else {
+    url.host = std::string(authority.substr(0, colon));
+  }
+  if (url.host.empty()) return fail("has no host");
+  if (colon != std::string_view::npos) {
+    const std::string_view port = authority.substr(colon + 1);
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
+      return fail("has an invalid port");
+    }
+    url.port = static_cast<uint16_t>(value);
+  }
+  return url;
+}
+
+std::string_view to_string(DeliveryOutcome outcome) {
+  switch (outcome) {
+    case DeliveryOutcome::kAnswered:
+      return "answered";
+    case DeliveryOutcome::kTimeout:
+      return "timeout";
+    case DeliveryOutcome::kConnectFailed:
+      return "connect_failed";
+    case DeliveryOutcome::kBroken:
+      return "broken";
+    case DeliveryOutcome::kOverloaded:
+      return "overloaded";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// One POST and its answer. Owns itself through the handlers it has queued.
+class Delivery : public std::enable_shared_from_this<Delivery> {
+ public:
+  using Finish = std::function<void(DeliveryResult&&)>;
+
+  Delivery(boost::asio::io_context& io, http::request<http::string_body>&& request, Finish finish)
+      : stream_(io), request_(std::move(request)), finish_(std::move(finish)) {
+    parser_.body_limit(CallbackSender::kMaxAnswerBytes);
+  }
+
+  void start(const tcp::endpoint& endpoint, std::chrono::nanoseconds deadline) {
+    stream_.expires_after(deadline);  // one deadline for the whole exchange
+    stream_.async_connect(endpoint,
+                          beast::bind_front_handler(&Delivery::on_connect, shared_from_this()));
+  }
+
+ private:
+  void on_connect(beast::error_code ec) {
+    if (ec) return fail(ec, DeliveryOutcome::kConnectFailed);
+    http::async_write(stream_, request_,
+                      beast::bind_front_handler(&Delivery::on_write, shared_from_this()));
+  }
+  void on_write(beast::error_code ec, size_t /*bytes*/) {
+    if (ec) return fail(ec, DeliveryOutcome::kBroken);
+    http::async_read(stream_, buffer_, parser_,
+                     beast::bind_front_handler(&Delivery::on_read, shared_from_this()));
+  }
+  void on_read(beast::error_code ec, size_t /*bytes*/) {
+    if (ec) return fail(ec, DeliveryOutcome::kBroken);
+    DeliveryResult result;
+    result.status = parser_.get().result_int();
+    result.body = std::move(parser_.get().body());
+    done(std::move(result));
+  }
+  void fail(beast::error_code ec, DeliveryOutcome outcome) {
+    DeliveryResult result;
+    result.outcome = ec == beast::error::timeout ? DeliveryOutcome::kTimeout : outcome;
+    result.error = ec.message();
+    done(std::move(result));
+  }
+  void done(DeliveryResult&& result) {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+    result.took =
+        std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started_);
+    finish_(std::move(result));
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> request_;
+  http::response_parser<http::string_body> parser_;
+  Finish finish_;
+  const SteadyClock::time_point started_ = SteadyClock::now();
+};
+
+}  // namespace
+
+CallbackSender::CallbackSender(boost::asio::io_context& io, tcp::endpoint endpoint, NotifyUrl url,
+                               size_t max_in_flight, size_t max_queued)
+    : io_(io),
+      endpoint_(std::move(endpoint)),
+      url_(std::move(url)),
+      max_in_flight_(max_in_flight),
+      max_queued_(max_queued) {}
+
+CallbackSender::~CallbackSender() { *alive_ = false; }
+
+void CallbackSender::post(std::string body, Headers headers, std::chrono::nanoseconds deadline,
+                          Done done) {
+  Job job{std::move(body), std::move(headers), deadline, std::move(done)};
+  if (in_flight_ < max_in_flight_) return start(std::move(job));
+  if (queue_.size() < max_queued_) {
+    queue_.push_back(std::move(job));
+    return;
+  }
+  boost::asio::post(io_, [done = std::move(job.done)] {
+    DeliveryResult result;
+    result.outcome = DeliveryOutcome::kOverloaded;
+    result.error = "callback queue full";
+    done(std::move(result));
+  });
+}
+
+void CallbackSender::start(Job&& job) {
+  ++in_flight_;
+  http::request<http::string_body> request{http::verb::post, url_.target, 11};
+  request.set(http::field::host, url_.host + ":" + std::to_string(url_.port));
+  request.set(http::field::user_agent, "paysim-channel");
+  request.set(http::field::content_type, "application/json");
+  for (auto& [name, value] : job.headers) request.set(name, value);
+  request.keep_alive(false);
+  request.body() = std::move(job.body);
+  request.prepare_payload();
+  auto finish = [this, alive = std::weak_ptr<bool>(alive_),
+                 done = std::move(job.done)](DeliveryResult&& result) {
+    const std::shared_ptr<bool> still = alive.lock();
+    if (!still || !*still) return;  // the sender (and the service) is gone
+    done(std::move(result));
+    on_finished();
+  };
+  std::make_shared<Delivery>(io_, std::move(request), std::move(finish))
+      ->start(endpoint_, job.deadline);
+}
+
+void CallbackSender::on_finished() {
+  --in_flight_;
+  if (!queue_.empty() && in_flight_ < max_in_flight_) {
+    Job next = std::move(queue_.front());
+    queue_.pop_front();
+    start(std::move(next));
+  }
+}
+
+}  // namespace live

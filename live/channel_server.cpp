@@ -1,0 +1,45 @@
+#include "live/channel_server.h"
+
+#include <boost/asio/ip/tcp.hpp>
+
+namespace live {
+
+using tcp = boost::asio::ip::tcp;
+
+std::optional<tcp::endpoint> resolve_notify(boost::asio::io_context& io, const NotifyUrl& url,
+                                            std::string* error) {
+  boost::system::error_code ec;
+  tcp::resolver resolver(io);
+  const auto results = resolver.resolve(url.host, std::to_string(url.port), ec);
+  if (ec || results.empty()) {
+    if (error != nullptr) *error = "cannot resolve " + url.host + ": " + ec.message();
+    return std::nullopt;
+  }
+  return results.begin()->endpoint();
+}
+
+ChannelServer::ChannelServer(boost::asio::io_context& io, ChannelServerOptions options,
+                             tcp::endpoint notify_endpoint)
+    : io_(io),
+      options_(std::move(options)),
+      runtime_(io, options_.seed, options_.time_scale),
+      sender_(io, std::move(notify_endpoint), options_.notify),
+      http_(io, options_.limits, [this](Request&& request, Responder responder) {
+        service_->handle(std::move(request), std::move(responder));
+      }) {}
+
+ChannelServer::~ChannelServer() { http_.stop(); }
+
+std::string ChannelServer::start() {
+  std::string error = http_.listen(options_.listen);
+  if (!error.empty()) return error;
+  const tcp::endpoint bound = http_.local_endpoint();
+  const std::string host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
+                                                   : bound.address().to_string();
+  options_.service.base_url = "http://" + host + ":" + std::to_string(bound.port());
+  service_ = std::make_unique<ChannelService>(runtime_, sender_, options_.service);
+  service_->set_server_stats(&http_.stats());
+  return {};
+}
+
+}  // namespace live

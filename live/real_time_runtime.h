@@ -1,0 +1,92 @@
+// RealTimeRuntime: sim::Runtime on a Boost.Asio io_context and the steady clock, for live mode.
+//
+// The model code that the simulator runs on SimRuntime runs unchanged here; only how time passes
+// differs. Time is the steady clock since construction, multiplied by a time scale K (K = 60: one
+// real second is one minute of channel time, so every delay of a scenario passes 60 times
+// faster; K = 1 is real time). It keeps every promise of sim/runtime.h and passes the conformance
+// suite (tests/live/real_time_runtime_test.cpp):
+//
+// - Callbacks wait in the runtime's own queue, ordered by (due time, scheduling sequence); one
+//   asio timer is armed for the earliest. When it fires, every callback due by then runs in
+//   order, each seeing now() == its due time, so ties and zero delays behave as in simulation.
+// - now() is frozen between steps: it moves only when the runtime runs (the timer fires, or
+//   advance() is called). Code that reacts to the outside world (an HTTP request) calls advance()
+//   first: it runs the callbacks that are already due, then brings now() up to the clock, so the
+//   model sees fresh time and now() never goes back.
+// - Ids are a 64-bit sequence, never reused.
+//
+// Single-threaded: every member is called from the thread that runs the io_context (or, before
+// it runs, from the owner). The io_context must outlive the runtime; the runtime may be destroyed
+// while the io_context still has its timer's handler queued.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "sim/runtime.h"
+
+namespace live {
+
+class RealTimeRuntime final : public sim::Runtime {
+ public:
+  // REQUIRES: time_scale > 0.
+  RealTimeRuntime(boost::asio::io_context& io, uint64_t seed, double time_scale = 1.0);
+  RealTimeRuntime(const RealTimeRuntime&) = delete;
+  RealTimeRuntime& operator=(const RealTimeRuntime&) = delete;
+  ~RealTimeRuntime() override;
+
+  sim::Time now() const override { return now_; }
+  sim::TimerId schedule_after(sim::Duration delay, sim::Callback&& fn) override;
+  bool cancel(sim::TimerId id) override;
+  uint64_t seed() const override { return seed_; }
+
+  // Runs every callback due by the clock (and by `limit`), then moves now() up to the clock (at
+  // most to `limit`). Does nothing when called from inside a callback.
+  void advance(sim::Time limit = sim::Time::max());
+
+  // Drives the io_context (and so anything else it serves) until every callback due at or before
+  // `end` has run, including those scheduled meanwhile; later ones stay pending. For tests and
+  // single-purpose tools: it returns only when the io_context has no other work either.
+  void run_until(sim::Time end);
+  void run_until_idle() { run_until(sim::Time::max()); }
+
+  double time_scale() const { return time_scale_; }
+  size_t pending() const { return queue_.size(); }
+  // The channel time the clock shows now, without running anything (for logs and headers).
+  sim::Time clock() const;
+
+ private:
+  struct Key {
+    int64_t due_us;
+    uint64_t sequence;
+    friend auto operator<=>(const Key&, const Key&) = default;
+  };
+
+  void arm();
+  void on_timer();
+  std::chrono::steady_clock::time_point real_time_of(int64_t due_us) const;
+
+  boost::asio::io_context& io_;
+  boost::asio::steady_timer timer_;
+  const uint64_t seed_;
+  const double time_scale_;
+  const std::chrono::steady_clock::time_point start_;
+  sim::Time now_;
+  sim::Time horizon_ = sim::Time::max();  // run_until's end: nothing later runs
+  uint64_t next_sequence_ = 1;
+  std::map<Key, sim::Callback> queue_;
+  std::map<uint64_t, int64_t> due_of_;  // sequence (the TimerId) -> due time, for cancel
+  std::optional<int64_t> armed_due_us_;
+  bool running_ = false;  // a callback is on the stack
+  // Handlers queued on the io_context check it before touching the runtime: the runtime may be
+  // gone by the time they run.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace live

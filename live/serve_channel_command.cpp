@@ -1,0 +1,244 @@
+// `paysim serve-channel SCENARIO --listen ADDR --notify-url URL`: loads the scenario, picks one of
+// its channels and serves it until SIGINT or SIGTERM, then writes the ledger (--ledger-out) and
+// exits 0. A bad scenario, address, URL or secret is a clear message and exit 2.
+#include "live/serve_channel_command.h"
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <charconv>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "live/channel_server.h"
+#include "reports/atomic_file.h"
+
+namespace live {
+namespace {
+
+using tcp = boost::asio::ip::tcp;
+
+struct ServeChannelOptions {
+  std::string scenario_path;
+  std::string listen;
+  std::string notify_url;
+  std::string channel;
+  double time_scale = 1.0;
+  bool has_seed = false;
+  uint64_t seed = 0;
+  std::string ledger_out;
+  std::string secret_file;
+  std::vector<std::string> set;
+  bool allow_remote = false;
+  std::string attacks;
+  std::string transport_faults;
+  std::string outage_mode = "503";
+  size_t max_connections = ServerLimits{}.connections;
+};
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "paysim serve-channel: %s\n", message.c_str());
+  return 2;
+}
+
+// "127.0.0.1:8080" or "[::1]:8080".
+std::optional<tcp::endpoint> parse_listen(const std::string& text, std::string* error) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos) {
+    *error = "--listen: expected HOST:PORT, got '" + text + "'";
+    return std::nullopt;
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  const std::string port_text = text.substr(colon + 1);
+  unsigned port = 0;
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
+    *error = "--listen: invalid port '" + port_text + "'";
+    return std::nullopt;
+  }
+  boost::system::error_code address_error;
+  const auto address = boost::asio::ip::make_address(host, address_error);
+  if (address_error) {
+    *error = "--listen: '" + host + "' is not an IP address";
+    return std::nullopt;
+  }
+  return tcp::endpoint(address, static_cast<uint16_t>(port));
+}
+
+// The signing secret: PAYSIM_CHANNEL_SECRET, else the file named by --secret-file (one line).
+// Never from the scenario, which is shared and checked in.
+std::optional<std::string> read_secret(const std::string& secret_file, std::string* error) {
+  if (const char* env = std::getenv("PAYSIM_CHANNEL_SECRET"); env != nullptr && *env != '\0') {
+    return std::string(env);
+  }
+  if (secret_file.empty()) {
+    *error = "no signing secret: set PAYSIM_CHANNEL_SECRET or pass --secret-file FILE";
+    return std::nullopt;
+  }
+  std::ifstream in(secret_file);
+  std::string secret;
+  if (!in || !std::getline(in, secret)) {
+    *error = "--secret-file: cannot read " + secret_file;
+    return std::nullopt;
+  }
+  while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+  if (secret.empty()) {
+    *error = "--secret-file: " + secret_file + " holds an empty secret";
+    return std::nullopt;
+  }
+  return secret;
+}
+
+int serve_channel(const ServeChannelOptions& options) {
+  const std::optional<harness::Scenario> scenario = harness::load_for_command(
+      options.scenario_path, options.set, options.has_seed, options.seed, /*variant=*/"");
+  if (!scenario) return 2;
+  if (scenario->channels.empty())
+    return usage_error(options.scenario_path + ": no channel to serve");
+  uint32_t index = 0;
+  if (!options.channel.empty()) {
+    std::string names;
+    for (const channels::ChannelConfig& channel : scenario->channels) {
+      names += (names.empty() ? "" : ", ") + channel.name;
+    }
+    while (index < scenario->channels.size() && scenario->channels[index].name != options.channel) {
+      ++index;
+    }
+    if (index == scenario->channels.size()) {
+      return usage_error("--channel: no channel '" + options.channel + "' in " +
+                         options.scenario_path + " (it has: " + names + ")");
+    }
+  }
+  std::string error;
+  const std::optional<std::string> secret = read_secret(options.secret_file, &error);
+  if (!secret) return usage_error(error);
+  const std::optional<tcp::endpoint> listen = parse_listen(options.listen, &error);
+  if (!listen) return usage_error(error);
+  if (!listen->address().is_loopback() && !options.allow_remote) {
+    return usage_error("--listen: " + options.listen +
+                       " is not a loopback address; pass --allow-remote to serve other hosts");
+  }
+  const std::optional<AttackProfile> attacks = parse_attacks(options.attacks, &error);
+  if (!attacks) return usage_error("--attacks: " + error);
+  const std::optional<TransportFaultProfile> transport =
+      parse_transport_faults(options.transport_faults, &error);
+  if (!transport) return usage_error("--transport-faults: " + error);
+  const std::optional<NotifyUrl> notify = parse_notify_url(options.notify_url, &error);
+  if (!notify) return usage_error("--notify-url: " + options.notify_url + " " + error);
+
+  boost::asio::io_context io;
+  const std::optional<tcp::endpoint> notify_endpoint = resolve_notify(io, *notify, &error);
+  if (!notify_endpoint) return usage_error("--notify-url: " + error);
+  ChannelServerOptions server_options;
+  server_options.service.channel = scenario->channels[index];
+  server_options.service.channel_index = index;
+  server_options.service.secret = *secret;
+  server_options.service.attacks = *attacks;
+  server_options.service.transport_faults = *transport;
+  server_options.service.outage_mode = options.outage_mode == "hang"     ? OutageMode::kHang
+                                       : options.outage_mode == "refuse" ? OutageMode::kRefuse
+                                                                         : OutageMode::kAnswer503;
+  server_options.seed = scenario->seed;
+  server_options.time_scale = options.time_scale;
+  server_options.listen = *listen;
+  server_options.notify = *notify;
+  server_options.limits.connections = options.max_connections;
+  ChannelServer server(io, server_options, *notify_endpoint);
+  error = server.start();
+  if (!error.empty()) return usage_error("cannot listen on " + options.listen + ": " + error);
+
+  const tcp::endpoint bound = server.local_endpoint();
+  const channels::ChannelConfig& channel = scenario->channels[index];
+  std::fprintf(stderr,
+               "paysim serve-channel: listening on %s:%u: channel %s (preset %s), seed %llu, "
+               "time scale %g, callbacks to %s (ack: %s)\n",
+               bound.address().to_string().c_str(), bound.port(), channel.name.c_str(),
+               channel.preset.empty() ? "none" : channel.preset.c_str(),
+               static_cast<unsigned long long>(scenario->seed), options.time_scale,
+               notify->text.c_str(), ack_rule_for(channel).describe().c_str());
+  std::fflush(stderr);
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
+    if (ec) return;
+    std::fprintf(stderr, "paysim serve-channel: signal %d, shutting down\n", signal_number);
+    server.stop();
+    io.stop();
+  });
+  io.run();
+
+  const channels::ChannelStats& stats = server.service().channel().stats();
+  std::fprintf(stderr,
+               "paysim serve-channel: %llu creates, %llu charges, %llu callbacks sent "
+               "(%llu dropped by fault), %llu acknowledged\n",
+               static_cast<unsigned long long>(stats.creates),
+               static_cast<unsigned long long>(stats.charges),
+               static_cast<unsigned long long>(stats.callbacks_sent),
+               static_cast<unsigned long long>(stats.callbacks_dropped),
+               static_cast<unsigned long long>(server.service().notifier().stats().acknowledged));
+  if (!options.ledger_out.empty()) {
+    if (!reports::write_file_atomically(options.ledger_out, server.service().ledger_json_lines(),
+                                        &error)) {
+      std::fprintf(stderr, "paysim serve-channel: cannot write %s: %s\n",
+                   options.ledger_out.c_str(), error.c_str());
+      return 2;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+harness::CommandRunner add_serve_channel_command(CLI::App& app) {
+  auto options = std::make_shared<ServeChannelOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve-channel",
+      "Serve one channel of a scenario over HTTP: a stateful mock channel with signed, faulty "
+      "callbacks (docs/live.md)");
+  cmd->add_option("scenario", options->scenario_path, "Scenario file (YAML)")->required();
+  cmd->add_option("--listen", options->listen,
+                  "Address to serve, HOST:PORT (loopback; port 0: any)")
+      ->required();
+  cmd->add_option("--notify-url", options->notify_url,
+                  "Where callbacks are POSTed: http://HOST:PORT/PATH")
+      ->required();
+  cmd->add_option("--channel", options->channel,
+                  "The scenario's channel to serve (default: the first)");
+  cmd->add_option("--time-scale", options->time_scale,
+                  "Channel time runs K times faster than real time (every delay divided by K)")
+      ->check(CLI::Range(1e-3, 1e6));
+  cmd->add_option("--seed", options->seed, "Override the scenario's seed")
+      ->each([options](const std::string&) { options->has_seed = true; });
+  cmd->add_option("--set", options->set,
+                  "Override a key: KEY=VALUE (dotted path; a channel by its name)");
+  cmd->add_option("--ledger-out", options->ledger_out,
+                  "Write the ledger (JSON lines) here at exit");
+  cmd->add_option("--secret-file", options->secret_file,
+                  "File holding the signing secret (PAYSIM_CHANNEL_SECRET wins when set)");
+  cmd->add_option("--max-connections", options->max_connections,
+                  "Open connections at most; more are closed at once (default 256)")
+      ->check(CLI::Range(1, 100'000));
+  cmd->add_option("--attacks", options->attacks,
+                  "Attacks beside genuine callbacks, KIND=P,...: forged_signature, replay_old, "
+                  "replay_same_event, tampered_amount, unknown_trade (docs/live.md)");
+  cmd->add_option("--transport-faults", options->transport_faults,
+                  "Merchant API answers lost on the wire, KIND=P,...: reset, empty, malformed, "
+                  "slow_body (docs/live.md)");
+  cmd->add_option("--outage-mode", options->outage_mode,
+                  "A call inside an outage window: 503 (after the channel's timeout), hang "
+                  "(closed after it, no answer) or refuse (reset at once)")
+      ->check(CLI::IsMember({"503", "hang", "refuse"}));
+  cmd->add_flag("--allow-remote", options->allow_remote,
+                "Allow --listen on an address other than loopback");
+  return {cmd, [options] { return serve_channel(*options); }};
+}
+
+}  // namespace live

@@ -1,0 +1,197 @@
+// `paysim serve-channel` as a process: it starts, says where it listens, serves, and on SIGTERM
+// writes the ledger and exits 0; a bad scenario, a missing secret or an address in use is a
+// clear message and exit 2.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "tests/live/live_fixture.h"
+
+namespace live::testing {
+namespace {
+
+// The test's own scenario, so that edits to the scenario library never break it; removed at exit.
+struct ScenarioFile {
+  ScenarioFile() {
+    std::ofstream(path) << "name: live-command-test\n"
+                           "seed: 5\n"
+                           "channels:\n"
+                           "  - name: alipay\n"
+                           "    preset: alipay-like\n"
+                           "    callback: {drop_probability: 0.01}\n";
+  }
+  ~ScenarioFile() { std::filesystem::remove(path); }
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("paysim-live-" + std::to_string(getpid()) + ".yaml"))
+                               .string();
+};
+const ScenarioFile kScenarioFile;
+const std::string& kScenario = kScenarioFile.path;
+
+// A child `paysim` with stderr captured; killed (if still running) on destruction.
+class Process {
+ public:
+  Process(const std::vector<std::string>& args, bool with_secret) {
+    int pipe_fds[2];
+    EXPECT_EQ(pipe(pipe_fds), 0);
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(pipe_fds[1], STDERR_FILENO);
+      close(pipe_fds[0]);
+      if (with_secret) {
+        setenv("PAYSIM_CHANNEL_SECRET", kSecret, 1);
+      } else {
+        unsetenv("PAYSIM_CHANNEL_SECRET");
+      }
+      std::vector<char*> argv;
+      std::string binary = PAYSIM_BINARY;
+      argv.push_back(binary.data());
+      std::vector<std::string> copy = args;
+      for (std::string& arg : copy) argv.push_back(arg.data());
+      argv.push_back(nullptr);
+      execv(binary.c_str(), argv.data());
+      _exit(127);
+    }
+    close(pipe_fds[1]);
+    stderr_fd_ = pipe_fds[0];
+  }
+  ~Process() {
+    if (pid_ > 0 && !exited_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    close(stderr_fd_);
+  }
+
+  // Reads stderr until `pattern` matches a line or the deadline; the first capture group.
+  std::optional<std::string> wait_for_line(const std::regex& pattern,
+                                           std::chrono::milliseconds deadline = 10s) {
+    const Clock::time_point end = Clock::now() + deadline;
+    while (Clock::now() < end) {
+      size_t newline;
+      while ((newline = output_.find('\n', scanned_)) != std::string::npos) {
+        const std::string line = output_.substr(scanned_, newline - scanned_);
+        scanned_ = newline + 1;
+        std::smatch match;
+        if (std::regex_search(line, match, pattern)) return match.size() > 1 ? match[1] : match[0];
+      }
+      if (!read_some(end)) break;
+    }
+    return std::nullopt;
+  }
+  // Waits for exit (killing the child at the deadline); the exit code, -1 if killed.
+  int wait_exit(std::chrono::milliseconds deadline = 10s) {
+    const Clock::time_point end = Clock::now() + deadline;
+    int status = 0;
+    while (waitpid(pid_, &status, WNOHANG) == 0) {
+      if (Clock::now() > end) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, &status, 0);
+        exited_ = true;
+        return -1;
+      }
+      read_some(Clock::now() + 20ms);
+    }
+    exited_ = true;
+    while (read_some(Clock::now() + 20ms)) {
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  pid_t pid() const { return pid_; }
+  const std::string& output() const { return output_; }
+
+ private:
+  bool read_some(Clock::time_point end) {
+    pollfd fd{stderr_fd_, POLLIN, 0};
+    const auto wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now());
+    if (poll(&fd, 1, static_cast<int>(std::max<int64_t>(wait_ms.count(), 0))) <= 0) return false;
+    char chunk[4096];
+    const ssize_t n = read(stderr_fd_, chunk, sizeof chunk);
+    if (n <= 0) return false;
+    output_.append(chunk, static_cast<size_t>(n));
+    return true;
+  }
+
+  pid_t pid_ = -1;
+  int stderr_fd_ = -1;
+  bool exited_ = false;
+  std::string output_;
+  size_t scanned_ = 0;
+};
+
+TEST(ServeChannelCommand, ServesUntilSigtermThenWritesTheLedgerAndExitsZero) {
+  Merchant merchant;
+  const std::filesystem::path ledger = std::filesystem::temp_directory_path() /
+                                       ("paysim-ledger-" + std::to_string(getpid()) + ".jsonl");
+  std::filesystem::remove(ledger);
+  Process paysim(
+      {"serve-channel", kScenario, "--listen", "127.0.0.1:0", "--notify-url",
+       "http://127.0.0.1:" + std::to_string(merchant.port()) + "/notify", "--time-scale", "100",
+       "--ledger-out", ledger.string(), "--set", "channels.alipay.callback.drop_probability=0"},
+      /*with_secret=*/true);
+  const std::optional<std::string> port =
+      paysim.wait_for_line(std::regex("listening on 127\\.0\\.0\\.1:(\\d+)"));
+  ASSERT_TRUE(port) << paysim.output();
+  const auto port_number = static_cast<uint16_t>(std::stoi(*port));
+  const HttpAnswer created = http_call(port_number, http::verb::post, "/v1/trades",
+                                       R"({"merchant_order_id":"cli-1","amount_minor":4200})");
+  ASSERT_EQ(created.status, 200u) << created.body;
+  EXPECT_EQ(
+      http_call(port_number, http::verb::post, "/v1/wallet/trades/tr_1/pay").json()["outcome"],
+      "charged");
+  EXPECT_TRUE(merchant.wait_for(1)) << "no callback from the process";
+  kill(paysim.pid(), SIGTERM);
+  EXPECT_EQ(paysim.wait_exit(), 0) << paysim.output();
+  std::ifstream in(ledger);
+  std::stringstream text;
+  text << in.rdbuf();
+  const nlohmann::json line =
+      nlohmann::json::parse(text.str().substr(0, text.str().find('\n')), nullptr, false);
+  ASSERT_TRUE(line.is_object()) << "ledger: " << text.str();
+  EXPECT_EQ(line["kind"], "charge");
+  EXPECT_EQ(line["trade_id"], "tr_1");
+  EXPECT_EQ(line["amount_minor"], 4200);
+  std::filesystem::remove(ledger);
+}
+
+TEST(ServeChannelCommand, ABadScenarioAMissingSecretOrAnAddressInUseExitsTwo) {
+  const std::string notify = "http://127.0.0.1:9/notify";
+  Process bad_scenario(
+      {"serve-channel", "/nonexistent.yaml", "--listen", "127.0.0.1:0", "--notify-url", notify},
+      true);
+  EXPECT_EQ(bad_scenario.wait_exit(), 2);
+  EXPECT_NE(bad_scenario.output().find("nonexistent.yaml"), std::string::npos)
+      << bad_scenario.output();
+
+  Process no_secret({"serve-channel", kScenario, "--listen", "127.0.0.1:0", "--notify-url", notify},
+                    false);
+  EXPECT_EQ(no_secret.wait_exit(), 2);
+  EXPECT_NE(no_secret.output().find("PAYSIM_CHANNEL_SECRET"), std::string::npos);
+
+  Process unknown_channel({"serve-channel", kScenario, "--listen", "127.0.0.1:0", "--notify-url",
+                           notify, "--channel", "nope"},
+                          true);
+  EXPECT_EQ(unknown_channel.wait_exit(), 2);
+  EXPECT_NE(unknown_channel.output().find("it has: alipay"), std::string::npos)
+      << unknown_channel.output();
+
+  boost::asio::io_context io;
+  tcp::acceptor taken(io, tcp::endpoint(boost::asio::ip::address_v4::loopback(), 0));
+  const std::string address = "127.0.0.1:" + std::to_string(taken.local_endpoint().port());
+  Process in_use({"serve-channel", kScenario, "--listen", address, "--notify-url", notify}, true);
+  EXPECT_EQ(in_use.wait_exit(), 2);
+  EXPECT_NE(in_use.output().find("cannot listen on " + address), std::string::npos)
+      << in_use.output();
+}
+
+}  // namespace
+}  // namespace live::testing
