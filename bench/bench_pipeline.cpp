@@ -34,8 +34,8 @@ harness::Scenario baseline(Duration duration, sut::Strategy strategy) {
   s.system.notify.mq_retry = {Duration::seconds(10), Duration::seconds(30), Duration::minutes(1)};
   s.system.compensation.strategy = strategy;
   s.system.compensation.polling.interval = Duration::seconds(60);
-  s.system.compensation.delay_message.schedule = {Duration::seconds(10), Duration::seconds(30),
-                                                  Duration::seconds(60), Duration::seconds(90),
+  s.system.compensation.delay_message.schedule = {Duration::seconds(10),  Duration::seconds(30),
+                                                  Duration::seconds(60),  Duration::seconds(90),
                                                   Duration::seconds(120), Duration::seconds(300)};
   return s;
 }
@@ -53,8 +53,10 @@ void BM_Pipeline(benchmark::State& state) {
     events += report.sim.events;
     benchmark::DoNotOptimize(report.dropped.final);
   }
-  state.counters["orders_per_s"] = benchmark::Counter(static_cast<double>(orders), benchmark::Counter::kIsRate);
-  state.counters["events_per_s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["orders_per_s"] =
+      benchmark::Counter(static_cast<double>(orders), benchmark::Counter::kIsRate);
+  state.counters["events_per_s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
 
 BENCHMARK(BM_Pipeline)

@@ -1,8 +1,7 @@
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
-#include <memory>
 #include <filesystem>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -10,8 +9,8 @@
 #include "harness/run.h"
 #include "reports/atomic_file.h"
 #include "reports/csv_writer.h"
-#include "reports/json_writer.h"
 #include "reports/html_writer.h"
+#include "reports/json_writer.h"
 #include "reports/junit_writer.h"
 #include "reports/table_writer.h"
 
@@ -32,15 +31,18 @@ bool parse_overrides(const std::vector<std::string>& texts, std::vector<Override
 
 void print_load_errors(const LoadResult& result) {
   print_load_notices(result);
-  for (const ScenarioError& error : result.errors) std::fprintf(stderr, "%s\n", error.to_string().c_str());
+  for (const ScenarioError& error : result.errors)
+    std::fprintf(stderr, "%s\n", error.to_string().c_str());
 }
 
 void print_load_notices(const LoadResult& result) {
-  for (const std::string& notice : result.notices) std::fprintf(stderr, "notice: %s\n", notice.c_str());
+  for (const std::string& notice : result.notices)
+    std::fprintf(stderr, "notice: %s\n", notice.c_str());
 }
 
-std::optional<Scenario> load_for_command(const std::string& path, const std::vector<std::string>& set,
-                                         bool has_seed, uint64_t seed, const std::string& variant) {
+std::optional<Scenario> load_for_command(const std::string& path,
+                                         const std::vector<std::string>& set, bool has_seed,
+                                         uint64_t seed, const std::string& variant) {
   std::vector<Override> overrides;
   if (!parse_overrides(set, overrides)) return std::nullopt;
   if (has_seed) overrides.push_back({"seed", std::to_string(seed)});
@@ -60,12 +62,14 @@ const std::set<std::string> kFormats = {"table", "json", "csv", "junit", "html"}
 int command_run(const RunOptions& options) {
   for (const std::string& format : options.formats) {
     if (!kFormats.count(format)) {
-      std::fprintf(stderr, "--format: unknown format '%s' (expected table, json, csv, junit or html)\n", format.c_str());
+      std::fprintf(stderr,
+                   "--format: unknown format '%s' (expected table, json, csv, junit or html)\n",
+                   format.c_str());
       return 2;
     }
   }
-  const std::optional<Scenario> loaded =
-      load_for_command(options.scenario_path, options.set, options.has_seed, options.seed, options.variant);
+  const std::optional<Scenario> loaded = load_for_command(
+      options.scenario_path, options.set, options.has_seed, options.seed, options.variant);
   if (!loaded) return 2;
   RunOutcome outcome = run_scenario(*loaded);
   const reports::Report& report = outcome.report;
@@ -80,7 +84,8 @@ int command_run(const RunOptions& options) {
     if (formats.count("table")) files.emplace_back("report.txt", reports::render_table(report));
     if (formats.count("csv")) files.emplace_back("report.csv", reports::render_csv({&report}));
     if (formats.count("junit")) files.emplace_back("junit.xml", reports::render_junit({&report}));
-    if (formats.count("html")) files.emplace_back("report.html", reports::render_html(reports::html_for_run(report)));
+    if (formats.count("html"))
+      files.emplace_back("report.html", reports::render_html(reports::html_for_run(report)));
     for (const auto& [name, contents] : files) {
       std::string error;
       if (!reports::write_file_atomically(dir / name, contents, &error)) {
@@ -103,12 +108,12 @@ int command_validate(const std::vector<std::string>& paths) {
     }
     print_load_notices(loaded);
     const Scenario& s = *loaded.scenario;
-    std::printf("%s: ok — %s, %zu channel(s), strategy %s, %zu variant(s), %zu expectation(s)\n", path.c_str(),
-                s.name.c_str(), s.channels.size(),
-                s.system.compensation.strategy == sut::Strategy::kNone       ? "none"
-                : s.system.compensation.strategy == sut::Strategy::kPolling  ? "polling"
-                : s.system.compensation.strategy == sut::Strategy::kHybrid   ? "hybrid"
-                                                                              : "delay_message",
+    std::printf("%s: ok — %s, %zu channel(s), strategy %s, %zu variant(s), %zu expectation(s)\n",
+                path.c_str(), s.name.c_str(), s.channels.size(),
+                s.system.compensation.strategy == sut::Strategy::kNone      ? "none"
+                : s.system.compensation.strategy == sut::Strategy::kPolling ? "polling"
+                : s.system.compensation.strategy == sut::Strategy::kHybrid  ? "hybrid"
+                                                                            : "delay_message",
                 s.variants.size(), s.expect.size());
   }
   return exit_code;
@@ -116,22 +121,26 @@ int command_validate(const std::vector<std::string>& paths) {
 
 CommandRunner add_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
-  CLI::App* cmd = app.add_subcommand("run", "Run one scenario; print its table, and write reports with --out");
+  CLI::App* cmd =
+      app.add_subcommand("run", "Run one scenario; print its table, and write reports with --out");
   cmd->add_option("scenario", options->scenario_path, "Scenario file (YAML)")->required();
-  cmd->add_option("--seed", options->seed, "Override the scenario's seed")->each([options](const std::string&) {
-    options->has_seed = true;
-  });
-  cmd->add_option("--set", options->set, "Override a key: KEY=VALUE (dotted path; a channel by its name)");
+  cmd->add_option("--seed", options->seed, "Override the scenario's seed")
+      ->each([options](const std::string&) { options->has_seed = true; });
+  cmd->add_option("--set", options->set,
+                  "Override a key: KEY=VALUE (dotted path; a channel by its name)");
   cmd->add_option("--variant", options->variant, "Apply one of the scenario's variants");
-  cmd->add_option("--out", options->out_dir, "Write reports into this directory (each file whole or not at all)");
-  cmd->add_option("--format", options->formats, "Formats to write with --out: table,json,csv,junit,html (default json)")
+  cmd->add_option("--out", options->out_dir,
+                  "Write reports into this directory (each file whole or not at all)");
+  cmd->add_option("--format", options->formats,
+                  "Formats to write with --out: table,json,csv,junit,html (default json)")
       ->delimiter(',');
   return {cmd, [options] { return command_run(*options); }};
 }
 
 CommandRunner add_validate_command(CLI::App& app) {
   auto paths = std::make_shared<std::vector<std::string>>();
-  CLI::App* cmd = app.add_subcommand("validate", "Parse and check scenario files without running them");
+  CLI::App* cmd =
+      app.add_subcommand("validate", "Parse and check scenario files without running them");
   cmd->add_option("scenarios", *paths, "Scenario files")->required();
   return {cmd, [paths] { return command_validate(*paths); }};
 }

@@ -11,7 +11,8 @@ std::string group_of(const std::string& cell) { return cell.substr(0, cell.find(
 
 // Display width in terminal columns: UTF-8 continuation bytes take no column.
 std::size_t width(const std::string& s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 }  // namespace
@@ -51,7 +52,8 @@ std::string render_text_table(const reports::HtmlTable& table, bool group_rows) 
 std::string safe_dir_name(const std::string& name) {
   std::string out = name;
   for (char& c : out) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
     if (!ok) c = '_';
   }
   if (out.empty() || out == "." || out == "..") out = "_" + out;

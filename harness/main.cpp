@@ -12,14 +12,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   const std::vector<harness::CommandRunner> commands = {
-      harness::add_run_command(app),
-      harness::add_validate_command(app),
-      harness::add_check_command(app),
-      harness::add_trace_command(app),
-      harness::add_compare_command(app),
-      harness::add_sweep_command(app),
-      harness::add_merge_command(app),
-      harness::add_schema_command(app),
+      harness::add_run_command(app),        harness::add_validate_command(app),
+      harness::add_check_command(app),      harness::add_trace_command(app),
+      harness::add_compare_command(app),    harness::add_sweep_command(app),
+      harness::add_merge_command(app),      harness::add_schema_command(app),
       live::add_serve_channel_command(app),  // live/: Boost.Beast (SPEC section 8)
   };
 

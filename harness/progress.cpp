@@ -20,8 +20,11 @@ std::string clock_text(double seconds) {
 }  // namespace
 
 Progress::Progress(std::size_t total, std::string what, bool enabled)
-    : total_(total), what_(std::move(what)), enabled_(enabled && total > 0),
-      started_(std::chrono::steady_clock::now()), last_draw_(started_) {
+    : total_(total),
+      what_(std::move(what)),
+      enabled_(enabled && total > 0),
+      started_(std::chrono::steady_clock::now()),
+      last_draw_(started_) {
   std::lock_guard lock(mutex_);
   draw_locked(true);
 }
@@ -30,17 +33,19 @@ Progress::~Progress() { finish(); }
 
 bool Progress::stderr_is_terminal() { return isatty(STDERR_FILENO) == 1; }
 
-std::string Progress::line(std::size_t done, std::size_t total, const std::string& what, double elapsed_s) {
+std::string Progress::line(std::size_t done, std::size_t total, const std::string& what,
+                           double elapsed_s) {
   const double fraction = total == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total);
   const int filled = static_cast<int>(fraction * kBarWidth);
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.resize(kBarWidth, '-');
   std::string left = "?";
   if (done > 0) {
-    left = fmt::format("~{}", clock_text(elapsed_s / static_cast<double>(done) * static_cast<double>(total - done)));
+    left = fmt::format("~{}", clock_text(elapsed_s / static_cast<double>(done) *
+                                         static_cast<double>(total - done)));
   }
-  return fmt::format("[{}] {:>{}}/{} {}  elapsed {}  left {}", bar, done, std::to_string(total).size(), total, what,
-                     clock_text(elapsed_s), left);
+  return fmt::format("[{}] {:>{}}/{} {}  elapsed {}  left {}", bar, done,
+                     std::to_string(total).size(), total, what, clock_text(elapsed_s), left);
 }
 
 void Progress::advance() {

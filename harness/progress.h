@@ -28,7 +28,8 @@ class Progress {
 
   // "[#####-----]  12/80 runs  elapsed 0:12  left ~1:05" for done of total after elapsed_s; the
   // estimate assumes the remaining runs take as long on average as the finished ones.
-  static std::string line(std::size_t done, std::size_t total, const std::string& what, double elapsed_s);
+  static std::string line(std::size_t done, std::size_t total, const std::string& what,
+                          double elapsed_s);
 
  private:
   void draw_locked(bool force);

@@ -10,13 +10,18 @@ namespace harness {
 
 std::string_view to_string(CompareOp op) {
   switch (op) {
-    case CompareOp::kEq: return "==";
+    case CompareOp::kEq:
+      return "==";
     case CompareOp::kNe:
       return "!=";
-    case CompareOp::kLt: return "<";
-    case CompareOp::kLe: return "<=";
-    case CompareOp::kGt: return ">";
-    case CompareOp::kGe: return ">=";
+    case CompareOp::kLt:
+      return "<";
+    case CompareOp::kLe:
+      return "<=";
+    case CompareOp::kGt:
+      return ">";
+    case CompareOp::kGe:
+      return ">=";
   }
   return "?";
 }
@@ -33,10 +38,14 @@ bool compare(double actual, CompareOp op, double threshold) {
       return nearly_equal(actual, threshold);
     case CompareOp::kNe:
       return !nearly_equal(actual, threshold);
-    case CompareOp::kLt: return actual < threshold;
-    case CompareOp::kLe: return actual <= threshold;
-    case CompareOp::kGt: return actual > threshold;
-    case CompareOp::kGe: return actual >= threshold;
+    case CompareOp::kLt:
+      return actual < threshold;
+    case CompareOp::kLe:
+      return actual <= threshold;
+    case CompareOp::kGt:
+      return actual > threshold;
+    case CompareOp::kGe:
+      return actual >= threshold;
   }
   return false;
 }

@@ -54,7 +54,8 @@ std::vector<PlanPoint> grid_points(const std::vector<SweepAxis>& axes) {
       for (const std::string& value : axis.values) {
         PlanPoint p = point;
         p.values.push_back({axis.key, value});
-        p.label += (p.label.empty() ? "" : ", ") + (short_labels ? last_segment(axis.key) : axis.key) + "=" + value;
+        p.label += (p.label.empty() ? "" : ", ") +
+                   (short_labels ? last_segment(axis.key) : axis.key) + "=" + value;
         next.push_back(std::move(p));
       }
     }
@@ -75,7 +76,8 @@ std::optional<SweepAxis> parse_axis(const std::string& text, std::string* error)
   std::size_t start = 0;
   while (true) {
     const std::size_t comma = rest.find(',', start);
-    std::string value = rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string value =
+        rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (value.empty()) {
       *error = "empty value in the list";
       return std::nullopt;
@@ -88,7 +90,8 @@ std::optional<SweepAxis> parse_axis(const std::string& text, std::string* error)
 }
 
 std::optional<Plan> plan_experiment(const std::string& path, const std::vector<Override>& set,
-                                    const std::vector<SweepAxis>& cli_axes, int replications_override,
+                                    const std::vector<SweepAxis>& cli_axes,
+                                    int replications_override,
                                     const std::vector<std::string>* variants) {
   const LoadResult base = load_scenario_file(path, set);
   if (!base.ok()) {
@@ -105,7 +108,8 @@ std::optional<Plan> plan_experiment(const std::string& path, const std::vector<O
   plan.set = set;
   int replications = variants != nullptr ? 1 : s.replications;
   if (replications_override > 0) replications = replications_override;
-  for (int r = 0; r < replications; ++r) plan.seeds.push_back(replication_seed(s.seed, static_cast<std::size_t>(r)));
+  for (int r = 0; r < replications; ++r)
+    plan.seeds.push_back(replication_seed(s.seed, static_cast<std::size_t>(r)));
 
   if (variants == nullptr) {
     plan.axes = s.sweep;
@@ -121,7 +125,9 @@ std::optional<Plan> plan_experiment(const std::string& path, const std::vector<O
   }
 
   if (s.variants.empty()) {
-    std::fprintf(stderr, "%s: the scenario has no variants: to compare, list them under `variants:`\n", path.c_str());
+    std::fprintf(stderr,
+                 "%s: the scenario has no variants: to compare, list them under `variants:`\n",
+                 path.c_str());
     return std::nullopt;
   }
   // The base scenario is always the first column: the library keeps one side of a comparison
@@ -137,18 +143,21 @@ std::optional<Plan> plan_experiment(const std::string& path, const std::vector<O
   }
   plan.points.push_back(PlanPoint{kBaseLabel, {}, ""});
   for (const Variant& v : s.variants) {
-    if (!variants->empty() && std::find(variants->begin(), variants->end(), v.name) == variants->end()) continue;
+    if (!variants->empty() &&
+        std::find(variants->begin(), variants->end(), v.name) == variants->end())
+      continue;
     PlanPoint point{v.name, {}, v.name};
     for (const auto& [key, value] : v.set) point.values.push_back({key, value});
     plan.points.push_back(std::move(point));
   }
   for (const std::string& name : *variants) {
-    const bool known = std::any_of(s.variants.begin(), s.variants.end(), [&](const Variant& v) { return v.name == name; });
+    const bool known = std::any_of(s.variants.begin(), s.variants.end(),
+                                   [&](const Variant& v) { return v.name == name; });
     if (!known) {
       std::string names;
       for (const Variant& v : s.variants) names += (names.empty() ? "" : ", ") + v.name;
-      std::fprintf(stderr, "%s: --variant %s: no such variant (the scenario has: %s)\n", path.c_str(), name.c_str(),
-                   names.c_str());
+      std::fprintf(stderr, "%s: --variant %s: no such variant (the scenario has: %s)\n",
+                   path.c_str(), name.c_str(), names.c_str());
       return std::nullopt;
     }
   }
@@ -159,7 +168,8 @@ std::optional<std::vector<Scenario>> load_points(const Plan& plan) {
   std::vector<Scenario> scenarios;
   for (const PlanPoint& point : plan.points) {
     std::vector<Override> overrides = plan.set;
-    if (point.variant.empty()) overrides.insert(overrides.end(), point.values.begin(), point.values.end());
+    if (point.variant.empty())
+      overrides.insert(overrides.end(), point.values.begin(), point.values.end());
     const LoadResult loaded = load_scenario_file(plan.file, overrides, point.variant);
     if (!loaded.ok()) {
       std::fprintf(stderr, "point %s:\n", point.label.c_str());

@@ -34,18 +34,18 @@ class Progress;
 inline constexpr const char* kBaseLabel = "base";
 
 struct PlanPoint {
-  std::string label;               // "interval=10s, workers=4" or the variant's name
-  std::vector<Override> values;    // the grid values (sweep) or the variant's set block (compare)
-  std::string variant;             // compare: the variant to load; sweep: ""
+  std::string label;             // "interval=10s, workers=4" or the variant's name
+  std::vector<Override> values;  // the grid values (sweep) or the variant's set block (compare)
+  std::string variant;           // compare: the variant to load; sweep: ""
 };
 
 struct Plan {
-  std::string kind;       // "sweep" or "compare"
-  std::string scenario;   // the scenario's name
-  std::string file;       // the scenario file as given on the command line
-  std::string file_digest;  // FNV-1a 64 of the file's bytes, hex: shards must come from one file
-  std::vector<Override> set;     // --set overrides, applied to every point
-  std::vector<SweepAxis> axes;   // sweep only
+  std::string kind;           // "sweep" or "compare"
+  std::string scenario;       // the scenario's name
+  std::string file;           // the scenario file as given on the command line
+  std::string file_digest;    // FNV-1a 64 of the file's bytes, hex: shards must come from one file
+  std::vector<Override> set;  // --set overrides, applied to every point
+  std::vector<SweepAxis> axes;       // sweep only
   std::vector<std::uint64_t> seeds;  // one per replication
   std::vector<PlanPoint> points;
 
@@ -71,7 +71,8 @@ std::optional<SweepAxis> parse_axis(const std::string& text, std::string* error)
 // is empty), one replication unless overridden. A variant named "base" is refused in a compare.
 // On a scenario error prints every error to stderr and returns nullopt.
 std::optional<Plan> plan_experiment(const std::string& path, const std::vector<Override>& set,
-                                    const std::vector<SweepAxis>& cli_axes, int replications_override,
+                                    const std::vector<SweepAxis>& cli_axes,
+                                    int replications_override,
                                     const std::vector<std::string>* variants);
 
 // Loads the scenario of every point (on this thread: the loader is not shared between threads).
@@ -81,8 +82,10 @@ std::optional<std::vector<Scenario>> load_points(const Plan& plan);
 // Runs the jobs listed (indices into the plan's job list) on `threads` threads and returns their
 // reports in the order of `jobs`. Each report's variant is its point's label in a sweep, and the
 // variant's name in a compare ("" for the base, as `paysim run` writes it).
-std::vector<reports::Report> run_jobs(const Plan& plan, const std::vector<Scenario>& point_scenarios,
-                                      const std::vector<std::size_t>& jobs, int threads, Progress* progress);
+std::vector<reports::Report> run_jobs(const Plan& plan,
+                                      const std::vector<Scenario>& point_scenarios,
+                                      const std::vector<std::size_t>& jobs, int threads,
+                                      Progress* progress);
 
 // The experiment of a plan with every job's report (indexed by job; wall_ms should be zeroed by
 // the caller); a compare's first point is its base. The experiment points into `runs`, which must

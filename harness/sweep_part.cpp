@@ -29,7 +29,8 @@ Json key_values(const std::vector<Override>& overrides) {
 
 std::vector<Override> overrides_of(const Json& j) {
   std::vector<Override> out;
-  for (const Json& kv : j) out.push_back({kv.at(0).get<std::string>(), kv.at(1).get<std::string>()});
+  for (const Json& kv : j)
+    out.push_back({kv.at(0).get<std::string>(), kv.at(1).get<std::string>()});
   return out;
 }
 
@@ -41,7 +42,8 @@ Plan plan_from_identity(const Json& identity, const std::string& file) {
   plan.file_digest = identity.at("file_digest").get<std::string>();
   plan.set = overrides_of(identity.at("set"));
   for (const Json& axis : identity.at("axes")) {
-    plan.axes.push_back({axis.at("key").get<std::string>(), axis.at("values").get<std::vector<std::string>>()});
+    plan.axes.push_back(
+        {axis.at("key").get<std::string>(), axis.at("values").get<std::vector<std::string>>()});
   }
   plan.seeds = identity.at("seeds").get<std::vector<std::uint64_t>>();
   plan.points = grid_points(plan.axes);
@@ -50,10 +52,15 @@ Plan plan_from_identity(const Json& identity, const std::string& file) {
 
 }  // namespace
 
-std::optional<std::pair<std::size_t, std::size_t>> parse_shard(const std::string& text, std::string* error) {
+std::optional<std::pair<std::size_t, std::size_t>> parse_shard(const std::string& text,
+                                                               std::string* error) {
   const std::size_t slash = text.find('/');
-  const std::optional<std::size_t> index = slash == std::string::npos ? std::nullopt : parse_count(std::string_view(text).substr(0, slash));
-  const std::optional<std::size_t> count = slash == std::string::npos ? std::nullopt : parse_count(std::string_view(text).substr(slash + 1));
+  const std::optional<std::size_t> index =
+      slash == std::string::npos ? std::nullopt
+                                 : parse_count(std::string_view(text).substr(0, slash));
+  const std::optional<std::size_t> count =
+      slash == std::string::npos ? std::nullopt
+                                 : parse_count(std::string_view(text).substr(slash + 1));
   if (!index || !count || *count == 0 || *index >= *count) {
     *error = "expected I/N with 0 <= I < N (shards count from 0), e.g. 0/4";
     return std::nullopt;
@@ -75,14 +82,16 @@ Json plan_identity(const Plan& plan) {
   j["file_digest"] = plan.file_digest;
   j["set"] = key_values(plan.set);
   auto& axes = j["axes"] = Json::array();
-  for (const SweepAxis& axis : plan.axes) axes.push_back({{"key", axis.key}, {"values", axis.values}});
+  for (const SweepAxis& axis : plan.axes)
+    axes.push_back({{"key", axis.key}, {"values", axis.values}});
   j["seeds"] = plan.seeds;
   j["job_count"] = plan.job_count();
   return j;
 }
 
 std::string render_part(const Plan& plan, std::size_t shard_index, std::size_t shard_count,
-                        const std::vector<std::size_t>& jobs, const std::vector<reports::Report>& reports) {
+                        const std::vector<std::size_t>& jobs,
+                        const std::vector<reports::Report>& reports) {
   Json j;
   j["schema"] = kSweepPartSchema;
   j["identity"] = plan_identity(plan);
@@ -114,7 +123,8 @@ std::optional<MergedSweep> merge_parts(const std::vector<std::string>& paths, st
     if (!in) return fail("cannot open");
     Json part;
     try {
-      part = Json::parse(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+      part = Json::parse(
+          std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
       if (part.value("schema", "") != kSweepPartSchema) {
         return fail("not a sweep part (schema is not " + std::string(kSweepPartSchema) + ")");
       }
@@ -124,21 +134,25 @@ std::optional<MergedSweep> merge_parts(const std::vector<std::string>& paths, st
         shard_count = count;
         first_path = path;
         merged.plan = plan_from_identity(*identity, part.at("file").get<std::string>());
-        if (merged.plan.job_count() != identity->at("job_count").get<std::size_t>()) return fail("inconsistent job_count");
+        if (merged.plan.job_count() != identity->at("job_count").get<std::size_t>())
+          return fail("inconsistent job_count");
         merged.runs.resize(merged.plan.job_count());
         seen.assign(merged.plan.job_count(), false);
       } else if (part.at("identity") != *identity) {
         return fail("belongs to a different sweep than " + first_path +
                     " (scenario file, --set, axes, seeds or paysim version differ)");
       } else if (count != *shard_count) {
-        return fail(fmt::format("was cut into {} shards, {} into {}", count, first_path, *shard_count));
+        return fail(
+            fmt::format("was cut into {} shards, {} into {}", count, first_path, *shard_count));
       }
       for (const Json& job : part.at("jobs")) {
         const std::size_t index = job.at("job").get<std::size_t>();
         if (index >= seen.size()) return fail(fmt::format("job {} is out of range", index));
-        if (seen[index]) return fail(fmt::format("job {} was already given by another part", index));
+        if (seen[index])
+          return fail(fmt::format("job {} was already given by another part", index));
         std::string report_error;
-        std::optional<reports::Report> report = reports::report_from_json(job.at("report"), &report_error);
+        std::optional<reports::Report> report =
+            reports::report_from_json(job.at("report"), &report_error);
         if (!report) return fail(fmt::format("job {}: {}", index, report_error));
         report->sim.wall_ms = 0.0;
         merged.runs[index] = std::move(*report);
@@ -159,8 +173,9 @@ std::optional<MergedSweep> merge_parts(const std::vector<std::string>& paths, st
     if (++missing_count <= 10) missing += (missing.empty() ? "" : ", ") + std::to_string(j);
   }
   if (missing_count > 0) {
-    *error = fmt::format("{} of {} jobs missing (jobs {}{}): pass every shard's part ({} shards)", missing_count,
-                         seen.size(), missing, missing_count > 10 ? ", ..." : "", *shard_count);
+    *error = fmt::format("{} of {} jobs missing (jobs {}{}): pass every shard's part ({} shards)",
+                         missing_count, seen.size(), missing, missing_count > 10 ? ", ..." : "",
+                         *shard_count);
     return std::nullopt;
   }
   return merged;

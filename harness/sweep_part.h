@@ -27,7 +27,8 @@ namespace harness {
 inline constexpr std::string_view kSweepPartSchema = "paysim.sweep-part/1";
 
 // Parses "I/N" with 0 <= I < N. nullopt and *error otherwise.
-std::optional<std::pair<std::size_t, std::size_t>> parse_shard(const std::string& text, std::string* error);
+std::optional<std::pair<std::size_t, std::size_t>> parse_shard(const std::string& text,
+                                                               std::string* error);
 
 // The job indices of shard `index` of `count`: every job with job % count == index, ascending.
 std::vector<std::size_t> shard_jobs(std::size_t job_count, std::size_t index, std::size_t count);
@@ -37,7 +38,8 @@ nlohmann::ordered_json plan_identity(const Plan& plan);
 
 // The part file text for `jobs` (indices) and their reports (same order).
 std::string render_part(const Plan& plan, std::size_t shard_index, std::size_t shard_count,
-                        const std::vector<std::size_t>& jobs, const std::vector<reports::Report>& reports);
+                        const std::vector<std::size_t>& jobs,
+                        const std::vector<reports::Report>& reports);
 
 struct MergedSweep {
   Plan plan;                          // rebuilt from the identity (no file needed)

@@ -18,8 +18,10 @@
 
 namespace harness {
 
-std::vector<reports::Report> run_jobs(const Plan& plan, const std::vector<Scenario>& point_scenarios,
-                                      const std::vector<std::size_t>& jobs, int threads, Progress* progress) {
+std::vector<reports::Report> run_jobs(const Plan& plan,
+                                      const std::vector<Scenario>& point_scenarios,
+                                      const std::vector<std::size_t>& jobs, int threads,
+                                      Progress* progress) {
   std::vector<reports::Report> results(jobs.size());
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
@@ -46,7 +48,8 @@ std::vector<reports::Report> run_jobs(const Plan& plan, const std::vector<Scenar
       if (progress != nullptr) progress->advance();
     }
   };
-  const std::size_t n = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), 1, std::max<std::size_t>(jobs.size(), 1));
+  const std::size_t n = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), 1,
+                                                std::max<std::size_t>(jobs.size(), 1));
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < n; ++t) pool.emplace_back(worker);
   worker();
@@ -68,7 +71,8 @@ reports::Experiment experiment_of(const Plan& plan, const std::vector<reports::R
     reports::ExperimentPoint point;
     point.label = plan.points[p].label;
     for (const Override& o : plan.points[p].values) point.values.emplace_back(o.key, o.value);
-    for (std::size_t r = 0; r < plan.replications(); ++r) point.runs.push_back(&runs.at(p * plan.replications() + r));
+    for (std::size_t r = 0; r < plan.replications(); ++r)
+      point.runs.push_back(&runs.at(p * plan.replications() + r));
     e.points.push_back(std::move(point));
   }
   return e;

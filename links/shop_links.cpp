@@ -28,8 +28,8 @@ ShopLinks::ShopLinks(sim::Runtime& runtime, const sut::SystemConfig& config, sut
 void ShopLinks::connect(shop::OrderFront& order_service, shop::OrderReplies& order_service_replies,
                         sut::MessageConsumer& order_service_consumer,
                         shop::PaymentFront& payment_service,
-                        shop::PaymentReplies& payment_service_replies, const sim::Process& payment_host,
-                        shop::AppReplies& app) {
+                        shop::PaymentReplies& payment_service_replies,
+                        const sim::Process& payment_host, shop::AppReplies& app) {
   order_service_ = &order_service;
   order_service_replies_ = &order_service_replies;
   order_service_consumer_ = &order_service_consumer;
@@ -78,16 +78,16 @@ void ShopLinks::ToOrders::order_state(CallId call, OrderId order) {
 // ---- app or order service -> payment service ----------------------------------------------------
 
 void ShopLinks::ToPayments::apply_pay(CallId call, const shop::ApplyPayRequest& request) {
-  links_.at_once(request.order,
-                 [&links = links_, call, channel = request.channel, click = request.click,
-                  amount = request.amount_minor](OrderId order) {
-                   const shop::ApplyPayRequest request{order, channel, click, amount};
-                   if (!links.payment_host_->up()) {  // the connection is refused
-                     links.app_->on_apply_pay_reply(call, request, {shop::ApplyPayReply::Outcome::kError, {}});
-                     return;
-                   }
-                   links.payment_service_->apply_pay(call, request);
-                 });
+  links_.at_once(
+      request.order, [&links = links_, call, channel = request.channel, click = request.click,
+                      amount = request.amount_minor](OrderId order) {
+        const shop::ApplyPayRequest request{order, channel, click, amount};
+        if (!links.payment_host_->up()) {  // the connection is refused
+          links.app_->on_apply_pay_reply(call, request, {shop::ApplyPayReply::Outcome::kError, {}});
+          return;
+        }
+        links.payment_service_->apply_pay(call, request);
+      });
 }
 
 void ShopLinks::ToPayments::close_order_payments(CallId call, OrderId order) {
@@ -138,7 +138,8 @@ void ShopLinks::deliver_notify(CallId call, OrderId order) {
   const bool planned_failure = faults_ != nullptr && faults_->should_fail(kFaultNotify);
   if (planned_failure ||
       order_service_fails(order, notify_call_key(n.payment, n.attempt), n.payment)) {
-    to_payment_service_.on_notify_reply(call, order, n.payment, n.attempt, shop::NotifyResult::kFailed);
+    to_payment_service_.on_notify_reply(call, order, n.payment, n.attempt,
+                                        shop::NotifyResult::kFailed);
     return;
   }
   order_service_->notify_paid(call, order, n.payment, n.how, n.paid_at_us, n.attempt);

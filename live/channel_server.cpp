@@ -1,5 +1,7 @@
 #include "live/channel_server.h"
 
+#include <fmt/format.h>
+
 #include <boost/asio/ip/tcp.hpp>
 
 namespace live {
@@ -34,9 +36,10 @@ std::string ChannelServer::start() {
   std::string error = http_.listen(options_.listen);
   if (!error.empty()) return error;
   const tcp::endpoint bound = http_.local_endpoint();
-  const std::string host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
-                                                   : bound.address().to_string();
-  options_.service.base_url = "http://" + host + ":" + std::to_string(bound.port());
+  // fmt, not operator+: g++ 12 flags a literal + std::string falsely at -O3 (-Wrestrict).
+  const std::string address = bound.address().to_string();
+  const std::string host = bound.address().is_v6() ? fmt::format("[{}]", address) : address;
+  options_.service.base_url = fmt::format("http://{}:{}", host, bound.port());
   service_ = std::make_unique<ChannelService>(runtime_, sender_, options_.service);
   service_->set_server_stats(&http_.stats());
   return {};

@@ -121,7 +121,8 @@ void MockChannel::on_create_landed(CallId call, const PaymentKey& key, int64_t a
   Trade* trade = trades_.find(key.payment);
   if (trade == nullptr) {
     // Every call gets its reply (contracts/ids.h), even one about a trade already forgotten.
-    trace(key.order, [] { return std::string("create landed for a forgotten payment: answered unknown"); });
+    trace(key.order,
+          [] { return std::string("create landed for a forgotten payment: answered unknown"); });
     client_.on_create_reply(call, key, {CallStatus::kError, TradeState::kNotFound});
     return;
   }
@@ -130,7 +131,8 @@ void MockChannel::on_create_landed(CallId call, const PaymentKey& key, int64_t a
     // WeChat Pay refuses an order number reused with different parameters.
     trace(key.order,
           [] { return std::string("create refused: payment reused with another amount"); });
-    client_.on_create_reply(call, key, {CallStatus::kError, effective_state(*trade, now, config_.trade_expiry)});
+    client_.on_create_reply(
+        call, key, {CallStatus::kError, effective_state(*trade, now, config_.trade_expiry)});
     return;
   }
   if (trade->state != TradeState::kNotFound) {
@@ -238,7 +240,8 @@ void MockChannel::query(CallId call, const PaymentKey& key, QuerySource source) 
   });
 }
 
-void MockChannel::on_query_landed(CallId call, const PaymentKey& key, QuerySource source, uint32_t counter) {
+void MockChannel::on_query_landed(CallId call, const PaymentKey& key, QuerySource source,
+                                  uint32_t counter) {
   const bool planned_failure = faults_ != nullptr && faults_->should_fail(kFaultQuery);
   const bool failed = fault_stream(runtime_, key, purpose::kQueryFailure, counter)
                           .bernoulli(config_.query.failure_probability) ||
@@ -356,7 +359,8 @@ void MockChannel::refund(CallId call, const PaymentKey& key, int64_t amount_mino
   });
 }
 
-void MockChannel::on_refund_landed(CallId call, const PaymentKey& key, int64_t amount_minor, uint32_t counter) {
+void MockChannel::on_refund_landed(CallId call, const PaymentKey& key, int64_t amount_minor,
+                                   uint32_t counter) {
   const bool failed = fault_stream(runtime_, key, purpose::kRefundFailure, counter)
                           .bernoulli(config_.refund.failure_probability);
   Trade* trade = trades_.find(key.payment);

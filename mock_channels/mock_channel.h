@@ -62,7 +62,8 @@ class MockChannel final : public Channel, public Wallet {
   MockChannel& operator=(const MockChannel&) = delete;
 
   // Channel. REQUIRES for all: key.channel == index().
-  void create(CallId call, const PaymentKey& key, int64_t amount_minor) override;  // REQUIRES: amount > 0
+  void create(CallId call, const PaymentKey& key,
+              int64_t amount_minor) override;  // REQUIRES: amount > 0
   void query(CallId call, const PaymentKey& key, QuerySource source) override;
   void close(CallId call, const PaymentKey& key) override;
   void refund(CallId call, const PaymentKey& key, int64_t amount_minor) override;

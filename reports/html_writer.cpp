@@ -54,16 +54,25 @@ std::string table_html(const HtmlTable& table) {
 }
 
 LineChart latency_cdf(const std::vector<HtmlSeries>& series) {
-  LineChart chart{"chart-latency-cdf", "Charge→paid latency, cumulative distribution",
-                  "charge→paid latency (ms, log scale)", "charged orders PAID within x (%)", true, 0.0, 100.0, "%", {}};
+  LineChart chart{"chart-latency-cdf",
+                  "Charge→paid latency, cumulative distribution",
+                  "charge→paid latency (ms, log scale)",
+                  "charged orders PAID within x (%)",
+                  true,
+                  0.0,
+                  100.0,
+                  "%",
+                  {}};
   for (const HtmlSeries& s : series) {
     ChartSeries line{s.name, {}};
     const double total = static_cast<double>(s.charge_to_paid_us.count());
     double cumulative = 0.0;
     for (const HistogramBucket& b : s.charge_to_paid_us.nonempty_buckets()) {
-      if (line.points.empty() && b.upper > 0) line.points.emplace_back(static_cast<double>(b.lower) / 1000.0, 100.0 * cumulative / total);
+      if (line.points.empty() && b.upper > 0)
+        line.points.emplace_back(static_cast<double>(b.lower) / 1000.0, 100.0 * cumulative / total);
       cumulative += static_cast<double>(b.count);
-      if (b.upper > 0) line.points.emplace_back(static_cast<double>(b.upper) / 1000.0, 100.0 * cumulative / total);
+      if (b.upper > 0)
+        line.points.emplace_back(static_cast<double>(b.upper) / 1000.0, 100.0 * cumulative / total);
     }
     chart.series.push_back(std::move(line));
   }
@@ -75,7 +84,8 @@ LineChart per_minute(const std::vector<HtmlSeries>& series, bool queries) {
   chart.id = queries ? "chart-query-rate" : "chart-pending-payments";
   chart.title = queries ? "Channel query rate over time" : "Pending payments over time";
   chart.x_label = "simulated time (minutes)";
-  chart.y_label = queries ? "active queries per second (minute mean)" : "pending payments (peak in minute)";
+  chart.y_label =
+      queries ? "active queries per second (minute mean)" : "pending payments (peak in minute)";
   for (const HtmlSeries& s : series) {
     ChartSeries line{s.name, {}};
     const std::vector<double>& values = queries ? s.queries_per_minute : s.pending_payments;
@@ -92,23 +102,27 @@ LineChart per_minute(const std::vector<HtmlSeries>& series, bool queries) {
 std::string render_html(const HtmlReport& report) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  out += "<title>" + escape(report.title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
+  out += "<title>" + escape(report.title) + "</title>\n<style>" + kStyle +
+         "</style>\n</head>\n<body>\n";
   out += "<h1>" + escape(report.title) + "</h1>\n<dl class=\"facts\">\n";
   for (const auto& [label, value] : report.facts) {
     out += "<dt>" + escape(label) + "</dt><dd>" + escape(value) + "</dd>\n";
   }
   out += "</dl>\n";
-  if (!report.key_table.header.empty()) out += "<h2>Key metrics</h2>\n" + table_html(report.key_table);
+  if (!report.key_table.header.empty())
+    out += "<h2>Key metrics</h2>\n" + table_html(report.key_table);
   out += "<h2>Consistency latency</h2>\n" + render_line_chart(latency_cdf(report.series));
   out += "<h2>Over time</h2>\n" + render_line_chart(per_minute(report.series, false));
   out += render_line_chart(per_minute(report.series, true));
   if (!report.cost_latency.empty()) {
     const ScatterChart scatter{"chart-cost-latency", "Cost against consistency latency",
-                               "channel queries per order (cost)", "p99 charge→paid latency (ms)", report.cost_latency};
+                               "channel queries per order (cost)", "p99 charge→paid latency (ms)",
+                               report.cost_latency};
     out += "<h2>Cost against latency</h2>\n" + render_scatter_chart(scatter);
   }
   out += "<h2>All metrics</h2>\n" + table_html(report.full_table);
-  for (const std::string& note : report.notes) out += "<p class=\"note\">" + escape(note) + "</p>\n";
+  for (const std::string& note : report.notes)
+    out += "<p class=\"note\">" + escape(note) + "</p>\n";
   out += "</body>\n</html>\n";
   return out;
 }

@@ -40,7 +40,7 @@ struct HtmlTable {
 struct HtmlReport {
   std::string title;
   std::vector<std::pair<std::string, std::string>> facts;  // label -> value, shown under the title
-  HtmlTable key_table;   // may be empty
+  HtmlTable key_table;                                     // may be empty
   std::vector<HtmlSeries> series;
   std::vector<ScatterPoint> cost_latency;  // may be empty: no scatter chart
   HtmlTable full_table;

@@ -18,7 +18,7 @@ namespace reports {
 struct MeanInterval {
   std::size_t n = 0;
   double mean = 0.0;
-  std::optional<double> low;   // 95% confidence interval, nullopt when n < 2
+  std::optional<double> low;  // 95% confidence interval, nullopt when n < 2
   std::optional<double> high;
 };
 

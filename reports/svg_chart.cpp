@@ -20,7 +20,8 @@ constexpr double kLegendRow = 18.0;
 
 Frame frame_for(std::size_t legend_rows) {
   Frame f;
-  f.height = std::max(f.height, f.top + 20 + kLegendRow * static_cast<double>(legend_rows) + f.bottom);
+  f.height =
+      std::max(f.height, f.top + 20 + kLegendRow * static_cast<double>(legend_rows) + f.bottom);
   return f;
 }
 
@@ -30,13 +31,15 @@ std::string legend(const Frame& f, const std::vector<ChartSeries>& series) {
   for (std::size_t i = 0; i < series.size(); ++i) {
     const double y = f.plot_top() + 8 + kLegendRow * static_cast<double>(i);
     const std::string dash = internal::series_dash(i);
-    out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"3\"{}/>\n", coord(x),
-                       coord(y), coord(x + 22), coord(y), internal::series_colour(i),
-                       dash.empty() ? "" : " stroke-dasharray=\"" + dash + "\"");
+    out += fmt::format(
+        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"3\"{}/>\n",
+        coord(x), coord(y), coord(x + 22), coord(y), internal::series_colour(i),
+        dash.empty() ? "" : " stroke-dasharray=\"" + dash + "\"");
     std::string name = series[i].name;
     if (name.size() > 42) name = name.substr(0, 41) + "…";
-    out += fmt::format("<text class=\"legend-text\" x=\"{}\" y=\"{}\" dominant-baseline=\"middle\">{}</text>\n",
-                       coord(x + 28), coord(y), escape(name));
+    out += fmt::format(
+        "<text class=\"legend-text\" x=\"{}\" y=\"{}\" dominant-baseline=\"middle\">{}</text>\n",
+        coord(x + 28), coord(y), escape(name));
   }
   out += "</g>\n";
   return out;
@@ -65,15 +68,18 @@ std::string render_line_chart(const LineChart& chart) {
   const std::vector<double> x_ticks =
       chart.log_x ? internal::decade_ticks(x_low, x_high) : internal::nice_ticks(x_low, x_high, 8);
   const double y_low = chart.y_min.value_or(0.0);
-  const std::vector<double> y_ticks = internal::nice_ticks(y_low, chart.y_max.value_or(std::max(y_high, y_low + 1)), 6);
+  const std::vector<double> y_ticks =
+      internal::nice_ticks(y_low, chart.y_max.value_or(std::max(y_high, y_low + 1)), 6);
   const Scale x{x_ticks.front(), x_ticks.back(), f.plot_left(), f.plot_right(), chart.log_x};
   const Scale y{y_ticks.front(), y_ticks.back(), f.plot_bottom(), f.plot_top(), false};
 
   std::string out = internal::svg_open(f, chart.id, chart.title);
-  out += internal::svg_axes(f, x, x_ticks, y, y_ticks, chart.x_label, chart.y_label, chart.y_unit_suffix);
+  out += internal::svg_axes(f, x, x_ticks, y, y_ticks, chart.x_label, chart.y_label,
+                            chart.y_unit_suffix);
   if (empty) {
-    out += fmt::format("<text class=\"no-data\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">no data</text>\n",
-                       coord((f.plot_left() + f.plot_right()) / 2), coord((f.plot_top() + f.plot_bottom()) / 2));
+    out += fmt::format(
+        "<text class=\"no-data\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">no data</text>\n",
+        coord((f.plot_left() + f.plot_right()) / 2), coord((f.plot_top() + f.plot_bottom()) / 2));
   }
   out += "<g class=\"data\">\n";
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
@@ -84,7 +90,8 @@ std::string render_line_chart(const LineChart& chart) {
     }
     const std::string dash = internal::series_dash(i);
     out += fmt::format(
-        "<path class=\"series\" data-series=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\" "
+        "<path class=\"series\" data-series=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{}\" "
+        "stroke-width=\"2\" "
         "stroke-linejoin=\"round\"{}/>\n",
         escape(chart.series[i].name), d, internal::series_colour(i),
         dash.empty() ? "" : " stroke-dasharray=\"" + dash + "\"");
@@ -122,8 +129,10 @@ std::string render_scatter_chart(const ScatterChart& chart) {
     x_high = std::max(x_high, p.x);
     y_high = std::max(y_high, p.y);
   }
-  const std::vector<double> x_ticks = internal::nice_ticks(0.0, x_high > 0 ? x_high * 1.08 : 1.0, 8);
-  const std::vector<double> y_ticks = internal::nice_ticks(0.0, y_high > 0 ? y_high * 1.08 : 1.0, 6);
+  const std::vector<double> x_ticks =
+      internal::nice_ticks(0.0, x_high > 0 ? x_high * 1.08 : 1.0, 8);
+  const std::vector<double> y_ticks =
+      internal::nice_ticks(0.0, y_high > 0 ? y_high * 1.08 : 1.0, 6);
   const Scale x{x_ticks.front(), x_ticks.back(), f.plot_left(), f.plot_right(), false};
   const Scale y{y_ticks.front(), y_ticks.back(), f.plot_bottom(), f.plot_top(), false};
   const std::vector<std::size_t> front = pareto_front(chart.points);
@@ -145,7 +154,8 @@ std::string render_scatter_chart(const ScatterChart& chart) {
     }
     d += fmt::format(" L{},{}", coord(f.plot_right()), coord(y(chart.points[front.back()].y)));
     out += fmt::format(
-        "<path class=\"series pareto-front\" data-series=\"Pareto front\" d=\"{}\" fill=\"none\" stroke=\"#d62728\" "
+        "<path class=\"series pareto-front\" data-series=\"Pareto front\" d=\"{}\" fill=\"none\" "
+        "stroke=\"#d62728\" "
         "stroke-width=\"2\" stroke-dasharray=\"6 3\"/>\n",
         d);
   }
@@ -161,23 +171,27 @@ std::string render_scatter_chart(const ScatterChart& chart) {
       same += j != i ? 1 : 0;
     }
     if (drawn_before) continue;
-    const std::string label = same == 0 ? p.label : fmt::format("{} (+{} at the same place)", p.label, same);
+    const std::string label =
+        same == 0 ? p.label : fmt::format("{} (+{} at the same place)", p.label, same);
     const bool on_front = std::find(front.begin(), front.end(), i) != front.end();
     out += fmt::format(
-        "<circle class=\"point{}\" data-label=\"{}\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" stroke=\"#1a1a1a\" "
+        "<circle class=\"point{}\" data-label=\"{}\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" "
+        "stroke=\"#1a1a1a\" "
         "stroke-width=\"1\"><title>{}: x={:g}, y={:g}</title></circle>\n",
-        on_front ? " on-front" : "", escape(p.label), coord(x(p.x)), coord(y(p.y)), on_front ? 6 : 5,
-        on_front ? "#d62728" : "#ffffff", escape(label), p.x, p.y);
+        on_front ? " on-front" : "", escape(p.label), coord(x(p.x)), coord(y(p.y)),
+        on_front ? 6 : 5, on_front ? "#d62728" : "#ffffff", escape(label), p.x, p.y);
     // Labels of points near the right edge go to their left, so they stay inside the chart.
     const bool flip = x(p.x) > f.plot_right() - 7.0 * static_cast<double>(label.size());
     out += fmt::format("<text class=\"point-label\" x=\"{}\" y=\"{}\"{}>{}</text>\n",
-                       coord(x(p.x) + (flip ? -9 : 9)), coord(y(p.y) - 7), flip ? " text-anchor=\"end\"" : "",
-                       escape(label));
+                       coord(x(p.x) + (flip ? -9 : 9)), coord(y(p.y) - 7),
+                       flip ? " text-anchor=\"end\"" : "", escape(label));
   }
   out += "</g>\n";
   out += fmt::format(
-      "<g class=\"legend\"><circle cx=\"{0}\" cy=\"{1}\" r=\"6\" fill=\"#d62728\" stroke=\"#1a1a1a\"/>"
-      "<text class=\"legend-text\" x=\"{2}\" y=\"{1}\" dominant-baseline=\"middle\">on the Pareto front (no point is "
+      "<g class=\"legend\"><circle cx=\"{0}\" cy=\"{1}\" r=\"6\" fill=\"#d62728\" "
+      "stroke=\"#1a1a1a\"/>"
+      "<text class=\"legend-text\" x=\"{2}\" y=\"{1}\" dominant-baseline=\"middle\">on the Pareto "
+      "front (no point is "
       "cheaper and faster)</text></g>\n",
       coord(f.plot_right() - 330), coord(f.plot_top() + 14), coord(f.plot_right() - 320));
   out += "</svg>\n";

@@ -24,7 +24,7 @@ struct LineChart {
   std::string title;    // shown above the chart and as its <title>
   std::string x_label;  // with units, e.g. "charge→paid latency (ms, log scale)"
   std::string y_label;
-  bool log_x = false;   // x > 0 required on a log axis; other points are left out
+  bool log_x = false;           // x > 0 required on a log axis; other points are left out
   std::optional<double> y_min;  // default: 0
   std::optional<double> y_max;  // default: the data's maximum, rounded up to a nice number
   std::string y_unit_suffix;    // appended to y tick labels, e.g. "%"

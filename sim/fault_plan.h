@@ -31,8 +31,9 @@ class FaultPlan {
   void fail(uint64_t point, uint64_t first, uint64_t count = 1) {
     Counter& c = counters_[point];
     c.first = first;
-    c.last = count > std::numeric_limits<uint64_t>::max() - first ? std::numeric_limits<uint64_t>::max()
-                                                                  : first + count - 1;
+    c.last = count > std::numeric_limits<uint64_t>::max() - first
+                 ? std::numeric_limits<uint64_t>::max()
+                 : first + count - 1;
   }
   void fail_nth(uint64_t point, uint64_t n) { fail(point, n, 1); }
   void fail_all(uint64_t point) { fail(point, 1, std::numeric_limits<uint64_t>::max()); }

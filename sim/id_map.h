@@ -198,7 +198,9 @@ class IdMap : public internal::IdMapOps<IdMap<T>, T> {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   // Value slots allocated: pages (kept pages hold 64 each) plus the overflow table's slots.
-  size_t capacity() const { return ((pages_.size() + spares_.size()) << kPageBits) + overflow_.capacity(); }
+  size_t capacity() const {
+    return ((pages_.size() + spares_.size()) << kPageBits) + overflow_.capacity();
+  }
 
  private:
   static constexpr unsigned kPageBits = 6;  // 64 ids a page: one occupancy word
@@ -220,7 +222,9 @@ class IdMap : public internal::IdMapOps<IdMap<T>, T> {
       }
     }
     bool has(unsigned i) const { return (used_ >> i) & 1; }
-    int live() const { return live_; }  // kept, not counted: std::popcount is a libgcc call without -mpopcnt
+    int live() const {
+      return live_;
+    }  // kept, not counted: std::popcount is a libgcc call without -mpopcnt
     uint64_t used() const { return used_; }
     T* at(unsigned i) { return std::launder(reinterpret_cast<T*>(storage_ + i * sizeof(T))); }
     T& emplace(unsigned i, T&& value) {
@@ -241,7 +245,9 @@ class IdMap : public internal::IdMapOps<IdMap<T>, T> {
     alignas(T) unsigned char storage_[sizeof(T) << kPageBits];
   };
 
-  static unsigned slot_of(uint64_t id) { return static_cast<unsigned>(id & ((uint64_t{1} << kPageBits) - 1)); }
+  static unsigned slot_of(uint64_t id) {
+    return static_cast<unsigned>(id & ((uint64_t{1} << kPageBits) - 1));
+  }
   bool is_recent(uint64_t page_number) const { return page_number + kRecentPages >= newest_page_; }
 
   // Pages are created (new ids) and emptied or dissolved (old ids) at the same pace, so a few
@@ -280,8 +286,8 @@ class IdMap : public internal::IdMapOps<IdMap<T>, T> {
     pages_.erase(page_number);
   }
 
-  HashIdMap<std::unique_ptr<Page>> pages_;  // page number -> page
-  HashIdMap<T> overflow_;                   // ids whose page was dissolved
+  HashIdMap<std::unique_ptr<Page>> pages_;     // page number -> page
+  HashIdMap<T> overflow_;                      // ids whose page was dissolved
   std::vector<std::unique_ptr<Page>> spares_;  // empty pages kept for reuse
   uint64_t newest_page_ = 0;
   size_t size_ = 0;

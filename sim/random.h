@@ -46,7 +46,8 @@ class RandomStream {
       : state_{seed, entity, purpose, index} {}
 
   uint64_t next_u64() {
-    if (!seeded_) [[unlikely]] seed_state();
+    if (!seeded_) [[unlikely]]
+      seed_state();
     return step();
   }
 

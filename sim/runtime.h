@@ -56,7 +56,8 @@ class Runtime {
   // time, so scheduling it never allocates and a capture that grows is a build error.
   template <class F>
   TimerId schedule_after_inline(Duration delay, F&& fn) {
-    static_assert(Callback::stores_inline<F>(), "the capture outgrew sim::Callback's inline buffer");
+    static_assert(Callback::stores_inline<F>(),
+                  "the capture outgrew sim::Callback's inline buffer");
     return schedule_after(delay, Callback(std::forward<F>(fn)));
   }
   // Cancels a timer that has not fired; true if it was pending.

@@ -8,9 +8,13 @@ namespace {
 constexpr std::string_view kComponent = "client";
 }  // namespace
 
-Client::Client(sim::Runtime& runtime, const ClientConfig& config, sim::Activity& activity, SystemObserver& observer,
-               sim::Tracer* tracer)
-    : runtime_(runtime), config_(config), activity_(activity), observer_(observer), tracer_(tracer) {}
+Client::Client(sim::Runtime& runtime, const ClientConfig& config, sim::Activity& activity,
+               SystemObserver& observer, sim::Tracer* tracer)
+    : runtime_(runtime),
+      config_(config),
+      activity_(activity),
+      observer_(observer),
+      tracer_(tracer) {}
 
 void Client::create_order(OrderId order) { orders_->create_order(new_call(), order); }
 
@@ -19,9 +23,12 @@ void Client::on_create_order_reply(CallId call, OrderId order, shop::CallStatus)
   if (listener_ != nullptr) listener_->on_order_created(order);
 }
 
-void Client::apply_pay(const shop::ApplyPayRequest& request) { payments_->apply_pay(new_call(), request); }
+void Client::apply_pay(const shop::ApplyPayRequest& request) {
+  payments_->apply_pay(new_call(), request);
+}
 
-void Client::on_apply_pay_reply(CallId call, const shop::ApplyPayRequest& request, const shop::ApplyPayReply& reply) {
+void Client::on_apply_pay_reply(CallId call, const shop::ApplyPayRequest& request,
+                                const shop::ApplyPayReply& reply) {
   calls_.answered(call);
   if (listener_ != nullptr) listener_->on_apply_pay_reply(request.order, request.click, reply);
 }
@@ -54,7 +61,8 @@ void Client::look(OrderId order) {
   orders_->order_state(session.look_call, order);
 }
 
-void Client::on_order_state_reply(CallId call, OrderId order, shop::CallStatus status, OrderState state) {
+void Client::on_order_state_reply(CallId call, OrderId order, shop::CallStatus status,
+                                  OrderState state) {
   calls_.answered(call);
   Session* session = sessions_.find(order);
   if (session == nullptr) return;
@@ -78,14 +86,16 @@ void Client::on_poll_answer(OrderId order, Session& session, bool paid) {
   }
   const sim::Duration elapsed = runtime_.now() - session.returned_at;
   if (elapsed + config_.poll_interval > config_.poll_timeout) {
-    sim::trace(tracer_, runtime_.now(), kComponent, order,
-               [&] { return "gave up after " + std::to_string(session.polls) + " polls: shows \"unpaid\""; });
+    sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
+      return "gave up after " + std::to_string(session.polls) + " polls: shows \"unpaid\"";
+    });
     show(order, session, false);
     return;
   }
   const uint32_t round = session.returns;
-  runtime_.schedule_after(config_.poll_interval,
-                          [this, order, round, hold = sim::Hold(activity_, order)] { poll(order, round); });
+  runtime_.schedule_after(
+      config_.poll_interval,
+      [this, order, round, hold = sim::Hold(activity_, order)] { poll(order, round); });
 }
 
 void Client::show(OrderId order, Session& session, bool paid) {
@@ -99,7 +109,8 @@ void Client::on_push_paid(OrderId order) {
   Session& session = sessions_.find_or_insert(order);
   session.push_received = true;
   if (session.shown_paid) return;
-  sim::trace(tracer_, runtime_.now(), kComponent, order, [] { return std::string("push received: shows PAID"); });
+  sim::trace(tracer_, runtime_.now(), kComponent, order,
+             [] { return std::string("push received: shows PAID"); });
   // Not back in the app yet: the screen shows PAID the moment the user returns.
   if (session.returns == 0) return;
   show(order, session, true);

@@ -27,7 +27,8 @@ class ClientListener {
  public:
   virtual ~ClientListener() = default;
   virtual void on_order_created(OrderId order) = 0;
-  virtual void on_apply_pay_reply(OrderId order, uint32_t click, const shop::ApplyPayReply& reply) = 0;
+  virtual void on_apply_pay_reply(OrderId order, uint32_t click,
+                                  const shop::ApplyPayReply& reply) = 0;
   // The polls after the user came back ended: the screen shows PAID or "unpaid".
   virtual void on_result_shown(OrderId order, bool paid) = 0;
   // The user opened the order page (look): what it said.
@@ -36,8 +37,8 @@ class ClientListener {
 
 class Client final : public shop::AppReplies {
  public:
-  Client(sim::Runtime& runtime, const ClientConfig& config, sim::Activity& activity, SystemObserver& observer,
-         sim::Tracer* tracer);
+  Client(sim::Runtime& runtime, const ClientConfig& config, sim::Activity& activity,
+         SystemObserver& observer, sim::Tracer* tracer);
   // The services the app calls. REQUIRES: before the first call; both outlive the client.
   void connect(shop::OrderFront& orders, shop::PaymentFront& payments) {
     orders_ = &orders;
@@ -55,8 +56,10 @@ class Client final : public shop::AppReplies {
 
   // shop::AppReplies
   void on_create_order_reply(CallId call, OrderId order, shop::CallStatus status) override;
-  void on_order_state_reply(CallId call, OrderId order, shop::CallStatus status, OrderState state) override;
-  void on_apply_pay_reply(CallId call, const shop::ApplyPayRequest& request, const shop::ApplyPayReply& reply) override;
+  void on_order_state_reply(CallId call, OrderId order, shop::CallStatus status,
+                            OrderState state) override;
+  void on_apply_pay_reply(CallId call, const shop::ApplyPayRequest& request,
+                          const shop::ApplyPayReply& reply) override;
   void on_push_paid(OrderId order) override;
 
   void erase(OrderId order) { sessions_.erase(order); }

@@ -11,7 +11,12 @@ constexpr std::string_view kComponent = "order-service";
 
 OrderService::OrderService(sim::Runtime& runtime, const SystemConfig& config, MessageQueue& mq,
                            sim::Activity& activity, SystemObserver& observer, sim::Tracer* tracer)
-    : runtime_(runtime), config_(config), mq_(mq), activity_(activity), observer_(observer), tracer_(tracer) {}
+    : runtime_(runtime),
+      config_(config),
+      mq_(mq),
+      activity_(activity),
+      observer_(observer),
+      tracer_(tracer) {}
 
 void OrderService::connect(shop::PaymentFront& payments, shop::AppReplies& app,
                            shop::PaymentReplies& payment_replies) {
@@ -21,16 +26,18 @@ void OrderService::connect(shop::PaymentFront& payments, shop::AppReplies& app,
 }
 
 void OrderService::create_order(CallId call, OrderId order) {
-  OrderRecord& record = orders_.insert(order, OrderRecord{OrderState::kUnpaid, runtime_.now(), false, {}});
+  OrderRecord& record =
+      orders_.insert(order, OrderRecord{OrderState::kUnpaid, runtime_.now(), false, {}});
   observer_.on_order_created(order, runtime_.now());
   const OrderServiceConfig& cfg = config_.order_service;
   if (cfg.order_timeout > sim::Duration::zero()) {
-    record.expiry = runtime_.schedule_after(cfg.order_timeout,
-                                            [this, order, hold = sim::Hold(activity_, order)] { on_expiry(order); });
+    record.expiry = runtime_.schedule_after(
+        cfg.order_timeout, [this, order, hold = sim::Hold(activity_, order)] { on_expiry(order); });
   }
   if (config_.order_query.enabled && !config_.order_query.at_ages.empty()) {
-    runtime_.schedule_after(config_.order_query.at_ages[0],
-                            [this, order, hold = sim::Hold(activity_, order)] { on_order_query(order, 0); });
+    runtime_.schedule_after(
+        config_.order_query.at_ages[0],
+        [this, order, hold = sim::Hold(activity_, order)] { on_order_query(order, 0); });
   }
   app_->on_create_order_reply(call, order, shop::CallStatus::kOk);
 }
@@ -49,14 +56,15 @@ bool OrderService::is_late(const OrderRecord& record, sim::Time paid_at) const {
   return timeout > sim::Duration::zero() && paid_at > record.created_at + timeout;
 }
 
-NotifyResult OrderService::decide_paid(OrderId order, OrderRecord& record, PaymentId payment, Resolution how,
-                                       sim::Time paid_at) {
+NotifyResult OrderService::decide_paid(OrderId order, OrderRecord& record, PaymentId payment,
+                                       Resolution how, sim::Time paid_at) {
   if (record.state == OrderState::kPaid) return NotifyResult::kOk;
   const OrderState from = record.state;
   const bool late = is_late(record, paid_at);
   if (late && config_.order_service.late_payment != OrderServiceConfig::LatePayment::kAccept) {
     sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
-      return "payment " + std::to_string(payment) + " was made after the order's deadline: rejected";
+      return "payment " + std::to_string(payment) +
+             " was made after the order's deadline: rejected";
     });
     return NotifyResult::kRejected;
   }
@@ -66,9 +74,10 @@ NotifyResult OrderService::decide_paid(OrderId order, OrderRecord& record, Payme
   observer_.on_order_state(order, from, OrderState::kPaid, how, payment, runtime_.now());
   sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
     std::string why;
-    if (from == OrderState::kClosed) why = late ? ", late payment accepted" : ", paid in time: order re-opened";
-    return "order PAID by payment " + std::to_string(payment) + " (learned by " + std::string(to_string(how)) + why +
-           ")";
+    if (from == OrderState::kClosed)
+      why = late ? ", late payment accepted" : ", paid in time: order re-opened";
+    return "order PAID by payment " + std::to_string(payment) + " (learned by " +
+           std::string(to_string(how)) + why + ")";
   });
   if (config_.client.push_enabled) app_->on_push_paid(order);
   // Last: cancelling releases the expiry's hold on the order, which may retire it.
@@ -76,8 +85,8 @@ NotifyResult OrderService::decide_paid(OrderId order, OrderRecord& record, Payme
   return NotifyResult::kOk;
 }
 
-void OrderService::notify_paid(CallId call, OrderId order, PaymentId payment, Resolution how, int64_t paid_at_us,
-                               uint32_t attempt) {
+void OrderService::notify_paid(CallId call, OrderId order, PaymentId payment, Resolution how,
+                               int64_t paid_at_us, uint32_t attempt) {
   OrderRecord* record = orders_.find(order);
   const NotifyResult result =
       record == nullptr ? NotifyResult::kOk
@@ -88,20 +97,22 @@ void OrderService::notify_paid(CallId call, OrderId order, PaymentId payment, Re
 void OrderService::on_message(MessageId id, const Message& message) {
   OrderRecord* record = orders_.find(message.order);
   const NotifyResult result =
-      record == nullptr
-          ? NotifyResult::kOk
-          : decide_paid(message.order, *record, message.payment, message.resolution,
-                        sim::Time::from_us(message.paid_at_us));
+      record == nullptr ? NotifyResult::kOk
+                        : decide_paid(message.order, *record, message.payment, message.resolution,
+                                      sim::Time::from_us(message.paid_at_us));
   mq_.ack(id, true);
   // A consumer has no reply to give: it tells the payment service of the refusal by a call.
-  if (result == NotifyResult::kRejected) tell_late_payment(message.order, message.payment, message.resolution);
+  if (result == NotifyResult::kRejected)
+    tell_late_payment(message.order, message.payment, message.resolution);
 }
 
 void OrderService::tell_late_payment(OrderId order, PaymentId payment, Resolution how) {
   payments_->late_payment_rejected(new_call(), order, payment, how);
 }
 
-void OrderService::on_late_payment_reply(CallId call, OrderId, shop::CallStatus) { calls_.answered(call); }
+void OrderService::on_late_payment_reply(CallId call, OrderId, shop::CallStatus) {
+  calls_.answered(call);
+}
 
 void OrderService::on_expiry(OrderId order) {
   OrderRecord* record = orders_.find(order);
@@ -120,8 +131,10 @@ void OrderService::on_expiry(OrderId order) {
 void OrderService::close(OrderId order, OrderRecord& record) {
   record.state = OrderState::kClosed;
   record.closing = false;
-  observer_.on_order_state(order, OrderState::kUnpaid, OrderState::kClosed, Resolution::kNone, 0, runtime_.now());
-  sim::trace(tracer_, runtime_.now(), kComponent, order, [] { return std::string("order CLOSED (expired unpaid)"); });
+  observer_.on_order_state(order, OrderState::kUnpaid, OrderState::kClosed, Resolution::kNone, 0,
+                           runtime_.now());
+  sim::trace(tracer_, runtime_.now(), kComponent, order,
+             [] { return std::string("order CLOSED (expired unpaid)"); });
 }
 
 void OrderService::on_close_order_reply(CallId call, OrderId order, shop::CallStatus status,
@@ -137,8 +150,8 @@ void OrderService::on_close_order_reply(CallId call, OrderId order, shop::CallSt
   // The channel (or the payment service's records) says the order was paid: settle it by that
   // payment, exactly as a notify would, instead of closing it under the paying user.
   const PaymentId payment = paid.paid_by;
-  if (decide_paid(order, *record, payment, Resolution::kClose, sim::Time::from_us(paid.paid_at_us)) ==
-      NotifyResult::kRejected) {
+  if (decide_paid(order, *record, payment, Resolution::kClose,
+                  sim::Time::from_us(paid.paid_at_us)) == NotifyResult::kRejected) {
     close(order, *record);
     tell_late_payment(order, payment, Resolution::kClose);
   }
@@ -148,16 +161,21 @@ void OrderService::on_order_query(OrderId order, uint32_t index) {
   const OrderRecord* record = orders_.find(order);
   if (record == nullptr || record->state != OrderState::kUnpaid) return;
   sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
-    return "order still unpaid: asking the payment service (order query #" + std::to_string(index + 1) + ")";
+    return "order still unpaid: asking the payment service (order query #" +
+           std::to_string(index + 1) + ")";
   });
   payments_->query_order(new_call(), order);
   const auto& ages = config_.order_query.at_ages;
   if (index + 1 < ages.size()) {
     runtime_.schedule_after(ages[index + 1] - ages[index],
-                            [this, order, index, hold = sim::Hold(activity_, order)] { on_order_query(order, index + 1); });
+                            [this, order, index, hold = sim::Hold(activity_, order)] {
+                              on_order_query(order, index + 1);
+                            });
   }
 }
 
-void OrderService::on_query_order_reply(CallId call, OrderId, shop::CallStatus) { calls_.answered(call); }
+void OrderService::on_query_order_reply(CallId call, OrderId, shop::CallStatus) {
+  calls_.answered(call);
+}
 
 }  // namespace sut

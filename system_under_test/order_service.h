@@ -34,18 +34,21 @@ namespace sut {
 
 using shop::NotifyResult;
 
-class OrderService final : public shop::OrderFront, public shop::OrderReplies, public MessageConsumer {
+class OrderService final : public shop::OrderFront,
+                           public shop::OrderReplies,
+                           public MessageConsumer {
  public:
-  OrderService(sim::Runtime& runtime, const SystemConfig& config, MessageQueue& mq, sim::Activity& activity,
-               SystemObserver& observer, sim::Tracer* tracer);
+  OrderService(sim::Runtime& runtime, const SystemConfig& config, MessageQueue& mq,
+               sim::Activity& activity, SystemObserver& observer, sim::Tracer* tracer);
   // Where its calls and answers go. REQUIRES: before the first call; all outlive the service.
-  void connect(shop::PaymentFront& payments, shop::AppReplies& app, shop::PaymentReplies& payment_replies);
+  void connect(shop::PaymentFront& payments, shop::AppReplies& app,
+               shop::PaymentReplies& payment_replies);
 
   // OrderFront
   void create_order(CallId call, OrderId order) override;
   void order_state(CallId call, OrderId order) override;
-  void notify_paid(CallId call, OrderId order, PaymentId payment, Resolution how, int64_t paid_at_us,
-                   uint32_t attempt) override;
+  void notify_paid(CallId call, OrderId order, PaymentId payment, Resolution how,
+                   int64_t paid_at_us, uint32_t attempt) override;
 
   // OrderReplies: the payment service's answers to the order service's calls.
   void on_close_order_reply(CallId call, OrderId order, shop::CallStatus status,

@@ -18,10 +18,18 @@ using channels::OrderId;
 using channels::PaymentId;
 using contracts::CallId;
 
-enum class PaymentState : uint8_t { kUnpaid, kPaying, kSuccess, kFailed, kCancelled, kClosed, kRefunded };
+enum class PaymentState : uint8_t {
+  kUnpaid,
+  kPaying,
+  kSuccess,
+  kFailed,
+  kCancelled,
+  kClosed,
+  kRefunded
+};
+using shop::kResolutionCount;
 using shop::OrderState;
 using shop::Resolution;
-using shop::kResolutionCount;
 
 // Why the system asked a channel to refund (the report counts each reason apart).
 enum class RefundReason : uint8_t {

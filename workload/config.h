@@ -17,9 +17,9 @@ struct RatePoint {
 
 struct TrafficConfig {
   enum class Arrival : uint8_t { kPoisson, kUniform } arrival = Arrival::kPoisson;
-  double rate_per_s = 10.0;         // used when profile is empty
-  std::vector<RatePoint> profile;   // sorted by time_of_day, first at 0
-  int64_t amount_minor = 10000;     // order amount (minor units), e.g. 100.00
+  double rate_per_s = 10.0;        // used when profile is empty
+  std::vector<RatePoint> profile;  // sorted by time_of_day, first at 0
+  int64_t amount_minor = 10000;    // order amount (minor units), e.g. 100.00
 };
 
 struct UserConfig {
@@ -27,14 +27,15 @@ struct UserConfig {
   sim::Distribution pay_delay = sim::Distribution::exponential(sim::Duration::seconds(20));
   sim::Distribution return_delay = sim::Distribution::lognormal(sim::Duration::seconds(3), 0.5);
   double repeat_click_probability = 0.0;  // presses "pay" twice in quick succession
-  sim::Distribution repeat_click_gap = sim::Distribution::uniform(sim::Duration::millis(1), sim::Duration::millis(300));
+  sim::Distribution repeat_click_gap =
+      sim::Distribution::uniform(sim::Duration::millis(1), sim::Duration::millis(300));
   // Pays both QR codes when a repeat click produced two payments.
   double pay_both_probability = 0.5;
   double repay_if_unpaid_probability = 0.0;  // sees "unpaid" after paying, pays again
   sim::Distribution repay_delay = sim::Distribution::exponential(sim::Duration::seconds(30));
-  double switch_channel_probability = 0.0;  // opens one channel, switches and pays on another
+  double switch_channel_probability = 0.0;     // opens one channel, switches and pays on another
   double pay_abandoned_too_probability = 0.3;  // after switching, later pays the first as well
-  int max_pay_attempts = 3;  // a user gives up after this many pay clicks
+  int max_pay_attempts = 3;                    // a user gives up after this many pay clicks
 };
 
 }  // namespace workload

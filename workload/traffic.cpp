@@ -5,7 +5,8 @@
 
 namespace workload {
 
-Traffic::Traffic(sim::Runtime& runtime, const TrafficConfig& config, sim::Duration window, ArrivalHandler on_arrival)
+Traffic::Traffic(sim::Runtime& runtime, const TrafficConfig& config, sim::Duration window,
+                 ArrivalHandler on_arrival)
     : runtime_(runtime), config_(config), window_(window), on_arrival_(std::move(on_arrival)) {}
 
 double Traffic::rate_at(sim::Time at) const {

@@ -15,7 +15,8 @@ class Traffic {
  public:
   using ArrivalHandler = std::function<void(uint64_t order)>;
 
-  Traffic(sim::Runtime& runtime, const TrafficConfig& config, sim::Duration window, ArrivalHandler on_arrival);
+  Traffic(sim::Runtime& runtime, const TrafficConfig& config, sim::Duration window,
+          ArrivalHandler on_arrival);
 
   // Schedules the first arrival. Orders are numbered 1, 2, 3... in arrival order.
   void start();

@@ -218,7 +218,8 @@ void Users::on_order_looked(OrderId order, bool paid) {
   s->round += 1;
   s->return_scheduled = false;
   s->has_first_key = false;
-  sim::trace(tracer_, runtime_.now(), kComponent, order, [] { return std::string("saw \"unpaid\": pays again"); });
+  sim::trace(tracer_, runtime_.now(), kComponent, order,
+             [] { return std::string("saw \"unpaid\": pays again"); });
   click(order, *s);
 }
 

@@ -27,8 +27,9 @@ using channels::OrderId;
 class Users final : public sut::ClientListener {
  public:
   Users(sim::Runtime& runtime, const UserConfig& user, const TrafficConfig& traffic,
-        const std::vector<channels::ChannelConfig>& channel_configs, std::vector<channels::Wallet*> wallets,
-        sut::Client& client, sim::Activity& activity, sut::SystemObserver& observer, sim::Tracer* tracer);
+        const std::vector<channels::ChannelConfig>& channel_configs,
+        std::vector<channels::Wallet*> wallets, sut::Client& client, sim::Activity& activity,
+        sut::SystemObserver& observer, sim::Tracer* tracer);
 
   // A new order arrives now.
   void on_arrival(OrderId order);
@@ -47,13 +48,13 @@ class Users final : public sut::ClientListener {
     uint32_t channel = 0;        // the channel of the current round
     uint32_t first_channel = 0;  // where the user started
     uint32_t clicks = 0;
-    uint32_t round = 0;          // 0, then one per re-pay
+    uint32_t round = 0;  // 0, then one per re-pay
     bool will_pay = false;
-    bool switching = false;      // plans to open one channel and pay on another
+    bool switching = false;  // plans to open one channel and pay on another
     bool switched = false;
     bool return_scheduled = false;
     bool has_first_key = false;
-    bool repay_pending = false;  // decided to pay again: looking at the order page first
+    bool repay_pending = false;      // decided to pay again: looking at the order page first
     channels::PaymentKey first_key;  // the first payment of the round that opened a wallet
   };
 

@@ -1,9 +1,9 @@
 // `channels:`: each mock channel, from its preset (if any) with the file's keys on top, then the
 // checks across channels (unique names, shares summing to 1).
+#include <fmt/format.h>
+
 #include <cmath>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "harness/internal/scenario_decode.h"
 #include "harness/internal/value_readers.h"
@@ -65,7 +65,8 @@ std::string peek_name(const YAML::Node& node) {
 bool is_valid_channel_name(const std::string& name) {
   if (name.empty()) return false;
   for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -99,7 +100,8 @@ std::optional<ChannelConfig> decode_channel(Decoder& d, const Cursor& at) {
       if (is_valid_channel_name(*name)) {
         config.name = *name;
       } else {
-        d.error(*name_at, "a channel name may use only letters, digits, '_' and '-', got '" + *name + "'");
+        d.error(*name_at,
+                "a channel name may use only letters, digits, '_' and '-', got '" + *name + "'");
       }
     }
   } else {
@@ -119,7 +121,8 @@ std::optional<ChannelConfig> decode_channel(Decoder& d, const Cursor& at) {
   if (auto outages_at = reader.get("outages")) {
     std::vector<channels::OutageWindow> outages;
     for_each_item(d, *outages_at, [&](const Cursor& item) {
-      if (auto window = decode_window<channels::OutageWindow>(d, item, "an outage")) outages.push_back(*window);
+      if (auto window = decode_window<channels::OutageWindow>(d, item, "an outage"))
+        outages.push_back(*window);
     });
     config.outages = std::move(outages);
   }
@@ -139,7 +142,8 @@ void decode_channels(Decoder& d, const Cursor& at, std::vector<ChannelConfig>& o
   if (at.node.IsSequence()) {
     for (const YAML::Node& item : at.node) {
       std::string name = peek_name(item);
-      std::string path = "channels[" + (is_valid_channel_name(name) ? name : std::to_string(count)) + "]";
+      std::string path =
+          "channels[" + (is_valid_channel_name(name) ? name : std::to_string(count)) + "]";
       ++count;
       Cursor item_at = d.child(at, item, path);
       std::optional<ChannelConfig> config = decode_channel(d, item_at);
@@ -148,8 +152,9 @@ void decode_channels(Decoder& d, const Cursor& at, std::vector<ChannelConfig>& o
         int line = item.Mark().line + 1;
         auto [where, inserted] = first_line_by_name.emplace(config->name, line);
         if (!inserted) {
-          d.error(item_at, "duplicate channel name '" + config->name + "'" +
-                               (where->second > 0 ? fmt::format(" (first at line {})", where->second) : ""));
+          d.error(item_at,
+                  "duplicate channel name '" + config->name + "'" +
+                      (where->second > 0 ? fmt::format(" (first at line {})", where->second) : ""));
         }
       }
       out.push_back(std::move(*config));
@@ -171,7 +176,8 @@ void decode_channels(Decoder& d, const Cursor& at, std::vector<ChannelConfig>& o
     for (const ChannelConfig& config : out) {
       shares += fmt::format("{}{}={}", shares.empty() ? "" : ", ", config.name, config.share);
     }
-    d.error(at, fmt::format("channel shares must sum to 1, they sum to {} ({})", share_sum, shares));
+    d.error(at,
+            fmt::format("channel shares must sum to 1, they sum to {} ({})", share_sum, shares));
   }
 }
 

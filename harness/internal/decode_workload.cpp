@@ -19,7 +19,8 @@ std::optional<workload::RatePoint> decode_rate_point(Decoder& d, const Cursor& a
   std::optional<double> rate;
   if (rate_at.node.IsScalar()) rate = parse_rate_per_s(rate_at.node.Scalar());
   if (!rate) {
-    d.error(rate_at, "expected a rate like 100/s, 6000/m or 360000/h, got " + describe(rate_at.node));
+    d.error(rate_at,
+            "expected a rate like 100/s, 6000/m or 360000/h, got " + describe(rate_at.node));
   }
   if (time_of_day && *time_of_day >= sim::Duration::days(1)) {
     d.error(time_at, "time of day must be below 24h, got '" + time_at.node.Scalar() + "'");
@@ -50,7 +51,8 @@ std::optional<std::vector<workload::RatePoint>> decode_profile(Decoder& d, const
     d.error(at, "the first profile point must be at 0h");
   } else {
     bool any_traffic = false;
-    for (const workload::RatePoint& point : profile) any_traffic = any_traffic || point.rate_per_s > 0.0;
+    for (const workload::RatePoint& point : profile)
+      any_traffic = any_traffic || point.rate_per_s > 0.0;
     if (!any_traffic) d.error(at, "a profile needs at least one rate greater than 0");
   }
   if (d.error_count() != errors_before) return std::nullopt;
@@ -90,7 +92,8 @@ void decode_user(Decoder& d, const Cursor& at, workload::UserConfig& out) {
   reader.read("repay_if_unpaid_probability", out.repay_if_unpaid_probability, decode_probability);
   reader.read("repay_delay", out.repay_delay, decode_distribution);
   reader.read("switch_channel_probability", out.switch_channel_probability, decode_probability);
-  reader.read("pay_abandoned_too_probability", out.pay_abandoned_too_probability, decode_probability);
+  reader.read("pay_abandoned_too_probability", out.pay_abandoned_too_probability,
+              decode_probability);
   reader.read("max_pay_attempts", out.max_pay_attempts, IntInRange{1, 1000});
 }
 

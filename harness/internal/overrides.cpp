@@ -113,9 +113,11 @@ std::optional<std::vector<std::string>> split_key_path(std::string_view key, std
   size_t start = 0;
   while (true) {
     size_t dot = dotted.find('.', start);
-    std::string segment = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    std::string segment =
+        dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (segment.empty()) {
-      *error = key.empty() ? "empty key path" : "empty segment in key path '" + std::string(key) + "'";
+      *error =
+          key.empty() ? "empty key path" : "empty segment in key path '" + std::string(key) + "'";
       return std::nullopt;
     }
     segments.push_back(std::move(segment));

@@ -10,12 +10,12 @@
 // a scalar, name a list entry that does not exist, or index past a list's end is an error here.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 namespace harness::internal {
 

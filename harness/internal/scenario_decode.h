@@ -3,10 +3,10 @@
 // are absent or null, reports every problem through the Decoder, and never throws.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "harness/internal/yaml_reader.h"
 #include "harness/scenario.h"

@@ -1,14 +1,15 @@
 #include "harness/internal/value_readers.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
 
 namespace harness::internal {
 namespace {
 
-constexpr std::string_view kDurationHint = "a duration with a unit (us, ms, s, m, h, d), e.g. 250ms, 10s or 1h30m";
+constexpr std::string_view kDurationHint =
+    "a duration with a unit (us, ms, s, m, h, d), e.g. 250ms, 10s or 1h30m";
 
 // The whole of `text` as a number; from_chars so "1e3" works but "1,5" and " 1" do not.
 template <class T>
@@ -138,7 +139,8 @@ std::optional<std::vector<sim::Duration>> decode_durations(Decoder& d, const Cur
   std::vector<sim::Duration> out;
   size_t errors_before = d.error_count();
   if (at.node.IsScalar()) {
-    d.error(at, fmt::format("expected a list of durations, e.g. [10s, 1m], got {}", describe(at.node)));
+    d.error(at,
+            fmt::format("expected a list of durations, e.g. [10s, 1m], got {}", describe(at.node)));
     return std::nullopt;
   }
   size_t count = for_each_item(d, at, [&](const Cursor& item) {
@@ -161,7 +163,8 @@ std::optional<double> parse_rate_per_s(std::string_view text) {
   auto all_digits = [](std::string_view part) {
     return !part.empty() && part.find_first_not_of("0123456789") == std::string_view::npos;
   };
-  if (!all_digits(number.substr(0, point)) || (point != std::string_view::npos && !all_digits(number.substr(point + 1)))) {
+  if (!all_digits(number.substr(0, point)) ||
+      (point != std::string_view::npos && !all_digits(number.substr(point + 1)))) {
     return std::nullopt;
   }
   std::optional<double> count = parse_whole<double>(number);
@@ -196,10 +199,12 @@ std::optional<std::vector<sim::Distribution::Knot>> decode_knots(Decoder& d, con
   size_t errors_before = d.error_count();
   for_each_item(d, at, [&](const Cursor& item) {
     if (!item.node.IsSequence() || item.node.size() != 2) {
-      d.error(item, "expected a point [duration, cumulative probability], got " + describe(item.node));
+      d.error(item,
+              "expected a point [duration, cumulative probability], got " + describe(item.node));
       return;
     }
-    std::optional<sim::Duration> value = decode_duration(d, d.child(item, item.node[0], item.path + "[0]"));
+    std::optional<sim::Duration> value =
+        decode_duration(d, d.child(item, item.node[0], item.path + "[0]"));
     std::optional<double> probability =
         decode_probability(d, d.child(item, item.node[1], item.path + "[1]"));
     if (value && probability) knots.emplace_back(*value, *probability);
@@ -222,8 +227,7 @@ auto required(MapReader& reader, std::string_view key, std::string_view kind, De
     -> decltype(decode(reader.decoder(), reader.cursor())) {
   std::optional<Cursor> at = reader.get(key);
   if (!at) {
-    reader.decoder().error(reader.cursor(),
-                           fmt::format("a {} distribution needs '{}'", kind, key));
+    reader.decoder().error(reader.cursor(), fmt::format("a {} distribution needs '{}'", kind, key));
     return std::nullopt;
   }
   return decode(reader.decoder(), *at);
@@ -237,17 +241,21 @@ std::optional<sim::Distribution> decode_distribution(Decoder& d, const Cursor& a
     if (std::optional<sim::Duration> value = sim::parse_duration(at.node.Scalar())) {
       return sim::Distribution::fixed(*value);
     }
-    d.error(at, "expected a distribution ({dist: exponential, mean: 20s}, ...) or a duration, got " +
-                    describe(at.node));
+    d.error(at,
+            "expected a distribution ({dist: exponential, mean: 20s}, ...) or a duration, got " +
+                describe(at.node));
     return std::nullopt;
   }
   MapReader reader(d, at);
   if (!reader.is_map()) return std::nullopt;
   std::optional<Cursor> kind_at = reader.get("dist");
   if (!kind_at) {
-    d.error(at, "a distribution needs 'dist': one of fixed, uniform, exponential, lognormal, empirical");
+    d.error(
+        at,
+        "a distribution needs 'dist': one of fixed, uniform, exponential, lognormal, empirical");
     // Mark the parameters known so they are not also reported as unknown keys.
-    for (std::string_view key : {"value", "min", "max", "mean", "median", "sigma", "points"}) reader.has(key);
+    for (std::string_view key : {"value", "min", "max", "mean", "median", "sigma", "points"})
+      reader.has(key);
     return std::nullopt;
   }
   EnumOf<DistKind> kinds{{{"fixed", DistKind::kFixed},
@@ -257,7 +265,8 @@ std::optional<sim::Distribution> decode_distribution(Decoder& d, const Cursor& a
                           {"empirical", DistKind::kEmpirical}}};
   std::optional<DistKind> kind = kinds(d, *kind_at);
   if (!kind) {
-    for (std::string_view key : {"value", "min", "max", "mean", "median", "sigma", "points"}) reader.has(key);
+    for (std::string_view key : {"value", "min", "max", "mean", "median", "sigma", "points"})
+      reader.has(key);
     return std::nullopt;
   }
   switch (*kind) {
@@ -271,8 +280,8 @@ std::optional<sim::Distribution> decode_distribution(Decoder& d, const Cursor& a
       auto max = required(reader, "max", "uniform", decode_duration);
       if (!min || !max) return std::nullopt;
       if (*min > *max) {
-        d.error(at, fmt::format("uniform min ({}) is greater than max ({})", sim::format_duration(*min),
-                                sim::format_duration(*max)));
+        d.error(at, fmt::format("uniform min ({}) is greater than max ({})",
+                                sim::format_duration(*min), sim::format_duration(*max)));
         return std::nullopt;
       }
       return sim::Distribution::uniform(*min, *max);

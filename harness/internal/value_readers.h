@@ -22,7 +22,7 @@ inline constexpr size_t kMaxListLength = 10'000;
 
 std::optional<std::string> decode_string(Decoder& d, const Cursor& at);
 std::optional<bool> decode_bool(Decoder& d, const Cursor& at);
-std::optional<double> decode_number(Decoder& d, const Cursor& at);  // finite
+std::optional<double> decode_number(Decoder& d, const Cursor& at);       // finite
 std::optional<double> decode_probability(Decoder& d, const Cursor& at);  // in [0, 1]
 std::optional<uint64_t> decode_uint64(Decoder& d, const Cursor& at);
 

@@ -28,7 +28,9 @@ Cursor Decoder::child(const Cursor& parent, const YAML::Node& node, std::string 
   return cursor;
 }
 
-void Decoder::error(const Cursor& at, std::string message) { error_at(at, at.node, std::move(message)); }
+void Decoder::error(const Cursor& at, std::string message) {
+  error_at(at, at.node, std::move(message));
+}
 
 void Decoder::error_at(const Cursor& at, const YAML::Node& mark_node, std::string message) {
   const Origin& origin = at.origin ? *at.origin : file_origin_;
@@ -126,7 +128,8 @@ MapReader::MapReader(Decoder& decoder, const Cursor& map) : decoder_(decoder), m
     bool duplicate = std::any_of(entries_.begin(), entries_.end(),
                                  [&](const Entry& other) { return other.key == entry.key; });
     if (duplicate) {
-      Cursor key_cursor = decoder_.child(map_, kv.first, map_.path.empty() ? entry.key : map_.path + "." + entry.key);
+      Cursor key_cursor = decoder_.child(
+          map_, kv.first, map_.path.empty() ? entry.key : map_.path + "." + entry.key);
       decoder_.error(key_cursor, "duplicate key '" + entry.key + "'");
       continue;
     }

@@ -6,14 +6,14 @@
 // points catch whatever slips through.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "harness/scenario_loader.h"
 
@@ -22,9 +22,9 @@ namespace harness::internal {
 // Where a subtree of the document came from. The file itself is one origin; each value put in
 // by --set, a variant or a sweep is another, so its errors point at the right place.
 struct Origin {
-  std::string file;        // error location: the file path, or "--set"
-  bool use_marks = true;   // node marks are positions in `file` (false for --set text)
-  std::string note;        // appended to every message, e.g. " (set by variants[fast])"
+  std::string file;       // error location: the file path, or "--set"
+  bool use_marks = true;  // node marks are positions in `file` (false for --set text)
+  std::string note;       // appended to every message, e.g. " (set by variants[fast])"
   // Where the override was written (a variant's `set` key, a sweep axis). Applying a dotted key
   // creates the missing maps and keys along its path; those have no position of their own, so
   // their errors (an unknown key) are reported here.

@@ -69,7 +69,8 @@ std::string escape(std::string_view text) { return xml_escape(text, XmlContext::
 
 std::string svg_open(const Frame& f, std::string_view id, std::string_view title) {
   return fmt::format(
-      "<svg id=\"{0}\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{1}\" height=\"{2}\" "
+      "<svg id=\"{0}\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{1}\" "
+      "height=\"{2}\" "
       "viewBox=\"0 0 {1} {2}\" role=\"img\" aria-labelledby=\"{0}-title\">\n"
       "<title id=\"{0}-title\">{3}</title>\n"
       "<rect x=\"0\" y=\"0\" width=\"{1}\" height=\"{2}\" fill=\"#ffffff\"/>\n"
@@ -77,39 +78,45 @@ std::string svg_open(const Frame& f, std::string_view id, std::string_view title
       escape(id), coord(f.width), coord(f.height), escape(title), coord(f.plot_left()));
 }
 
-std::string svg_axes(const Frame& f, const Scale& x, const std::vector<double>& x_ticks, const Scale& y,
-                     const std::vector<double>& y_ticks, std::string_view x_label, std::string_view y_label,
-                     std::string_view y_suffix) {
+std::string svg_axes(const Frame& f, const Scale& x, const std::vector<double>& x_ticks,
+                     const Scale& y, const std::vector<double>& y_ticks, std::string_view x_label,
+                     std::string_view y_label, std::string_view y_suffix) {
   std::string out = "<g class=\"axes\">\n";
   for (double t : y_ticks) {
     const std::string py = coord(y(t));
-    out += fmt::format("<line class=\"grid\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", coord(f.plot_left()), py,
-                       coord(f.plot_right()), py);
-    out += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}{}</text>\n",
-                       coord(f.plot_left() - 8), py, escape(tick_text(t)), escape(y_suffix));
+    out += fmt::format("<line class=\"grid\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n",
+                       coord(f.plot_left()), py, coord(f.plot_right()), py);
+    out += fmt::format(
+        "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\" "
+        "dominant-baseline=\"middle\">{}{}</text>\n",
+        coord(f.plot_left() - 8), py, escape(tick_text(t)), escape(y_suffix));
   }
   for (double t : x_ticks) {
     const std::string px = coord(x(t));
-    out += fmt::format("<line class=\"grid\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", px, coord(f.plot_top()), px,
-                       coord(f.plot_bottom()));
-    out += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", px,
-                       coord(f.plot_bottom() + 18), escape(tick_text(t)));
+    out += fmt::format("<line class=\"grid\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", px,
+                       coord(f.plot_top()), px, coord(f.plot_bottom()));
+    out += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+                       px, coord(f.plot_bottom() + 18), escape(tick_text(t)));
   }
-  out += fmt::format("<rect class=\"plot-frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n", coord(f.plot_left()),
-                     coord(f.plot_top()), coord(f.plot_right() - f.plot_left()), coord(f.plot_bottom() - f.plot_top()));
-  out += fmt::format("<text class=\"axis-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-                     coord((f.plot_left() + f.plot_right()) / 2), coord(f.height - 14), escape(x_label));
+  out += fmt::format("<rect class=\"plot-frame\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n",
+                     coord(f.plot_left()), coord(f.plot_top()),
+                     coord(f.plot_right() - f.plot_left()), coord(f.plot_bottom() - f.plot_top()));
+  out += fmt::format(
+      "<text class=\"axis-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+      coord((f.plot_left() + f.plot_right()) / 2), coord(f.height - 14), escape(x_label));
   const double cy = (f.plot_top() + f.plot_bottom()) / 2;
   out += fmt::format(
-      "<text class=\"axis-label\" x=\"20\" y=\"{0}\" text-anchor=\"middle\" transform=\"rotate(-90 20 {0})\">{1}</text>\n",
+      "<text class=\"axis-label\" x=\"20\" y=\"{0}\" text-anchor=\"middle\" transform=\"rotate(-90 "
+      "20 {0})\">{1}</text>\n",
       coord(cy), escape(y_label));
   out += "</g>\n";
   return out;
 }
 
 std::string series_colour(std::size_t i) {
-  static constexpr std::array<const char*, 10> kColours = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
-                                                          "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
+  static constexpr std::array<const char*, 10> kColours = {
+      "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+      "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
   return kColours[i % kColours.size()];
 }
 

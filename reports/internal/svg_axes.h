@@ -49,9 +49,9 @@ std::string escape(std::string_view text);
 // <svg ...><title>…</title> opening with the chart title drawn at the top left.
 std::string svg_open(const Frame& frame, std::string_view id, std::string_view title);
 // Grid lines, axis lines, tick labels and the axis titles.
-std::string svg_axes(const Frame& frame, const Scale& x, const std::vector<double>& x_ticks, const Scale& y,
-                     const std::vector<double>& y_ticks, std::string_view x_label, std::string_view y_label,
-                     std::string_view y_suffix);
+std::string svg_axes(const Frame& frame, const Scale& x, const std::vector<double>& x_ticks,
+                     const Scale& y, const std::vector<double>& y_ticks, std::string_view x_label,
+                     std::string_view y_label, std::string_view y_suffix);
 
 // Series colours (Tableau 10, dark enough on white); series beyond ten repeat them dashed.
 std::string series_colour(std::size_t i);

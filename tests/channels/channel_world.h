@@ -56,7 +56,8 @@ class RecordingClient final : public ChannelClient {
     creates.push_back({runtime_.now(), key, reply});
     log_event(key, "create", reply.status, reply.state);
   }
-  void on_query_reply(CallId call, const PaymentKey& key, QuerySource, const QueryReply& reply) override {
+  void on_query_reply(CallId call, const PaymentKey& key, QuerySource,
+                      const QueryReply& reply) override {
     calls.answered(call);
     queries.push_back({runtime_.now(), key, reply});
     log_event(key, "query", reply.status, reply.state);
@@ -90,7 +91,7 @@ class RecordingClient final : public ChannelClient {
   }
 
   Channel* acknowledge_to = nullptr;  // when set, every callback is acknowledged on arrival
-  contracts::CallTracker calls;        // exactly one reply per call (asserted in debug builds)
+  contracts::CallTracker calls;       // exactly one reply per call (asserted in debug builds)
 
  private:
   CallId last_call_ = 0;

@@ -77,7 +77,8 @@ TEST(MockChannel, WalletRefusesUnknownTrades) {
 TEST(MockChannel, QueryAnswersTheTrueStateAfterItsLatency) {
   ChannelWorld world(quiet_config());
   const PaymentKey key = ChannelWorld::key(1);
-  world.channel->query(world.client.call(), ChannelWorld::key(2), QuerySource::kPolling);  // never created
+  world.channel->query(world.client.call(), ChannelWorld::key(2),
+                       QuerySource::kPolling);  // never created
   world.create(key);
   world.channel->query(world.client.call(), key, QuerySource::kPolling);
   world.run_for(Duration::seconds(1));

@@ -46,7 +46,8 @@ TEST(QueryTiming, AnOutageCountsOnlyIfOnWhenTheQueryIsSent) {
   const PaymentKey key = ChannelWorld::key(1);
   world.create(key);
   world.advance_to(outage_start - Duration::millis(50));
-  world.channel->query(world.client.call(), key, QuerySource::kPolling);  // lands 50ms into the outage
+  world.channel->query(world.client.call(), key,
+                       QuerySource::kPolling);  // lands 50ms into the outage
   world.advance_to(outage_start + Duration::seconds(1));
   world.channel->query(world.client.call(), key, QuerySource::kPolling);  // sent during the outage
   world.simulator.run_until_idle();

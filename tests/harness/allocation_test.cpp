@@ -19,7 +19,8 @@
 #include "harness/world.h"
 
 // AddressSanitizer brings its own operator new and delete (and checks that they pair up), so under
-// it nothing is replaced and the test is skipped: the sanitizer build checks memory, this one counts.
+// it nothing is replaced and the test is skipped: the sanitizer build checks memory, this one
+// counts.
 #if defined(__SANITIZE_ADDRESS__)
 #define PAYSIM_COUNT_ALLOCATIONS 0
 #else

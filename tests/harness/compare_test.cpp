@@ -25,7 +25,8 @@ using testing::fresh_dir;
 using testing::paysim;
 using testing::read;
 
-const std::string kScenario = std::string(PAYSIM_SOURCE_DIR) + "/tests/harness/data/compare_lossy.yaml";
+const std::string kScenario =
+    std::string(PAYSIM_SOURCE_DIR) + "/tests/harness/data/compare_lossy.yaml";
 
 // The records of a CSV file paysim wrote (CRLF, no quoted fields in the files read here).
 std::vector<std::vector<std::string>> read_csv(const fs::path& path) {
@@ -52,7 +53,8 @@ std::vector<std::vector<std::string>> read_csv(const fs::path& path) {
 class ChargeTracer : public sim::Tracer {
  public:
   bool wants(uint64_t) const override { return true; }
-  void record(sim::Time at, std::string_view component, uint64_t order, std::string message) override {
+  void record(sim::Time at, std::string_view component, uint64_t order,
+              std::string message) override {
     if (component.substr(0, 8) == "channel:" && message.rfind("charged", 0) == 0) {
       charges.emplace_back(at.us(), order, std::move(message));
     }
@@ -121,7 +123,8 @@ TEST(Compare, BestIsMarkedOnlyWhereBetterIsDefined) {
   EXPECT_EQ(reports::metric_direction("orders.paid"), Better::kHigher);
   EXPECT_EQ(reports::metric_direction("orders.created"), Better::kNone);
   EXPECT_EQ(reports::metric_direction("resolved_by.polling"), Better::kNone);
-  EXPECT_EQ(reports::best_indices({3.0, 1.0, 1.0}, Better::kLower), (std::vector<std::size_t>{1, 2}));
+  EXPECT_EQ(reports::best_indices({3.0, 1.0, 1.0}, Better::kLower),
+            (std::vector<std::size_t>{1, 2}));
   EXPECT_EQ(reports::best_indices({3.0, 1.0}, Better::kHigher), (std::vector<std::size_t>{0}));
   EXPECT_TRUE(reports::best_indices({2.0, 2.0}, Better::kLower).empty());
   EXPECT_TRUE(reports::best_indices({1.0, 2.0}, Better::kNone).empty());
@@ -133,13 +136,16 @@ TEST(Compare, BestIsMarkedOnlyWhereBetterIsDefined) {
   const std::string text = render_text_table(table, true);
   EXPECT_NE(text.find("1 *"), std::string::npos) << text;
   EXPECT_NE(text.find("10 *"), std::string::npos) << text;
-  EXPECT_NE(text.find("\n\nlatency"), std::string::npos) << "groups are separated by a blank line:\n" << text;
+  EXPECT_NE(text.find("\n\nlatency"), std::string::npos)
+      << "groups are separated by a blank line:\n"
+      << text;
 }
 
 TEST(Compare, CommandWritesPerVariantReportsAndSummaries) {
   const std::string out = ::testing::TempDir() + "/paysim-compare-cmd";
   std::filesystem::remove_all(out);
-  const std::string cmd = std::string(PAYSIM_BINARY) + " compare " + kScenario + " -j 2 --out " + out + " > " + out + ".txt";
+  const std::string cmd = std::string(PAYSIM_BINARY) + " compare " + kScenario + " -j 2 --out " +
+                          out + " > " + out + ".txt";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   for (const char* file : {"base/report.json", "polling/report.json", "delay_message/report.json",
                            "summary.json", "summary.csv", "runs.csv", "report.html", "junit.xml"}) {

@@ -73,7 +73,8 @@ uint64_t fail_every_step_once(const Scenario& s, uint64_t point, Expect expect,
       EXPECT_EQ(report.dropped.final, 0u);
       EXPECT_EQ(report.orders.paid, report.orders.charged);
     } else {
-      EXPECT_EQ(report.dropped.final, 1u) << "control: the single failure should be a permanent drop";
+      EXPECT_EQ(report.dropped.final, 1u)
+          << "control: the single failure should be a permanent drop";
     }
     if (::testing::Test::HasFailure()) return n;  // the first failing n is the one to debug
   }
@@ -88,23 +89,25 @@ Scenario queries_only(sut::Strategy strategy) {
   s.system.compensation.strategy = strategy;
   s.system.compensation.polling.interval = Duration::seconds(10);
   s.system.compensation.delay_message.schedule = {Duration::seconds(10), Duration::seconds(20),
-                                                   Duration::seconds(30), Duration::seconds(60)};
+                                                  Duration::seconds(30), Duration::seconds(60)};
   return s;
 }
 
 TEST(FaultInjection, EveryQueryFailedOnceByPollingRecovers) {
-  EXPECT_GT(fail_every_step_once(queries_only(sut::Strategy::kPolling), MockChannel::kFaultQuery, Expect::kRecovers),
-            10u);
-}
-
-TEST(FaultInjection, EveryQueryFailedOnceByDelayMessageRecovers) {
-  EXPECT_GT(fail_every_step_once(queries_only(sut::Strategy::kDelayMessage), MockChannel::kFaultQuery,
+  EXPECT_GT(fail_every_step_once(queries_only(sut::Strategy::kPolling), MockChannel::kFaultQuery,
                                  Expect::kRecovers),
             10u);
 }
 
+TEST(FaultInjection, EveryQueryFailedOnceByDelayMessageRecovers) {
+  EXPECT_GT(fail_every_step_once(queries_only(sut::Strategy::kDelayMessage),
+                                 MockChannel::kFaultQuery, Expect::kRecovers),
+            10u);
+}
+
 TEST(FaultInjection, EveryQueryFailedOnceByHybridRecovers) {
-  EXPECT_GT(fail_every_step_once(queries_only(sut::Strategy::kHybrid), MockChannel::kFaultQuery, Expect::kRecovers),
+  EXPECT_GT(fail_every_step_once(queries_only(sut::Strategy::kHybrid), MockChannel::kFaultQuery,
+                                 Expect::kRecovers),
             10u);
 }
 
@@ -116,8 +119,8 @@ TEST(FaultInjection, ControlQueryFailedOnceWithASingleDelayQueryDrops) {
 }
 
 TEST(FaultInjection, EveryDelayMessageDeliveryFailedOnceIsRedelivered) {
-  fail_every_step_once(queries_only(sut::Strategy::kDelayMessage), MessageQueue::kFaultDeliverDelayQuery,
-                       Expect::kRecovers);
+  fail_every_step_once(queries_only(sut::Strategy::kDelayMessage),
+                       MessageQueue::kFaultDeliverDelayQuery, Expect::kRecovers);
 }
 
 // ---- callbacks: the n-th callback attempt lost ------------------------------------------------
@@ -130,7 +133,8 @@ Scenario callbacks_once(sut::Strategy strategy) {
 }
 
 TEST(FaultInjection, EveryCallbackLostOnceIsFoundByCompensation) {
-  for (sut::Strategy strategy : {sut::Strategy::kPolling, sut::Strategy::kDelayMessage, sut::Strategy::kHybrid}) {
+  for (sut::Strategy strategy :
+       {sut::Strategy::kPolling, sut::Strategy::kDelayMessage, sut::Strategy::kHybrid}) {
     SCOPED_TRACE("strategy " + std::to_string(static_cast<int>(strategy)));
     fail_every_step_once(callbacks_once(strategy), MockChannel::kFaultCallback, Expect::kRecovers);
   }
@@ -143,7 +147,8 @@ TEST(FaultInjection, EveryCallbackLostOnceIsResentByTheChannel) {
 }
 
 TEST(FaultInjection, ControlCallbackLostOnceWithoutCompensationDrops) {
-  fail_every_step_once(callbacks_once(sut::Strategy::kNone), MockChannel::kFaultCallback, Expect::kDropsOne);
+  fail_every_step_once(callbacks_once(sut::Strategy::kNone), MockChannel::kFaultCallback,
+                       Expect::kDropsOne);
 }
 
 // ---- create reply lost on a sync channel: charged, but the service only knows "timeout" ------
@@ -156,19 +161,22 @@ Scenario sync_channel(sut::Strategy strategy) {
 }
 
 TEST(FaultInjection, EverySyncCreateReplyLostOnceIsFoundByCompensation) {
-  for (sut::Strategy strategy : {sut::Strategy::kPolling, sut::Strategy::kDelayMessage, sut::Strategy::kHybrid}) {
+  for (sut::Strategy strategy :
+       {sut::Strategy::kPolling, sut::Strategy::kDelayMessage, sut::Strategy::kHybrid}) {
     SCOPED_TRACE("strategy " + std::to_string(static_cast<int>(strategy)));
     fail_every_step_once(sync_channel(strategy), MockChannel::kFaultCreateReply, Expect::kRecovers);
   }
 }
 
 TEST(FaultInjection, ControlSyncCreateReplyLostWithoutCompensationDrops) {
-  fail_every_step_once(sync_channel(sut::Strategy::kNone), MockChannel::kFaultCreateReply, Expect::kDropsOne);
+  fail_every_step_once(sync_channel(sut::Strategy::kNone), MockChannel::kFaultCreateReply,
+                       Expect::kDropsOne);
 }
 
 TEST(FaultInjection, EveryAsyncCreateReplyLostOnceLeavesNothingCharged) {
   // The trade exists but the user never saw a QR code: nobody pays, nothing may be dropped.
-  fail_every_step_once(callbacks_once(sut::Strategy::kHybrid), MockChannel::kFaultCreateReply, Expect::kRecovers);
+  fail_every_step_once(callbacks_once(sut::Strategy::kHybrid), MockChannel::kFaultCreateReply,
+                       Expect::kRecovers);
 }
 
 // ---- notify: payment service -> order service ------------------------------------------------
@@ -181,7 +189,8 @@ Scenario notify_strategy(int sync_retries, bool async_mq) {
 }
 
 TEST(FaultInjection, EveryNotifyFailedOnceIsRetriedSynchronously) {
-  fail_every_step_once(notify_strategy(3, false), links::ShopLinks::kFaultNotify, Expect::kRecovers);
+  fail_every_step_once(notify_strategy(3, false), links::ShopLinks::kFaultNotify,
+                       Expect::kRecovers);
 }
 
 TEST(FaultInjection, EveryNotifyFailedOnceIsDeliveredByTheMq) {
@@ -193,13 +202,15 @@ TEST(FaultInjection, EveryNotifyFailedOnceWithSyncAndAsyncRecovers) {
 }
 
 TEST(FaultInjection, ControlNotifyFailedOnceWithoutRetryOrMqDrops) {
-  fail_every_step_once(notify_strategy(0, false), links::ShopLinks::kFaultNotify, Expect::kDropsOne);
+  fail_every_step_once(notify_strategy(0, false), links::ShopLinks::kFaultNotify,
+                       Expect::kDropsOne);
 }
 
 // ---- MQ consumption: every sync notify fails, so the MQ message is the only path -------------
 
 TEST(FaultInjection, EveryMqConsumptionFailedOnceIsRedelivered) {
-  fail_every_step_once(notify_strategy(3, true), MessageQueue::kFaultDeliverPaymentSucceeded, Expect::kRecovers,
+  fail_every_step_once(notify_strategy(3, true), MessageQueue::kFaultDeliverPaymentSucceeded,
+                       Expect::kRecovers,
                        [](FaultPlan& plan) { plan.fail_all(links::ShopLinks::kFaultNotify); });
 }
 

@@ -100,8 +100,9 @@ const Overrides kCancelInFlight =
     kRepeatClick + Overrides{{"system.dedup.cancel_in_flight", "true"}};
 const Overrides kRefunds = kRepeatClick + Overrides{{"user.pay_both_probability", "1"},
                                                     {"system.dedup.refund_duplicates", "true"}};
-const Overrides kLockStall = kRepeatClick + Overrides{{"system.dedup.order_lock", "true"},
-                                                      {"environment.payment_service.lock_stall_probability", "1"}};
+const Overrides kLockStall =
+    kRepeatClick + Overrides{{"system.dedup.order_lock", "true"},
+                             {"environment.payment_service.lock_stall_probability", "1"}};
 const Overrides kRepay = kLost + Overrides{{"user.repay_if_unpaid_probability", "1"}};
 const Overrides kSwitch = {{"user.switch_channel_probability", "1"}};
 const Overrides kNotifyFails = {{"environment.order_service.notify_failure_probability", "0.5"}};

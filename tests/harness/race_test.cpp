@@ -94,7 +94,8 @@ void check_table(const Guards& guards, const std::vector<std::pair<int64_t, int>
 // reply at 3S+A (as seen from click 2's read: d = S+A = 85 ms; from its lock step: d = 2S+A
 // = 90 ms), and well after.
 constexpr int64_t kMs = 1000;
-const std::vector<int64_t> kOffsetsMs = {0, 1, 4, 5, 6, 9, 10, 11, 14, 15, 16, 19, 20, 21, 84, 86, 89, 91, 200};
+const std::vector<int64_t> kOffsetsMs = {0,  1,  4,  5,  6,  9,  10, 11, 14, 15,
+                                         16, 19, 20, 21, 84, 86, 89, 91, 200};
 
 std::vector<std::pair<int64_t, int>> table(int (*expected)(int64_t offset_ms)) {
   std::vector<std::pair<int64_t, int>> rows;
@@ -119,7 +120,8 @@ TEST(Race, ReuseInFlightStopsEverySecondClickThatReadsAfterTheFirstInsert) {
 // payment's create call (row UNPAID, 3S .. 3S+A) created a second payment: reuse alone let
 // every repeat click within S+A = 85 ms through.
 TEST(Race, ReuseInFlightSeesAPaymentStillBeingCreated) {
-  check_table({.reuse_in_flight = true}, {{5 * kMs, 1}, {6 * kMs, 1}, {50 * kMs, 1}, {84 * kMs, 1}});
+  check_table({.reuse_in_flight = true},
+              {{5 * kMs, 1}, {6 * kMs, 1}, {50 * kMs, 1}, {84 * kMs, 1}});
 }
 
 TEST(Race, LockAndReuseStopEverySecondClick) {
@@ -140,7 +142,8 @@ TEST(Race, CompareAndSetStopsEverySecondClick) {
 //  - the same with compare_and_set: its insert is refused (click 1's payment is active): 1.
 
 Scenario lock_expiry(Duration ttl, bool compare_and_set) {
-  Scenario s = double_click(Duration::seconds(12), {.order_lock = true, .compare_and_set = compare_and_set});
+  Scenario s =
+      double_click(Duration::seconds(12), {.order_lock = true, .compare_and_set = compare_and_set});
   s.user.pay_delay = Distribution::fixed(Duration::seconds(120));
   s.system.dedup.lock_stall_probability = 1.0;
   s.system.dedup.lock_stall = Duration::seconds(15);

@@ -29,23 +29,29 @@ std::vector<std::string> errors(std::string text) {
 using Lines = std::vector<std::string>;
 
 TEST(ScenarioErrors, UnknownKeySuggestsTheNearestKnownOne) {
-  EXPECT_EQ(errors("sed: 4\n"),
-            Lines{"bad.yaml:2:1: sed: unknown key 'sed' (did you mean 'seed'?); allowed keys: name, seed, duration, "
-                  "drain, traffic, user, channels, system, environment, variants, sweep, replications, expect"});
-  EXPECT_EQ(errors("channels:\n  - {name: w, callback: {drop_probabilty: 0.1}}\n"),
-            Lines{"bad.yaml:2:26: channels[w].callback.drop_probabilty: unknown key 'drop_probabilty' (did you mean "
-                  "'drop_probability'?); allowed keys: delay, drop_probability, duplicate_probability, "
-                  "reorder_probability, retries, notify_failures"});
+  EXPECT_EQ(errors("sed: 4\n"), Lines{"bad.yaml:2:1: sed: unknown key 'sed' (did you mean "
+                                      "'seed'?); allowed keys: name, seed, duration, "
+                                      "drain, traffic, user, channels, system, environment, "
+                                      "variants, sweep, replications, expect"});
+  EXPECT_EQ(
+      errors("channels:\n  - {name: w, callback: {drop_probabilty: 0.1}}\n"),
+      Lines{"bad.yaml:2:26: channels[w].callback.drop_probabilty: unknown key 'drop_probabilty' "
+            "(did you mean "
+            "'drop_probability'?); allowed keys: delay, drop_probability, duplicate_probability, "
+            "reorder_probability, retries, notify_failures"});
   // Nothing close: no guess.
   EXPECT_EQ(errors("system: {dedup: {banana: true}}\n")[0].substr(0, 59),
             "bad.yaml:2:18: system.dedup.banana: unknown key 'banana'; a");
 }
 
 TEST(ScenarioErrors, WrongTypes) {
-  EXPECT_EQ(errors("seed: forty-two\n"),
-            Lines{"bad.yaml:2:7: seed: expected an integer in [0, 18446744073709551615], got 'forty-two'"});
-  EXPECT_EQ(errors("seed: -1\n"),
-            Lines{"bad.yaml:2:7: seed: expected an integer in [0, 18446744073709551615], got '-1'"});
+  EXPECT_EQ(
+      errors("seed: forty-two\n"),
+      Lines{
+          "bad.yaml:2:7: seed: expected an integer in [0, 18446744073709551615], got 'forty-two'"});
+  EXPECT_EQ(
+      errors("seed: -1\n"),
+      Lines{"bad.yaml:2:7: seed: expected an integer in [0, 18446744073709551615], got '-1'"});
   EXPECT_EQ(errors("user: [1, 2]\n"), Lines{"bad.yaml:2:7: user: expected a map, got a list"});
   EXPECT_EQ(errors("system: {dedup: {order_lock: maybe}}\n"),
             Lines{"bad.yaml:2:30: system.dedup.order_lock: expected true or false, got 'maybe'"});
@@ -54,31 +60,36 @@ TEST(ScenarioErrors, WrongTypes) {
 }
 
 TEST(ScenarioErrors, BadAndNegativeDurations) {
-  EXPECT_EQ(errors("drain: 10 sec\n"),
-            Lines{"bad.yaml:2:8: drain: expected a duration with a unit (us, ms, s, m, h, d), e.g. 250ms, 10s or "
-                  "1h30m, got '10 sec'"});
+  EXPECT_EQ(errors("drain: 10 sec\n"), Lines{"bad.yaml:2:8: drain: expected a duration with a unit "
+                                             "(us, ms, s, m, h, d), e.g. 250ms, 10s or "
+                                             "1h30m, got '10 sec'"});
   EXPECT_EQ(errors("drain: 100\n")[0].find("got '100'") != std::string::npos, true);
-  EXPECT_EQ(errors("channels: [{name: a, refund: {latency: -5s}}]\n"),
-            Lines{"bad.yaml:1:40: channels[a].refund.latency: duration must not be negative, got '-5s'"});
+  EXPECT_EQ(
+      errors("channels: [{name: a, refund: {latency: -5s}}]\n"),
+      Lines{"bad.yaml:1:40: channels[a].refund.latency: duration must not be negative, got '-5s'"});
   EXPECT_EQ(errors("system: {compensation: {polling: {interval: 0s}}}\n"),
-            Lines{"bad.yaml:2:45: system.compensation.polling.interval: duration must be greater than 0, got '0s'"});
+            Lines{"bad.yaml:2:45: system.compensation.polling.interval: duration must be greater "
+                  "than 0, got '0s'"});
   EXPECT_EQ(errors("channels: [{name: a, callback: {retries: [4m, soon]}}]\n"),
-            Lines{"bad.yaml:1:47: channels[a].callback.retries[1]: expected a duration with a unit (us, ms, s, m, h, "
+            Lines{"bad.yaml:1:47: channels[a].callback.retries[1]: expected a duration with a unit "
+                  "(us, ms, s, m, h, "
                   "d), e.g. 250ms, 10s or 1h30m, got 'soon'"});
 }
 
 TEST(ScenarioErrors, ProbabilitiesOutsideZeroOne) {
   EXPECT_EQ(errors("channels: [{name: a, callback: {drop_probability: 1.5}}]\n"),
-            Lines{"bad.yaml:1:51: channels[a].callback.drop_probability: probability must be in [0, 1], got 1.5"});
-  EXPECT_EQ(errors("user: {pay_probability: high}\n"),
-            Lines{"bad.yaml:2:25: user.pay_probability: expected a probability in [0, 1], got 'high'"});
+            Lines{"bad.yaml:1:51: channels[a].callback.drop_probability: probability must be in "
+                  "[0, 1], got 1.5"});
+  EXPECT_EQ(
+      errors("user: {pay_probability: high}\n"),
+      Lines{"bad.yaml:2:25: user.pay_probability: expected a probability in [0, 1], got 'high'"});
 }
 
 TEST(ScenarioErrors, Rates) {
   EXPECT_EQ(errors("traffic: {rate: 0/s}\n"),
             Lines{"bad.yaml:2:17: traffic.rate: rate must be greater than 0, got '0/s'"});
-  EXPECT_EQ(errors("traffic: {rate: 100}\n"),
-            Lines{"bad.yaml:2:17: traffic.rate: expected a rate like 100/s, 6000/m or 360000/h, got '100'"});
+  EXPECT_EQ(errors("traffic: {rate: 100}\n"), Lines{"bad.yaml:2:17: traffic.rate: expected a rate "
+                                                    "like 100/s, 6000/m or 360000/h, got '100'"});
   EXPECT_EQ(errors("traffic: {rate: 1/s, profile: [[0h, 1/s]]}\n"),
             Lines{"bad.yaml:2:17: traffic.rate: give either 'rate' or 'profile', not both"});
   EXPECT_EQ(errors("traffic: {profile: [[1h, 1/s]]}\n"),
@@ -88,44 +99,57 @@ TEST(ScenarioErrors, Rates) {
 }
 
 TEST(ScenarioErrors, WorkersAndBatchSizeMustBePositive) {
-  EXPECT_EQ(errors("system: {compensation: {polling: {workers: 0, batch_size: -1}}}\n"),
-            (Lines{"bad.yaml:2:44: system.compensation.polling.workers: must be at least 1, got 0",
-                   "bad.yaml:2:59: system.compensation.polling.batch_size: must be at least 1, got -1"}));
-  EXPECT_EQ(errors("replications: 0\n"), Lines{"bad.yaml:2:15: replications: must be at least 1, got 0"});
+  EXPECT_EQ(
+      errors("system: {compensation: {polling: {workers: 0, batch_size: -1}}}\n"),
+      (Lines{"bad.yaml:2:44: system.compensation.polling.workers: must be at least 1, got 0",
+             "bad.yaml:2:59: system.compensation.polling.batch_size: must be at least 1, got -1"}));
+  EXPECT_EQ(errors("replications: 0\n"),
+            Lines{"bad.yaml:2:15: replications: must be at least 1, got 0"});
 }
 
 TEST(ScenarioErrors, ChannelList) {
-  EXPECT_EQ(errors("channels: []\n"), Lines{"bad.yaml:1:11: channels: at least one channel is required"});
+  EXPECT_EQ(errors("channels: []\n"),
+            Lines{"bad.yaml:1:11: channels: at least one channel is required"});
   EXPECT_EQ(errors_of(load_scenario_text("seed: 1\n", "bad.yaml")),
             Lines{"bad.yaml:1:1: channels: at least one channel is required"});
   EXPECT_EQ(errors("channels:\n  - {name: w, share: 0.5}\n  - {name: w, share: 0.5}\n"),
             Lines{"bad.yaml:3:5: channels[w]: duplicate channel name 'w' (first at line 2)"});
-  EXPECT_EQ(errors("channels: [{share: 1}]\n"), Lines{"bad.yaml:1:12: channels[0]: a channel needs a 'name'"});
+  EXPECT_EQ(errors("channels: [{share: 1}]\n"),
+            Lines{"bad.yaml:1:12: channels[0]: a channel needs a 'name'"});
   EXPECT_EQ(errors("channels: [{name: wallet.a}]\n"),
-            Lines{"bad.yaml:1:19: channels[0].name: a channel name may use only letters, digits, '_' and '-', got "
+            Lines{"bad.yaml:1:19: channels[0].name: a channel name may use only letters, digits, "
+                  "'_' and '-', got "
                   "'wallet.a'"});
 }
 
 TEST(ScenarioErrors, SharesMustSumToOne) {
-  EXPECT_EQ(errors_of(load_scenario_file(kBadDir + "shares.yaml")),
-            Lines{kBadDir + "shares.yaml:2:3: channels: channel shares must sum to 1, they sum to 0.8999999999999999 "
-                            "(wallet_a=0.6, wallet_b=0.3)"});
+  EXPECT_EQ(
+      errors_of(load_scenario_file(kBadDir + "shares.yaml")),
+      Lines{
+          kBadDir +
+          "shares.yaml:2:3: channels: channel shares must sum to 1, they sum to 0.8999999999999999 "
+          "(wallet_a=0.6, wallet_b=0.3)"});
 }
 
 TEST(ScenarioErrors, UnknownEnumValuesListTheAllowedOnes) {
   EXPECT_EQ(errors("system: {compensation: {strategy: pollling}}\n"),
-            Lines{"bad.yaml:2:35: system.compensation.strategy: unknown value 'pollling'; expected one of: none, "
+            Lines{"bad.yaml:2:35: system.compensation.strategy: unknown value 'pollling'; expected "
+                  "one of: none, "
                   "polling, delay_message, hybrid (did you mean 'polling'?)"});
-  EXPECT_EQ(errors("channels: [{name: a, mode: batch}]\n"),
-            Lines{"bad.yaml:1:28: channels[a].mode: unknown value 'batch'; expected one of: async, sync"});
+  EXPECT_EQ(
+      errors("channels: [{name: a, mode: batch}]\n"),
+      Lines{
+          "bad.yaml:1:28: channels[a].mode: unknown value 'batch'; expected one of: async, sync"});
   EXPECT_EQ(errors("system: {notify: {mq_retry: kafka}}\n"),
-            Lines{"bad.yaml:2:29: system.notify.mq_retry: expected 'rocketmq' or a list of durations, got 'kafka'"});
+            Lines{"bad.yaml:2:29: system.notify.mq_retry: expected 'rocketmq' or a list of "
+                  "durations, got 'kafka'"});
 }
 
 TEST(ScenarioErrors, UnknownPresetListsTheKnownOnes) {
   std::vector<std::string> lines = errors("channels: [{name: a, preset: alipay}]\n");
   ASSERT_EQ(lines.size(), 1u);
-  EXPECT_EQ(lines[0].substr(0, 75), "bad.yaml:1:30: channels[a].preset: unknown preset 'alipay'; known presets: ");
+  EXPECT_EQ(lines[0].substr(0, 75),
+            "bad.yaml:1:30: channels[a].preset: unknown preset 'alipay'; known presets: ");
   EXPECT_NE(lines[0].find("alipay-like"), std::string::npos);
   EXPECT_NE(lines[0].find("(did you mean 'alipay-like'?)"), std::string::npos);
 }
@@ -136,19 +160,23 @@ TEST(ScenarioErrors, BadDistributionParameters) {
   EXPECT_EQ(errors("user: {pay_delay: {dist: lognormal, median: 3s, sigma: -0.5}}\n"),
             Lines{"bad.yaml:2:56: user.pay_delay.sigma: lognormal sigma must be >= 0, got -0.5"});
   EXPECT_EQ(errors("user: {pay_delay: {dist: empirical, points: [[1s, 0.5], [10s, 0.9]]}}\n"),
-            Lines{"bad.yaml:2:45: user.pay_delay.points: invalid empirical points: the last probability must be 1"});
+            Lines{"bad.yaml:2:45: user.pay_delay.points: invalid empirical points: the last "
+                  "probability must be 1"});
   EXPECT_EQ(errors("user: {pay_delay: {dist: empirical, points: [[10s, 0.5], [1s, 1]]}}\n"),
-            Lines{"bad.yaml:2:45: user.pay_delay.points: invalid empirical points: point 2: values must strictly "
+            Lines{"bad.yaml:2:45: user.pay_delay.points: invalid empirical points: point 2: values "
+                  "must strictly "
                   "increase"});
   EXPECT_EQ(errors("user: {pay_delay: {dist: exponential}}\n"),
             Lines{"bad.yaml:2:19: user.pay_delay: a exponential distribution needs 'mean'"});
   EXPECT_EQ(errors("user: {pay_delay: {dist: exponential, mean: 0s}}\n"),
             Lines{"bad.yaml:2:45: user.pay_delay.mean: duration must be greater than 0, got '0s'"});
   EXPECT_EQ(errors("user: {pay_delay: {dist: normal, mean: 1s}}\n"),
-            Lines{"bad.yaml:2:26: user.pay_delay.dist: unknown value 'normal'; expected one of: fixed, uniform, "
+            Lines{"bad.yaml:2:26: user.pay_delay.dist: unknown value 'normal'; expected one of: "
+                  "fixed, uniform, "
                   "exponential, lognormal, empirical"});
-  EXPECT_EQ(errors("user: {pay_delay: {dist: fixed, value: 1s, mean: 2s}}\n"),
-            Lines{"bad.yaml:2:44: user.pay_delay.mean: unknown key 'mean'; allowed keys: dist, value"});
+  EXPECT_EQ(
+      errors("user: {pay_delay: {dist: fixed, value: 1s, mean: 2s}}\n"),
+      Lines{"bad.yaml:2:44: user.pay_delay.mean: unknown key 'mean'; allowed keys: dist, value"});
 }
 
 TEST(ScenarioErrors, YamlSyntaxErrorCarriesTheParserMark) {
@@ -163,10 +191,12 @@ TEST(ScenarioErrors, DuplicateYamlKey) {
 }
 
 TEST(ScenarioErrors, MissingFileAndNonMapDocument) {
-  EXPECT_EQ(errors_of(load_scenario_file(kBadDir + "does_not_exist.yaml")),
-            Lines{kBadDir + "does_not_exist.yaml: cannot open scenario file: No such file or directory"});
+  EXPECT_EQ(
+      errors_of(load_scenario_file(kBadDir + "does_not_exist.yaml")),
+      Lines{kBadDir + "does_not_exist.yaml: cannot open scenario file: No such file or directory"});
   EXPECT_EQ(errors_of(load_scenario_text("- just\n- a list\n", "bad.yaml")),
-            Lines{"bad.yaml:1:1: a scenario must be a YAML map of keys (name, seed, channels, system, ...), got a list"});
+            Lines{"bad.yaml:1:1: a scenario must be a YAML map of keys (name, seed, channels, "
+                  "system, ...), got a list"});
 }
 
 TEST(ScenarioErrors, BadExpectations) {
@@ -174,7 +204,8 @@ TEST(ScenarioErrors, BadExpectations) {
             Lines{"bad.yaml:2:25: expect.dropped.final: expected a number or a comparison like \"< "
                   "60000\", \"<= 5\", "
                   "\">= 0.99\", \"== 0\" or \"!= 0\", got '~ 5'"});
-  EXPECT_EQ(errors("expect: {dropped.final: \"<\"}\n")[0].substr(0, 46), "bad.yaml:2:25: expect.dropped.final: expected ");
+  EXPECT_EQ(errors("expect: {dropped.final: \"<\"}\n")[0].substr(0, 46),
+            "bad.yaml:2:25: expect.dropped.final: expected ");
   EXPECT_EQ(errors("expect: {droped.final: 0}\n"),
             Lines{"bad.yaml:2:10: expect.droped.final: unknown metric 'droped.final' (did you mean "
                   "'dropped.final'?)"});
@@ -261,17 +292,21 @@ TEST(ScenarioErrors, StrategyNeedsItsSchedule) {
 
 TEST(ScenarioErrors, ManyErrorsInOnePassInFileOrder) {
   const std::string file = kBadDir + "many_errors.yaml";
-  EXPECT_EQ(errors_of(load_scenario_file(file)),
-            (Lines{file + ":3:7: seed: expected an integer in [0, 18446744073709551615], got '-3'",
-                   file + ":4:11: duration: expected a duration with a unit (us, ms, s, m, h, d), e.g. 250ms, 10s or "
-                          "1h30m, got '1 hour'",
-                   file + ":8:16: channels[wallet_a].callback.drop_probabilty: unknown key 'drop_probabilty' (did "
-                          "you mean 'drop_probability'?); allowed keys: delay, drop_probability, "
-                          "duplicate_probability, reorder_probability, retries, notify_failures",
-                   file + ":9:5: channels[wallet_a]: duplicate channel name 'wallet_a' (first at line 6)",
-                   file + ":13:15: system.compensation.strategy: unknown value 'pollling'; expected one of: none, "
-                          "polling, delay_message, hybrid (did you mean 'polling'?)",
-                   file + ":14:24: system.compensation.polling.workers: must be at least 1, got 0"}));
+  EXPECT_EQ(
+      errors_of(load_scenario_file(file)),
+      (Lines{file + ":3:7: seed: expected an integer in [0, 18446744073709551615], got '-3'",
+             file + ":4:11: duration: expected a duration with a unit (us, ms, s, m, h, d), e.g. "
+                    "250ms, 10s or "
+                    "1h30m, got '1 hour'",
+             file + ":8:16: channels[wallet_a].callback.drop_probabilty: unknown key "
+                    "'drop_probabilty' (did "
+                    "you mean 'drop_probability'?); allowed keys: delay, drop_probability, "
+                    "duplicate_probability, reorder_probability, retries, notify_failures",
+             file + ":9:5: channels[wallet_a]: duplicate channel name 'wallet_a' (first at line 6)",
+             file + ":13:15: system.compensation.strategy: unknown value 'pollling'; expected one "
+                    "of: none, "
+                    "polling, delay_message, hybrid (did you mean 'polling'?)",
+             file + ":14:24: system.compensation.polling.workers: must be at least 1, got 0"}));
 }
 
 TEST(ScenarioErrors, NeverThrowsOnTruncatedOrMangledInput) {
@@ -285,7 +320,8 @@ sweep: {system.compensation.polling.interval: [10s, 1m]}
 expect: {dropped.final: "< 1"}
 )";
   for (size_t length = 0; length <= text.size(); ++length) {
-    LoadResult result = load_scenario_text(text.substr(0, length), "cut.yaml", {{"channels.b.share", "0.5"}});
+    LoadResult result =
+        load_scenario_text(text.substr(0, length), "cut.yaml", {{"channels.b.share", "0.5"}});
     EXPECT_EQ(result.ok(), result.errors.empty()) << length;
     std::string mangled = text;
     mangled[length % text.size()] = "[]{}:,- \n"[length % 9];

@@ -171,7 +171,7 @@ TEST(ScenarioOverrides, UnknownKeyInAVariantSetPointsAtTheKey) {
               "    set:\n"                                         // 14
               "      system.compensation.polling.interval: 30s\n"  // 15
               "      system.compensaton.strategy: none\n"          // 16
-              "      system.client.push.enabld: true\n");  // 17
+              "      system.client.push.enabld: true\n");          // 17
   const std::vector<std::string> expected = {
       "base.yaml:16:7: system.compensaton: unknown key 'compensaton' (did you mean "
       "'compensation'?); allowed keys: "

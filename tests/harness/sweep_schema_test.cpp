@@ -59,7 +59,8 @@ void walk(const json& root, json schema, const json& value, const std::string& w
     for (const auto& [key, sub] : value.items()) {
       if (schema["properties"].contains(key)) {
         walk(root, schema["properties"][key], sub, where + "." + key);
-      } else if (schema.contains("additionalProperties") && schema["additionalProperties"].is_object()) {
+      } else if (schema.contains("additionalProperties") &&
+                 schema["additionalProperties"].is_object()) {
         walk(root, schema["additionalProperties"], sub, where + "." + key);
       } else {
         ADD_FAILURE() << where << "." << key << " is emitted but not in the schema";
@@ -67,15 +68,17 @@ void walk(const json& root, json schema, const json& value, const std::string& w
     }
   }
   if (value.is_array() && schema.contains("items")) {
-    for (std::size_t i = 0; i < value.size(); ++i) walk(root, schema["items"], value[i], where + "[" + std::to_string(i) + "]");
+    for (std::size_t i = 0; i < value.size(); ++i)
+      walk(root, schema["items"], value[i], where + "[" + std::to_string(i) + "]");
   }
 }
 
 class SchemaTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    plan_ = plan_experiment(std::string(PAYSIM_SOURCE_DIR) + "/tests/harness/data/compare_lossy.yaml", {}, {}, 2,
-                            nullptr);
+    plan_ =
+        plan_experiment(std::string(PAYSIM_SOURCE_DIR) + "/tests/harness/data/compare_lossy.yaml",
+                        {}, {}, 2, nullptr);
     ASSERT_TRUE(plan_.has_value());
     const std::optional<std::vector<Scenario>> scenarios = load_points(*plan_);
     ASSERT_TRUE(scenarios.has_value());
@@ -93,7 +96,8 @@ TEST_F(SchemaTest, ReportJsonHasExactlyTheDocumentedKeys) {
   walk(schema, schema, json::parse(reports::to_json(runs_[0], false).dump()), "report");
   // Every key the schema lists as a property is emitted by to_json(…, true).
   const json emitted = json::parse(reports::to_json(runs_[0], true).dump());
-  for (const auto& [key, sub] : schema["properties"].items()) EXPECT_TRUE(emitted.contains(key)) << key;
+  for (const auto& [key, sub] : schema["properties"].items())
+    EXPECT_TRUE(emitted.contains(key)) << key;
 }
 
 TEST_F(SchemaTest, SummaryJsonHasExactlyTheDocumentedKeys) {
@@ -101,7 +105,8 @@ TEST_F(SchemaTest, SummaryJsonHasExactlyTheDocumentedKeys) {
   const reports::Experiment experiment = experiment_of(*plan_, runs_);
   const json summary = json::parse(reports::render_summary_json(experiment));
   walk(schema, schema, summary, "summary");
-  for (const auto& [key, sub] : schema["properties"].items()) EXPECT_TRUE(summary.contains(key)) << key;
+  for (const auto& [key, sub] : schema["properties"].items())
+    EXPECT_TRUE(summary.contains(key)) << key;
   // Every metric of a run is summarised, except the wall clock.
   const auto paths = reports::metric_paths(reports::to_json(runs_[0]));
   EXPECT_EQ(summary["points"][0]["metrics"].size(), paths.size() - 1);

@@ -22,11 +22,14 @@ using testing::fresh_dir;
 using testing::paysim;
 using testing::read;
 
-const std::string kScenario = std::string(PAYSIM_SOURCE_DIR) + "/tests/harness/data/compare_lossy.yaml";
-const char* const kSummaryFiles[] = {"summary.json", "summary.csv", "runs.csv", "report.html", "junit.xml"};
+const std::string kScenario =
+    std::string(PAYSIM_SOURCE_DIR) + "/tests/harness/data/compare_lossy.yaml";
+const char* const kSummaryFiles[] = {"summary.json", "summary.csv", "runs.csv", "report.html",
+                                     "junit.xml"};
 
 TEST(Sweep, GridIsTheCartesianProductFirstAxisSlowest) {
-  const std::vector<PlanPoint> points = grid_points({{"a.x", {"1", "2"}}, {"b.y", {"p", "q", "r"}}});
+  const std::vector<PlanPoint> points =
+      grid_points({{"a.x", {"1", "2"}}, {"b.y", {"p", "q", "r"}}});
   ASSERT_EQ(points.size(), 6u);
   EXPECT_EQ(points[0].label, "x=1, y=p");
   EXPECT_EQ(points[1].label, "x=1, y=q");
@@ -67,7 +70,8 @@ TEST(Sweep, ReportsRoundTripThroughPartJsonExactly) {
   std::vector<reports::Report> runs = run_jobs(*plan, *scenarios, {0}, 1, nullptr);
   runs[0].sim.wall_ms = 0;
   std::string error;
-  const std::optional<reports::Report> back = reports::report_from_json(reports::to_json(runs[0], true), &error);
+  const std::optional<reports::Report> back =
+      reports::report_from_json(reports::to_json(runs[0], true), &error);
   ASSERT_TRUE(back.has_value()) << error;
   EXPECT_EQ(reports::to_json(*back, true).dump(), reports::to_json(runs[0], true).dump());
 }
@@ -92,12 +96,17 @@ TEST(Sweep, ThreeShardsMergeIntoWhatOneRunWrites) {
   const fs::path parts = fresh_dir("sweep-parts");
   const fs::path merged = fresh_dir("sweep-merged");
   const std::string axis = " --axis system.compensation.strategy=polling,delay_message";
-  ASSERT_EQ(paysim("sweep " + kScenario + axis + " -j 2 --out " + whole.string(), whole.string() + ".log"), 0);
+  ASSERT_EQ(paysim("sweep " + kScenario + axis + " -j 2 --out " + whole.string(),
+                   whole.string() + ".log"),
+            0);
   std::string part_files;
   for (int i = 0; i < 3; ++i) {
-    ASSERT_EQ(paysim("sweep " + kScenario + axis + " --shard " + std::to_string(i) + "/3 --out " + parts.string(),
-                     parts.string() + ".log"), 0);
-    part_files += ' ';  // appended piecewise: g++ 12 warns falsely (-Wrestrict) on " " + string at -O3
+    ASSERT_EQ(paysim("sweep " + kScenario + axis + " --shard " + std::to_string(i) + "/3 --out " +
+                         parts.string(),
+                     parts.string() + ".log"),
+              0);
+    part_files +=
+        ' ';  // appended piecewise: g++ 12 warns falsely (-Wrestrict) on " " + string at -O3
     part_files += (parts / ("part-" + std::to_string(i) + "-of-3.json")).string();
   }
   ASSERT_EQ(paysim("merge" + part_files + " --out " + merged.string(), merged.string() + ".log"), 0)
@@ -115,14 +124,21 @@ TEST(Sweep, ThreeShardsMergeIntoWhatOneRunWrites) {
   EXPECT_EQ(paysim("merge " + p0 + " " + p0 + " --out " + merged.string(), log), 2);
   EXPECT_NE(read(log).find("already given"), std::string::npos) << read(log);
   const fs::path other = fresh_dir("sweep-other");
-  ASSERT_EQ(paysim("sweep " + kScenario + " --replications 1 --shard 0/1 --out " + other.string(), log), 0);
-  EXPECT_EQ(paysim("merge " + (other / "part-0-of-1.json").string() + " " + p1 + " --out " + merged.string(), log), 2);
+  ASSERT_EQ(
+      paysim("sweep " + kScenario + " --replications 1 --shard 0/1 --out " + other.string(), log),
+      0);
+  EXPECT_EQ(paysim("merge " + (other / "part-0-of-1.json").string() + " " + p1 + " --out " +
+                       merged.string(),
+                   log),
+            2);
   EXPECT_NE(read(log).find("different sweep"), std::string::npos) << read(log);
 }
 
 TEST(Sweep, ProgressLineEstimatesTimeLeft) {
-  EXPECT_EQ(Progress::line(0, 8, "runs", 0.0), "[------------------------------] 0/8 runs  elapsed 0:00  left ?");
-  EXPECT_EQ(Progress::line(2, 8, "runs", 10.0), "[#######-----------------------] 2/8 runs  elapsed 0:10  left ~0:30");
+  EXPECT_EQ(Progress::line(0, 8, "runs", 0.0),
+            "[------------------------------] 0/8 runs  elapsed 0:00  left ?");
+  EXPECT_EQ(Progress::line(2, 8, "runs", 10.0),
+            "[#######-----------------------] 2/8 runs  elapsed 0:10  left ~0:30");
 }
 
 }  // namespace

@@ -6,7 +6,8 @@
 
 namespace harness::testing {
 
-inline Scenario minimal_scenario(double rate_per_s = 20, sim::Duration duration = sim::Duration::minutes(20)) {
+inline Scenario minimal_scenario(double rate_per_s = 20,
+                                 sim::Duration duration = sim::Duration::minutes(20)) {
   using sim::Distribution;
   using sim::Duration;
   Scenario s;

@@ -36,17 +36,20 @@ Report sample_report(const std::string& variant, std::int64_t scale) {
 std::string sample_html() {
   static const Report a = sample_report("fast-but-costly", 1);
   static const Report b = sample_report("cheap-but-slow", 3);
-  Experiment e{"compare", "sample", {1}, {}, {}, {{"fast-but-costly", {}, {&a}}, {"cheap-but-slow", {}, {&b}}}};
+  Experiment e{"compare", "sample", {1},
+               {},        {},       {{"fast-but-costly", {}, {&a}}, {"cheap-but-slow", {}, {&b}}}};
   return render_html(html_for_experiment(e));
 }
 
 TEST(HtmlReport, IsSelfContainedWithEveryChart) {
   const std::string html = sample_html();
   EXPECT_EQ(html.find("<script"), std::string::npos);
-  EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // only the SVG namespace
+  EXPECT_EQ(html.find("http://"),
+            html.find("http://www.w3.org/2000/svg"));  // only the SVG namespace
   EXPECT_EQ(html.find("https://"), std::string::npos);
   EXPECT_EQ(html.find("@import"), std::string::npos);
-  for (const char* id : {"chart-latency-cdf", "chart-pending-payments", "chart-query-rate", "chart-cost-latency"}) {
+  for (const char* id :
+       {"chart-latency-cdf", "chart-pending-payments", "chart-query-rate", "chart-cost-latency"}) {
     EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
   }
   EXPECT_NE(html.find("data-series=\"fast-but-costly\""), std::string::npos);
@@ -55,7 +58,8 @@ TEST(HtmlReport, IsSelfContainedWithEveryChart) {
 }
 
 TEST(HtmlReport, ParetoFrontKeepsOnlyUndominatedPoints) {
-  const std::vector<ScatterPoint> points = {{"a", 1, 10}, {"b", 2, 5}, {"c", 3, 6}, {"d", 4, 1}, {"e", 2, 5}};
+  const std::vector<ScatterPoint> points = {
+      {"a", 1, 10}, {"b", 2, 5}, {"c", 3, 6}, {"d", 4, 1}, {"e", 2, 5}};
   EXPECT_EQ(pareto_front(points), (std::vector<std::size_t>{0, 1, 4, 3}));
 }
 
@@ -74,13 +78,15 @@ int shell(const std::string& command, std::string* out) {
 bool browser_required() {
   const char* ci = std::getenv("CI");
   const char* with = std::getenv("PAYSIM_WITH_BROWSER");
-  return (ci != nullptr && std::string(ci) == "true") || (with != nullptr && std::string(with) == "1");
+  return (ci != nullptr && std::string(ci) == "true") ||
+         (with != nullptr && std::string(with) == "1");
 }
 
 TEST(HtmlReport, RendersInHeadlessChromium) {
   if (shell("command -v chromium >/dev/null 2>&1", nullptr) != 0) {
     if (browser_required()) {
-      FAIL() << "chromium is not installed, but CI=true or PAYSIM_WITH_BROWSER=1 asks for the browser test: run "
+      FAIL() << "chromium is not installed, but CI=true or PAYSIM_WITH_BROWSER=1 asks for the "
+                "browser test: run "
                 "PAYSIM_WITH_BROWSER=1 scripts/deps.sh (scripts/test.sh does)";
     }
     GTEST_SKIP() << "chromium is not installed (PAYSIM_WITH_BROWSER=1 scripts/deps.sh installs it)";
@@ -88,32 +94,42 @@ TEST(HtmlReport, RendersInHeadlessChromium) {
   // A real comparison, written by the paysim binary.
   const fs::path dir = fs::path(::testing::TempDir()) / "paysim-html-browser";
   fs::remove_all(dir);
-  const std::string scenario = std::string(PAYSIM_SOURCE_DIR) + "/tests/harness/data/compare_lossy.yaml";
-  ASSERT_EQ(shell(std::string(PAYSIM_BINARY) + " compare " + scenario + " --out " + dir.string() + " >/dev/null 2>&1",
-                  nullptr), 0);
+  const std::string scenario =
+      std::string(PAYSIM_SOURCE_DIR) + "/tests/harness/data/compare_lossy.yaml";
+  ASSERT_EQ(shell(std::string(PAYSIM_BINARY) + " compare " + scenario + " --out " + dir.string() +
+                      " >/dev/null 2>&1",
+                  nullptr),
+            0);
   const fs::path html = dir / "report.html";
   ASSERT_TRUE(fs::exists(html));
   const std::string flags =
-      " --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
+      " --headless --no-sandbox --disable-gpu --disable-background-networking "
+      "--disable-component-update"
       " --disable-sync --no-first-run --user-data-dir=$(mktemp -d)";
   std::string dom;
-  ASSERT_EQ(shell("timeout 120 chromium" + flags + " --dump-dom file://" + html.string() + " 2>/dev/null", &dom), 0);
+  ASSERT_EQ(
+      shell("timeout 120 chromium" + flags + " --dump-dom file://" + html.string() + " 2>/dev/null",
+            &dom),
+      0);
   // The browser parsed the document into SVG elements, titles and data paths.
-  for (const char* title : {"Charge→paid latency, cumulative distribution", "Pending payments over time",
-                            "Channel query rate over time", "Cost against consistency latency"}) {
+  for (const char* title :
+       {"Charge→paid latency, cumulative distribution", "Pending payments over time",
+        "Channel query rate over time", "Cost against consistency latency"}) {
     EXPECT_NE(dom.find(std::string(">") + title + "</title>"), std::string::npos) << title;
   }
   for (const char* variant : {"polling", "delay_message"}) {
-    EXPECT_NE(dom.find(std::string("<path class=\"series\" data-series=\"") + variant + "\" d=\"M"), std::string::npos)
+    EXPECT_NE(dom.find(std::string("<path class=\"series\" data-series=\"") + variant + "\" d=\"M"),
+              std::string::npos)
         << variant;
   }
   EXPECT_NE(dom.find("class=\"series pareto-front\""), std::string::npos);
   EXPECT_NE(dom.find("<td class=\"best\">"), std::string::npos);
 
   const fs::path png = dir / "report.png";
-  ASSERT_EQ(shell("timeout 120 chromium" + flags + " --screenshot=" + png.string() + " --window-size=1400,2000 file://" +
-                      html.string() + " >/dev/null 2>&1",
-                  nullptr), 0);
+  ASSERT_EQ(shell("timeout 120 chromium" + flags + " --screenshot=" + png.string() +
+                      " --window-size=1400,2000 file://" + html.string() + " >/dev/null 2>&1",
+                  nullptr),
+            0);
   ASSERT_TRUE(fs::exists(png));
   EXPECT_GT(fs::file_size(png), 20000u) << "a blank page compresses to almost nothing";
 }

@@ -19,10 +19,14 @@ namespace {
 // a few extremes, and ids a table-size multiple apart (they share low bits).
 uint64_t key_for(RandomStream& rng, int shape) {
   switch (shape) {
-    case 0: return rng.below(5000);                             // dense, sequential-like
-    case 1: return (rng.below(2000) << 8) ^ rng.below(4);       // (payment << 8) ^ small
-    case 2: return rng.below(64) * (uint64_t{1} << 20);          // same low 20 bits
-    case 4: return rng.below(200'000);  // many pages, some thin: pages dissolve into the overflow
+    case 0:
+      return rng.below(5000);  // dense, sequential-like
+    case 1:
+      return (rng.below(2000) << 8) ^ rng.below(4);  // (payment << 8) ^ small
+    case 2:
+      return rng.below(64) * (uint64_t{1} << 20);  // same low 20 bits
+    case 4:
+      return rng.below(200'000);  // many pages, some thin: pages dissolve into the overflow
     default: {
       static constexpr uint64_t kEdges[] = {0, 1, UINT64_MAX, UINT64_MAX - 1, uint64_t{1} << 63};
       return kEdges[rng.below(5)];
@@ -118,7 +122,8 @@ TEST(IdMap, ShrinksWhenEmptied) {
 TEST(IdMap, ThinnedPagesDissolveSoMemoryFollowsLiveEntries) {
   // The pipeline's pattern: ids in sequence, most retire soon, every tenth lives 50x longer (an
   // order left unpaid until it expires). Kept as pages, those stragglers would pin a page each
-  // for the whole 50,000-id window (~50k slots); dissolved into the overflow, they cost what they are.
+  // for the whole 50,000-id window (~50k slots); dissolved into the overflow, they cost what they
+  // are.
   IdMap<uint64_t> map;
   std::map<uint64_t, uint64_t> reference;
   size_t peak = 0;
@@ -149,13 +154,13 @@ TEST(IdMap, ThinnedPagesDissolveSoMemoryFollowsLiveEntries) {
   }
   EXPECT_EQ(map.size(), reference.size());
   EXPECT_LE(peak_live, 6'000u);
-  // 64 recent pages (4,096 slots), 8 spare pages, an overflow at most half full for ~5,000 stragglers.
+  // 64 recent pages (4,096 slots), 8 spare pages, an overflow at most half full for ~5,000
+  // stragglers.
   EXPECT_LE(peak, 4'096u + 8 * 64 + 16'384);
   for (const auto& [id, value] : reference) {
     ASSERT_EQ(*map.find(id), value) << id;
   }
 }
-
 
 }  // namespace
 }  // namespace sim

@@ -17,7 +17,8 @@ namespace fs = std::filesystem;
 
 // The folders whose code runs inside a simulation. harness/ is not among them: it reads the wall
 // clock on purpose, for sim.wall_ms only.
-constexpr const char* kModelFolders[] = {"sim", "contracts", "mock_channels", "system_under_test", "links", "workload"};
+constexpr const char* kModelFolders[] = {"sim",   "contracts", "mock_channels", "system_under_test",
+                                         "links", "workload"};
 
 // How a pattern must stand in the code to count.
 enum class Match {

@@ -105,7 +105,8 @@ TEST_F(MessageQueueTest, APublishTheTransportLosesIsCountedButNeverDelivered) {
   EXPECT_TRUE(mq_.publish(Topic::kPaymentSucceeded, {.order = 8, .payment = 3}, Duration::zero()));
   simulator_.run_until(Time() + Duration::minutes(1));
   EXPECT_EQ(consumer.arrivals.size(), 1u);
-  EXPECT_EQ(observer_.messages, 2) << "each publish counts, the lost one too (the producer sent it)";
+  EXPECT_EQ(observer_.messages, 2)
+      << "each publish counts, the lost one too (the producer sent it)";
   EXPECT_FALSE(activity_.busy(7));
 }
 

@@ -64,7 +64,8 @@ TEST(AfterRead, CheckPaidAnswersTheSuccessBeforeAnyOtherGuard) {
   const Payments paid(
       {{PaymentState::kFailed, 0}, {PaymentState::kPaying, 0}, {PaymentState::kSuccess, 1}});
   const ReadVerdict verdict = after_read(paid.db(), kOrder, 0, guards(true, true, true));
-  EXPECT_EQ(verdict.action, Action::kAlreadyPaid) << "a success anywhere beats the payment in flight";
+  EXPECT_EQ(verdict.action, Action::kAlreadyPaid)
+      << "a success anywhere beats the payment in flight";
   EXPECT_EQ(verdict.payment, 3u);
   // Without check_paid a success does not stop a new payment: the duplicate the guard prevents.
   const Payments only_paid({{PaymentState::kSuccess, 0}});
