@@ -1,7 +1,7 @@
 // MqLink: the network between the shop's services and the message broker, in the simulation: the
-// one place where `notify.mq_loss_probability` loses a publish and `notify.mq_latency` delays a
-// delivery. Draws are keyed by the message's own identity, so a variant that publishes more
-// messages does not shift the losses or latencies of others.
+// one place where `environment.mq.loss_probability` loses a publish and `environment.mq.latency`
+// delays a delivery. Draws are keyed by the message's own identity, so a variant that publishes
+// more messages does not shift the losses or latencies of others.
 #pragma once
 
 #include "sim/runtime.h"

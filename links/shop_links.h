@@ -8,15 +8,16 @@
 // The links, and where each fault of the environment is injected:
 //  - app -> order service (create_order, order_state) and app -> payment service (apply_pay):
 //    delivered at the same simulated instant, as an event of their own (a call is never answered
-//    on its caller's stack);
-//  - payment service -> order service (notify_paid): `order_service.notify_latency`, then the
-//    order service fails the call with `notify_failure_probability` or during an
-//    `order_service.outages` window (the sender sees kFailed), or the test seam kFaultNotify;
+//    on its caller's stack); apply-pay and order queries to a payment host that is down are
+//    refused (links/host.h), and a notify's answer does not reach it;
+//  - payment service -> order service (notify_paid): `environment.order_service.notify_latency`,
+//    then the order service fails the call with `notify_failure_probability` or during an
+//    `outages` window (the sender sees kFailed), or the test seam kFaultNotify;
 //  - MQ -> order service (payment-succeeded deliveries, order_consumer()): the same failure and
 //    outage, answered "reconsume later";
 //  - order service -> payment service (close, query, late payment): the same instant;
-//  - order service -> app (push): lost with `client.push.loss_probability`, else after
-//    `client.push.latency`.
+//  - order service -> app (push): lost with `environment.push.loss_probability`, else after
+//    `environment.push.latency`.
 // Replies travel back at once, from the callee's event. Every delivery holds its order's
 // activity until it lands. Random draws are keyed by (order, purpose, the call's own identity)
 // exactly as before the links existed, so every variant sees the same faults.
