@@ -12,9 +12,7 @@
 #include "harness/observer_tee.h"
 #include "harness/recorder.h"
 #include "harness/scenario.h"
-#include "links/host.h"
-#include "links/mq_link.h"
-#include "links/shop_links.h"
+#include "links/shop.h"
 #include "mock_channels/ledger.h"
 #include "mock_channels/mock_channel.h"
 #include "reports/report.h"
@@ -24,12 +22,6 @@
 #include "sim/simulator.h"
 #include "sim/trace.h"
 #include "system_under_test/client.h"
-#include "system_under_test/compensation.h"
-#include "system_under_test/message_queue.h"
-#include "system_under_test/order_service.h"
-#include "system_under_test/payment_db.h"
-#include "system_under_test/payment_service.h"
-#include "system_under_test/reconciliation.h"
 #include "workload/traffic.h"
 #include "workload/users.h"
 
@@ -77,16 +69,8 @@ class World {
   Recorder recorder_;
   ObserverTee tee_;                // the recorder, then the tap
   sut::SystemObserver& observer_;  // what the components report to: recorder_, or tee_ when tapped
-  links::MqLink mq_link_;          // the network to the broker: publish loss, delivery latency
-  sut::MessageQueue mq_;
-  sut::PaymentDb db_;
-  sut::OrderService orders_;
-  sut::Client client_;
-  links::Host payment_host_;  // the payment service's process: where its crashes happen
-  sut::Compensation compensation_;
-  sut::PaymentService payments_;
-  sut::Reconciliation reconciliation_;
-  links::ShopLinks links_;  // the network between the app and the services
+  links::Shop shop_;               // the system under test
+  sut::Client client_;             // the app
   std::vector<std::unique_ptr<channels::MockChannel>> channels_;
   std::unique_ptr<workload::Users> users_;
   std::unique_ptr<workload::Traffic> traffic_;
