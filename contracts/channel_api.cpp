@@ -21,6 +21,14 @@ std::string_view to_string(TradeState state) {
   return "unknown";
 }
 
+std::optional<TradeState> parse_trade_state(std::string_view text) {
+  for (const TradeState state : {TradeState::kNotFound, TradeState::kPending, TradeState::kSuccess,
+                                 TradeState::kFailed, TradeState::kClosed, TradeState::kRefunded}) {
+    if (to_string(state) == text) return state;
+  }
+  return std::nullopt;
+}
+
 std::string_view to_string(CallStatus status) {
   switch (status) {
     case CallStatus::kOk:

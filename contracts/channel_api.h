@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -31,6 +32,8 @@ enum class TradeState : uint8_t {
   kRefunded,
 };
 std::string_view to_string(TradeState state);
+// The state named by to_string(), as a channel's HTTP API spells it; nullopt for anything else.
+std::optional<TradeState> parse_trade_state(std::string_view text);
 
 // How a call ended, seen from the caller.
 enum class CallStatus : uint8_t {

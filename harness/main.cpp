@@ -5,6 +5,7 @@
 
 #include "harness/commands.h"
 #include "live/serve_channel_command.h"
+#include "live/serve_sut_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"paysim: payment-flow simulator and chaos test harness"};
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
       harness::add_compare_command(app),    harness::add_sweep_command(app),
       harness::add_merge_command(app),      harness::add_schema_command(app),
       live::add_serve_channel_command(app),  // live/: Boost.Beast (SPEC section 8)
+      live::add_serve_sut_command(app),
   };
 
   try {

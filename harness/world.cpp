@@ -5,10 +5,6 @@
 
 namespace harness {
 
-namespace {
-
-// The scenario with the merchant's view of its channels (their names and what their APIs allow)
-// taken from the channels' own configuration: what a merchant reads in the channel's docs.
 Scenario with_merchant_view(Scenario scenario) {
   if (scenario.system.channels.empty()) {
     for (const channels::ChannelConfig& c : scenario.channels) {
@@ -18,8 +14,6 @@ Scenario with_merchant_view(Scenario scenario) {
   }
   return scenario;
 }
-
-}  // namespace
 
 World::World(const Scenario& scenario, sim::Tracer* tracer, sut::SystemObserver* tap)
     : scenario_(with_merchant_view(scenario)),

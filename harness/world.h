@@ -27,6 +27,11 @@
 
 namespace harness {
 
+// The scenario with the merchant's view of its channels (system.channels: their names and what
+// their APIs allow) taken from the channels' own configuration when the scenario does not give
+// it: what a merchant reads in the channel's docs.
+Scenario with_merchant_view(Scenario scenario);
+
 class World {
  public:
   // Copies `scenario` (validated), so a temporary is fine. `tracer` receives the model's trace

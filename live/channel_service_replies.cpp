@@ -6,6 +6,7 @@
 
 #include "live/channel_service.h"
 #include "live/internal/responses.h"
+#include "live/real_time_runtime.h"
 
 namespace live {
 
@@ -35,7 +36,8 @@ std::string ChannelService::trade_json(const TradeRecord& trade, channels::Trade
                          {"amount_minor", trade.amount_minor},
                          {"state", channels::to_string(state)},
                          {"created_ms", trade.created_ms},
-                         {"pay_url", options_.base_url + "/v1/wallet/trades/" + id + "/pay"}};
+                         {"pay_url", options_.base_url + "/v1/wallet/trades/" + id + "/pay"},
+                         {"now_ms", runtime_.now().us() / 1000}};
   if (paid_at_us > 0) body["paid_at_ms"] = paid_at_us / 1000;
   return body.dump();
 }

@@ -58,6 +58,7 @@ void Notifier::send(const channels::CallbackNotice& notice) {
                          {"amount_minor", trade->amount_minor},
                          {"state", channels::to_string(notice.state)}};
   if (notice.paid_at_us > 0) data["paid_at_ms"] = notice.paid_at_us / 1000;
+  data["now_ms"] = runtime_.now().us() / 1000;
   const nlohmann::json event = {{"id", attempt.event_id},
                                 {"type", "trade." + std::string(channels::to_string(notice.state))},
                                 {"sequence", notice.sequence},

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "live/channel_server.h"
+#include "live/internal/command_line.h"
 #include "reports/atomic_file.h"
 
 namespace live {
@@ -46,57 +47,6 @@ int usage_error(const std::string& message) {
   return 2;
 }
 
-// "127.0.0.1:8080" or "[::1]:8080".
-std::optional<tcp::endpoint> parse_listen(const std::string& text, std::string* error) {
-  const size_t colon = text.rfind(':');
-  if (colon == std::string::npos) {
-    *error = "--listen: expected HOST:PORT, got '" + text + "'";
-    return std::nullopt;
-  }
-  std::string host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  const std::string port_text = text.substr(colon + 1);
-  unsigned port = 0;
-  const auto [end, ec] =
-      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
-    *error = "--listen: invalid port '" + port_text + "'";
-    return std::nullopt;
-  }
-  boost::system::error_code address_error;
-  const auto address = boost::asio::ip::make_address(host, address_error);
-  if (address_error) {
-    *error = "--listen: '" + host + "' is not an IP address";
-    return std::nullopt;
-  }
-  return tcp::endpoint(address, static_cast<uint16_t>(port));
-}
-
-// The signing secret: PAYSIM_CHANNEL_SECRET, else the file named by --secret-file (one line).
-// Never from the scenario, which is shared and checked in.
-std::optional<std::string> read_secret(const std::string& secret_file, std::string* error) {
-  if (const char* env = std::getenv("PAYSIM_CHANNEL_SECRET"); env != nullptr && *env != '\0') {
-    return std::string(env);
-  }
-  if (secret_file.empty()) {
-    *error = "no signing secret: set PAYSIM_CHANNEL_SECRET or pass --secret-file FILE";
-    return std::nullopt;
-  }
-  std::ifstream in(secret_file);
-  std::string secret;
-  if (!in || !std::getline(in, secret)) {
-    *error = "--secret-file: cannot read " + secret_file;
-    return std::nullopt;
-  }
-  while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
-  if (secret.empty()) {
-    *error = "--secret-file: " + secret_file + " holds an empty secret";
-    return std::nullopt;
-  }
-  return secret;
-}
-
 int serve_channel(const ServeChannelOptions& options) {
   const std::optional<harness::Scenario> scenario = harness::load_for_command(
       options.scenario_path, options.set, options.has_seed, options.seed, /*variant=*/"");
@@ -118,9 +68,10 @@ int serve_channel(const ServeChannelOptions& options) {
     }
   }
   std::string error;
-  const std::optional<std::string> secret = read_secret(options.secret_file, &error);
+  const std::optional<std::string> secret = internal::read_secret(options.secret_file, &error);
   if (!secret) return usage_error(error);
-  const std::optional<tcp::endpoint> listen = parse_listen(options.listen, &error);
+  const std::optional<tcp::endpoint> listen =
+      internal::parse_listen(options.listen, "--listen", &error);
   if (!listen) return usage_error(error);
   if (!listen->address().is_loopback() && !options.allow_remote) {
     return usage_error("--listen: " + options.listen +

@@ -34,7 +34,7 @@ TEST(Attacks, EachKindIsSentCarriesWhatItClaimsAndTheMerchantsAnswersAreCounted)
   ASSERT_EQ(received.size(), 6u) << "one genuine callback and five attacks";
 
   const std::string genuine_body =
-      R"({"data":{"amount_minor":700,"merchant_order_id":"order-1","paid_at_ms":)";
+      R"({"data":{"amount_minor":700,"merchant_order_id":"order-1","now_ms":)";
   int valid_genuine = 0, forged = 0, old = 0, tampered = 0, unknown = 0;
   for (const Merchant::Received& r : received) {
     const SignatureCheck check = verify_signature(kSecret, r.signature, r.body, unix_seconds());

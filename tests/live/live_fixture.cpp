@@ -109,7 +109,7 @@ LiveChannel::LiveChannel(const channels::ChannelConfig& channel, uint16_t notify
   options.listen = tcp::endpoint(boost::asio::ip::address_v4::loopback(), 0);
   options.notify.host = "127.0.0.1";
   options.notify.port = notify_port;
-  options.notify.target = "/notify";
+  options.notify.target = test_options.notify_target;
   options.limits = test_options.limits;
   server_ = std::make_unique<ChannelServer>(
       thread_.io(), options, tcp::endpoint(boost::asio::ip::address_v4::loopback(), notify_port));

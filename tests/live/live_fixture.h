@@ -75,6 +75,7 @@ class LiveChannel {
     AttackProfile attacks;
     TransportFaultProfile transport_faults;
     OutageMode outage_mode = OutageMode::kAnswer503;
+    std::string notify_target = "/notify";  // the path callbacks are POSTed to
 
     Options& with_seed(uint64_t value) { return set(seed, value); }
     Options& with_limits(const ServerLimits& value) { return set(limits, value); }
@@ -83,6 +84,7 @@ class LiveChannel {
       return set(transport_faults, value);
     }
     Options& with_outage_mode(OutageMode value) { return set(outage_mode, value); }
+    Options& with_notify_target(const std::string& value) { return set(notify_target, value); }
 
    private:
     template <class T>

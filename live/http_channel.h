@@ -1,0 +1,110 @@
+// HttpChannel: the channel contract (contracts/channel_api.h) spoken over a channel's merchant
+// API (live/openapi/channel.json): how the reference payment service (`paysim serve-sut`) calls
+// `serve-channel`, or any channel that speaks the same API.
+//
+//   create  -> POST /v1/trades {merchant_order_id, amount_minor}, Idempotency-Key: pay_<payment>
+//   query   -> GET  /v1/trades/{trade_id}
+//   close   -> POST /v1/trades/{trade_id}/close
+//   refund  -> POST /v1/trades/{trade_id}/refunds {amount_minor}
+//
+// How an HTTP answer becomes the contract's reply: 2xx is kOk with the trade's state; 404 to a
+// query is kOk / kNotFound; any other 4xx is kError (the channel refused); 5xx, a broken or
+// missing answer and the deadline are kTimeout — the caller cannot know whether the call took
+// effect, exactly the case the model's strategies exist for. A trade whose create was never
+// answered has no trade id: a query of it answers kNotFound, a close kClosed (the user never got
+// its pay URL, so nobody can pay it) and a refund kError, without a request.
+//
+// Times: the channel stamps its answers and callbacks with its own clock (`now_ms`); a paid time
+// is carried over as "that long before now" on the runtime's clock, so the two processes need no
+// common epoch.
+//
+// Callbacks arrive at the shop's HTTP server (live/shop_server.h), which finds the trade here;
+// the model's acknowledge() is handed to the acknowledger the server installs, which answers the
+// channel's HTTP request.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <string_view>
+
+#include "contracts/channel_api.h"
+#include "live/http_client.h"
+#include "live/real_time_runtime.h"
+
+namespace live {
+
+struct ChannelTrade {
+  channels::PaymentKey key;
+  int64_t amount_minor = 0;
+  std::string trade_id;  // empty until the create is answered
+  std::string pay_url;
+};
+
+struct HttpChannelStats {
+  uint64_t calls = 0;
+  uint64_t ok = 0;
+  uint64_t refused = 0;   // 4xx
+  uint64_t timeouts = 0;  // 5xx, broken, deadline
+  uint64_t unknown = 0;   // answered without a request: the trade has no id
+};
+
+class HttpChannel final : public channels::Channel {
+ public:
+  using Acknowledger = std::function<void(const channels::CallbackNotice&)>;
+
+  // `deadline`: real time an HTTP call may take before it is a timeout. At most `max_trades`
+  // trades are remembered; creates beyond are answered kError. REQUIRES: all outlive the channel.
+  HttpChannel(RealTimeRuntime& runtime, HttpClient& http, channels::ChannelClient& client,
+              std::chrono::nanoseconds deadline, size_t max_trades = 1'000'000);
+  HttpChannel(const HttpChannel&) = delete;
+  HttpChannel& operator=(const HttpChannel&) = delete;
+
+  void create(channels::CallId call, const channels::PaymentKey& key,
+              int64_t amount_minor) override;
+  void query(channels::CallId call, const channels::PaymentKey& key,
+             channels::QuerySource source) override;
+  void close(channels::CallId call, const channels::PaymentKey& key) override;
+  void refund(channels::CallId call, const channels::PaymentKey& key,
+              int64_t amount_minor) override;
+  void acknowledge(const channels::CallbackNotice& notice) override;
+
+  void set_acknowledger(Acknowledger acknowledger) { acknowledger_ = std::move(acknowledger); }
+
+  const ChannelTrade* trade(channels::PaymentId payment) const;
+  const ChannelTrade* find_trade(std::string_view trade_id) const;
+  // A paid time the channel reported (`paid_at_ms` at its clock `now_ms`) on the runtime's clock;
+  // 0 when the answer carries none.
+  int64_t local_paid_at_us(const nlohmann::json& trade) const;
+  const HttpChannelStats& stats() const { return stats_; }
+
+ private:
+  enum class Kind : uint8_t { kCreate, kQuery, kClose, kRefund };
+  // How an answer ended, seen from the contract.
+  struct Outcome {
+    channels::CallStatus status = channels::CallStatus::kTimeout;
+    int http_status = 0;
+    nlohmann::json* body = nullptr;  // the parsed body of a 2xx answer
+  };
+  template <class OnAnswer>
+  void send(boost::beast::http::verb method, std::string target, std::string body,
+            HttpClient::Headers headers, OnAnswer on_answer);
+  // Answers later, as an event of the runtime: never on the caller's stack.
+  template <class Reply>
+  void answer_later(Reply reply);
+
+  RealTimeRuntime& runtime_;
+  HttpClient& http_;
+  channels::ChannelClient& client_;
+  const std::chrono::nanoseconds deadline_;
+  const size_t max_trades_;
+  Acknowledger acknowledger_;
+  std::map<channels::PaymentId, ChannelTrade> trades_;
+  std::map<std::string, channels::PaymentId, std::less<>> by_trade_id_;
+  HttpChannelStats stats_;
+};
+
+}  // namespace live

@@ -1,0 +1,190 @@
+// `paysim serve-sut SCENARIO --listen ADDR --channel URL`: serves the scenario's design (its
+// `system:` block, run by the model's own services) as a payment service over HTTP, calling the
+// channels' merchant APIs, until SIGINT or SIGTERM; then prints its counters and exits 0. A bad
+// scenario, address, URL or secret is a clear message and exit 2.
+#include "live/serve_sut_command.h"
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include "live/channel_server.h"
+#include "live/internal/command_line.h"
+#include "live/sut_server.h"
+
+namespace live {
+namespace {
+
+using tcp = boost::asio::ip::tcp;
+
+struct ServeSutOptions {
+  std::string scenario_path;
+  std::string listen;
+  std::vector<std::string> channels;  // URL, or NAME=URL
+  double time_scale = 1.0;
+  bool has_seed = false;
+  uint64_t seed = 0;
+  std::string secret_file;
+  std::vector<std::string> set;
+  bool allow_remote = false;
+  size_t max_connections = ServerLimits{}.connections;
+};
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "paysim serve-sut: %s\n", message.c_str());
+  return 2;
+}
+
+// The channel endpoints by scenario index, from `--channel URL` (a scenario with one channel) or
+// `--channel NAME=URL` for each channel.
+std::optional<std::vector<tcp::endpoint>> channel_endpoints(boost::asio::io_context& io,
+                                                            const harness::Scenario& scenario,
+                                                            const std::vector<std::string>& given,
+                                                            std::string* error) {
+  std::vector<std::optional<tcp::endpoint>> endpoints(scenario.channels.size());
+  for (const std::string& text : given) {
+    std::string name;
+    std::string url_text = text;
+    const size_t equals = text.find('=');
+    if (equals != std::string::npos && text.compare(0, 7, "http://") != 0) {
+      name = text.substr(0, equals);
+      url_text = text.substr(equals + 1);
+    }
+    size_t index = 0;
+    if (name.empty()) {
+      if (scenario.channels.size() != 1) {
+        *error = "--channel: the scenario has " + std::to_string(scenario.channels.size()) +
+                 " channels: give each as --channel NAME=URL";
+        return std::nullopt;
+      }
+    } else {
+      while (index < scenario.channels.size() && scenario.channels[index].name != name) ++index;
+      if (index == scenario.channels.size()) {
+        *error = "--channel: no channel '" + name + "' in the scenario";
+        return std::nullopt;
+      }
+    }
+    std::string why;
+    const std::optional<NotifyUrl> url = parse_notify_url(url_text, &why);
+    if (!url) {
+      *error = "--channel: " + url_text + " " + why;
+      return std::nullopt;
+    }
+    const std::optional<tcp::endpoint> endpoint = resolve_notify(io, *url, &why);
+    if (!endpoint) {
+      *error = "--channel: " + why;
+      return std::nullopt;
+    }
+    endpoints[index] = *endpoint;
+  }
+  std::vector<tcp::endpoint> all;
+  for (size_t i = 0; i < endpoints.size(); ++i) {
+    if (!endpoints[i]) {
+      *error = "--channel: no URL for channel '" + scenario.channels[i].name + "'";
+      return std::nullopt;
+    }
+    all.push_back(*endpoints[i]);
+  }
+  return all;
+}
+
+int serve_sut(const ServeSutOptions& options) {
+  const std::optional<harness::Scenario> scenario = harness::load_for_command(
+      options.scenario_path, options.set, options.has_seed, options.seed, /*variant=*/"");
+  if (!scenario) return 2;
+  if (const std::string why = unsupported_by_serve_sut(*scenario); !why.empty())
+    return usage_error(options.scenario_path + ": " + why);
+  std::string error;
+  const std::optional<std::string> secret = internal::read_secret(options.secret_file, &error);
+  if (!secret) return usage_error(error);
+  const std::optional<tcp::endpoint> listen =
+      internal::parse_listen(options.listen, "--listen", &error);
+  if (!listen) return usage_error(error);
+  if (!listen->address().is_loopback() && !options.allow_remote) {
+    return usage_error("--listen: " + options.listen +
+                       " is not a loopback address; pass --allow-remote to serve other hosts");
+  }
+  boost::asio::io_context io;
+  std::optional<std::vector<tcp::endpoint>> channels =
+      channel_endpoints(io, *scenario, options.channels, &error);
+  if (!channels) return usage_error(error);
+
+  SutServerOptions server_options;
+  server_options.scenario = *scenario;
+  server_options.channels = std::move(*channels);
+  server_options.shop.secret = *secret;
+  server_options.time_scale = options.time_scale;
+  server_options.listen = *listen;
+  server_options.limits.connections = options.max_connections;
+  SutServer server(io, std::move(server_options));
+  error = server.start();
+  if (!error.empty()) return usage_error("cannot listen on " + options.listen + ": " + error);
+
+  const tcp::endpoint bound = server.local_endpoint();
+  std::fprintf(stderr,
+               "paysim serve-sut: listening on %s:%u: scenario %s, seed %llu, time scale %g; "
+               "callbacks at /v1/channels/NAME/notify\n",
+               bound.address().to_string().c_str(), bound.port(), scenario->name.c_str(),
+               static_cast<unsigned long long>(scenario->seed), options.time_scale);
+  std::fflush(stderr);
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
+    if (ec) return;
+    std::fprintf(stderr, "paysim serve-sut: signal %d, shutting down\n", signal_number);
+    server.stop();
+    io.stop();
+  });
+  io.run();
+
+  const ShopServerStats& stats = server.server().stats();
+  std::fprintf(stderr,
+               "paysim serve-sut: %llu orders, %llu callbacks (%llu accepted, %llu refused as "
+               "forged, replayed, tampered or unknown)\n",
+               static_cast<unsigned long long>(stats.orders_created),
+               static_cast<unsigned long long>(stats.callbacks),
+               static_cast<unsigned long long>(stats.callbacks_accepted),
+               static_cast<unsigned long long>(stats.bad_signature + stats.outside_tolerance +
+                                               stats.unknown_trade + stats.amount_mismatch +
+                                               stats.malformed_callback));
+  return 0;
+}
+
+}  // namespace
+
+harness::CommandRunner add_serve_sut_command(CLI::App& app) {
+  auto options = std::make_shared<ServeSutOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve-sut",
+      "Serve the scenario's design as a payment service over HTTP: the model's own order and "
+      "payment services, calling serve-channel (docs/live.md)");
+  cmd->add_option("scenario", options->scenario_path, "Scenario file (YAML)")->required();
+  cmd->add_option("--listen", options->listen,
+                  "Address to serve, HOST:PORT (loopback; port 0: any)")
+      ->required();
+  cmd->add_option("--channel", options->channels,
+                  "A channel's merchant API: URL (one channel) or NAME=URL for each channel")
+      ->required();
+  cmd->add_option("--time-scale", options->time_scale,
+                  "Time runs K times faster than real time (every delay divided by K); use the "
+                  "channel's K")
+      ->check(CLI::Range(1e-3, 1e6));
+  cmd->add_option("--seed", options->seed, "Override the scenario's seed")
+      ->each([options](const std::string&) { options->has_seed = true; });
+  cmd->add_option("--set", options->set,
+                  "Override a key: KEY=VALUE (dotted path; a channel by its name)");
+  cmd->add_option("--secret-file", options->secret_file,
+                  "File holding the channels' signing secret (PAYSIM_CHANNEL_SECRET wins when "
+                  "set)");
+  cmd->add_option("--max-connections", options->max_connections,
+                  "Open connections at most; more are closed at once (default 256)")
+      ->check(CLI::Range(1, 100'000));
+  cmd->add_flag("--allow-remote", options->allow_remote,
+                "Allow --listen on an address other than loopback");
+  return {cmd, [options] { return serve_sut(*options); }};
+}
+
+}  // namespace live

@@ -1,0 +1,87 @@
+// SutServer: one `serve-sut` process without its command line — the model's shop (links::Shop:
+// the order service, the payment service with its guards and compensation, the MQ, the database)
+// on the real-time runtime, an HttpChannel per channel of the scenario, and the ShopServer on an
+// HTTP server, wired on one io_context. The command (serve_sut_command.cpp) and the loopback
+// tests both build it.
+//
+// The shop runs unchanged: the same classes and wiring the simulator runs (harness/world.h). The
+// scenario's `system:` block is the design served; its `environment:` block still applies inside
+// the process (the payment host's crashes, the order service link, the MQ), the network between
+// the app, the service and the channels is the real one. Not served yet: reconciliation (its
+// statement source is synchronous in the contract; a scenario that enables it is refused).
+//
+// Ownership: the server owns everything it wires; the io_context must outlive it.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/scenario.h"
+#include "harness/world.h"
+#include "links/shop.h"
+#include "live/http_channel.h"
+#include "live/http_client.h"
+#include "live/http_server.h"
+#include "live/real_time_runtime.h"
+#include "live/shop_server.h"
+#include "sim/activity.h"
+#include "system_under_test/observer.h"
+
+namespace live {
+
+struct SutServerOptions {
+  harness::Scenario scenario;  // validated
+  // The merchant API of each channel of the scenario, by index.
+  std::vector<boost::asio::ip::tcp::endpoint> channels;
+  ShopServerOptions shop;
+  double time_scale = 1.0;
+  boost::asio::ip::tcp::endpoint listen;  // port 0: any free port (see local_endpoint)
+  ServerLimits limits;
+};
+
+// Why the scenario cannot be served, or "" when it can.
+std::string unsupported_by_serve_sut(const harness::Scenario& scenario);
+
+class SutServer {
+ public:
+  // REQUIRES: unsupported_by_serve_sut(options.scenario) is empty, one endpoint per channel.
+  SutServer(boost::asio::io_context& io, SutServerOptions options);
+  SutServer(const SutServer&) = delete;
+  SutServer& operator=(const SutServer&) = delete;
+  ~SutServer();
+
+  // Binds, starts the shop's jobs and starts serving; returns "" or what went wrong.
+  std::string start();
+  boost::asio::ip::tcp::endpoint local_endpoint() const { return http_.local_endpoint(); }
+  void stop() { http_.stop(); }
+
+  RealTimeRuntime& runtime() { return runtime_; }
+  const links::Shop& shop() const { return shop_; }
+  const ShopServer& server() const { return *server_; }
+  const HttpChannel& channel(size_t i) const { return *channels_[i]; }
+
+ private:
+  // Reconciliation is refused (unsupported_by_serve_sut), so nothing asks for a statement.
+  class NoStatements final : public channels::StatementSource {
+   public:
+    std::vector<channels::StatementLine> statement(int64_t, int64_t) override { return {}; }
+    std::vector<channels::StatementLine> statement(contracts::OrderId) const override { return {}; }
+  };
+
+  const SutServerOptions options_;
+  sim::Activity activity_;  // declared before the runtime: its pending callbacks hold activity
+  RealTimeRuntime runtime_;
+  sut::SystemObserver observer_;  // the reference service reports nothing beyond its counters
+  NoStatements statements_;
+  links::Shop shop_;
+  std::vector<std::unique_ptr<HttpClient>> clients_;
+  std::vector<std::unique_ptr<HttpChannel>> channels_;
+  std::unique_ptr<ShopServer> server_;  // made once the channels exist
+  HttpServer http_;
+};
+
+}  // namespace live

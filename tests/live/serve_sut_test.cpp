@@ -1,0 +1,235 @@
+// serve-sut on loopback: the model's own shop (links::Shop on the real-time runtime) behind the
+// shop contract, calling a real serve-channel over HTTP and receiving its signed callbacks.
+// An order goes from create to PAID through the real network; when every callback is lost, the
+// scenario's active query finds the payment; forged, replayed, tampered and unknown-trade
+// callbacks are refused and counted; bad requests get a 4xx. Every wait has a deadline.
+#include <gtest/gtest.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "harness/scenario_loader.h"
+#include "live/signature.h"
+#include "live/sut_server.h"
+#include "tests/live/live_fixture.h"
+
+namespace live::testing {
+namespace {
+
+constexpr const char* kNotify = "/v1/channels/wallet/notify";
+
+LiveChannel::Options to_sut() { return LiveChannel::Options{}.with_notify_target(kNotify); }
+
+// A port free now on 127.0.0.1: the channel must know the shop's notify URL before the shop
+// exists, and the shop the channel's address before it starts.
+uint16_t free_port() {
+  boost::asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  return acceptor.local_endpoint().port();
+}
+
+harness::Scenario scenario_from(const std::string& system_yaml) {
+  const std::string text =
+      "name: live-sut\nseed: 3\nduration: 1m\ntraffic: {rate: 1/s}\n"
+      "channels:\n  - name: wallet\n" +
+      system_yaml;
+  harness::LoadResult loaded = harness::load_scenario_text(text, "live-sut.yaml");
+  EXPECT_TRUE(loaded.ok()) << (loaded.errors.empty() ? "" : loaded.errors[0].message);
+  return *loaded.scenario;
+}
+
+// A SutServer on 127.0.0.1:`port` run by its own thread; stopped and joined on destruction.
+class LiveSut {
+ public:
+  LiveSut(const harness::Scenario& scenario, uint16_t port, uint16_t channel_port,
+          double time_scale) {
+    SutServerOptions options;
+    options.scenario = scenario;
+    options.channels = {tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), channel_port)};
+    options.shop.secret = kSecret;
+    options.time_scale = time_scale;
+    options.listen = tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port);
+    server_ = std::make_unique<SutServer>(thread_.io(), std::move(options));
+    const std::string error = server_->start();
+    EXPECT_EQ(error, "");
+    port_ = server_->local_endpoint().port();
+    thread_.start();
+  }
+  ~LiveSut() {
+    thread_.stop([this] { server_->stop(); });
+  }
+
+  uint16_t port() const { return port_; }
+  HttpAnswer get(const std::string& target) { return http_call(port_, http::verb::get, target); }
+  HttpAnswer post(const std::string& target, const std::string& body = "",
+                  const std::map<std::string, std::string>& headers = {}) {
+    return http_call(port_, http::verb::post, target, body, headers);
+  }
+  // Polls the order until it is `state`; false at the deadline.
+  bool wait_for_state(uint64_t order, const std::string& state,
+                      std::chrono::milliseconds deadline = 10s) {
+    const Clock::time_point end = Clock::now() + deadline;
+    while (Clock::now() < end) {
+      if (get("/v1/orders/" + std::to_string(order)).json().value("state", "") == state)
+        return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+  // Creates the order and applies to pay: the answer of apply pay.
+  nlohmann::json order_and_pay(uint64_t order, int64_t amount_minor = 1250) {
+    const HttpAnswer created = post(
+        "/v1/orders", nlohmann::json{{"order_id", order}, {"amount_minor", amount_minor}}.dump());
+    EXPECT_EQ(created.status, 201u) << created.body;
+    const HttpAnswer applied = post("/v1/orders/" + std::to_string(order) + "/pay", "{}");
+    EXPECT_EQ(applied.status, 200u) << applied.body;
+    return applied.json();
+  }
+  nlohmann::json stats() { return get("/v1/stats").json(); }
+
+ private:
+  IoThread thread_;
+  std::unique_ptr<SutServer> server_;
+  uint16_t port_ = 0;
+};
+
+std::string pay_path(const nlohmann::json& applied) {
+  const std::string url = applied.value("pay_url", "");
+  return url.substr(url.find("/v1/"));
+}
+
+TEST(ServeSut, AnOrderIsPaidThroughARealChannelAndItsSignedCallback) {
+  const uint16_t sut_port = free_port();
+  LiveChannel channel(quiet_channel(), sut_port, /*time_scale=*/10, to_sut());
+  LiveSut sut(scenario_from("system: {compensation: {strategy: none}}\n"), sut_port, channel.port(),
+              10);
+
+  const nlohmann::json applied = sut.order_and_pay(1);
+  EXPECT_EQ(applied["outcome"], "created");
+  EXPECT_EQ(applied["trade_id"], "tr_1");
+  EXPECT_EQ(sut.get("/v1/orders/1").json()["state"], "unpaid");
+  EXPECT_EQ(channel.post(pay_path(applied)).json()["outcome"], "charged");
+
+  ASSERT_TRUE(sut.wait_for_state(1, "paid"));
+  const nlohmann::json stats = sut.stats();
+  EXPECT_EQ(stats["callbacks"]["accepted"], 1);
+  EXPECT_EQ(stats["callbacks"]["acknowledged"], 1);
+  // The channel saw its callback acknowledged by the preset's rule: no re-send.
+  EXPECT_EQ(channel.stats()["callbacks"]["acknowledged"], 1);
+  // Paying again is refused by the service: the order is paid.
+  EXPECT_EQ(sut.post("/v1/orders/1/pay", R"({"click":1})").json()["outcome"], "already_paid");
+}
+
+TEST(ServeSut, PollingFindsThePaymentWhenEveryCallbackIsLost) {
+  channels::ChannelConfig lossy = quiet_channel();
+  lossy.callback.drop_probability = 1.0;
+  lossy.callback.retries = {};
+  const uint16_t sut_port = free_port();
+  LiveChannel channel(lossy, sut_port, /*time_scale=*/50, to_sut());
+  LiveSut sut(scenario_from("system:\n  compensation:\n    strategy: polling\n"
+                            "    polling: {interval: 10s}\n"),
+              sut_port, channel.port(), 50);
+
+  const nlohmann::json applied = sut.order_and_pay(7);
+  ASSERT_EQ(channel.post(pay_path(applied)).json()["outcome"], "charged");
+  ASSERT_TRUE(sut.wait_for_state(7, "paid")) << sut.stats().dump();
+  EXPECT_EQ(sut.stats()["callbacks"]["received"], 0);
+  EXPECT_GE(channel.stats()["model"]["queries"], 1);
+}
+
+TEST(ServeSut, ForgedReplayedTamperedAndUnknownTradeCallbacksAreRefused) {
+  AttackProfile attacks;
+  attacks.probability.fill(1.0);
+  const uint16_t sut_port = free_port();
+  LiveChannel channel(quiet_channel(), sut_port, /*time_scale=*/10, to_sut().with_attacks(attacks));
+  LiveSut sut(scenario_from("system: {compensation: {strategy: none}}\n"), sut_port, channel.port(),
+              10);
+  for (uint64_t order = 1; order <= 3; ++order) {
+    ASSERT_EQ(channel.post(pay_path(sut.order_and_pay(order))).json()["outcome"], "charged");
+  }
+  for (uint64_t order = 1; order <= 3; ++order) ASSERT_TRUE(sut.wait_for_state(order, "paid"));
+  // Every attack has had its answer once the channel's journal shows them all finished.
+  const Clock::time_point end = Clock::now() + 10s;
+  nlohmann::json security;
+  while (Clock::now() < end) {
+    security = channel.stats()["security"];
+    const nlohmann::json refused = sut.stats()["refused"];
+    if (refused["bad_signature"].get<int>() + refused["outside_tolerance"].get<int>() +
+            refused["unknown_trade"].get<int>() >=
+        12)
+      break;
+    std::this_thread::sleep_for(20ms);
+  }
+  const nlohmann::json refused = sut.stats()["refused"];
+  // Forged and tampered (re-signed under a wrong key) fail the signature, the old replay the
+  // tolerance, and the unknown trade is not one this shop created.
+  EXPECT_EQ(refused["bad_signature"], 6) << refused.dump();
+  EXPECT_EQ(refused["outside_tolerance"], 3);
+  EXPECT_EQ(refused["unknown_trade"], 3);
+  for (const char* kind : {"forged_signature", "replay_old", "tampered_amount", "unknown_trade"}) {
+    EXPECT_EQ(security[std::string(kind) + "_sent"], 3) << kind;
+    EXPECT_EQ(security[std::string(kind) + "_accepted"], 0) << kind;
+  }
+}
+
+TEST(ServeSut, BadRequestsAndBadCallbacksGetA4xxAndAreCounted) {
+  const uint16_t sut_port = free_port();
+  LiveChannel channel(quiet_channel(), sut_port, /*time_scale=*/10, to_sut());
+  LiveSut sut(scenario_from("system: {compensation: {strategy: none}}\n"), sut_port, channel.port(),
+              10);
+  EXPECT_EQ(sut.post("/v1/orders", R"({"order_id":0,"amount_minor":5})").status, 400u);
+  EXPECT_EQ(sut.post("/v1/orders", R"({"order_id":5})").status, 400u);
+  EXPECT_EQ(sut.post("/v1/orders", "not json").status, 400u);
+  EXPECT_EQ(sut.post("/v1/orders", R"({"order_id":5,"amount_minor":100})").status, 201u);
+  EXPECT_EQ(sut.post("/v1/orders", R"({"order_id":5,"amount_minor":100})").status, 409u);
+  EXPECT_EQ(sut.get("/v1/orders/6").status, 404u);
+  EXPECT_EQ(sut.get("/v1/orders/x").status, 400u);
+  EXPECT_EQ(sut.post("/v1/orders/6/pay").status, 404u);
+  EXPECT_EQ(sut.post("/v1/orders/5/pay", R"({"channel":"nope"})").status, 400u);
+  EXPECT_EQ(sut.get("/v1/orders").status, 405u);
+  EXPECT_EQ(sut.get("/nowhere").status, 404u);
+
+  const nlohmann::json applied = sut.order_and_pay(9, 1250);
+  const std::string trade = applied["trade_id"];
+  const auto signed_post = [&](const std::string& body, const std::string& secret) {
+    return sut.post(
+        "/v1/channels/wallet/notify", body,
+        {{std::string(kSignatureHeader), signature_header(secret, unix_seconds(), body)}});
+  };
+  const std::string genuine =
+      nlohmann::json{{"id", "evt_x"},
+                     {"sequence", 1},
+                     {"data", {{"trade_id", trade}, {"amount_minor", 1250}, {"state", "success"}}}}
+          .dump();
+  EXPECT_EQ(sut.post("/v1/channels/wallet/notify", genuine).status, 400u);  // unsigned
+  EXPECT_EQ(signed_post(genuine, "wrong key").status, 400u);
+  EXPECT_EQ(signed_post(R"({"id":"evt_y"})", kSecret).status, 400u);  // malformed
+  std::string tampered = genuine;
+  tampered.replace(tampered.find("1250"), 4, "1");
+  EXPECT_EQ(signed_post(tampered, kSecret).status, 400u);  // the amount differs
+  std::string unknown = genuine;
+  unknown.replace(unknown.find(trade), trade.size(), "tr_999");
+  EXPECT_EQ(signed_post(unknown, kSecret).status, 404u);
+  EXPECT_EQ(signed_post(genuine, kSecret).status, 200u);
+  EXPECT_EQ(sut.post("/v1/channels/other/notify", genuine).status, 404u);
+  EXPECT_TRUE(sut.wait_for_state(9, "paid"));  // the signed, genuine one counts
+
+  const nlohmann::json refused = sut.stats()["refused"];
+  EXPECT_EQ(refused["bad_signature"], 2);
+  EXPECT_EQ(refused["malformed"], 1);
+  EXPECT_EQ(refused["amount_mismatch"], 1);
+  EXPECT_EQ(refused["unknown_trade"], 1);
+}
+
+TEST(ServeSut, AScenarioItCannotServeIsNamed) {
+  EXPECT_NE(unsupported_by_serve_sut(scenario_from(
+                "system: {compensation: {strategy: none, reconciliation: {every: 1h}}}\n")),
+            "");
+  EXPECT_EQ(unsupported_by_serve_sut(scenario_from("system: {compensation: {strategy: none}}\n")),
+            "");
+}
+
+}  // namespace
+}  // namespace live::testing
