@@ -59,41 +59,51 @@ namespace {
 const std::set<std::string> kFormats = {"table", "json", "csv", "junit", "html"};
 }
 
-int command_run(const RunOptions& options) {
-  for (const std::string& format : options.formats) {
+bool check_formats(const std::vector<std::string>& formats) {
+  for (const std::string& format : formats) {
     if (!kFormats.count(format)) {
       std::fprintf(stderr,
                    "--format: unknown format '%s' (expected table, json, csv, junit or html)\n",
                    format.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+int print_and_write_report(const reports::Report& report, const std::vector<std::string>& formats,
+                           const std::string& out_dir) {
+  std::fputs(reports::render_table(report).c_str(), stdout);
+  if (out_dir.empty()) return 0;
+  std::set<std::string> asked(formats.begin(), formats.end());
+  if (asked.empty()) asked = {"json"};
+  const std::filesystem::path dir(out_dir);
+  std::vector<std::pair<std::string, std::string>> files;
+  if (asked.count("json")) files.emplace_back("report.json", reports::render_json(report));
+  if (asked.count("table")) files.emplace_back("report.txt", reports::render_table(report));
+  if (asked.count("csv")) files.emplace_back("report.csv", reports::render_csv({&report}));
+  if (asked.count("junit")) files.emplace_back("junit.xml", reports::render_junit({&report}));
+  if (asked.count("html"))
+    files.emplace_back("report.html", reports::render_html(reports::html_for_run(report)));
+  for (const auto& [name, contents] : files) {
+    std::string error;
+    if (!reports::write_file_atomically(dir / name, contents, &error)) {
+      std::fprintf(stderr, "paysim: cannot write %s: %s\n", (dir / name).c_str(), error.c_str());
       return 2;
     }
   }
+  return 0;
+}
+
+int command_run(const RunOptions& options) {
+  if (!check_formats(options.formats)) return 2;
   const std::optional<Scenario> loaded = load_for_command(
       options.scenario_path, options.set, options.has_seed, options.seed, options.variant);
   if (!loaded) return 2;
   RunOutcome outcome = run_scenario(*loaded);
-  const reports::Report& report = outcome.report;
-  std::fputs(reports::render_table(report).c_str(), stdout);
-
-  if (!options.out_dir.empty()) {
-    std::set<std::string> formats(options.formats.begin(), options.formats.end());
-    if (formats.empty()) formats = {"json"};
-    const std::filesystem::path dir(options.out_dir);
-    std::vector<std::pair<std::string, std::string>> files;
-    if (formats.count("json")) files.emplace_back("report.json", reports::render_json(report));
-    if (formats.count("table")) files.emplace_back("report.txt", reports::render_table(report));
-    if (formats.count("csv")) files.emplace_back("report.csv", reports::render_csv({&report}));
-    if (formats.count("junit")) files.emplace_back("junit.xml", reports::render_junit({&report}));
-    if (formats.count("html"))
-      files.emplace_back("report.html", reports::render_html(reports::html_for_run(report)));
-    for (const auto& [name, contents] : files) {
-      std::string error;
-      if (!reports::write_file_atomically(dir / name, contents, &error)) {
-        std::fprintf(stderr, "paysim: cannot write %s: %s\n", (dir / name).c_str(), error.c_str());
-        return 2;
-      }
-    }
-  }
+  if (const int written = print_and_write_report(outcome.report, options.formats, options.out_dir);
+      written != 0)
+    return written;
   return outcome.exit_code();
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "harness/scenario_loader.h"
+#include "reports/report.h"
 
 namespace CLI {
 class App;
@@ -42,6 +43,14 @@ struct RunOptions {
 };
 
 int command_run(const RunOptions& options);
+
+// Whether every --format is one `run` writes; prints the first unknown one and returns false.
+bool check_formats(const std::vector<std::string>& formats);
+// Prints the report's table, writes the asked formats into `out_dir` (json when none is asked;
+// nothing without a directory), each file whole or not at all. 0, or 2 when a file cannot be
+// written. Shared by `run` and `live`, whose reports are the same.
+int print_and_write_report(const reports::Report& report, const std::vector<std::string>& formats,
+                           const std::string& out_dir);
 int command_validate(const std::vector<std::string>& paths);
 
 // Parses --set texts; on error prints it (naming --set) and returns false.

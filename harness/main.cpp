@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "harness/commands.h"
+#include "live/live_command.h"
 #include "live/serve_channel_command.h"
 #include "live/serve_sut_command.h"
 
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
       harness::add_compare_command(app),    harness::add_sweep_command(app),
       harness::add_merge_command(app),      harness::add_schema_command(app),
       live::add_serve_channel_command(app),  // live/: Boost.Beast (SPEC section 8)
-      live::add_serve_sut_command(app),
+      live::add_serve_sut_command(app),     live::add_live_command(app),
   };
 
   try {

@@ -22,9 +22,20 @@ std::optional<tcp::endpoint> resolve_notify(boost::asio::io_context& io, const N
 
 ChannelServer::ChannelServer(boost::asio::io_context& io, ChannelServerOptions options,
                              tcp::endpoint notify_endpoint)
+    : ChannelServer(io, std::make_unique<RealTimeRuntime>(io, options.seed, options.time_scale),
+                    nullptr, std::move(options), std::move(notify_endpoint)) {}
+
+ChannelServer::ChannelServer(boost::asio::io_context& io, RealTimeRuntime& runtime,
+                             ChannelServerOptions options, tcp::endpoint notify_endpoint)
+    : ChannelServer(io, nullptr, &runtime, std::move(options), std::move(notify_endpoint)) {}
+
+ChannelServer::ChannelServer(boost::asio::io_context& io, std::unique_ptr<RealTimeRuntime> own,
+                             RealTimeRuntime* shared, ChannelServerOptions options,
+                             tcp::endpoint notify_endpoint)
     : io_(io),
       options_(std::move(options)),
-      runtime_(io, options_.seed, options_.time_scale),
+      own_runtime_(std::move(own)),
+      runtime_(own_runtime_ ? *own_runtime_ : *shared),
       sender_(io, std::move(notify_endpoint), options_.notify),
       http_(io, options_.limits, [this](Request&& request, Responder responder) {
         service_->handle(std::move(request), std::move(responder));

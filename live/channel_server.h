@@ -34,7 +34,12 @@ std::optional<boost::asio::ip::tcp::endpoint> resolve_notify(boost::asio::io_con
 
 class ChannelServer {
  public:
+  // With its own real-time runtime (options.seed, options.time_scale).
   ChannelServer(boost::asio::io_context& io, ChannelServerOptions options,
+                boost::asio::ip::tcp::endpoint notify_endpoint);
+  // On a runtime shared with other parts of the process (`paysim live`: the users, the app and
+  // the channels on one clock). REQUIRES: `runtime` runs on `io` and outlives the server.
+  ChannelServer(boost::asio::io_context& io, RealTimeRuntime& runtime, ChannelServerOptions options,
                 boost::asio::ip::tcp::endpoint notify_endpoint);
   ChannelServer(const ChannelServer&) = delete;
   ChannelServer& operator=(const ChannelServer&) = delete;
@@ -48,12 +53,18 @@ class ChannelServer {
 
   // REQUIRES: started.
   ChannelService& service() { return *service_; }
+  const ChannelService& service() const { return *service_; }
   RealTimeRuntime& runtime() { return runtime_; }
 
  private:
+  ChannelServer(boost::asio::io_context& io, std::unique_ptr<RealTimeRuntime> own,
+                RealTimeRuntime* shared, ChannelServerOptions options,
+                boost::asio::ip::tcp::endpoint notify_endpoint);
+
   boost::asio::io_context& io_;
   ChannelServerOptions options_;
-  RealTimeRuntime runtime_;
+  std::unique_ptr<RealTimeRuntime> own_runtime_;  // unless shared
+  RealTimeRuntime& runtime_;
   CallbackSender sender_;
   std::unique_ptr<ChannelService> service_;  // made by start(), once the port is known
   HttpServer http_;

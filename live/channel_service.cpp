@@ -273,6 +273,15 @@ void ChannelService::statement(std::string_view query, Responder& responder) {
   responder(std::move(response));
 }
 
+const TradeRecord* ChannelService::user_pays(std::string_view trade_id,
+                                             channels::PayOutcome* outcome) {
+  runtime_.advance();
+  const std::optional<channels::PaymentId> payment = parse_trade_id(trade_id);
+  const TradeRecord* trade = payment ? trades_.find(*payment) : nullptr;
+  if (trade != nullptr) *outcome = channel_.user_pays(trade->key);
+  return trade;
+}
+
 void ChannelService::pay(const TradeRecord& trade, Responder& responder) {
   const channels::PayOutcome outcome = channel_.user_pays(trade.key);
   const char* name = outcome == channels::PayOutcome::kCharged    ? "charged"

@@ -68,6 +68,10 @@ class ChannelService final : public channels::ChannelClient {
   void handle(Request&& request, Responder responder);
 
   std::string ledger_json_lines() const { return journal_.json_lines(trades_); }
+  const channels::Ledger& ledger() const { return ledger_; }
+  // The user pays a trade in the wallet, in process (`paysim live`'s users), as the wallet
+  // endpoint does; nullptr when there is no such trade.
+  const TradeRecord* user_pays(std::string_view trade_id, channels::PayOutcome* outcome);
   const channels::MockChannel& channel() const { return channel_; }
   const Notifier& notifier() const { return notifier_; }
   // Extra counters for /admin/stats, filled by the owner (the HTTP server's).

@@ -1,0 +1,161 @@
+// `paysim live SCENARIO --sut URL --channel-listen ADDR`: plays the scenario's users against a
+// payment service over HTTP, with the scenario's channels served in this process, and writes the
+// report `run` writes. Exit codes as `run`: 1 when an expectation fails or an invariant breaks,
+// 2 for usage, scenario, address or secret errors.
+#include "live/live_command.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include "harness/run.h"
+#include "live/channel_server.h"
+#include "live/internal/command_line.h"
+#include "live/live_run.h"
+
+namespace live {
+namespace {
+
+using tcp = boost::asio::ip::tcp;
+
+struct LiveCommandOptions {
+  std::string scenario_path;
+  std::string sut_url;
+  std::string channel_listen = "127.0.0.1:8080";
+  std::string notify_path = "/v1/channels/{channel}/notify";
+  double time_scale = 1.0;
+  bool has_seed = false;
+  uint64_t seed = 0;
+  std::vector<std::string> set;
+  std::string variant;
+  std::string secret_file;
+  std::string attacks;
+  double sut_timeout_s = 5.0;
+  std::string out_dir;
+  std::vector<std::string> formats;
+};
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "paysim live: %s\n", message.c_str());
+  return 2;
+}
+
+int live(const LiveCommandOptions& options) {
+  if (!harness::check_formats(options.formats)) return 2;
+  std::optional<harness::Scenario> scenario = harness::load_for_command(
+      options.scenario_path, options.set, options.has_seed, options.seed, options.variant);
+  if (!scenario) return 2;
+  if (scenario->channels.empty())
+    return usage_error(options.scenario_path + ": the scenario has no channel");
+  std::string error;
+  const std::optional<std::string> secret = internal::read_secret(options.secret_file, &error);
+  if (!secret) return usage_error(error);
+  const std::optional<AttackProfile> attacks = parse_attacks(options.attacks, &error);
+  if (!attacks) return usage_error("--attacks: " + error);
+  const std::optional<tcp::endpoint> listen =
+      internal::parse_listen(options.channel_listen, "--channel-listen", &error);
+  if (!listen) return usage_error(error);
+  if (!listen->address().is_loopback())
+    return usage_error("--channel-listen: " + options.channel_listen + " is not loopback");
+  const std::optional<NotifyUrl> sut = parse_notify_url(options.sut_url, &error);
+  if (!sut) return usage_error("--sut: " + options.sut_url + " " + error);
+  if (options.notify_path.empty() || options.notify_path.front() != '/')
+    return usage_error("--notify-path: must start with /");
+
+  boost::asio::io_context io;
+  const std::optional<tcp::endpoint> sut_endpoint = resolve_notify(io, *sut, &error);
+  if (!sut_endpoint) return usage_error("--sut: " + error);
+  LiveOptions live_options;
+  live_options.scenario = std::move(*scenario);
+  live_options.sut = *sut_endpoint;
+  live_options.sut_host = sut->host + ":" + std::to_string(sut->port);
+  live_options.channel_listen = *listen;
+  live_options.notify_path = options.notify_path;
+  live_options.secret = *secret;
+  live_options.time_scale = options.time_scale;
+  live_options.attacks = *attacks;
+  live_options.sut_deadline =
+      std::chrono::milliseconds(static_cast<int64_t>(options.sut_timeout_s * 1000));
+  live_options.progress = isatty(STDERR_FILENO) != 0;
+  const std::vector<harness::Expectation> expect = live_options.scenario.expect;
+  const size_t channel_count = live_options.scenario.channels.size();
+  LiveRun run(io, std::move(live_options));
+  error = run.start();
+  if (!error.empty()) return usage_error("cannot listen: " + error);
+  for (size_t i = 0; i < channel_count; ++i) {
+    const tcp::endpoint bound = run.channel_endpoint(i);
+    std::fprintf(stderr, "paysim live: channel %zu at http://%s:%u\n", i,
+                 bound.address().to_string().c_str(), bound.port());
+  }
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  bool interrupted = false;
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    interrupted = true;
+    io.stop();
+  });
+  reports::Report report = run.run();
+  signals.cancel();
+  if (interrupted) return usage_error("interrupted: no report written");
+  const HttpShopStats& calls = run.shop_stats();
+  std::fprintf(stderr,
+               "paysim live: %llu calls to the service: %llu answered, %llu refused, %llu failed "
+               "(down, slow or garbage)\n",
+               static_cast<unsigned long long>(calls.calls),
+               static_cast<unsigned long long>(calls.answered),
+               static_cast<unsigned long long>(calls.refused),
+               static_cast<unsigned long long>(calls.failed));
+  const bool expectations_passed = harness::evaluate_expectations(expect, report);
+  if (const int written = harness::print_and_write_report(report, options.formats, options.out_dir);
+      written != 0)
+    return written;
+  return expectations_passed && report.invariants.violations == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+harness::CommandRunner add_live_command(CLI::App& app) {
+  auto options = std::make_shared<LiveCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "live",
+      "Play a scenario's users against a payment service over HTTP, serve its channels, and "
+      "write the report `run` writes (docs/live.md)");
+  cmd->add_option("scenario", options->scenario_path, "Scenario file (YAML)")->required();
+  cmd->add_option("--sut", options->sut_url,
+                  "The payment service's base URL (it serves live/openapi/shop.json)")
+      ->required();
+  cmd->add_option("--channel-listen", options->channel_listen,
+                  "Where the first channel's merchant API listens (loopback); channel i at the "
+                  "next port i (default 127.0.0.1:8080)");
+  cmd->add_option("--notify-path", options->notify_path,
+                  "The service's callback path; {channel} is the channel's name (default "
+                  "/v1/channels/{channel}/notify)");
+  cmd->add_option("--time-scale", options->time_scale,
+                  "Time runs K times faster than real time (every delay divided by K)")
+      ->check(CLI::Range(1e-3, 1e6));
+  cmd->add_option("--seed", options->seed, "Override the scenario's seed")
+      ->each([options](const std::string&) { options->has_seed = true; });
+  cmd->add_option("--set", options->set,
+                  "Override a key: KEY=VALUE (dotted path; a channel by its name)");
+  cmd->add_option("--variant", options->variant, "Apply one of the scenario's variants");
+  cmd->add_option("--secret-file", options->secret_file,
+                  "File holding the signing secret (PAYSIM_CHANNEL_SECRET wins when set)");
+  cmd->add_option("--attacks", options->attacks,
+                  "Attacks beside genuine callbacks, KIND=P,... (as serve-channel)");
+  cmd->add_option("--sut-timeout", options->sut_timeout_s,
+                  "Seconds one call to the service may take (default 5)")
+      ->check(CLI::Range(0.01, 600.0));
+  cmd->add_option("--out", options->out_dir,
+                  "Write reports into this directory (each file whole or not at all)");
+  cmd->add_option("--format", options->formats,
+                  "Formats to write with --out: table,json,csv,junit,html (default json)")
+      ->delimiter(',');
+  return {cmd, [options] { return live(*options); }};
+}
+
+}  // namespace live

@@ -1,0 +1,71 @@
+// LiveRecorder: the report of a `paysim live` run, measured from outside the service under test.
+//
+// A live run cannot see inside the service, so it measures what a user and an auditor can: the
+// app's view (orders it created, what its polls showed, when the user clicked, paid and came
+// back: the SystemObserver events of sut::Client and workload::Users, unchanged), the channels'
+// ledgers (the ground truth of money: every charge is made by this process's wallet, so each is
+// attributed to the app's order by its trade), and the service's own answer for every order at
+// the end (its final state). From those:
+//  - orders: created, charged (ledger), paid (the service's final state), and the outcome
+//    classes as the simulator defines them (abandoned, failed, refunded; closed cuts across);
+//  - dropped.final: money held at the end (charges - refunds > 0) on an order not PAID;
+//    dropped.user_visible: the app showed "unpaid" after the user was charged;
+//  - latency: first charge -> first time the app saw PAID (an upper bound of when the service
+//    knew: the app looks when it polls), first click -> PAID seen, user back -> PAID shown;
+//  - duplicates: orders charged more than once, the extra charges refunded or not, money held in
+//    them; refunds.requested: refunds the channels made;
+//  - invariants: an order the service calls PAID while the channels hold none of its money.
+// What only the inside knows (resolved_by, notify attempts, rows scanned, MQ traffic) stays 0.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "contracts/shop_api.h"
+#include "mock_channels/ledger.h"
+#include "reports/report.h"
+#include "system_under_test/observer.h"
+
+namespace live {
+
+class LiveRecorder final : public sut::SystemObserver {
+ public:
+  // SystemObserver: the app's and the users' events.
+  void on_order_created(sut::OrderId order, sim::Time at) override;
+  void on_client_shown(sut::OrderId order, bool paid, sim::Time at) override;
+  void on_pay_clicked(sut::OrderId order, sim::Time at) override;
+  void on_user_paid(sut::OrderId order, bool charged, sim::Time at) override;
+  void on_user_returned(sut::OrderId order, sim::Time at) override;
+
+  // The wallet paid `trade` (the channel's key of it, `channel` by scenario index) for `order`.
+  void on_trade_paid(sut::OrderId order, uint32_t channel, const channels::PaymentKey& trade);
+  // The service's answer at the end: the order's final state (nullopt: it did not answer).
+  void set_final_state(sut::OrderId order, std::optional<shop::OrderState> state);
+
+  // The orders the app created, in order.
+  std::vector<sut::OrderId> created_orders() const;
+  size_t orders() const { return orders_.size(); }
+
+  // Fills the report's groups from the tallies and the channels' ledgers (`ledgers[i]` is
+  // channel i's). `unanswered` counts the orders whose final state the service did not give.
+  void fill(const std::vector<const channels::Ledger*>& ledgers, reports::Report& report) const;
+  uint64_t unanswered() const;
+
+ private:
+  struct Tally {
+    bool created = false;
+    bool confirmed = false;  // the user confirmed a payment in a wallet or a card form
+    std::optional<sim::Time> first_click;
+    std::optional<sim::Time> returned;
+    std::optional<sim::Time> seen_paid;
+    std::optional<sim::Time> last_shown_unpaid;
+    std::vector<std::pair<uint32_t, channels::PaymentKey>> trades;  // paid in the wallet
+    bool final_known = false;
+    shop::OrderState final_state = shop::OrderState::kUnpaid;
+  };
+  std::map<sut::OrderId, Tally> orders_;
+};
+
+}  // namespace live

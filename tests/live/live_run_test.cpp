@@ -1,0 +1,130 @@
+// `paysim live` against serve-sut on loopback: the scenario's users, app and channels in this
+// process (LiveRun), the model's own shop behind HTTP in another io thread (SutServer). The
+// report is measured from outside — the app's view, the ledger, the service's final answers —
+// and must agree with what the scenario says happens: every lost callback is a drop without
+// compensation and none is with polling; the drop fraction agrees with the configured loss and
+// with the simulator's own run of the same scenario within binomial bounds.
+#include "live/live_run.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include "harness/run.h"
+#include "harness/scenario_loader.h"
+#include "live/sut_server.h"
+#include "tests/live/live_fixture.h"
+
+namespace live::testing {
+namespace {
+
+constexpr double kTimeScale = 50;
+
+uint16_t free_port() {
+  boost::asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  return acceptor.local_endpoint().port();
+}
+
+// 3 minutes of traffic at 2 orders/s (about 360 orders) and 3 minutes of drain: 7 s of real time
+// at K = 50. Orders left unpaid still wait for their expiry at the end, so the drain runs out.
+harness::Scenario scenario(const std::string& strategy) {
+  const std::string text = R"(name: live-vs-sim
+seed: 11
+duration: 3m
+drain: 3m
+traffic: {arrival: poisson, rate: 2/s}
+user:
+  pay_probability: 0.9
+  pay_delay: {dist: exponential, mean: 10s}
+channels:
+  - name: wallet
+    accept_latency: {dist: fixed, value: 50ms}
+    query: {latency: {dist: fixed, value: 50ms}}
+    callback: {delay: {dist: fixed, value: 200ms}, drop_probability: 0.3, retries: []}
+system:
+  compensation: )" + strategy +
+                           "\n";
+  harness::LoadResult loaded = harness::load_scenario_text(text, "live-vs-sim.yaml");
+  EXPECT_TRUE(loaded.ok()) << (loaded.errors.empty() ? "" : loaded.errors[0].to_string());
+  return *loaded.scenario;
+}
+
+// Runs `live` against serve-sut, both on loopback; the report.
+reports::Report live_against_serve_sut(const harness::Scenario& s) {
+  const uint16_t channel_port = free_port();
+  IoThread sut_thread;
+  SutServerOptions sut_options;
+  sut_options.scenario = s;
+  sut_options.channels = {tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), channel_port)};
+  sut_options.shop.secret = kSecret;
+  sut_options.time_scale = kTimeScale;
+  sut_options.listen = tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0);
+  SutServer sut(sut_thread.io(), std::move(sut_options));
+  EXPECT_EQ(sut.start(), "");
+  sut_thread.start();
+
+  boost::asio::io_context io;
+  LiveOptions options;
+  options.scenario = s;
+  options.sut = sut.local_endpoint();
+  options.sut_host = "127.0.0.1:" + std::to_string(sut.local_endpoint().port());
+  options.channel_listen = tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), channel_port);
+  options.secret = kSecret;
+  options.time_scale = kTimeScale;
+  LiveRun run(io, std::move(options));
+  EXPECT_EQ(run.start(), "");
+  reports::Report report = run.run();
+  EXPECT_EQ(run.shop_stats().failed, 0u) << "a call to serve-sut failed on loopback";
+  sut_thread.stop([&sut] { sut.stop(); });
+  return report;
+}
+
+// |a/n - p| within 5 standard errors of a binomial(n, p).
+void expect_binomial(uint64_t hits, uint64_t n, double p, const char* what) {
+  ASSERT_GT(n, 0u) << what;
+  const double fraction = static_cast<double>(hits) / static_cast<double>(n);
+  const double bound = 5 * std::sqrt(p * (1 - p) / static_cast<double>(n));
+  EXPECT_NEAR(fraction, p, bound) << what << ": " << hits << " of " << n;
+}
+
+TEST(LiveRun, WithoutCompensationEveryLostCallbackIsADropMeasuredFromOutside) {
+  const harness::Scenario s = scenario("{strategy: none}");
+  const reports::Report live = live_against_serve_sut(s);
+  EXPECT_GT(live.orders.created, 250u);
+  EXPECT_GT(live.orders.charged, 200u);
+  // One notification per payment, none re-sent: the lost ones are exactly the drops.
+  EXPECT_EQ(live.dropped.final, live.dropped.callbacks_lost);
+  EXPECT_EQ(live.orders.paid + live.dropped.final, live.orders.charged);
+  EXPECT_EQ(live.orders.created, live.orders.paid + live.orders.abandoned + live.orders.failed +
+                                     live.orders.refunded + live.dropped.final);
+  EXPECT_EQ(live.invariants.violations, 0u);
+  expect_binomial(live.dropped.final, live.orders.charged, 0.3, "live drops of charged orders");
+
+  // The simulator on the same scenario: the same fraction within the noise of both samples.
+  const harness::RunOutcome sim = harness::run_scenario(s);
+  expect_binomial(sim.report.dropped.final, sim.report.orders.charged, 0.3, "simulated drops");
+  const double live_fraction =
+      static_cast<double>(live.dropped.final) / static_cast<double>(live.orders.charged);
+  const double sim_fraction = static_cast<double>(sim.report.dropped.final) /
+                              static_cast<double>(sim.report.orders.charged);
+  const double se = std::sqrt(0.3 * 0.7 / static_cast<double>(live.orders.charged) +
+                              0.3 * 0.7 / static_cast<double>(sim.report.orders.charged));
+  EXPECT_NEAR(live_fraction, sim_fraction, 5 * se);
+  // The app saw every payment the service learned of, and a latency for each.
+  EXPECT_EQ(live.latency.charge_to_paid_us.count(), live.orders.paid);
+}
+
+TEST(LiveRun, PollingLeavesNoDropWhenCallbacksAreLost) {
+  const reports::Report live =
+      live_against_serve_sut(scenario("{strategy: polling, polling: {interval: 10s}}"));
+  EXPECT_GT(live.dropped.callbacks_lost, 30u);
+  EXPECT_EQ(live.dropped.final, 0u);
+  EXPECT_EQ(live.orders.paid, live.orders.charged);
+  EXPECT_GT(live.cost.channel_queries, live.dropped.callbacks_lost);
+}
+
+}  // namespace
+}  // namespace live::testing
