@@ -4,6 +4,7 @@
 #include <string>
 
 #include "system_under_test/compensation.h"
+#include "system_under_test/internal/trace_component.h"
 #include "system_under_test/payment_rules.h"
 
 namespace sut {
@@ -13,10 +14,8 @@ using channels::QuerySource;
 using channels::TradeState;
 
 namespace {
-constexpr std::string_view kComponent = "payment-service";
+constexpr std::string_view kComponent = internal::kPaymentServiceTrace;
 constexpr uint32_t kMaxLockWaits = 200;  // a callback waits at most this many steps for the lock
-constexpr uint32_t kMaxRefundAttempts = 10;
-const sim::Duration kRefundRetryGap = sim::Duration::minutes(1);
 
 Resolution resolution_for(QuerySource source) {
   switch (source) {
@@ -41,15 +40,18 @@ PaymentService::PaymentService(sim::Process& process, sim::Runtime& durable,
                                sim::Activity& activity, SystemObserver& observer,
                                sim::Tracer* tracer)
     : runtime_(process),
-      durable_(durable),
       config_(config),
-      channels_(std::move(channels)),
       db_(db),
-      mq_(mq),
       compensation_(compensation),
       activity_(activity),
       observer_(observer),
-      tracer_(tracer) {}
+      tracer_(tracer),
+      calls_(activity, std::move(channels)),
+      states_(process, db, compensation, observer),
+      refunds_(durable, config, db, calls_, states_, activity, observer, tracer),
+      notifier_(process, config, db, mq, refunds_, activity, tracer),
+      closer_(db, calls_),
+      queries_(process, db, calls_, notifier_, observer, tracer) {}
 
 template <class Fn>
 void PaymentService::after_step(OrderId order, sim::Duration extra, Fn fn) {
@@ -157,8 +159,7 @@ void PaymentService::apply_pay_read(RequestId id) {
       return "closing in-flight payment " + std::to_string(pid) + " before creating a new one";
     });
     closing_for_request_.insert_or_assign(pid, id);
-    activity_.begin(r->order);  // until the channel answers
-    channels_[p->channel]->close(channel_call(), p->key());
+    calls_.close(p->key());  // its activity ends with the reply
   }
 }
 
@@ -205,14 +206,12 @@ void PaymentService::apply_pay_insert(RequestId id) {
   // channel is called: a crash while the create call is in flight must not orphan the payment.
   compensation_.on_paying(record);
   creating_.insert(record.id, id);
-  activity_.begin(r->order);  // until the channel answers
-  channels_[r->channel]->create(channel_call(), record.key(), record.amount_minor);
+  calls_.create(record.key(), record.amount_minor);  // its activity ends with the reply
 }
 
 void PaymentService::on_create_reply(channels::CallId call, const channels::PaymentKey& key,
                                      const channels::CreateReply& reply) {
-  channel_calls_.answered(call);
-  const sim::Hold in_flight = sim::Hold::adopt(activity_, key.order);
+  const sim::Hold in_flight = calls_.answered(call, key.order);
   RequestId request = 0;
   if (RequestId* waiting = creating_.find(key.payment)) {
     request = *waiting;
@@ -223,23 +222,23 @@ void PaymentService::on_create_reply(channels::CallId call, const channels::Paym
   ApplyPayReply::Outcome outcome = ApplyPayReply::Outcome::kCreated;
   if (reply.status == CallStatus::kOk) {
     if (reply.state == TradeState::kPending) {
-      set_state(*record, PaymentState::kPaying, Resolution::kNone);
+      states_.set(*record, PaymentState::kPaying, Resolution::kNone);
       if (bug_ == PlantedBug::kPaidWithoutCharge) {
         record->paid_at = runtime_.now();
-        notify(record->order, record->id, Resolution::kSync, 0);
+        notifier_.send(record->order, record->id, Resolution::kSync, 0);
       }
     } else if (reply.state == TradeState::kSuccess) {
       on_success(*record, Resolution::kSync, reply.paid_at_us);
     } else {
-      set_state(*record, PaymentState::kFailed, Resolution::kSync);
+      states_.set(*record, PaymentState::kFailed, Resolution::kSync);
       outcome = ApplyPayReply::Outcome::kError;
     }
   } else if (reply.status == CallStatus::kError) {
-    set_state(*record, PaymentState::kFailed, Resolution::kNone);
+    states_.set(*record, PaymentState::kFailed, Resolution::kNone);
     outcome = ApplyPayReply::Outcome::kError;
   } else {
     // No answer: the trade may or may not exist. Keep it PAYING and let compensation find out.
-    set_state(*record, PaymentState::kPaying, Resolution::kNone);
+    states_.set(*record, PaymentState::kPaying, Resolution::kNone);
     outcome = ApplyPayReply::Outcome::kError;
   }
   if (request != 0) reply_apply_pay(request, outcome, key);
@@ -304,7 +303,7 @@ void PaymentService::handle_callback(const channels::CallbackNotice& notice, uin
   });
   apply_trade_state(notice.key.payment, notice.state, Resolution::kCallback, notice.paid_at_us);
   if (token != 0) unlock(order, token);
-  channels_[notice.key.channel]->acknowledge(notice);
+  calls_.acknowledge(notice);
 }
 
 bool PaymentService::apply_trade_state(PaymentId payment, TradeState state, Resolution how,
@@ -321,15 +320,16 @@ bool PaymentService::apply_trade_state(PaymentId payment, TradeState state, Reso
                std::string(to_string(record->state)) +
                " here but SUCCESS at the channel: refunding";
       });
-      refund(*record, RefundReason::kClosedPayment);
+      refunds_.refund(*record, RefundReason::kClosedPayment);
       break;
     case TradeEffect::kFail:
-      set_state(*record, PaymentState::kFailed, how);
-      if (bug_ == PlantedBug::kNotifyFailedPayment) notify(record->order, record->id, how, 0);
+      states_.set(*record, PaymentState::kFailed, how);
+      if (bug_ == PlantedBug::kNotifyFailedPayment)
+        notifier_.send(record->order, record->id, how, 0);
       break;
     case TradeEffect::kClose:
       // Closed at our request to make way for a new payment: cancelled, not expired.
-      set_state(
+      states_.set(
           *record,
           closing_for_request_.contains(payment) ? PaymentState::kCancelled : PaymentState::kClosed,
           how);
@@ -337,28 +337,16 @@ bool PaymentService::apply_trade_state(PaymentId payment, TradeState state, Reso
     case TradeEffect::kNone:
       if (bug_ == PlantedBug::kLeaveTerminalState && state == TradeState::kPending &&
           record->state == PaymentState::kSuccess) {
-        set_state(*record, PaymentState::kPaying, how);
+        states_.set(*record, PaymentState::kPaying, how);
       }
       break;
   }
   return is_terminal(record->state);
 }
 
-void PaymentService::set_state(PaymentRecord& record, PaymentState to, Resolution how) {
-  const PaymentState from = record.state;
-  record.state = to;
-  record.updated_at = runtime_.now();
-  db_.note_state(record);
-  if (is_terminal(to)) {
-    db_.remove_pending(record.id);
-    compensation_.on_resolved(record);
-  }
-  observer_.on_payment_state(record, from, how, runtime_.now());
-}
-
 void PaymentService::on_success(PaymentRecord& record, Resolution how, int64_t paid_at_us) {
   record.paid_at = sim::Time::from_us(paid_at_us);
-  set_state(record, PaymentState::kSuccess, how);
+  states_.set(record, PaymentState::kSuccess, how);
   sim::trace(tracer_, runtime_.now(), kComponent, record.order, [&] {
     return "payment " + std::to_string(record.id) + " SUCCESS (learned by " +
            std::string(to_string(how)) + ")";
@@ -370,89 +358,18 @@ void PaymentService::on_success(PaymentRecord& record, Resolution how, int64_t p
              std::to_string(paid_by) +
              (config_.dedup.refund_duplicates ? ": refunding it" : " (refunds off)");
     });
-    if (config_.dedup.refund_duplicates) refund(record, RefundReason::kDuplicate);
+    if (config_.dedup.refund_duplicates) refunds_.refund(record, RefundReason::kDuplicate);
     return;
   }
   db_.set_paid_by(record.order, record.id);
-  resolved_by_.insert_or_assign(record.id, static_cast<uint32_t>(how));
-  notify(record.order, record.id, how, 0);
+  notifier_.notify_paid(record.order, record.id, how);
 }
 
-// ---- notify ----------------------------------------------------------------------------------
-
-void PaymentService::notify(OrderId order, PaymentId payment, Resolution how, uint32_t attempt) {
-  const PaymentRecord* record = db_.find(payment);
-  const sim::Time paid_at = record != nullptr ? record->paid_at : sim::Time();
-  if (attempt == 0 && config_.notify.async_mq) {
-    Message message{order, payment, how, 0};
-    message.paid_at_us = paid_at.us();
-    mq_.publish(Topic::kPaymentSucceeded, message, sim::Duration::zero());
-  }
-  const CallId call = next_notify_call_++;
-  notify_calls_.called(call);
-  orders_->notify_paid(call, order, payment, how, paid_at.us(), attempt);
-}
-
-void PaymentService::on_notify_reply(CallId call, OrderId order, PaymentId payment,
-                                     uint32_t attempt, NotifyResult result) {
-  notify_calls_.answered(call);
-  const uint32_t* how = resolved_by_.find(payment);
-  const Resolution resolution = how ? static_cast<Resolution>(*how) : Resolution::kNone;
-  if (result == NotifyResult::kRejected) {
-    on_late_payment_rejected(order, payment, resolution);
-    return;
-  }
-  if (result == NotifyResult::kOk) return;
-  if (attempt >= static_cast<uint32_t>(config_.notify.sync_retries)) {
-    sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
-      return "sync notify for payment " + std::to_string(payment) + " failed " +
-             std::to_string(attempt + 1) + " times" +
-             (config_.notify.async_mq ? ": the MQ message must deliver it"
-                                      : ": giving up (internal drop)");
-    });
-    return;
-  }
-  // An in-memory retry: a timer of the process. The order rides in the hold (its entity), so the
-  // capture fits sim::Callback inline.
-  runtime_.schedule_after_inline(config_.notify.sync_backoff, [this, payment, resolution, attempt,
-                                                               hold = sim::Hold(activity_, order)] {
-    notify(hold.entity(), payment, resolution, attempt + 1);
-  });
-}
-
-// ---- close, query, refund --------------------------------------------------------------------
-
-void PaymentService::close_order_payments(CallId call, OrderId order) {
-  uint32_t outstanding = 0;
-  for (PaymentId pid : db_.payments_of(order)) {
-    const PaymentRecord* p = db_.find(pid);
-    if (p->state != PaymentState::kPaying) continue;
-    ++outstanding;
-    activity_.begin(order);  // until the channel answers
-    channels_[p->channel]->close(channel_call(), p->key());
-  }
-  if (outstanding == 0) {
-    finish_closing(call, order);
-    return;
-  }
-  expiring_.insert_or_assign(order, Expiring{call, outstanding});
-}
-
-void PaymentService::finish_closing(CallId call, OrderId order) {
-  // A close that raced the user's payment (or a success whose notify has not landed) leaves the
-  // order a payment: the order service settles the order by it rather than closing it.
-  const PaymentId paid = db_.paid_by(order);
-  const PaymentRecord* record = paid != 0 ? db_.find(paid) : nullptr;
-  shop::OrderPayment answer;
-  if (record != nullptr && record->state == PaymentState::kSuccess)
-    answer = {paid, record->paid_at.us()};
-  order_replies_->on_close_order_reply(call, order, shop::CallStatus::kOk, answer);
-}
+// ---- close, query and refund answers---------------------------------------------------------
 
 void PaymentService::on_close_reply(channels::CallId call, const channels::PaymentKey& key,
                                     const channels::CloseReply& reply) {
-  channel_calls_.answered(call);
-  const sim::Hold in_flight = sim::Hold::adopt(activity_, key.order);
+  const sim::Hold in_flight = calls_.answered(call, key.order);
   // Close results are applied even across a crash (the host passes them on while it is down): the
   // close is a durable job that re-reads the channel's answer after restart.
   if (reply.status == CallStatus::kOk) {
@@ -473,13 +390,7 @@ void PaymentService::on_close_reply(channels::CallId call, const channels::Payme
                  [id](PaymentService& self, OrderId) { self.apply_pay_read_after_close(id); });
     }
   }
-  if (Expiring* expiring = expiring_.find(key.order)) {
-    if (--expiring->outstanding == 0) {
-      const CallId close_call = expiring->call;
-      expiring_.erase(key.order);
-      finish_closing(close_call, key.order);
-    }
-  }
+  closer_.on_close_answered(key.order);
 }
 
 void PaymentService::apply_pay_read_after_close(RequestId id) {
@@ -492,41 +403,9 @@ void PaymentService::apply_pay_read_after_close(RequestId id) {
   apply_pay_insert(id);
 }
 
-void PaymentService::query_order(CallId call, OrderId order) {
-  answer_order_query(order);
-  order_replies_->on_query_order_reply(call, order, shop::CallStatus::kOk);
-}
-
-void PaymentService::answer_order_query(OrderId order) {
-  const PaymentId paid = db_.paid_by(order);
-  const PaymentRecord* record = paid != 0 ? db_.find(paid) : nullptr;
-  if (record != nullptr && record->state == PaymentState::kSuccess) {
-    // The records know the order is paid: its notify was lost (an internal drop). Tell it again.
-    sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
-      return "order query: payment " + std::to_string(paid) +
-             " is SUCCESS here: notifying the order again";
-    });
-    renotify(paid, Resolution::kOrderQuery);
-    return;
-  }
-  for (PaymentId pid : db_.payments_of(order)) {
-    const PaymentRecord* p = db_.find(pid);
-    if (p->state == PaymentState::kPaying) query_payment(pid, QuerySource::kOrderQuery);
-  }
-}
-
-void PaymentService::query_payment(PaymentId payment, QuerySource source) {
-  const PaymentRecord* record = db_.find(payment);
-  if (record == nullptr) return;
-  observer_.on_channel_query(record->channel, runtime_.now());
-  activity_.begin(record->order);  // until the channel answers
-  channels_[record->channel]->query(channel_call(), record->key(), source);
-}
-
 void PaymentService::on_query_reply(channels::CallId call, const channels::PaymentKey& key,
                                     QuerySource source, const channels::QueryReply& reply) {
-  channel_calls_.answered(call);
-  const sim::Hold in_flight = sim::Hold::adopt(activity_, key.order);
+  const sim::Hold in_flight = calls_.answered(call, key.order);
   const PaymentRecord* record = db_.find(key.payment);
   if (record == nullptr) return;
   bool terminal = is_terminal(record->state);
@@ -550,111 +429,18 @@ void PaymentService::on_query_reply(channels::CallId call, const channels::Payme
 
 void PaymentService::late_payment_rejected(CallId call, OrderId order, PaymentId payment,
                                            Resolution how) {
-  on_late_payment_rejected(order, payment, how);
+  refunds_.refund_late_payment(order, payment, how);
   order_replies_->on_late_payment_reply(call, order, shop::CallStatus::kOk);
-}
-
-void PaymentService::on_late_payment_rejected(OrderId order, PaymentId payment, Resolution how) {
-  if (!refunds_late_payment(config_.order_service.late_payment, how)) return;
-  PaymentRecord* record = db_.find(payment);
-  if (record == nullptr || record->state != PaymentState::kSuccess) return;
-  sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
-    return "late payment " + std::to_string(payment) + " refused by the order: refunding";
-  });
-  refund(*record, RefundReason::kLatePayment);
-}
-
-void PaymentService::refund(PaymentRecord& record, RefundReason reason, int64_t amount_minor,
-                            bool keep_state) {
-  if (!config_.channels[record.channel].refund_supported) {
-    sim::trace(tracer_, runtime_.now(), kComponent, record.order, [&] {
-      return "cannot refund payment " + std::to_string(record.id) +
-             ": channel does not support refunds";
-    });
-    return;
-  }
-  if (amount_minor <= 0) amount_minor = record.amount_minor;
-  // Already under way, or done: a repeated callback for a closed payment must not refund twice.
-  if (refunding_.contains(record.id) || (!keep_state && refunded_.contains(record.id))) return;
-  observer_.on_refund_issued(record, reason, amount_minor, runtime_.now());
-  if (bug_ == PlantedBug::kRecordRefundNotSent && !keep_state) {
-    refunded_.insert_or_assign(record.id, true);
-    if (record.state == PaymentState::kSuccess)
-      set_state(record, PaymentState::kRefunded, Resolution::kNone);
-    return;
-  }
-  refunding_.insert_or_assign(record.id, Refunding{amount_minor, 0, keep_state, reason});
-  send_refund(record, amount_minor);
-}
-
-void PaymentService::send_refund(PaymentRecord& record, int64_t amount_minor) {
-  activity_.begin(record.order);  // ended by the reply
-  channels_[record.channel]->refund(channel_call(), record.key(), amount_minor);
 }
 
 void PaymentService::refund_extra_charge(PaymentId payment, int64_t amount_minor) {
   if (PaymentRecord* record = db_.find(payment)) {
-    refund(*record, RefundReason::kExtraCharge, amount_minor, /*keep_state=*/true);
+    refunds_.refund(*record, RefundReason::kExtraCharge, amount_minor, /*keep_state=*/true);
   }
-}
-
-void PaymentService::renotify(PaymentId payment, Resolution how) {
-  const PaymentRecord* record = db_.find(payment);
-  if (record == nullptr || record->state != PaymentState::kSuccess) return;
-  resolved_by_.insert_or_assign(payment, static_cast<uint32_t>(how));
-  notify(record->order, payment, how, 0);
 }
 
 void PaymentService::refund_duplicate(PaymentId payment) {
-  if (PaymentRecord* record = db_.find(payment)) refund(*record, RefundReason::kDuplicate);
-}
-
-void PaymentService::on_refund_reply(channels::CallId call, const channels::PaymentKey& key,
-                                     const channels::RefundReply& reply) {
-  channel_calls_.answered(call);
-  const sim::Hold in_flight = sim::Hold::adopt(activity_, key.order);
-  const Refunding* pending = refunding_.find(key.payment);
-  if (pending == nullptr) return;
-  const Refunding refunding = *pending;
-  PaymentRecord* record = db_.find(key.payment);
-  if (record == nullptr) return;
-  if (reply.status == CallStatus::kOk && reply.refunded) {
-    refunding_.erase(key.payment);
-    if (!refunding.keep_state) {
-      refunded_.insert_or_assign(key.payment, true);
-      if (db_.paid_by(key.order) == key.payment) db_.set_paid_by(key.order, 0);
-    }
-    if (record->state == PaymentState::kSuccess && !refunding.keep_state) {
-      set_state(*record, PaymentState::kRefunded, Resolution::kNone);
-    }
-    sim::trace(tracer_, runtime_.now(), kComponent, key.order, [&] {
-      return "refund of payment " + std::to_string(key.payment) + " (" +
-             std::string(to_string(refunding.reason)) + ") done";
-    });
-    if (bug_ == PlantedBug::kRefundTwice) send_refund(*record, refunding.amount_minor);
-    return;
-  }
-  if (refunding.attempt + 1 >= kMaxRefundAttempts) {
-    refunding_.erase(key.payment);
-    observer_.on_refund_given_up(*record, refunding.reason, runtime_.now());
-    sim::trace(tracer_, runtime_.now(), kComponent, key.order, [&] {
-      return "refund of payment " + std::to_string(key.payment) + " failed " +
-             std::to_string(refunding.attempt + 1) + " times: giving up";
-    });
-    return;
-  }
-  // The refund job is durable (a refund table): it retries whether or not the process crashed.
-  const PaymentId payment = key.payment;
-  Refunding next = refunding;
-  next.attempt += 1;
-  refunding_.insert_or_assign(payment, next);
-  durable_.schedule_after_inline(kRefundRetryGap,
-                                 [this, payment, next, hold = sim::Hold(activity_, key.order)] {
-                                   const Refunding* still = refunding_.find(payment);
-                                   PaymentRecord* r = db_.find(payment);
-                                   if (still != nullptr && r != nullptr)
-                                     send_refund(*r, next.amount_minor);
-                                 });
+  if (PaymentRecord* record = db_.find(payment)) refunds_.refund(*record, RefundReason::kDuplicate);
 }
 
 // ---- crash -----------------------------------------------------------------------------------
@@ -665,16 +451,15 @@ void PaymentService::lose_memory() {
   requests_ = sim::IdMap<Request>();
   creating_ = sim::IdMap<RequestId>();
   closing_for_request_ = sim::IdMap<RequestId>();
-  channel_calls_.forget();
-  notify_calls_.forget();
+  calls_.forget();
+  notifier_.lose_memory();
 }
 
 void PaymentService::erase(OrderId order) {
   locks_.erase(order);
   for (PaymentId pid : db_.payments_of(order)) {
-    resolved_by_.erase(pid);
-    refunding_.erase(pid);
-    refunded_.erase(pid);
+    notifier_.erase(pid);
+    refunds_.erase(pid);
   }
 }
 

@@ -1,11 +1,21 @@
-// PaymentService: creates payments at channels, learns their results (callbacks, queries, sync
-// answers), notifies the order service, and guards against duplicate payments.
+// PaymentService: the payment service as the app, the order service, compensation and the
+// channels see it. It takes apply-pay requests through their guards, creates payments at the
+// channels and learns their results (create answers, callbacks, query and close answers); the
+// other jobs are classes of their own, each owning its state, which it wires together:
 //
-// Every request is a sequence of steps of `step_latency` each (take the lock, read the order's
-// payments, write the payment, call the channel), so two requests for one order interleave at
-// step boundaries as they do in production; the dedup guards decide what that interleaving may
-// do. A payment's state only moves forward (records.h); the first SUCCESS of an order is kept
-// and notified, a later one is a duplicate (refunded when refund_duplicates is on).
+//   ChannelCalls   every call to a channel: its id, the one-reply check, the order's activity
+//   PaymentStates  every move of a payment's state (stored, compensation told, observed)
+//   RefundJob      the durable refunds and their retries (refund_under_way)
+//   OrderNotifier  notify_paid to the order service, its sync retries and its replies
+//   ExpiryCloser   close_order_payments: close the payments in flight, answer with the payer
+//   QueryRouter    query_order (the records first, then the channel) and query_payment
+//
+// The decisions are plain functions (payment_rules.h); the service and its jobs carry them out
+// and trace them. Every apply-pay request is a sequence of steps of `step_latency` each (take the
+// lock, read the order's payments, write the payment, call the channel), so two requests for one
+// order interleave at step boundaries as they do in production; the dedup guards decide what that
+// interleaving may do. A payment's state only moves forward (records.h); the first SUCCESS of an
+// order is kept and notified, a later one is a duplicate (refunded when refund_duplicates is on).
 //
 // It runs on a sim::Process: its steps and sync notify retries are timers of the process, which a
 // crash voids; lose_memory() drops the requests in progress. The refund job's retries are durable
@@ -17,20 +27,25 @@
 #include <utility>
 #include <vector>
 
-#include "contracts/call_tracker.h"
 #include "contracts/channel_api.h"
+#include "contracts/shop_api.h"
 #include "sim/activity.h"
 #include "sim/id_map.h"
 #include "sim/process.h"
 #include "sim/runtime.h"
 #include "sim/trace.h"
+#include "system_under_test/channel_calls.h"
 #include "system_under_test/compensation.h"
 #include "system_under_test/config.h"
+#include "system_under_test/expiry_closer.h"
 #include "system_under_test/message_queue.h"
 #include "system_under_test/observer.h"
-#include "system_under_test/order_service.h"
+#include "system_under_test/order_notifier.h"
 #include "system_under_test/payment_db.h"
+#include "system_under_test/payment_states.h"
 #include "system_under_test/planted_bug.h"
+#include "system_under_test/query_router.h"
+#include "system_under_test/refund_job.h"
 
 namespace sut {
 
@@ -50,30 +65,37 @@ class PaymentService final : public shop::PaymentFront,
 
   // Where its calls and answers go. REQUIRES: before the first call; all outlive the service.
   void connect(shop::OrderFront& orders, shop::AppReplies& app, shop::OrderReplies& order_replies) {
-    orders_ = &orders;
     app_ = &app;
     order_replies_ = &order_replies;
+    notifier_.connect(orders);
+    closer_.connect(order_replies);
+    queries_.connect(order_replies);
   }
   // The channels, by scenario index (they are built after the service, which is their client).
-  void set_channels(std::vector<channels::Channel*> channels) { channels_ = std::move(channels); }
+  void set_channels(std::vector<channels::Channel*> channels) {
+    calls_.set_channels(std::move(channels));
+  }
 
   // PaymentFront.
   // The user pressed "pay" (request.click counts the presses for this order).
   void apply_pay(CallId call, const ApplyPayRequest& request) override;
   // Order expiry: close every in-flight payment at its channel, then answer with the payment
-  // that pays the order, if a close found one.
-  void close_order_payments(CallId call, OrderId order) override;
-  // Order-side active query: the order service asks about an order it still sees unpaid. Answered
-  // from the records first: a success the order never heard of is notified again (an internal
-  // drop); only payments the records still see in flight are queried at the channel.
-  void query_order(CallId call, OrderId order) override;
+  // that pays the order, if a close found one (ExpiryCloser).
+  void close_order_payments(CallId call, OrderId order) override {
+    closer_.close_order_payments(call, order);
+  }
+  // Order-side active query: the order service asks about an order it still sees unpaid
+  // (QueryRouter: the records first, then the channel).
+  void query_order(CallId call, OrderId order) override { queries_.query_order(call, order); }
   // The order service refused a success because it was paid after the order's deadline. The
   // payment is refunded with late_payment: refund, and always when reconciliation sent the
-  // notify (it is the last safety net: money no order will keep goes back).
+  // notify (RefundJob::refund_late_payment).
   void late_payment_rejected(CallId call, OrderId order, PaymentId payment,
                              Resolution how) override;
-  // An active query (compensation). Counts as a channel query.
-  void query_payment(PaymentId payment, channels::QuerySource source) override;
+  // An active query (compensation; QueryRouter). Counts as a channel query.
+  void query_payment(PaymentId payment, channels::QuerySource source) override {
+    queries_.query_payment(payment, source);
+  }
   // Applies a state learned from the channel (`paid_at_us`: when the user paid, for kSuccess);
   // returns whether the payment is now terminal.
   bool apply_trade_state(PaymentId payment, channels::TradeState state, Resolution how,
@@ -84,12 +106,15 @@ class PaymentService final : public shop::PaymentFront,
   // notify the order service again of the success that pays the order.
   void refund_extra_charge(PaymentId payment, int64_t amount_minor);
   void refund_duplicate(PaymentId payment);
-  void renotify(PaymentId payment, Resolution how);
+  void renotify(PaymentId payment, Resolution how) { notifier_.renotify(payment, how); }
   // Whether a refund of the payment is under way (asked, not yet answered or given up).
-  bool refund_under_way(PaymentId payment) const { return refunding_.contains(payment); }
+  bool refund_under_way(PaymentId payment) const { return refunds_.under_way(payment); }
 
   // Test seam (planted_bug.h): makes the service commit one known bug. Never set outside tests.
-  void plant_bug(PlantedBug bug) { bug_ = bug; }
+  void plant_bug(PlantedBug bug) {
+    bug_ = bug;
+    refunds_.plant_bug(bug);
+  }
 
   // sim::Volatile: a crash loses the requests in progress (their timers die with the process).
   void lose_memory() override;
@@ -102,13 +127,19 @@ class PaymentService final : public shop::PaymentFront,
   void on_close_reply(channels::CallId call, const channels::PaymentKey& key,
                       const channels::CloseReply& reply) override;
   void on_refund_reply(channels::CallId call, const channels::PaymentKey& key,
-                       const channels::RefundReply& reply) override;
+                       const channels::RefundReply& reply) override {
+    const sim::Hold in_flight = calls_.answered(call, key.order);
+    refunds_.on_refund_reply(key, reply);
+  }
   void on_callback(const channels::CallbackNotice& notice) override;
 
-  // PaymentReplies: the order service's answers to notifies.
+  // PaymentReplies: the order service's answers to notifies (OrderNotifier).
   void on_notify_reply(CallId call, OrderId order, PaymentId payment, uint32_t attempt,
-                       NotifyResult result) override;
+                       shop::NotifyResult result) override {
+    notifier_.on_notify_reply(call, order, payment, attempt, result);
+  }
 
+  // The order retired: every job forgets it.
   void erase(OrderId order);
 
  private:
@@ -180,10 +211,6 @@ class PaymentService final : public shop::PaymentFront,
   void apply_pay_read(RequestId id);
   void apply_pay_insert(RequestId id);
   void apply_pay_read_after_close(RequestId id);
-  // Every in-flight payment of an expiring order has answered its close: hands the order back.
-  void finish_closing(CallId call, OrderId order);
-  void on_late_payment_rejected(OrderId order, PaymentId payment, Resolution how);
-  void answer_order_query(OrderId order);
   void reply_apply_pay(RequestId id, ApplyPayReply::Outcome outcome,
                        const channels::PaymentKey& key);
 
@@ -191,29 +218,25 @@ class PaymentService final : public shop::PaymentFront,
   void unlock(OrderId order, uint64_t token);
   void handle_callback(const channels::CallbackNotice& notice, uint32_t tries);
 
-  void set_state(PaymentRecord& record, PaymentState to, Resolution how);
   void on_success(PaymentRecord& record, Resolution how, int64_t paid_at_us);
-  // Asks the channel to refund `amount_minor` (0: the whole payment) of the payment; with
-  // keep_state (an extra charge) the payment stays SUCCESS. A refund is asked once: a repeat
-  // while one is under way, or after the whole payment was refunded, does nothing.
-  void refund(PaymentRecord& record, RefundReason reason, int64_t amount_minor = 0,
-              bool keep_state = false);
-  void send_refund(PaymentRecord& record, int64_t amount_minor);
-  void notify(OrderId order, PaymentId payment, Resolution how, uint32_t attempt);
 
   sim::Process& runtime_;  // the process: its timers die in a crash
-  sim::Runtime& durable_;  // the durable refund job's retries
   const SystemConfig& config_;
-  std::vector<channels::Channel*> channels_;
   PaymentDb& db_;
-  shop::OrderFront* orders_ = nullptr;
   shop::AppReplies* app_ = nullptr;
   shop::OrderReplies* order_replies_ = nullptr;
-  MessageQueue& mq_;
   Compensation& compensation_;
   sim::Activity& activity_;
   SystemObserver& observer_;
   sim::Tracer* tracer_;
+
+  // The jobs, each after those it uses.
+  ChannelCalls calls_;
+  PaymentStates states_;
+  RefundJob refunds_;
+  OrderNotifier notifier_;
+  ExpiryCloser closer_;
+  QueryRouter queries_;
 
   struct Lock {
     uint64_t token = 0;
@@ -221,32 +244,8 @@ class PaymentService final : public shop::PaymentFront,
   };
   sim::IdMap<Lock> locks_;
   sim::IdMap<Request> requests_;
-  sim::IdMap<RequestId> creating_;    // payment id -> request awaiting its create reply
-  sim::IdMap<uint32_t> resolved_by_;  // payment id -> Resolution of its success (for notify)
+  sim::IdMap<RequestId> creating_;             // payment id -> request awaiting its create reply
   sim::IdMap<RequestId> closing_for_request_;  // payment id -> apply-pay waiting for its close
-  struct Expiring {
-    CallId call = 0;           // the order service's close_order_payments call
-    uint32_t outstanding = 0;  // closes not yet answered
-  };
-  sim::IdMap<Expiring> expiring_;  // order id -> its expiry close in progress
-  struct Refunding {  // 16 bytes, so that a retry timer carrying one fits sim::Callback inline
-    int64_t amount_minor = 0;
-    uint32_t attempt = 0;
-    bool keep_state = false;  // an extra charge: the payment itself stays SUCCESS
-    RefundReason reason = RefundReason::kDuplicate;
-  };
-  sim::IdMap<Refunding> refunding_;  // payment id -> refund under way
-  sim::IdMap<bool> refunded_;        // payment id -> its (whole) refund is done: never ask twice
-  // Channel calls: each gets an id, and exactly one reply (checked in debug builds).
-  channels::CallId channel_call() {
-    const channels::CallId call = next_channel_call_++;
-    channel_calls_.called(call);
-    return call;
-  }
-  contracts::CallTracker channel_calls_;
-  contracts::CallTracker notify_calls_;  // to the order service
-  CallId next_notify_call_ = 1;
-  channels::CallId next_channel_call_ = 1;
   RequestId next_request_ = 1;
   PaymentId next_payment_ = 1;
   uint64_t next_token_ = 1;

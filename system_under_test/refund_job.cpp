@@ -1,0 +1,109 @@
+#include "system_under_test/refund_job.h"
+
+#include <string>
+
+#include "system_under_test/internal/trace_component.h"
+#include "system_under_test/payment_rules.h"
+
+namespace sut {
+
+using internal::kPaymentServiceTrace;
+
+RefundJob::RefundJob(sim::Runtime& durable, const SystemConfig& config, PaymentDb& db,
+                     ChannelCalls& calls, PaymentStates& states, sim::Activity& activity,
+                     SystemObserver& observer, sim::Tracer* tracer)
+    : durable_(durable),
+      config_(config),
+      db_(db),
+      calls_(calls),
+      states_(states),
+      activity_(activity),
+      observer_(observer),
+      tracer_(tracer) {}
+
+void RefundJob::refund(PaymentRecord& record, RefundReason reason, int64_t amount_minor,
+                       bool keep_state) {
+  if (!config_.channels[record.channel].refund_supported) {
+    sim::trace(tracer_, durable_.now(), kPaymentServiceTrace, record.order, [&] {
+      return "cannot refund payment " + std::to_string(record.id) +
+             ": channel does not support refunds";
+    });
+    return;
+  }
+  if (amount_minor <= 0) amount_minor = record.amount_minor;
+  if (refunding_.contains(record.id) || (!keep_state && refunded_.contains(record.id))) return;
+  observer_.on_refund_issued(record, reason, amount_minor, durable_.now());
+  if (bug_ == PlantedBug::kRecordRefundNotSent && !keep_state) {
+    refunded_.insert_or_assign(record.id, true);
+    if (record.state == PaymentState::kSuccess)
+      states_.set(record, PaymentState::kRefunded, Resolution::kNone);
+    return;
+  }
+  refunding_.insert_or_assign(record.id, Refunding{amount_minor, 0, keep_state, reason});
+  send_refund(record, amount_minor);
+}
+
+void RefundJob::refund_late_payment(OrderId order, PaymentId payment, Resolution how) {
+  if (!refunds_late_payment(config_.order_service.late_payment, how)) return;
+  PaymentRecord* record = db_.find(payment);
+  if (record == nullptr || record->state != PaymentState::kSuccess) return;
+  sim::trace(tracer_, durable_.now(), kPaymentServiceTrace, order, [&] {
+    return "late payment " + std::to_string(payment) + " refused by the order: refunding";
+  });
+  refund(*record, RefundReason::kLatePayment);
+}
+
+void RefundJob::send_refund(const PaymentRecord& record, int64_t amount_minor) {
+  calls_.refund(record.key(), amount_minor);  // its activity ends with the reply
+}
+
+void RefundJob::on_refund_reply(const channels::PaymentKey& key,
+                                const channels::RefundReply& reply) {
+  const Refunding* pending = refunding_.find(key.payment);
+  if (pending == nullptr) return;
+  const Refunding refunding = *pending;
+  PaymentRecord* record = db_.find(key.payment);
+  if (record == nullptr) return;
+  if (reply.status == channels::CallStatus::kOk && reply.refunded) {
+    refunding_.erase(key.payment);
+    if (!refunding.keep_state) {
+      refunded_.insert_or_assign(key.payment, true);
+      if (db_.paid_by(key.order) == key.payment) db_.set_paid_by(key.order, 0);
+    }
+    if (record->state == PaymentState::kSuccess && !refunding.keep_state) {
+      states_.set(*record, PaymentState::kRefunded, Resolution::kNone);
+    }
+    sim::trace(tracer_, durable_.now(), kPaymentServiceTrace, key.order, [&] {
+      return "refund of payment " + std::to_string(key.payment) + " (" +
+             std::string(to_string(refunding.reason)) + ") done";
+    });
+    if (bug_ == PlantedBug::kRefundTwice) send_refund(*record, refunding.amount_minor);
+    return;
+  }
+  if (refunding.attempt + 1 >= kMaxAttempts) {
+    refunding_.erase(key.payment);
+    observer_.on_refund_given_up(*record, refunding.reason, durable_.now());
+    sim::trace(tracer_, durable_.now(), kPaymentServiceTrace, key.order, [&] {
+      return "refund of payment " + std::to_string(key.payment) + " failed " +
+             std::to_string(refunding.attempt + 1) + " times: giving up";
+    });
+    return;
+  }
+  retry_refund(key, refunding);
+}
+
+void RefundJob::retry_refund(const channels::PaymentKey& key, const Refunding& refunding) {
+  const PaymentId payment = key.payment;
+  Refunding next = refunding;
+  next.attempt += 1;
+  refunding_.insert_or_assign(payment, next);
+  durable_.schedule_after_inline(kRetryGap,
+                                 [this, payment, next, hold = sim::Hold(activity_, key.order)] {
+                                   const Refunding* still = refunding_.find(payment);
+                                   const PaymentRecord* record = db_.find(payment);
+                                   if (still != nullptr && record != nullptr)
+                                     send_refund(*record, next.amount_minor);
+                                 });
+}
+
+}  // namespace sut
