@@ -182,6 +182,22 @@ void LiveRun::finish() {
     ledgers.push_back(&service.ledger());
     report_.dropped.callbacks_lost += service.channel().stats().callbacks_dropped;
     report_.cost.channel_queries += service.channel().stats().queries;
+    const NotifierStats& notifier = service.notifier().stats();
+    for (size_t k = 0; k < kAttackKinds; ++k) {
+      // A replay with the genuine event id inside the tolerance is the genuine callback again.
+      if (static_cast<AttackKind>(k) == AttackKind::kReplaySameEvent) continue;
+      report_.security.attacks_sent += notifier.attacks_sent[k];
+      report_.security.attacks_accepted += notifier.attacks_accepted[k];
+    }
+    reports::SecurityCounts& security = report_.security;
+    security.forged_signature_accepted +=
+        notifier.attacks_accepted[static_cast<size_t>(AttackKind::kForgedSignature)];
+    security.replay_old_accepted +=
+        notifier.attacks_accepted[static_cast<size_t>(AttackKind::kReplayOld)];
+    security.tampered_amount_accepted +=
+        notifier.attacks_accepted[static_cast<size_t>(AttackKind::kTamperedAmount)];
+    security.unknown_trade_accepted +=
+        notifier.attacks_accepted[static_cast<size_t>(AttackKind::kUnknownTrade)];
   }
   recorder_.fill(ledgers, report_);
   report_.sim.simulated_us = runtime_.now().us();

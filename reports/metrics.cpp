@@ -37,6 +37,7 @@ constexpr MetricGroup kMetricGroups[] = {
     {"refunds", "refunds the system asked channels for, by reason"},
     {"reconciliation", "what reconciliation (对账) runs did"},
     {"cost", "cost of the design"},
+    {"security", "attacks on the callback endpoint (live mode)"},
     {"invariants", "invariant breaches (bugs, never outcomes)"},
 };
 
@@ -141,6 +142,24 @@ constexpr ScalarMetric kScalarMetrics[] = {
      "payment->order notify calls, retries included"},
     {"cost.dead_letters", kCount, kLower, at<&R::cost, &CostCounts::dead_letters>,
      "messages given up after their last retry"},
+
+    {"security.attacks_sent", kCount, kNone, at<&R::security, &SecurityCounts::attacks_sent>,
+     "forged, replayed, tampered and unknown-trade callbacks sent beside genuine ones"},
+    {"security.attacks_accepted", kCount, kLower,
+     at<&R::security, &SecurityCounts::attacks_accepted>,
+     "of those, answered as an acknowledgement by the service"},
+    {"security.forged_signature_accepted", kCount, kLower,
+     at<&R::security, &SecurityCounts::forged_signature_accepted>,
+     "signed under another key, acknowledged"},
+    {"security.replay_old_accepted", kCount, kLower,
+     at<&R::security, &SecurityCounts::replay_old_accepted>,
+     "a genuine callback signed outside the tolerance, acknowledged"},
+    {"security.tampered_amount_accepted", kCount, kLower,
+     at<&R::security, &SecurityCounts::tampered_amount_accepted>,
+     "the amount changed and re-signed under a wrong key, acknowledged"},
+    {"security.unknown_trade_accepted", kCount, kLower,
+     at<&R::security, &SecurityCounts::unknown_trade_accepted>,
+     "a validly signed callback for a trade that does not exist, acknowledged"},
 
     {"invariants.violations", kCount, kLower, at<&R::invariants, &Invariants::violations>,
      "every breach, counted"},

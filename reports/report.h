@@ -115,6 +115,17 @@ struct CostCounts {
   std::uint64_t dead_letters = 0;     // messages given up on after their last retry
 };
 
+// Attacks on the service's callback endpoint (`paysim live --attacks`): what the channels sent
+// beside genuine callbacks and what the service acknowledged. All 0 in a simulation.
+struct SecurityCounts {
+  std::uint64_t attacks_sent = 0;               // forged, replayed, tampered, unknown trade
+  std::uint64_t attacks_accepted = 0;           // of those, answered as an acknowledgement
+  std::uint64_t forged_signature_accepted = 0;  // a signature under another key
+  std::uint64_t replay_old_accepted = 0;        // a genuine callback signed outside the tolerance
+  std::uint64_t tampered_amount_accepted = 0;   // the amount changed, re-signed under a wrong key
+  std::uint64_t unknown_trade_accepted = 0;     // a validly signed callback for no such trade
+};
+
 struct InvariantViolation {
   std::uint64_t order = 0;   // the order whose state broke the invariant
   std::string event;         // the event that broke it, e.g. "refund_settled"
@@ -152,6 +163,7 @@ struct Report {
   RefundCounts refunds;
   ReconciliationCounts reconciliation;
   CostCounts cost;
+  SecurityCounts security;
   Invariants invariants;
   std::vector<Expectation> expect;
   MinuteSeries timeseries{default_timeseries_columns()};

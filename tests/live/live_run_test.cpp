@@ -53,7 +53,7 @@ system:
 }
 
 // Runs `live` against serve-sut, both on loopback; the report.
-reports::Report live_against_serve_sut(const harness::Scenario& s) {
+reports::Report live_against_serve_sut(const harness::Scenario& s, AttackProfile attacks = {}) {
   const uint16_t channel_port = free_port();
   IoThread sut_thread;
   SutServerOptions sut_options;
@@ -74,6 +74,7 @@ reports::Report live_against_serve_sut(const harness::Scenario& s) {
   options.channel_listen = tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), channel_port);
   options.secret = kSecret;
   options.time_scale = kTimeScale;
+  options.attacks = attacks;
   LiveRun run(io, std::move(options));
   EXPECT_EQ(run.start(), "");
   reports::Report report = run.run();
@@ -117,13 +118,19 @@ TEST(LiveRun, WithoutCompensationEveryLostCallbackIsADropMeasuredFromOutside) {
   EXPECT_EQ(live.latency.charge_to_paid_us.count(), live.orders.paid);
 }
 
-TEST(LiveRun, PollingLeavesNoDropWhenCallbacksAreLost) {
+TEST(LiveRun, PollingLeavesNoDropWhenCallbacksAreLostAndNoAttackIsAccepted) {
+  AttackProfile attacks;
+  attacks.probability.fill(0.2);
   const reports::Report live =
-      live_against_serve_sut(scenario("{strategy: polling, polling: {interval: 10s}}"));
+      live_against_serve_sut(scenario("{strategy: polling, polling: {interval: 10s}}"), attacks);
   EXPECT_GT(live.dropped.callbacks_lost, 30u);
   EXPECT_EQ(live.dropped.final, 0u);
   EXPECT_EQ(live.orders.paid, live.orders.charged);
   EXPECT_GT(live.cost.channel_queries, live.dropped.callbacks_lost);
+  // serve-sut refuses every attack the channel sends beside the genuine callbacks.
+  EXPECT_GT(live.security.attacks_sent, 50u);
+  EXPECT_EQ(live.security.attacks_accepted, 0u);
+  EXPECT_EQ(live.invariants.violations, 0u);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ TEST(ReportJson, TopLevelKeysInSpecOrder) {
   const auto j = to_json(sample_report());
   EXPECT_EQ(keys_of(j), (Keys{"schema", "scenario", "variant", "seed", "sim", "orders", "dropped",
                               "latency", "resolved_by", "duplicates", "refunds", "reconciliation",
-                              "cost", "invariants", "expect", "timeseries"}));
+                              "cost", "security", "invariants", "expect", "timeseries"}));
   EXPECT_EQ(j["schema"], "paysim.report/1");
   EXPECT_EQ(j["scenario"], "polling-vs-delay");
   EXPECT_EQ(j["variant"], "delay-msg");
@@ -150,7 +150,7 @@ TEST(MetricValue, NestedAndMissingPaths) {
 TEST(MetricPaths, ListsEveryNumericLeafInDocumentOrder) {
   const auto j = to_json(sample_report());
   const auto paths = metric_paths(j);
-  ASSERT_EQ(paths.size(), 3u + 7 + 3 + 3 * 7 + 7 + 6 + 6 + 5 + 6 + 1);
+  ASSERT_EQ(paths.size(), 3u + 7 + 3 + 3 * 7 + 7 + 6 + 6 + 5 + 6 + 6 + 1);
   EXPECT_EQ(paths.front(), "sim.events");
   EXPECT_EQ(paths[3], "orders.created");
   EXPECT_EQ(paths[13], "latency.charge_to_paid_ms.count");
