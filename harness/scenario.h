@@ -38,6 +38,13 @@ struct SweepAxis {
   std::vector<std::string> values;
 };
 
+// Settings only live mode reads (docs/live.md); the simulator ignores them.
+struct LiveConfig {
+  // The file whose first line signs serve-channel's callbacks, resolved against the scenario
+  // file's folder and checked by the loader; "" when not set. Never the secret itself.
+  std::string signing_secret_file;
+};
+
 struct Scenario {
   std::string name;
   std::string file;     // path it was loaded from ("" for scenarios built in code)
@@ -53,6 +60,7 @@ struct Scenario {
   std::vector<SweepAxis> sweep;
   int replications = 1;
   std::vector<Expectation> expect;
+  LiveConfig live;
 };
 
 }  // namespace harness

@@ -1,6 +1,9 @@
 #include "live/callback_sender.h"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -12,6 +15,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <charconv>
+#include <sstream>
 
 namespace live {
 
@@ -81,22 +85,79 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
  public:
   using Finish = std::function<void(DeliveryResult&&)>;
 
-  Delivery(boost::asio::io_context& io, http::request<http::string_body>&& request, Finish finish)
-      : stream_(io), request_(std::move(request)), finish_(std::move(finish)) {
+  Delivery(boost::asio::io_context& io, http::request<http::string_body>&& request,
+           CallbackFault fault, Finish finish)
+      : stream_(io),
+        request_(std::move(request)),
+        fault_(fault),
+        timer_(io),
+        finish_(std::move(finish)) {
     parser_.body_limit(CallbackSender::kMaxAnswerBytes);
   }
 
   void start(const tcp::endpoint& endpoint, std::chrono::nanoseconds deadline) {
+    deadline_ = deadline;
     stream_.expires_after(deadline);  // one deadline for the whole exchange
     stream_.async_connect(endpoint,
                           beast::bind_front_handler(&Delivery::on_connect, shared_from_this()));
   }
 
  private:
+  static constexpr size_t kSlowPieces = 10;
+
   void on_connect(beast::error_code ec) {
     if (ec) return fail(ec, DeliveryOutcome::kConnectFailed);
-    http::async_write(stream_, request_,
-                      beast::bind_front_handler(&Delivery::on_write, shared_from_this()));
+    if (fault_ == CallbackFault::kNone) {
+      http::async_write(stream_, request_,
+                        beast::bind_front_handler(&Delivery::on_write, shared_from_this()));
+      return;
+    }
+    if (fault_ == CallbackFault::kEmpty) return broken("closed by the channel before a byte");
+    std::ostringstream serialized;
+    serialized << request_;
+    wire_ = serialized.str();
+    const size_t headers = wire_.size() - request_.body().size();
+    // Reset and truncated requests stop half-way through the body; a slow one starts with the
+    // headers and trickles the body.
+    const size_t first =
+        fault_ == CallbackFault::kSlowBody ? headers : headers + request_.body().size() / 2;
+    write_piece(first);
+  }
+  // Writes the next `size` bytes of wire_, then goes on as the fault says.
+  void write_piece(size_t size) {
+    boost::asio::async_write(stream_, boost::asio::buffer(wire_.data() + written_, size),
+                             [self = shared_from_this(), size](beast::error_code ec, size_t) {
+                               if (ec) return self->fail(ec, DeliveryOutcome::kBroken);
+                               self->written_ += size;
+                               self->on_piece_written();
+                             });
+  }
+  void on_piece_written() {
+    if (fault_ == CallbackFault::kReset) {
+      beast::error_code ignored;
+      stream_.socket().set_option(boost::asio::socket_base::linger(true, 0), ignored);
+      stream_.socket().close(ignored);  // with linger 0: RST, and no FIN before it
+      return broken("reset by the channel mid-request");
+    }
+    if (fault_ == CallbackFault::kMalformed) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);  // the rest never comes
+      return on_write({}, 0);
+    }
+    if (written_ == wire_.size()) return on_write({}, 0);  // kSlowBody, whole at last
+    const size_t piece = std::max<size_t>(1, request_.body().size() / kSlowPieces);
+    timer_.expires_after(deadline_ / kSlowPieces);
+    timer_.async_wait([self = shared_from_this(), piece](beast::error_code ec) {
+      if (ec) return self->fail(ec, DeliveryOutcome::kBroken);
+      self->write_piece(std::min(piece, self->wire_.size() - self->written_));
+    });
+  }
+  // Ends a delivery the fault broke on purpose.
+  void broken(const char* why) {
+    DeliveryResult result;
+    result.outcome = DeliveryOutcome::kBroken;
+    result.error = std::string("transport fault: ") + why;
+    done(std::move(result));
   }
   void on_write(beast::error_code ec, size_t /*bytes*/) {
     if (ec) return fail(ec, DeliveryOutcome::kBroken);
@@ -129,6 +190,11 @@ class Delivery : public std::enable_shared_from_this<Delivery> {
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
   http::response_parser<http::string_body> parser_;
+  const CallbackFault fault_;
+  std::string wire_;  // the serialized request, when a fault writes it by hand
+  size_t written_ = 0;
+  std::chrono::nanoseconds deadline_{0};
+  boost::asio::steady_timer timer_;  // kSlowBody's gaps
   Finish finish_;
   const SteadyClock::time_point started_ = SteadyClock::now();
 };
@@ -146,8 +212,8 @@ CallbackSender::CallbackSender(boost::asio::io_context& io, tcp::endpoint endpoi
 CallbackSender::~CallbackSender() { *alive_ = false; }
 
 void CallbackSender::post(std::string body, Headers headers, std::chrono::nanoseconds deadline,
-                          Done done) {
-  Job job{std::move(body), std::move(headers), deadline, std::move(done)};
+                          Done done, CallbackFault fault) {
+  Job job{std::move(body), std::move(headers), deadline, std::move(done), fault};
   if (in_flight_ < max_in_flight_) return start(std::move(job));
   if (queue_.size() < max_queued_) {
     queue_.push_back(std::move(job));
@@ -178,7 +244,7 @@ void CallbackSender::start(Job&& job) {
     done(std::move(result));
     on_finished();
   };
-  std::make_shared<Delivery>(io_, std::move(request), std::move(finish))
+  std::make_shared<Delivery>(io_, std::move(request), job.fault, std::move(finish))
       ->start(endpoint_, job.deadline);
 }
 

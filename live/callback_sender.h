@@ -5,6 +5,9 @@
 // deliveries at once, then a queue of at most `max_queued`; a delivery beyond both is reported
 // kOverloaded at once. Callbacks only ever go to the one endpoint given at construction.
 //
+// A delivery may be sent with a transport fault (the channel's side of the wire breaking, as
+// Toxiproxy's toxics do it): see CallbackFault below.
+//
 // Single-threaded: `done` runs on the io_context's thread, exactly once per post, never on the
 // caller's stack.
 #pragma once
@@ -22,7 +25,18 @@
 #include <utility>
 #include <vector>
 
+#include "live/http_server.h"
+
 namespace live {
+
+// What happens to a callback request on the wire (the kinds of TransportFault, on the request):
+//   kReset      the headers and half the body are written, then the connection is reset (RST);
+//   kEmpty      the connection is opened and closed without a byte;
+//   kMalformed  the headers and half the body are written, then the channel half-closes: a
+//               truncated request (Content-Length promises more); the answer is read;
+//   kSlowBody   the headers, then the body in 10 pieces spread over the deadline, so the request
+//               is whole only when the deadline ends.
+using CallbackFault = TransportFault;
 
 // http://HOST:PORT/PATH; HOST an IPv4/IPv6 literal or a name resolved once at start.
 struct NotifyUrl {
@@ -62,7 +76,8 @@ class CallbackSender {
                  NotifyUrl url, size_t max_in_flight = 64, size_t max_queued = 10'000);
   ~CallbackSender();
 
-  void post(std::string body, Headers headers, std::chrono::nanoseconds deadline, Done done);
+  void post(std::string body, Headers headers, std::chrono::nanoseconds deadline, Done done,
+            CallbackFault fault = CallbackFault::kNone);
 
   size_t in_flight() const { return in_flight_; }
   size_t queued() const { return queue_.size(); }
@@ -73,6 +88,7 @@ class CallbackSender {
     Headers headers;
     std::chrono::nanoseconds deadline;
     Done done;
+    CallbackFault fault = CallbackFault::kNone;
   };
   void start(Job&& job);
   void on_finished();

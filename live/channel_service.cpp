@@ -12,6 +12,7 @@
 #include "live/internal/responses.h"
 #include "live/metrics.h"
 #include "live/real_time_runtime.h"
+#include "workload/user_decisions.h"
 
 namespace live {
 
@@ -37,7 +38,7 @@ ChannelService::ChannelService(RealTimeRuntime& runtime, CallbackSender& sender,
       trades_(options.channel_index, options.max_trades),
       channel_(runtime, options_.channel, options.channel_index, ledger_, *this),
       notifier_(runtime, channel_, trades_, sender, ack_rule_for(options_.channel), options_.secret,
-                options_.attacks) {
+                options_.attacks, options_.callback_faults) {
   ledger_.set_observer(&journal_);
 }
 
@@ -66,8 +67,8 @@ void ChannelService::handle(Request&& request, Responder responder) {
       responder(make_response(http::status::service_unavailable, ""));
       return;
     }
-    responder.inject(
-        choose_transport_fault(options_.transport_faults, runtime_, ++merchant_requests_));
+    responder.inject(choose_transport_fault(options_.transport_faults, runtime_,
+                                            ++merchant_requests_, sim::purpose("live.transport")));
   }
   if (path == "/openapi.json") {
     if (allowed(http::verb::get))
@@ -100,7 +101,7 @@ void ChannelService::handle(Request&& request, Responder responder) {
   }
   const bool trade_route = parts.size() >= 3 && parts[0] == "v1" && parts[1] == "trades";
   const bool wallet_route = parts.size() == 5 && parts[0] == "v1" && parts[1] == "wallet" &&
-                            parts[2] == "trades" && parts[4] == "pay";
+                            parts[2] == "trades" && (parts[4] == "pay" || parts[4] == "decline");
   if (!trade_route && !wallet_route) {
     responder(
         error_response(http::status::not_found, "not_found", "no route " + std::string(path)));
@@ -114,7 +115,9 @@ void ChannelService::handle(Request&& request, Responder responder) {
     return;
   }
   if (wallet_route) {
-    if (allowed(http::verb::post)) pay(*trade, responder);
+    if (allowed(http::verb::post)) {
+      wallet(*trade, parts[4] == "pay" ? WalletAction::kPay : WalletAction::kDecline, responder);
+    }
   } else if (parts.size() == 3) {
     if (allowed(http::verb::get)) query(*trade, responder);
   } else if (parts.size() == 4 && parts[3] == "close") {
@@ -282,13 +285,34 @@ const TradeRecord* ChannelService::user_pays(std::string_view trade_id,
   return trade;
 }
 
-void ChannelService::pay(const TradeRecord& trade, Responder& responder) {
-  const channels::PayOutcome outcome = channel_.user_pays(trade.key);
+void ChannelService::wallet(const TradeRecord& trade, WalletAction action, Responder& responder) {
+  const bool pays = action == WalletAction::kPay;
+  ++(pays ? wallet_stats_.pays : wallet_stats_.declines);
+  const channels::PayOutcome outcome =
+      pays ? channel_.user_pays(trade.key) : channel_.user_declines(trade.key);
   const char* name = outcome == channels::PayOutcome::kCharged    ? "charged"
                      : outcome == channels::PayOutcome::kDeclined ? "declined"
                                                                   : "unavailable";
   responder(json_response(http::status::ok,
                           {{"trade_id", trade_id(trade.key.payment)}, {"outcome", name}}));
+}
+
+void ChannelService::decide_user(const channels::PaymentKey& key) {
+  TradeRecord* trade = trades_.find(key.payment);
+  if (trade == nullptr || trade->user_decided) return;  // a repeated create of the same trade
+  trade->user_decided = true;
+  if (!workload::user_will_pay(runtime_, options_.user, key.order)) {
+    ++wallet_stats_.auto_abandoned;  // leaves the wallet; the trade expires or is closed
+    return;
+  }
+  // The trade's attempt tells the order's visits to the wallet apart, as a click does in the
+  // simulator: the first trade of an order waits exactly as the simulated user's first click.
+  const sim::Duration delay =
+      workload::user_pay_delay(runtime_, options_.user, options_.channel, key.order, key.attempt);
+  runtime_.schedule_after_inline(delay, [this, key] {
+    ++wallet_stats_.auto_pays;
+    channel_.user_pays(key);
+  });
 }
 
 void ChannelService::stats(Responder& responder) const {
@@ -298,18 +322,19 @@ void ChannelService::stats(Responder& responder) const {
                            {"time_scale", runtime_.time_scale()},
                            {"trades", trades_.size()},
                            {"ack_rule", notifier_.rule().describe()}};
-  for (const Counter& counter : counters(channel_.stats(), notifier_.stats(), server_stats_)) {
+  for (const Counter& counter :
+       counters(channel_.stats(), notifier_.stats(), wallet_stats_, server_stats_)) {
     answer[std::string(counter.group)][std::string(counter.name)] = counter.value;
   }
   responder(json_response(http::status::ok, answer));
 }
 
 void ChannelService::metrics(Responder& responder) const {
-  responder(
-      make_response(http::status::ok,
-                    prometheus_text(counters(channel_.stats(), notifier_.stats(), server_stats_),
-                                    options_.channel.name),
-                    "text/plain; version=0.0.4"));
+  responder(make_response(
+      http::status::ok,
+      prometheus_text(counters(channel_.stats(), notifier_.stats(), wallet_stats_, server_stats_),
+                      options_.channel.name),
+      "text/plain; version=0.0.4"));
 }
 
 }  // namespace live

@@ -12,10 +12,16 @@
 //   GET  /v1/trades/{id}/refunds/{rid}     refund query
 //   GET  /v1/statement?from_ms=&to_ms=     the statement (对账单) as CSV
 //   POST /v1/wallet/trades/{id}/pay        the user pays (the wallet)
+//   POST /v1/wallet/trades/{id}/decline    the user declines: the trade fails, as the model's
+//                                          declined payments do (failure callback per preset)
 //   GET  /openapi.json, /admin/ledger, /admin/callbacks, /admin/stats, /metrics (Prometheus)
 //
 // Times in the API are channel time in milliseconds since the server started (`*_ms`); the
 // ledger's are microseconds (`at_us`), exactly as the model recorded them.
+//
+// With ServiceOptions::auto_pay the wallet plays the scenario's users itself: each trade the
+// channel creates pending is paid after the user's pay delay, if the order's user pays at all,
+// with the simulator's own keyed decisions (workload/user_decisions.h).
 //
 // Single-threaded: everything runs on the io_context's thread.
 #pragma once
@@ -33,6 +39,7 @@
 #include "live/transport_faults.h"
 #include "mock_channels/ledger.h"
 #include "mock_channels/mock_channel.h"
+#include "workload/config.h"
 
 namespace live {
 
@@ -54,7 +61,18 @@ struct ServiceOptions {
   size_t max_trades = 1'000'000;
   AttackProfile attacks;                   // none unless asked for
   TransportFaultProfile transport_faults;  // on /v1 responses; none unless asked for
+  TransportFaultProfile callback_faults;   // on callback requests; none unless asked for
   OutageMode outage_mode = OutageMode::kAnswer503;
+  bool auto_pay = false;      // the wallet pays created trades as `user` decides
+  workload::UserConfig user;  // the scenario's `user` block (pay_probability, pay_delay)
+};
+
+// What the wallet did: requests to its endpoints, and the users --auto-pay played.
+struct WalletStats {
+  uint64_t pays = 0;            // POST .../pay
+  uint64_t declines = 0;        // POST .../decline
+  uint64_t auto_pays = 0;       // payments the scenario's users made (--auto-pay)
+  uint64_t auto_abandoned = 0;  // trades whose user never pays (--auto-pay)
 };
 
 class ChannelService final : public channels::ChannelClient {
@@ -74,6 +92,7 @@ class ChannelService final : public channels::ChannelClient {
   const TradeRecord* user_pays(std::string_view trade_id, channels::PayOutcome* outcome);
   const channels::MockChannel& channel() const { return channel_; }
   const Notifier& notifier() const { return notifier_; }
+  const WalletStats& wallet_stats() const { return wallet_stats_; }
   // Extra counters for /admin/stats, filled by the owner (the HTTP server's).
   void set_server_stats(const ServerStats* stats) { server_stats_ = stats; }
 
@@ -112,7 +131,10 @@ class ChannelService final : public channels::ChannelClient {
   void refund(const TradeRecord& trade, Request& request, Responder& responder);
   void refund_query(const TradeRecord& trade, const std::string& refund_id, Responder& responder);
   void statement(std::string_view query, Responder& responder);
-  void pay(const TradeRecord& trade, Responder& responder);
+  enum class WalletAction : uint8_t { kPay, kDecline };
+  void wallet(const TradeRecord& trade, WalletAction action, Responder& responder);
+  // --auto-pay: decides, once per trade created pending, whether and when its user pays.
+  void decide_user(const channels::PaymentKey& key);
   void stats(Responder& responder) const;
   void metrics(Responder& responder) const;  // Prometheus
 
@@ -132,6 +154,7 @@ class ChannelService final : public channels::ChannelClient {
   channels::MockChannel channel_;
   Notifier notifier_;
   const ServerStats* server_stats_ = nullptr;
+  WalletStats wallet_stats_;
   channels::CallId next_call_ = 1;
   uint64_t merchant_requests_ = 0;  // /v1 requests so far: the key of their transport faults
   std::map<channels::CallId, Pending> pending_;

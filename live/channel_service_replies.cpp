@@ -53,6 +53,10 @@ void ChannelService::on_create_reply(channels::CallId call, const channels::Paym
                            "the channel refused the trade: it is " +
                                std::string(channels::to_string(reply.state)))
           : make_response(http::status::ok, trade_json(*trade, reply.state, reply.paid_at_us));
+  if (options_.auto_pay && reply.status == channels::CallStatus::kOk &&
+      reply.state == channels::TradeState::kPending) {
+    decide_user(key);
+  }
   if (!pending.idempotency_key.empty()) {
     StoredAnswer& stored = answers_[pending.idempotency_key];
     stored.in_flight = false;

@@ -53,7 +53,8 @@ int live(const LiveCommandOptions& options) {
   if (scenario->channels.empty())
     return usage_error(options.scenario_path + ": the scenario has no channel");
   std::string error;
-  const std::optional<std::string> secret = internal::read_secret(options.secret_file, &error);
+  const std::optional<std::string> secret =
+      internal::read_secret(options.secret_file, scenario->live.signing_secret_file, &error);
   if (!secret) return usage_error(error);
   const std::optional<AttackProfile> attacks = parse_attacks(options.attacks, &error);
   if (!attacks) return usage_error("--attacks: " + error);

@@ -2,10 +2,12 @@
 
 #include <array>
 
+#include "live/channel_service.h"
+
 namespace live {
 
 std::vector<Counter> counters(const channels::ChannelStats& m, const NotifierStats& c,
-                              const ServerStats* http) {
+                              const WalletStats& w, const ServerStats* http) {
   std::vector<Counter> list = {
       {"model", "creates", m.creates, "Create calls the merchant made"},
       {"model", "queries", m.queries, "Query calls the merchant made"},
@@ -27,6 +29,14 @@ std::vector<Counter> counters(const channels::ChannelStats& m, const NotifierSta
       {"callbacks", "not_acknowledged", c.not_acknowledged, "Answers that did not meet the rule"},
       {"callbacks", "timeouts", c.timeouts, "POSTs unanswered within the deadline"},
       {"callbacks", "failures", c.failures, "POSTs that failed to connect or broke"},
+      {"callbacks", "faulted_reset", c.faulted[0], "POSTs reset by the channel mid-request"},
+      {"callbacks", "faulted_empty", c.faulted[1], "POSTs closed by the channel before a byte"},
+      {"callbacks", "faulted_truncated", c.faulted[2], "POSTs cut off half-way (malformed)"},
+      {"callbacks", "faulted_slow_body", c.faulted[3], "POSTs whose body trickled in"},
+      {"wallet", "pays", w.pays, "Pay requests to the wallet endpoint"},
+      {"wallet", "declines", w.declines, "Decline requests to the wallet endpoint"},
+      {"wallet", "auto_pays", w.auto_pays, "Payments made by the scenario's users (--auto-pay)"},
+      {"wallet", "auto_abandoned", w.auto_abandoned, "Trades whose user never pays (--auto-pay)"},
   };
   // security: what attacks were sent, and how many the merchant answered as acknowledged.
   static constexpr std::array<std::array<std::string_view, 2>, kAttackKinds> kSecurityNames = {{

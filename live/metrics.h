@@ -13,8 +13,10 @@
 
 namespace live {
 
+struct WalletStats;
+
 struct Counter {
-  std::string_view group;  // model, callbacks, http: the JSON object it belongs to
+  std::string_view group;  // model, callbacks, wallet, security, http: its JSON object
   std::string_view name;   // snake case; Prometheus: paysim_<group>_<name>[_total]
   uint64_t value = 0;
   std::string_view help;
@@ -23,7 +25,7 @@ struct Counter {
 
 // Every counter; the HTTP ones only when `http` is non-null.
 std::vector<Counter> counters(const channels::ChannelStats& model, const NotifierStats& callbacks,
-                              const ServerStats* http);
+                              const WalletStats& wallet, const ServerStats* http);
 
 // Prometheus text exposition: HELP and TYPE lines, then the sample labelled with the channel.
 std::string prometheus_text(const std::vector<Counter>& counters, std::string_view channel);

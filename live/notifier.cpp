@@ -10,7 +10,8 @@
 namespace live {
 
 Notifier::Notifier(RealTimeRuntime& runtime, channels::Channel& channel, TradeBook& trades,
-                   CallbackSender& sender, AckRule rule, std::string secret, AttackProfile attacks)
+                   CallbackSender& sender, AckRule rule, std::string secret, AttackProfile attacks,
+                   TransportFaultProfile callback_faults)
     : runtime_(runtime),
       channel_(channel),
       trades_(trades),
@@ -18,6 +19,7 @@ Notifier::Notifier(RealTimeRuntime& runtime, channels::Channel& channel, TradeBo
       rule_(std::move(rule)),
       secret_(std::move(secret)),
       attacks_(attacks),
+      callback_faults_(callback_faults),
       // The deadline is channel time, compressed like every other delay of the scenario.
       real_deadline_(static_cast<int64_t>(static_cast<double>(rule_.deadline.us()) * 1e3 /
                                           runtime.time_scale())) {}
@@ -66,6 +68,8 @@ void Notifier::send(const channels::CallbackNotice& notice) {
   std::string body = event.dump();
   std::string signature = signature_header(secret_, unix_seconds(), body);
   const uint32_t delivery = trade->callbacks_sent;
+  attempt.fault = choose_transport_fault(callback_faults_, runtime_, notice.key.order,
+                                         sim::purpose("live.callback_transport"), delivery);
   if (!attacks_.any()) {
     post(std::move(attempt), std::move(body), std::move(signature), notice, std::nullopt);
     return;
@@ -95,12 +99,16 @@ void Notifier::post(CallbackAttempt&& attempt, std::string body, std::string sig
   CallbackSender::Headers headers = {{std::string(kSignatureHeader), std::move(signature)},
                                      {"Paysim-Event-Id", attempt.event_id}};
   const uint64_t number = attempt.number;
+  const CallbackFault fault = attempt.fault;
+  if (fault != CallbackFault::kNone) ++stats_.faulted[static_cast<size_t>(fault) - 1];
   journal_.push_back(std::move(attempt));
   if (journal_.size() > kJournalEntries) journal_.pop_front();
-  sender_.post(std::move(body), std::move(headers), real_deadline_,
-               [this, number, notice, attack](DeliveryResult&& result) {
-                 on_answer(number, notice, attack, std::move(result));
-               });
+  sender_.post(
+      std::move(body), std::move(headers), real_deadline_,
+      [this, number, notice, attack, fault](DeliveryResult&& result) {
+        on_answer(number, notice, attack, fault, std::move(result));
+      },
+      fault);
 }
 
 CallbackAttempt* Notifier::find_attempt(uint64_t number) {
@@ -110,12 +118,22 @@ CallbackAttempt* Notifier::find_attempt(uint64_t number) {
 }
 
 void Notifier::on_answer(uint64_t number, const channels::CallbackNotice& notice,
-                         std::optional<AttackKind> attack, DeliveryResult&& result) {
+                         std::optional<AttackKind> attack, CallbackFault fault,
+                         DeliveryResult&& result) {
   runtime_.advance();  // the model must see the time the answer arrived
-  const bool answered = result.outcome == DeliveryOutcome::kAnswered;
+  // The channel broke this request itself: whatever came back, the merchant did not get it whole
+  // in time, so it cannot count as delivered.
+  const bool faulted = fault != CallbackFault::kNone;
+  const bool answered = result.outcome == DeliveryOutcome::kAnswered && !faulted;
   const bool acknowledged = answered && rule_.accepts(result.status, result.body);
   std::string why;
-  if (answered && !acknowledged) {
+  if (faulted) {
+    why = "transport fault " + std::string(to_string(fault)) + ": " +
+          (result.outcome == DeliveryOutcome::kAnswered
+               ? "answered " + std::to_string(result.status) + ", not counted"
+               : std::string(to_string(result.outcome)) +
+                     (result.error.empty() ? "" : " (" + result.error + ")"));
+  } else if (answered && !acknowledged) {
     why = "answer is not an acknowledgement (" + rule_.describe() + ")";
   } else if (result.outcome == DeliveryOutcome::kTimeout) {
     why = "no answer within " + sim::format_duration(rule_.deadline);
@@ -139,7 +157,7 @@ void Notifier::on_answer(uint64_t number, const channels::CallbackNotice& notice
     ++stats_.acknowledged;
   } else if (answered) {
     ++stats_.not_acknowledged;
-  } else if (result.outcome == DeliveryOutcome::kTimeout) {
+  } else if (result.outcome == DeliveryOutcome::kTimeout && !faulted) {
     ++stats_.timeouts;
   } else {
     ++stats_.failures;
@@ -159,6 +177,7 @@ std::string Notifier::journal_json_lines() const {
       if (a.outcome == DeliveryOutcome::kAnswered) line["status"] = a.status;
       line["acknowledged"] = a.acknowledged;
       if (!a.why.empty()) line["why"] = a.why;
+      if (a.fault != CallbackFault::kNone) line["transport_fault"] = to_string(a.fault);
       line["took_us"] = a.took_us;
     }
     out += line.dump();

@@ -9,6 +9,11 @@
 //
 // Every attempt is journaled (bounded: the oldest entries go first) with what came back and why
 // it did or did not acknowledge.
+//
+// With callback faults (--callback-faults) a genuine attempt may be broken on the wire by the
+// channel itself (callback_sender.h, CallbackFault): such an attempt never acknowledges whatever
+// the merchant answers, is journaled as failed with its fault, and the model re-sends on its
+// schedule. The fault of a trade's n-th delivery is a keyed draw, so a seed repeats them.
 #pragma once
 
 #include <array>
@@ -22,6 +27,7 @@
 #include "live/ack_rule.h"
 #include "live/attacks.h"
 #include "live/callback_sender.h"
+#include "live/transport_faults.h"
 
 namespace live {
 
@@ -33,8 +39,9 @@ struct CallbackAttempt {
   std::string event_id;
   channels::PaymentId payment = 0;
   uint32_t sequence = 0;
-  std::string kind;     // first, resend, duplicate, stale
-  int64_t sent_us = 0;  // channel time
+  std::string kind;                            // first, resend, duplicate, stale, attack:<kind>
+  CallbackFault fault = CallbackFault::kNone;  // what the wire did to it (--callback-faults)
+  int64_t sent_us = 0;                         // channel time
   DeliveryOutcome outcome = DeliveryOutcome::kAnswered;
   unsigned status = 0;
   bool acknowledged = false;
@@ -49,6 +56,7 @@ struct NotifierStats {
   uint64_t not_acknowledged = 0;  // answered, but not as the rule says
   uint64_t timeouts = 0;          // no answer within the deadline
   uint64_t failures = 0;          // connect failed, broken connection, overloaded
+  std::array<uint64_t, kTransportFaults> faulted{};       // sent with a CallbackFault, by kind - 1
   std::array<uint64_t, kAttackKinds> attacks_sent{};      // by AttackKind
   std::array<uint64_t, kAttackKinds> attacks_accepted{};  // answered as an acknowledgement
 };
@@ -58,7 +66,8 @@ class Notifier {
   static constexpr size_t kJournalEntries = 100'000;
 
   Notifier(RealTimeRuntime& runtime, channels::Channel& channel, TradeBook& trades,
-           CallbackSender& sender, AckRule rule, std::string secret, AttackProfile attacks = {});
+           CallbackSender& sender, AckRule rule, std::string secret, AttackProfile attacks = {},
+           TransportFaultProfile callback_faults = {});
 
   void send(const channels::CallbackNotice& notice);
 
@@ -80,7 +89,7 @@ class Notifier {
   void send_attacks(const channels::CallbackNotice& notice, uint32_t delivery,
                     const std::string& body, const std::string& signature);
   void on_answer(uint64_t number, const channels::CallbackNotice& notice,
-                 std::optional<AttackKind> attack, DeliveryResult&& result);
+                 std::optional<AttackKind> attack, CallbackFault fault, DeliveryResult&& result);
   CallbackAttempt* find_attempt(uint64_t number);
 
   RealTimeRuntime& runtime_;
@@ -90,6 +99,7 @@ class Notifier {
   const AckRule rule_;
   const std::string secret_;
   const AttackProfile attacks_;
+  const TransportFaultProfile callback_faults_;
   std::chrono::nanoseconds real_deadline_;
   uint64_t attempts_ = 0;
   std::deque<CallbackAttempt> journal_;

@@ -1,6 +1,7 @@
 #include "live/real_time_runtime.h"
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <cassert>
 #include <cmath>
 
@@ -99,6 +100,17 @@ void RealTimeRuntime::arm() {
   const int64_t earliest_us = queue_.begin()->first.due_us;
   if (armed_due_us_ == earliest_us) return;
   armed_due_us_ = earliest_us;
+  if (earliest_us <= now_.us()) {
+    // Due already (a zero delay: the model's instant replies). It runs on the loop's next turn
+    // without the asio timer: arming and firing it for every request cost two timerfd_settime
+    // system calls, a third of the server's time under load (docs/performance.md). A timer
+    // still armed for a later callback fires for nothing and re-arms.
+    boost::asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
+      const std::shared_ptr<bool> still = alive.lock();
+      if (still && *still) on_timer();
+    });
+    return;
+  }
   timer_.expires_at(real_time_of(earliest_us));  // cancels the wait armed before, if any
   timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](boost::system::error_code ec) {
     const std::shared_ptr<bool> still = alive.lock();

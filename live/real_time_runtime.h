@@ -7,8 +7,9 @@
 // suite (tests/live/real_time_runtime_test.cpp):
 //
 // - Callbacks wait in the runtime's own queue, ordered by (due time, scheduling sequence); one
-//   asio timer is armed for the earliest. When it fires, every callback due by then runs in
-//   order, each seeing now() == its due time, so ties and zero delays behave as in simulation.
+//   asio timer is armed for the earliest (or, when it is due already, a handler is posted).
+//   When it fires, every callback due by then runs in order, each seeing now() == its due time,
+//   so ties and zero delays behave as in simulation.
 // - now() is frozen between steps: it moves only when the runtime runs (the timer fires, or
 //   advance() is called). Code that reacts to the outside world (an HTTP request) calls advance()
 //   first: it runs the callbacks that are already due, then brings now() up to the clock, so the

@@ -11,10 +11,10 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <memory>
 #include <sstream>
 
+#include "harness/signing_secret.h"
 #include "live/channel_server.h"
 #include "live/internal/command_line.h"
 #include "reports/atomic_file.h"
@@ -38,7 +38,9 @@ struct ServeChannelOptions {
   bool allow_remote = false;
   std::string attacks;
   std::string transport_faults;
+  std::string callback_faults;
   std::string outage_mode = "503";
+  bool auto_pay = false;
   size_t max_connections = ServerLimits{}.connections;
 };
 
@@ -68,7 +70,8 @@ int serve_channel(const ServeChannelOptions& options) {
     }
   }
   std::string error;
-  const std::optional<std::string> secret = internal::read_secret(options.secret_file, &error);
+  const std::optional<std::string> secret =
+      internal::read_secret(options.secret_file, scenario->live.signing_secret_file, &error);
   if (!secret) return usage_error(error);
   const std::optional<tcp::endpoint> listen =
       internal::parse_listen(options.listen, "--listen", &error);
@@ -82,6 +85,9 @@ int serve_channel(const ServeChannelOptions& options) {
   const std::optional<TransportFaultProfile> transport =
       parse_transport_faults(options.transport_faults, &error);
   if (!transport) return usage_error("--transport-faults: " + error);
+  const std::optional<TransportFaultProfile> callback_faults =
+      parse_transport_faults(options.callback_faults, &error);
+  if (!callback_faults) return usage_error("--callback-faults: " + error);
   const std::optional<NotifyUrl> notify = parse_notify_url(options.notify_url, &error);
   if (!notify) return usage_error("--notify-url: " + options.notify_url + " " + error);
 
@@ -94,9 +100,12 @@ int serve_channel(const ServeChannelOptions& options) {
   server_options.service.secret = *secret;
   server_options.service.attacks = *attacks;
   server_options.service.transport_faults = *transport;
+  server_options.service.callback_faults = *callback_faults;
   server_options.service.outage_mode = options.outage_mode == "hang"     ? OutageMode::kHang
                                        : options.outage_mode == "refuse" ? OutageMode::kRefuse
                                                                          : OutageMode::kAnswer503;
+  server_options.service.auto_pay = options.auto_pay;
+  server_options.service.user = scenario->user;
   server_options.seed = scenario->seed;
   server_options.time_scale = options.time_scale;
   server_options.listen = *listen;
@@ -110,11 +119,12 @@ int serve_channel(const ServeChannelOptions& options) {
   const channels::ChannelConfig& channel = scenario->channels[index];
   std::fprintf(stderr,
                "paysim serve-channel: listening on %s:%u: channel %s (preset %s), seed %llu, "
-               "time scale %g, callbacks to %s (ack: %s)\n",
+               "time scale %g, callbacks to %s (ack: %s)%s\n",
                bound.address().to_string().c_str(), bound.port(), channel.name.c_str(),
                channel.preset.empty() ? "none" : channel.preset.c_str(),
                static_cast<unsigned long long>(scenario->seed), options.time_scale,
-               notify->text.c_str(), ack_rule_for(channel).describe().c_str());
+               notify->text.c_str(), ack_rule_for(channel).describe().c_str(),
+               options.auto_pay ? ", the wallet pays as the scenario's users decide" : "");
   std::fflush(stderr);
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -173,7 +183,8 @@ harness::CommandRunner add_serve_channel_command(CLI::App& app) {
   cmd->add_option("--ledger-out", options->ledger_out,
                   "Write the ledger (JSON lines) here at exit");
   cmd->add_option("--secret-file", options->secret_file,
-                  "File holding the signing secret (PAYSIM_CHANNEL_SECRET wins when set)");
+                  "File holding the signing secret (PAYSIM_CHANNEL_SECRET wins when set; this "
+                  "wins over the scenario's live.signing_secret_file)");
   cmd->add_option("--max-connections", options->max_connections,
                   "Open connections at most; more are closed at once (default 256)")
       ->check(CLI::Range(1, 100'000));
@@ -183,10 +194,17 @@ harness::CommandRunner add_serve_channel_command(CLI::App& app) {
   cmd->add_option("--transport-faults", options->transport_faults,
                   "Merchant API answers lost on the wire, KIND=P,...: reset, empty, malformed, "
                   "slow_body (docs/live.md)");
+  cmd->add_option("--callback-faults", options->callback_faults,
+                  "Callback requests broken on the wire by the channel, KIND=P,...: reset, "
+                  "empty, malformed (truncated), slow_body; each is a failed attempt, re-sent "
+                  "on the schedule (docs/live.md)");
   cmd->add_option("--outage-mode", options->outage_mode,
                   "A call inside an outage window: 503 (after the channel's timeout), hang "
                   "(closed after it, no answer) or refuse (reset at once)")
       ->check(CLI::IsMember({"503", "hang", "refuse"}));
+  cmd->add_flag("--auto-pay", options->auto_pay,
+                "The wallet plays the scenario's users: each created trade is paid after "
+                "user.pay_delay, if its user pays at all (user.pay_probability)");
   cmd->add_flag("--allow-remote", options->allow_remote,
                 "Allow --listen on an address other than loopback");
   return {cmd, [options] { return serve_channel(*options); }};

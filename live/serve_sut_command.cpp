@@ -98,7 +98,8 @@ int serve_sut(const ServeSutOptions& options) {
   if (const std::string why = unsupported_by_serve_sut(*scenario); !why.empty())
     return usage_error(options.scenario_path + ": " + why);
   std::string error;
-  const std::optional<std::string> secret = internal::read_secret(options.secret_file, &error);
+  const std::optional<std::string> secret =
+      internal::read_secret(options.secret_file, scenario->live.signing_secret_file, &error);
   if (!secret) return usage_error(error);
   const std::optional<tcp::endpoint> listen =
       internal::parse_listen(options.listen, "--listen", &error);

@@ -30,6 +30,7 @@ struct TradeRecord {
   int64_t created_ms = 0;       // channel time of the create request
   uint32_t callbacks_sent = 0;  // deliveries of this trade's callbacks to the merchant
   uint32_t last_sequence = 0;   // highest callback attempt delivered so far
+  bool user_decided = false;    // --auto-pay: the user's pay decision was made for this trade
 };
 
 std::string trade_id(channels::PaymentId payment);  // "tr_<payment>"

@@ -24,10 +24,11 @@ std::string_view to_string(TransportFault fault) {
 }
 
 TransportFault choose_transport_fault(const TransportFaultProfile& profile,
-                                      const sim::Runtime& runtime, uint64_t request) {
+                                      const sim::Runtime& runtime, uint64_t entity,
+                                      uint64_t purpose, uint64_t index) {
   for (size_t k = 0; k < kTransportFaults; ++k) {
-    if (profile.probability[k] > 0 && runtime.random(request, sim::purpose("live.transport") + k)
-                                          .bernoulli(profile.probability[k])) {
+    if (profile.probability[k] > 0 &&
+        runtime.random(entity, purpose + k, index).bernoulli(profile.probability[k])) {
       return static_cast<TransportFault>(k + 1);
     }
   }

@@ -2,7 +2,8 @@
 // in the model, and its answer is lost or mangled on the wire (http_server.h, TransportFault).
 // Each kind has its own probability; the n-th merchant request's fault is a keyed draw
 // (seed, n, purpose of the kind), so a seed repeats the same faults for the same requests. The
-// first kind that fires wins, in the order reset, empty, malformed, slow_body.
+// first kind that fires wins, in the order reset, empty, malformed, slow_body. The same profile
+// breaks callback requests (--callback-faults, callback_sender.h), keyed by trade and delivery.
 #pragma once
 
 #include <array>
@@ -24,7 +25,9 @@ std::optional<TransportFaultProfile> parse_transport_faults(std::string_view tex
                                                             std::string* error);
 std::string_view to_string(TransportFault fault);
 
+// The fault of one exchange: kind k fires with the draw (seed, entity, purpose + k, index).
 TransportFault choose_transport_fault(const TransportFaultProfile& profile,
-                                      const sim::Runtime& runtime, uint64_t request);
+                                      const sim::Runtime& runtime, uint64_t entity,
+                                      uint64_t purpose, uint64_t index = 0);
 
 }  // namespace live

@@ -166,24 +166,42 @@ void MockChannel::on_create_landed(CallId call, const PaymentKey& key, int64_t a
 // ---- pay ----------------------------------------------------------------------------------
 
 PayOutcome MockChannel::user_pays(const PaymentKey& key) {
-  if (refused_by_outage(key, "wallet payment")) return PayOutcome::kUnavailable;
-  Trade* trade = trades_.find(key.payment);
-  if (trade == nullptr || config_.mode == ChannelMode::kSync) {
-    trace(key.order, [] { return std::string("wallet payment refused: no payable trade"); });
-    return PayOutcome::kUnavailable;
-  }
-  const TradeState state = effective_state(*trade, runtime_.now(), config_.trade_expiry);
-  if (state != TradeState::kPending) {
-    trade->state = state;  // records an expiry the user just observed
-    trace(key.order, [&] { return "wallet payment refused: trade is " + state_name(state); });
-    return PayOutcome::kUnavailable;
-  }
+  Trade* trade = payable_trade(key, "wallet payment");
+  if (trade == nullptr) return PayOutcome::kUnavailable;
   const TradeState outcome = decide_payment(*trade);
   if (outcome == TradeState::kSuccess) {
     start_callbacks(*trade, TradeState::kSuccess);
     return PayOutcome::kCharged;
   }
-  if (config_.callback.notify_failures) start_callbacks(*trade, TradeState::kFailed);
+  return notify_declined(*trade);
+}
+
+PayOutcome MockChannel::user_declines(const PaymentKey& key) {
+  Trade* trade = payable_trade(key, "wallet decline");
+  if (trade == nullptr) return PayOutcome::kUnavailable;
+  trade->state = TradeState::kFailed;
+  trace(key.order, [] { return std::string("payment declined by the user in the wallet"); });
+  return notify_declined(*trade);
+}
+
+MockChannel::Trade* MockChannel::payable_trade(const PaymentKey& key, const char* what) {
+  if (refused_by_outage(key, what)) return nullptr;
+  Trade* trade = trades_.find(key.payment);
+  if (trade == nullptr || config_.mode == ChannelMode::kSync) {
+    trace(key.order, [&] { return std::string(what) + " refused: no payable trade"; });
+    return nullptr;
+  }
+  const TradeState state = effective_state(*trade, runtime_.now(), config_.trade_expiry);
+  if (state != TradeState::kPending) {
+    trade->state = state;  // records an expiry the user just observed
+    trace(key.order, [&] { return std::string(what) + " refused: trade is " + state_name(state); });
+    return nullptr;
+  }
+  return trade;
+}
+
+PayOutcome MockChannel::notify_declined(Trade& trade) {
+  if (config_.callback.notify_failures) start_callbacks(trade, TradeState::kFailed);
   return PayOutcome::kDeclined;
 }
 

@@ -71,6 +71,10 @@ class MockChannel final : public Channel, public Wallet {
 
   // Wallet.
   PayOutcome user_pays(const PaymentKey& key) override;
+  // The user refuses to pay in the wallet (cancels, or the bank declines before any money
+  // moves): the trade fails exactly as a declined payment does, with a failure callback when
+  // the preset notifies failures. kUnavailable when the trade cannot be paid (as user_pays).
+  PayOutcome user_declines(const PaymentKey& key);
 
   const ChannelConfig& config() const { return config_; }
   const ChannelStats& stats() const { return stats_; }
@@ -109,6 +113,11 @@ class MockChannel final : public Channel, public Wallet {
   // Decides the payment of a pending trade (the user's pay_calls-th attempt) and moves money.
   // Returns the new state: kSuccess or kFailed.
   TradeState decide_payment(Trade& trade);
+  // The trade a wallet action (`what`) may act on now, or nullptr (traced) when an outage
+  // refuses it or the trade is unknown, sync, or no longer pending.
+  Trade* payable_trade(const PaymentKey& key, const char* what);
+  // A declined payment of `trade` (already kFailed): the failure callback if the preset sends one.
+  PayOutcome notify_declined(Trade& trade);
   void on_query_landed(CallId call, const PaymentKey& key, QuerySource source, uint32_t counter);
   void on_close_landed(CallId call, const PaymentKey& key);
   void on_refund_landed(CallId call, const PaymentKey& key, int64_t amount_minor, uint32_t counter);

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "workload/user_decisions.h"
+
 namespace workload {
 
 using Outcome = shop::ApplyPayReply::Outcome;
@@ -42,16 +44,13 @@ uint32_t Users::choose_channel(OrderId order, uint64_t purpose, int exclude) con
 }
 
 sim::Duration Users::pay_delay(OrderId order, uint32_t channel, uint64_t index) {
-  sim::RandomStream rng = runtime_.random(order, sim::purpose("user.pay_delay"), index);
-  const channels::ChannelConfig& cfg = channel_configs_[channel];
-  return cfg.has_pay_delay ? cfg.pay_delay.sample(rng) : user_.pay_delay.sample(rng);
+  return user_pay_delay(runtime_, user_, channel_configs_[channel], order, index);
 }
 
 void Users::on_arrival(OrderId order) {
   Session session;
   session.channel = session.first_channel = choose_channel(order, sim::purpose("user.channel"), -1);
-  session.will_pay =
-      runtime_.random(order, sim::purpose("user.will_pay")).bernoulli(user_.pay_probability);
+  session.will_pay = user_will_pay(runtime_, user_, order);
   session.switching =
       channel_configs_.size() > 1 && runtime_.random(order, sim::purpose("user.switch"))
                                          .bernoulli(user_.switch_channel_probability);

@@ -237,6 +237,7 @@ void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out) {
   if (auto at = reader.get("sweep")) decode_sweep(d, *at, out.sweep);
   reader.read("replications", out.replications, IntInRange{1, 100'000});
   if (auto at = reader.get("expect")) decode_expect(d, *at, out.expect);
+  if (auto at = reader.get("live")) decode_live(d, *at, out.live);
 }
 
 }  // namespace harness::internal

@@ -26,6 +26,8 @@ void decode_environment(Decoder& d, const Cursor& at, sut::SystemConfig& out);
 void decode_variants(Decoder& d, const Cursor& at, std::vector<Variant>& out);
 void decode_sweep(Decoder& d, const Cursor& at, std::vector<SweepAxis>& out);
 void decode_expect(Decoder& d, const Cursor& at, std::vector<Expectation>& out);
+// `live:` (decode_live.cpp): checks that the signing secret file can be read and holds a secret.
+void decode_live(Decoder& d, const Cursor& at, LiveConfig& out);
 
 // A node as one line of YAML (flow style), as stored in Variant::set and SweepAxis::values.
 std::string to_yaml_text(const YAML::Node& node);

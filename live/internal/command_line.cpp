@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "harness/signing_secret.h"
+
 namespace live::internal {
 
 using tcp = boost::asio::ip::tcp;
@@ -35,24 +37,22 @@ std::optional<tcp::endpoint> parse_listen(const std::string& text, const std::st
   return tcp::endpoint(address, static_cast<uint16_t>(port));
 }
 
-std::optional<std::string> read_secret(const std::string& secret_file, std::string* error) {
+std::optional<std::string> read_secret(const std::string& secret_file,
+                                       const std::string& scenario_secret_file,
+                                       std::string* error) {
   if (const char* env = std::getenv("PAYSIM_CHANNEL_SECRET"); env != nullptr && *env != '\0') {
     return std::string(env);
   }
-  if (secret_file.empty()) {
-    *error = "no signing secret: set PAYSIM_CHANNEL_SECRET or pass --secret-file FILE";
+  const std::string& file = secret_file.empty() ? scenario_secret_file : secret_file;
+  if (file.empty()) {
+    *error =
+        "no signing secret: set PAYSIM_CHANNEL_SECRET, pass --secret-file FILE, or name a file "
+        "in the scenario (live.signing_secret_file)";
     return std::nullopt;
   }
-  std::ifstream in(secret_file);
-  std::string secret;
-  if (!in || !std::getline(in, secret)) {
-    *error = "--secret-file: cannot read " + secret_file;
-    return std::nullopt;
-  }
-  while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
-  if (secret.empty()) {
-    *error = "--secret-file: " + secret_file + " holds an empty secret";
-    return std::nullopt;
+  std::optional<std::string> secret = harness::read_signing_secret(file, error);
+  if (!secret) {
+    *error = (secret_file.empty() ? "live.signing_secret_file: " : "--secret-file: ") + *error;
   }
   return secret;
 }

@@ -13,8 +13,10 @@ std::optional<boost::asio::ip::tcp::endpoint> parse_listen(const std::string& te
                                                            const std::string& option,
                                                            std::string* error);
 
-// The signing secret: PAYSIM_CHANNEL_SECRET, else the file named by --secret-file (one line).
-// Never from the scenario, which is shared and checked in.
-std::optional<std::string> read_secret(const std::string& secret_file, std::string* error);
+// The signing secret, first found of: PAYSIM_CHANNEL_SECRET, the file named by --secret-file,
+// the file the scenario names (live.signing_secret_file, checked when the scenario loaded).
+// Never the scenario's text, which is shared and checked in.
+std::optional<std::string> read_secret(const std::string& secret_file,
+                                       const std::string& scenario_secret_file, std::string* error);
 
 }  // namespace live::internal

@@ -145,6 +145,10 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("sweep", "{user.pay_probability: [0.5]}", kSweepAxis, &kOneChannel, Runner::kSweep);
     add("replications", "2", kSweepAxis, &kOneChannel, Runner::kSweep);
     add("expect", "{orders.created: \">= 0\"}");
+    // Live mode only (kKnownInert): any readable file with a first line will do.
+    const std::string secret_file = std::string(PAYSIM_SOURCE_DIR) + "/scenarios/README.md";
+    add("live", "{signing_secret_file: " + secret_file + "}");
+    add("live.signing_secret_file", secret_file);
     add("variants[].name", "w", kVariant, &kOneChannel, Runner::kCompare);
     c["variants[].name"].change = {{"variants.0.name", "w"}};
     c["variants[].name"].labels = true;  // a variant's name is the label of its runs
@@ -282,6 +286,10 @@ const std::map<std::string, std::string> kKnownInert = {
     // per-channel numbers.
     {"channels[].name",
      "the report has no per-channel numbers; reports/ is outside the polling change"},
+    // What only `paysim serve-channel` reads; tests/live/serve_channel_command_test.cpp shows it
+    // act (SignsWithTheSecretOfTheFileTheScenarioNames).
+    {"live", "live mode only: the simulator ignores it"},
+    {"live.signing_secret_file", "live mode only: the simulator ignores it"},
 };
 
 // ---- running ---------------------------------------------------------------------------------

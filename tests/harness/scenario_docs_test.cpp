@@ -100,6 +100,7 @@ const std::map<std::string, Field>& fields() {
       FIELD("sweep", sweep),
       FIELD("replications", replications),
       FIELD("expect", expect),
+      FIELD("live.signing_secret_file", live.signing_secret_file),
       FIELD("traffic.arrival", traffic.arrival),
       FIELD("traffic.rate", traffic.rate_per_s),
       {"traffic.profile",
@@ -351,6 +352,8 @@ Overrides other_value(const ReadmeKey& k) {
       {"sweep", "{seed: [2]}"},
       {"expect", "{orders.created: 0}"},
       {"variants", "[{name: v, set: {seed: 2}}]"},
+      // A file the loader can read, with a non-empty first line.
+      {"live.signing_secret_file", std::string(PAYSIM_SOURCE_DIR) + "/scenarios/README.md"},
   };
   static const std::map<std::string, std::string> kByType = {
       {"probability", "0.37"},

@@ -70,6 +70,13 @@ std::string raw_exchange(uint16_t port, const std::string& bytes,
   return received;
 }
 
+TransportFaultProfile fault_profile(const std::string& spec) {
+  std::string error;
+  const std::optional<TransportFaultProfile> profile = parse_transport_faults(spec, &error);
+  EXPECT_TRUE(profile) << error;
+  return profile.value_or(TransportFaultProfile{});
+}
+
 channels::ChannelConfig quiet_channel() {
   using sim::Distribution;
   using sim::Duration;
@@ -103,7 +110,10 @@ LiveChannel::LiveChannel(const channels::ChannelConfig& channel, uint16_t notify
   options.service.secret = kSecret;
   options.service.attacks = test_options.attacks;
   options.service.transport_faults = test_options.transport_faults;
+  options.service.callback_faults = test_options.callback_faults;
   options.service.outage_mode = test_options.outage_mode;
+  options.service.auto_pay = test_options.auto_pay;
+  options.service.user = test_options.user;
   options.seed = test_options.seed;
   options.time_scale = time_scale;
   options.listen = tcp::endpoint(boost::asio::ip::address_v4::loopback(), 0);

@@ -49,6 +49,10 @@ HttpAnswer http_call(uint16_t port, http::verb method, const std::string& target
 std::string raw_exchange(uint16_t port, const std::string& bytes,
                          std::chrono::milliseconds deadline = 3s);
 
+// A transport fault profile from its command-line text ("reset=0.3,slow_body=1"); a test failure
+// and no fault when the text is invalid.
+TransportFaultProfile fault_profile(const std::string& spec);
+
 // A channel of one simple async wallet: no faults, fixed short latencies; tests turn on theirs.
 channels::ChannelConfig quiet_channel();
 
@@ -74,8 +78,11 @@ class LiveChannel {
     ServerLimits limits;
     AttackProfile attacks;
     TransportFaultProfile transport_faults;
+    TransportFaultProfile callback_faults;
     OutageMode outage_mode = OutageMode::kAnswer503;
     std::string notify_target = "/notify";  // the path callbacks are POSTed to
+    bool auto_pay = false;
+    workload::UserConfig user;
 
     Options& with_seed(uint64_t value) { return set(seed, value); }
     Options& with_limits(const ServerLimits& value) { return set(limits, value); }
@@ -83,8 +90,16 @@ class LiveChannel {
     Options& with_transport_faults(const TransportFaultProfile& value) {
       return set(transport_faults, value);
     }
+    Options& with_callback_faults(const TransportFaultProfile& value) {
+      return set(callback_faults, value);
+    }
     Options& with_outage_mode(OutageMode value) { return set(outage_mode, value); }
     Options& with_notify_target(const std::string& value) { return set(notify_target, value); }
+    // The wallet plays `value`'s users (--auto-pay).
+    Options& with_auto_pay(const workload::UserConfig& value) {
+      auto_pay = true;
+      return set(user, value);
+    }
 
    private:
     template <class T>

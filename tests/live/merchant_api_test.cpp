@@ -201,11 +201,11 @@ TEST(MerchantApi, TheOpenApiDocumentIsServedWellFormedAndNamesEveryRoute) {
   for (const char* path :
        {"/v1/trades", "/v1/trades/{trade_id}", "/v1/trades/{trade_id}/close",
         "/v1/trades/{trade_id}/refunds", "/v1/trades/{trade_id}/refunds/{refund_id}",
-        "/v1/statement", "/v1/wallet/trades/{trade_id}/pay", "/openapi.json", "/admin/ledger",
-        "/admin/callbacks", "/admin/stats"}) {
+        "/v1/statement", "/v1/wallet/trades/{trade_id}/pay", "/v1/wallet/trades/{trade_id}/decline",
+        "/openapi.json", "/admin/ledger", "/admin/callbacks", "/admin/stats"}) {
     EXPECT_TRUE(document["paths"].contains(path)) << path;
   }
-  EXPECT_EQ(document["paths"].size(), 12u) << "a route documented but not served, or the reverse";
+  EXPECT_EQ(document["paths"].size(), 13u) << "a route documented but not served, or the reverse";
 }
 
 }  // namespace

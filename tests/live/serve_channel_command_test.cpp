@@ -14,6 +14,7 @@
 #include <regex>
 #include <sstream>
 
+#include "live/signature.h"
 #include "tests/live/live_fixture.h"
 
 namespace live::testing {
@@ -191,6 +192,71 @@ TEST(ServeChannelCommand, ABadScenarioAMissingSecretOrAnAddressInUseExitsTwo) {
   EXPECT_EQ(in_use.wait_exit(), 2);
   EXPECT_NE(in_use.output().find("cannot listen on " + address), std::string::npos)
       << in_use.output();
+}
+
+// The secret from the file the scenario names (live.signing_secret_file, beside the scenario);
+// --secret-file wins over it (docs/live.md). A missing or empty file is refused at the key.
+TEST(ServeChannelCommand, SignsWithTheSecretOfTheFileTheScenarioNames) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("paysim-live-secret-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const auto write = [&](const char* name, const char* text) { std::ofstream(dir / name) << text; };
+  write("scenario.yaml",
+        "seed: 5\n"
+        "live: {signing_secret_file: secret.txt}\n"
+        "channels: [{name: wallet, preset: stripe-like}]\n");
+  write("secret.txt", "whsec_from_the_scenario_file\n");
+  write("cli-secret.txt", "whsec_from_the_command_line\n");
+  const std::string scenario = (dir / "scenario.yaml").string();
+  // Pays trade tr_1 through the process; the signature check of its callback under `secret`.
+  const auto check_secret = [&](const std::vector<std::string>& extra, const std::string& secret) {
+    Merchant merchant;
+    std::vector<std::string> args = {
+        "serve-channel", scenario,
+        "--listen",      "127.0.0.1:0",
+        "--notify-url",  "http://127.0.0.1:" + std::to_string(merchant.port()) + "/notify",
+        "--time-scale",  "100"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Process paysim(args, /*with_secret=*/false);
+    const std::optional<std::string> port =
+        paysim.wait_for_line(std::regex("listening on 127\\.0\\.0\\.1:(\\d+)"));
+    EXPECT_TRUE(port) << paysim.output();
+    if (!port) return SignatureCheck::kMalformed;
+    const auto port_number = static_cast<uint16_t>(std::stoi(*port));
+    http_call(port_number, http::verb::post, "/v1/trades",
+              R"({"merchant_order_id":"o-1","amount_minor":100})");
+    http_call(port_number, http::verb::post, "/v1/wallet/trades/tr_1/pay");
+    EXPECT_TRUE(merchant.wait_for(1)) << paysim.output();
+    if (merchant.received().empty()) return SignatureCheck::kMalformed;
+    const Merchant::Received callback = merchant.received()[0];
+    return verify_signature(secret, callback.signature, callback.body, unix_seconds());
+  };
+  EXPECT_EQ(check_secret({}, "whsec_from_the_scenario_file"), SignatureCheck::kValid);
+  EXPECT_EQ(check_secret({"--secret-file", (dir / "cli-secret.txt").string()},
+                         "whsec_from_the_command_line"),
+            SignatureCheck::kValid);
+
+  const std::vector<std::string> args = {"serve-channel", scenario,
+                                         "--listen",      "127.0.0.1:0",
+                                         "--notify-url",  "http://127.0.0.1:9/notify"};
+  write("scenario.yaml",
+        "seed: 5\n"
+        "live: {signing_secret_file: missing.txt}\n"
+        "channels: [{name: wallet}]\n");
+  Process missing(args, false);
+  EXPECT_EQ(missing.wait_exit(), 2);
+  EXPECT_NE(missing.output().find("scenario.yaml:2:29: live.signing_secret_file: the signing "
+                                  "secret file: cannot read"),
+            std::string::npos)
+      << missing.output();
+  write("empty.txt", "");
+  write("scenario.yaml",
+        "live: {signing_secret_file: empty.txt}\n"
+        "channels: [{name: wallet}]\n");
+  Process empty(args, false);
+  EXPECT_EQ(empty.wait_exit(), 2);
+  EXPECT_NE(empty.output().find("holds no secret"), std::string::npos) << empty.output();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -10,27 +10,20 @@
 namespace live::testing {
 namespace {
 
-TransportFaultProfile only(const std::string& spec) {
-  std::string error;
-  const std::optional<TransportFaultProfile> profile = parse_transport_faults(spec, &error);
-  EXPECT_TRUE(profile) << error;
-  return profile.value_or(TransportFaultProfile{});
-}
-
 TEST(TransportFaults, TheCallTakesEffectAndItsAnswerIsLostOrMangledOnTheWire) {
   Merchant merchant;
   const std::string create = R"({"merchant_order_id":"order-t","amount_minor":100})";
   for (const char* kind : {"reset", "empty", "malformed"}) {
     LiveChannel channel(
         quiet_channel(), merchant.port(), 10,
-        LiveChannel::Options().with_transport_faults(only(std::string(kind) + "=1")));
+        LiveChannel::Options().with_transport_faults(fault_profile(std::string(kind) + "=1")));
     EXPECT_EQ(channel.post("/v1/trades", create).status, 0u) << kind << ": an answer got through";
     const nlohmann::json stats = channel.stats();  // admin routes are never faulted
     EXPECT_EQ(stats["trades"], 1) << kind << ": the create did not take effect";
     EXPECT_EQ(stats["http"][std::string("responses_") + kind], 1) << kind;
   }
   LiveChannel slow(quiet_channel(), merchant.port(), 10,
-                   LiveChannel::Options().with_transport_faults(only("slow_body=1")));
+                   LiveChannel::Options().with_transport_faults(fault_profile("slow_body=1")));
   const Clock::time_point begin = Clock::now();
   const HttpAnswer answer = slow.post("/v1/trades", create);
   EXPECT_EQ(answer.status, 200u);
@@ -41,7 +34,7 @@ TEST(TransportFaults, TheCallTakesEffectAndItsAnswerIsLostOrMangledOnTheWire) {
 TEST(TransportFaults, ResetsAppearAtTheirRate) {
   Merchant merchant;
   LiveChannel channel(quiet_channel(), merchant.port(), 10,
-                      LiveChannel::Options().with_transport_faults(only("reset=0.3")));
+                      LiveChannel::Options().with_transport_faults(fault_profile("reset=0.3")));
   std::string id;
   while (id.empty()) {  // the create itself may be reset: try until one answer gets through
     const HttpAnswer created =
