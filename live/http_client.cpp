@@ -147,7 +147,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     }
     if (written_ == wire_.size()) return on_write({}, 0);  // kSlowBody, whole at last
     const size_t piece = std::max<size_t>(1, request_.body().size() / kSlowPieces);
-    timer_.expires_after(deadline_ / kSlowPieces);
+    // Gaps of a ninth of the deadline: the tenth piece goes out after the deadline has passed,
+    // however fast or slow the machine, so the request is never whole in time.
+    timer_.expires_after(deadline_ / (kSlowPieces - 1));
     timer_.async_wait([self = shared_from_this(), piece](beast::error_code ec) {
       if (ec) return self->fail(ec, DeliveryOutcome::kBroken);
       self->write_piece(std::min(piece, self->wire_.size() - self->written_));

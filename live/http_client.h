@@ -13,8 +13,8 @@
 //   kEmpty      the connection is opened and closed without a byte;
 //   kMalformed  the headers and half the body are written, then the caller half-closes: a
 //               truncated request (Content-Length promises more); the answer is read;
-//   kSlowBody   the headers, then the body in 10 pieces spread over the deadline, so the request
-//               is whole only when the deadline ends.
+//   kSlowBody   the headers, then the body in 10 pieces a ninth of the deadline apart, so the
+//               request is whole only after the deadline has passed.
 //
 // Single-threaded: `done` runs on the io_context's thread, exactly once per request, never on the
 // caller's stack. Destroying the client drops the answers still to come.

@@ -143,31 +143,30 @@ void LiveRun::drain_step() {
 void LiveRun::ask_final_states() {
   if (done_) return;
   done_ = true;
-  const std::vector<sut::OrderId> orders = recorder_.created_orders();
-  final_pending_ = orders.size();
-  if (orders.empty()) return finish();
-  auto next = std::make_shared<size_t>(0);
-  auto ask = std::make_shared<std::function<void()>>();
-  *ask = [this, orders, next, ask] {
-    if (*next >= orders.size()) return;
-    const sut::OrderId order = orders[(*next)++];
-    http_->request(http::verb::get, "/v1/orders/" + std::to_string(order), {}, {},
-                   options_.sut_deadline, [this, order, ask](DeliveryResult&& result) {
-                     const nlohmann::json body = nlohmann::json::parse(result.body, nullptr, false);
-                     const std::string state = result.outcome == DeliveryOutcome::kAnswered &&
-                                                       result.status == 200 && body.is_object()
-                                                   ? body.value("state", "")
-                                                   : "";
-                     std::optional<shop::OrderState> final_state;
-                     if (state == "paid") final_state = shop::OrderState::kPaid;
-                     if (state == "unpaid") final_state = shop::OrderState::kUnpaid;
-                     if (state == "closed") final_state = shop::OrderState::kClosed;
-                     recorder_.set_final_state(order, final_state);
-                     (*ask)();
-                     if (--final_pending_ == 0) finish();
-                   });
-  };
-  for (size_t i = 0; i < kFinalQueriesInFlight; ++i) (*ask)();
+  final_orders_ = recorder_.created_orders();
+  final_pending_ = final_orders_.size();
+  if (final_orders_.empty()) return finish();
+  for (size_t i = 0; i < kFinalQueriesInFlight; ++i) ask_next_final_state();
+}
+
+void LiveRun::ask_next_final_state() {
+  if (final_next_ >= final_orders_.size()) return;
+  const sut::OrderId order = final_orders_[final_next_++];
+  http_->request(http::verb::get, "/v1/orders/" + std::to_string(order), {}, {},
+                 options_.sut_deadline, [this, order](DeliveryResult&& result) {
+                   const nlohmann::json body = nlohmann::json::parse(result.body, nullptr, false);
+                   const std::string state = result.outcome == DeliveryOutcome::kAnswered &&
+                                                     result.status == 200 && body.is_object()
+                                                 ? body.value("state", "")
+                                                 : "";
+                   std::optional<shop::OrderState> final_state;
+                   if (state == "paid") final_state = shop::OrderState::kPaid;
+                   if (state == "unpaid") final_state = shop::OrderState::kUnpaid;
+                   if (state == "closed") final_state = shop::OrderState::kClosed;
+                   recorder_.set_final_state(order, final_state);
+                   ask_next_final_state();
+                   if (--final_pending_ == 0) finish();
+                 });
 }
 
 void LiveRun::finish() {

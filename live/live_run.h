@@ -73,6 +73,7 @@ class LiveRun {
   class Wallet;
   void drain_step();
   void ask_final_states();
+  void ask_next_final_state();
   void finish();
   void print_progress();
 
@@ -91,6 +92,8 @@ class LiveRun {
   std::unique_ptr<workload::Traffic> traffic_;
   boost::asio::steady_timer progress_timer_;
   std::chrono::steady_clock::time_point started_;
+  std::vector<sut::OrderId> final_orders_;  // asked at most kFinalQueriesInFlight at a time
+  size_t final_next_ = 0;
   size_t final_pending_ = 0;
   bool done_ = false;
 };
