@@ -138,6 +138,10 @@ enum class PayOutcome : uint8_t {
   kUnavailable,  // trade closed, expired, unknown, or the channel is down
 };
 
+// The one synchronous part of the contract, on purpose: the wallet is the channel's own UI, not
+// a boundary of the merchant's system. The user's confirmation and its outcome are one event at
+// the channel (serve-channel's wallet endpoint answers it in its own HTTP response), and what
+// crosses to the merchant afterwards — callbacks, query answers — is asynchronous as above.
 class Wallet {
  public:
   virtual ~Wallet() = default;
