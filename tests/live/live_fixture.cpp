@@ -77,6 +77,12 @@ TransportFaultProfile fault_profile(const std::string& spec) {
   return profile.value_or(TransportFaultProfile{});
 }
 
+uint16_t free_port() {
+  boost::asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  return acceptor.local_endpoint().port();
+}
+
 channels::ChannelConfig quiet_channel() {
   using sim::Distribution;
   using sim::Duration;

@@ -39,6 +39,10 @@ struct HttpAnswer {
   nlohmann::json json() const { return nlohmann::json::parse(body, nullptr, false); }
 };
 
+// A port free now on 127.0.0.1, for a server that must be named before it exists (the channel
+// needs the shop's notify URL before the shop starts, and the shop the channel's address).
+uint16_t free_port();
+
 // One request on a fresh connection, with a deadline on the whole exchange.
 HttpAnswer http_call(uint16_t port, http::verb method, const std::string& target,
                      const std::string& body = "",

@@ -22,12 +22,6 @@ namespace {
 
 constexpr double kTimeScale = 50;
 
-uint16_t free_port() {
-  boost::asio::io_context io;
-  tcp::acceptor acceptor(io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
-  return acceptor.local_endpoint().port();
-}
-
 // 3 minutes of traffic at 2 orders/s (about 360 orders) and 3 minutes of drain: 7 s of real time
 // at K = 50. Orders left unpaid still wait for their expiry at the end, so the drain runs out.
 harness::Scenario scenario(const std::string& strategy) {

@@ -22,14 +22,6 @@ constexpr const char* kNotify = "/v1/channels/wallet/notify";
 
 LiveChannel::Options to_sut() { return LiveChannel::Options{}.with_notify_target(kNotify); }
 
-// A port free now on 127.0.0.1: the channel must know the shop's notify URL before the shop
-// exists, and the shop the channel's address before it starts.
-uint16_t free_port() {
-  boost::asio::io_context io;
-  tcp::acceptor acceptor(io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
-  return acceptor.local_endpoint().port();
-}
-
 harness::Scenario scenario_from(const std::string& system_yaml) {
   const std::string text =
       "name: live-sut\nseed: 3\nduration: 1m\ntraffic: {rate: 1/s}\n"
