@@ -22,13 +22,13 @@ void Host::start() {
   for (const sut::CrashWindow& window : config_.crashes) {
     const sim::Duration at = window.at - world_.now();
     world_.schedule_after(at, [this] { crash(); });
-    world_.schedule_after(at + window.restart_after, [this] { up_ = true; });
+    world_.schedule_after(at + window.restart_after, [this] { restart(); });
   }
 }
 
 sim::TimerId Host::schedule_after(sim::Duration delay, sim::Callback&& fn) {
   // Without crashes nothing can void a timer: no wrapper, no allocation.
-  if (config_.crashes.empty()) return world_.schedule_after(delay, std::move(fn));
+  if (config_.crashes.empty() && !crashable_) return world_.schedule_after(delay, std::move(fn));
   return world_.schedule_after(delay,
                                [this, incarnation = incarnation_, fn = std::move(fn)]() mutable {
                                  if (incarnation == incarnation_ && up_)

@@ -43,6 +43,13 @@ class Host final : public sim::Process {
   // Schedules the configured crashes and restarts. Call once before the run.
   void start();
 
+  // Crashes from outside the schedule: serve-sut's recovery (live/journal.h) applies the crash
+  // the real process suffered to the state it replayed. REQUIRES for crash(): the host is up
+  // and was made crashable before any timer was scheduled on it.
+  void make_crashable() { crashable_ = true; }
+  void crash();
+  void restart() { up_ = true; }
+
   // sim::Process
   bool up() const override { return up_; }
   sim::Duration round_trip() const override { return config_.step_latency; }
@@ -71,8 +78,6 @@ class Host final : public sim::Process {
     Host& host_;
   };
 
-  void crash();
-
   sim::Runtime& world_;
   const sut::PaymentServiceConfig& config_;
   const sut::DedupConfig& pauses_;
@@ -82,6 +87,7 @@ class Host final : public sim::Process {
   std::vector<sim::Volatile*> volatiles_;
   ChannelGate gate_{*this};
   bool up_ = true;
+  bool crashable_ = false;    // crash() may be called without a configured crash
   uint64_t incarnation_ = 0;  // bumped by each crash: timers of older incarnations are void
 };
 

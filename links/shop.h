@@ -60,6 +60,12 @@ class Shop {
   // Schedules the compensation jobs, the statement runs and the host's crashes. Call once.
   void start();
 
+  // The payment service's process crashing and restarting on demand, as its configured crashes
+  // do (host.h): serve-sut's recovery from its journal. REQUIRES: make_crashable() before start().
+  void make_crashable() { payment_host_.make_crashable(); }
+  void crash_payment_service() { payment_host_.crash(); }
+  void restart_payment_service() { payment_host_.restart(); }
+
   // Forgets an order that has nothing pending (the simulator retires orders to keep memory
   // proportional to what is in flight). REQUIRES: the caller has read what it needs first.
   void erase(OrderId order);

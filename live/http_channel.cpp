@@ -58,29 +58,71 @@ template <class OnAnswer>
 void HttpChannel::send(http::verb method, std::string target, std::string body,
                        HttpClient::Headers headers, OnAnswer on_answer) {
   ++stats_.calls;
+  const uint64_t request = next_request_++;
+  auto answered = [this, on_answer = std::move(on_answer)](DeliveryResult&& result) {
+    on_answered(std::move(result), on_answer);
+  };
+  if (runtime_.replaying()) {
+    replayed_.emplace(request, std::move(answered));
+    return;
+  }
+  if (journal_ != nullptr) journal_->barrier(runtime_.now());
   http_.request(method, std::move(target), std::move(body), std::move(headers), deadline_,
-                [this, on_answer = std::move(on_answer)](DeliveryResult&& result) mutable {
+                [this, request, answered = std::move(answered)](DeliveryResult&& result) mutable {
                   runtime_.advance();  // the model sees the time the answer arrived
-                  Outcome outcome;
-                  nlohmann::json parsed;
-                  if (result.outcome == DeliveryOutcome::kAnswered) {
-                    outcome.http_status = static_cast<int>(result.status);
-                    if (result.status >= 200 && result.status < 300) {
-                      parsed = nlohmann::json::parse(result.body, nullptr, false);
-                      // A 2xx that is not a JSON object is as good as no answer.
-                      if (parsed.is_object()) {
-                        outcome.status = CallStatus::kOk;
-                        outcome.body = &parsed;
-                      }
-                    } else if (result.status >= 400 && result.status < 500) {
-                      outcome.status = CallStatus::kError;
-                    }
+                  if (journal_ != nullptr) {
+                    JournalEntry entry;
+                    entry.kind = JournalEntry::Kind::kAnswer;
+                    entry.time = runtime_.now();
+                    entry.channel = index_;
+                    entry.call = request;
+                    entry.outcome = static_cast<int>(result.outcome);
+                    entry.status = static_cast<int>(result.status);
+                    entry.body = result.body;
+                    journal_->append(entry);
                   }
-                  ++(outcome.status == CallStatus::kOk      ? stats_.ok
-                     : outcome.status == CallStatus::kError ? stats_.refused
-                                                            : stats_.timeouts);
-                  on_answer(outcome);
+                  answered(std::move(result));
                 });
+}
+
+void HttpChannel::on_answered(DeliveryResult&& result,
+                              const std::function<void(const Outcome&)>& on_answer) {
+  Outcome outcome;
+  nlohmann::json parsed;
+  if (result.outcome == DeliveryOutcome::kAnswered) {
+    outcome.http_status = static_cast<int>(result.status);
+    if (result.status >= 200 && result.status < 300) {
+      parsed = nlohmann::json::parse(result.body, nullptr, false);
+      // A 2xx that is not a JSON object is as good as no answer.
+      if (parsed.is_object()) {
+        outcome.status = CallStatus::kOk;
+        outcome.body = &parsed;
+      }
+    } else if (result.status >= 400 && result.status < 500) {
+      outcome.status = CallStatus::kError;
+    }
+  }
+  ++(outcome.status == CallStatus::kOk      ? stats_.ok
+     : outcome.status == CallStatus::kError ? stats_.refused
+                                            : stats_.timeouts);
+  on_answer(outcome);
+}
+
+bool HttpChannel::replay_answer(uint64_t request, DeliveryResult&& result) {
+  auto node = replayed_.extract(request);
+  if (node.empty()) return false;
+  node.mapped()(std::move(result));
+  return true;
+}
+
+void HttpChannel::fail_unanswered() {
+  while (!replayed_.empty()) {
+    auto node = replayed_.extract(replayed_.begin());
+    DeliveryResult cut;
+    cut.outcome = DeliveryOutcome::kBroken;
+    cut.error = "the process died with the request in flight";
+    node.mapped()(std::move(cut));
+  }
 }
 
 template <class Reply>

@@ -18,6 +18,11 @@
 // is carried over as "that long before now" on the runtime's clock, so the two processes need no
 // common epoch.
 //
+// Durable storage (serve-sut --db, live/journal.h): each answer is journaled before the model sees
+// it, and the journal's barrier runs before each request leaves. While the runtime replays the
+// journal nothing is sent: each call waits for its journaled answer (replay_answer), and the
+// calls left unanswered were in flight when the process died (fail_unanswered).
+//
 // Callbacks arrive at the shop's HTTP server (live/shop_server.h), which finds the trade here;
 // the model's acknowledge() is handed to the acknowledger the server installs, which answers the
 // channel's HTTP request.
@@ -33,6 +38,7 @@
 
 #include "contracts/channel_api.h"
 #include "live/http_client.h"
+#include "live/journal.h"
 #include "live/real_time_runtime.h"
 
 namespace live {
@@ -74,6 +80,18 @@ class HttpChannel final : public channels::Channel {
 
   void set_acknowledger(Acknowledger acknowledger) { acknowledger_ = std::move(acknowledger); }
 
+  // Journals this channel's answers as channel number `index`. REQUIRES: before any call.
+  void set_journal(Journal* journal, uint32_t index) {
+    journal_ = journal;
+    index_ = index;
+  }
+  // Replay: the journaled answer to this channel's request number `request`. False if no such
+  // request is waiting (the journal does not belong to this design).
+  bool replay_answer(uint64_t request, DeliveryResult&& result);
+  // Recovery: the requests of the replay that have no answer were cut off by the crash; each is
+  // answered as a broken connection (kTimeout), as the model's crash answers them.
+  void fail_unanswered();
+
   const ChannelTrade* trade(channels::PaymentId payment) const;
   const ChannelTrade* find_trade(std::string_view trade_id) const;
   // A paid time the channel reported (`paid_at_ms` at its clock `now_ms`) on the runtime's clock;
@@ -96,6 +114,9 @@ class HttpChannel final : public channels::Channel {
   template <class Reply>
   void answer_later(Reply reply);
 
+  // What to do with an answer once it is the model's to see.
+  void on_answered(DeliveryResult&& result, const std::function<void(const Outcome&)>& on_answer);
+
   RealTimeRuntime& runtime_;
   HttpClient& http_;
   channels::ChannelClient& client_;
@@ -105,6 +126,10 @@ class HttpChannel final : public channels::Channel {
   std::map<channels::PaymentId, ChannelTrade> trades_;
   std::map<std::string, channels::PaymentId, std::less<>> by_trade_id_;
   HttpChannelStats stats_;
+  Journal* journal_ = nullptr;
+  uint32_t index_ = 0;
+  uint64_t next_request_ = 1;
+  std::map<uint64_t, std::function<void(DeliveryResult&&)>> replayed_;  // waiting in a replay
 };
 
 }  // namespace live

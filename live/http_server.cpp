@@ -29,6 +29,7 @@ struct ServerState {
   ServerLimits limits;
   Handler handler;  // emptied when the server is destroyed: sessions left then just close
   ServerStats stats;
+  std::function<void()> before_write;
   bool stopping = false;
 };
 
@@ -105,6 +106,7 @@ void Session::refuse(beast::error_code ec) {
 }
 
 void Session::send(Response&& response, TransportFault fault) {
+  if (state_->before_write) state_->before_write();
   response_ = std::move(response);
   if (fault == TransportFault::kNone) return do_write(request_keep_alive_ && !state_->stopping);
   ++state_->stats.transport_faults[static_cast<size_t>(fault) - 1];
@@ -183,7 +185,8 @@ void Session::do_close() {
 }  // namespace internal
 
 void Responder::operator()(Response&& response) {
-  assert(session_ && "a request answered twice");
+  assert(!answered_ && "a request answered twice");
+  answered_ = true;
   if (!session_) return;
   std::shared_ptr<internal::Session> session = std::move(session_);
   session->send(std::move(response), fault_);
@@ -234,6 +237,10 @@ void HttpServer::stop() {
   beast::error_code ignored;
   acceptor_.close(ignored);
   accept_retry_.cancel();
+}
+
+void HttpServer::set_before_write(std::function<void()> fn) {
+  state_->before_write = std::move(fn);
 }
 
 const ServerStats& HttpServer::stats() const { return state_->stats; }

@@ -66,6 +66,9 @@ struct ServerState;
 // response follow the request. Dropping it unanswered closes the connection.
 class Responder {
  public:
+  // A responder with no connection: its answer is dropped (a request replayed from serve-sut's
+  // journal, whose client is long gone).
+  Responder() = default;
   explicit Responder(std::shared_ptr<internal::Session> session) : session_(std::move(session)) {}
   void operator()(Response&& response);
   // The answer, when it comes, meets this fault on the wire.
@@ -74,6 +77,7 @@ class Responder {
  private:
   std::shared_ptr<internal::Session> session_;
   TransportFault fault_ = TransportFault::kNone;
+  bool answered_ = false;
 };
 
 using Handler = std::function<void(Request&& request, Responder responder)>;
@@ -93,6 +97,8 @@ class HttpServer {
   // in use") for the caller to report.
   std::string listen(const boost::asio::ip::tcp::endpoint& endpoint);
   boost::asio::ip::tcp::endpoint local_endpoint() const;
+  // Called before any response is written (serve-sut's write-ahead journal commits there).
+  void set_before_write(std::function<void()> fn);
   // Stops accepting; connections already open finish their request.
   void stop();
   const ServerStats& stats() const;

@@ -38,12 +38,13 @@ sim::Time RealTimeRuntime::clock() const {
   const auto elapsed = std::chrono::steady_clock::now() - start_;
   const double elapsed_ns =
       static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count());
-  return sim::Time::from_us(static_cast<int64_t>(std::floor(elapsed_ns * time_scale_ / 1e3)));
+  return sim::Time::from_us(origin_us_ +
+                            static_cast<int64_t>(std::floor(elapsed_ns * time_scale_ / 1e3)));
 }
 
 std::chrono::steady_clock::time_point RealTimeRuntime::real_time_of(int64_t due_us) const {
-  const double real_seconds =
-      std::min(static_cast<double>(due_us) / 1e6 / time_scale_, kMaxRealSeconds);
+  const double real_seconds = std::clamp(
+      static_cast<double>(due_us - origin_us_) / 1e6 / time_scale_, 0.0, kMaxRealSeconds);
   // Rounded up, so that when the timer fires the scaled clock has reached the due time.
   const auto real_ns = static_cast<int64_t>(std::ceil(real_seconds * 1e9));
   return start_ + std::chrono::nanoseconds(real_ns);
@@ -74,8 +75,28 @@ bool RealTimeRuntime::cancel(sim::TimerId id) {
 }
 
 void RealTimeRuntime::advance(sim::Time limit) {
-  if (running_) return;
-  const sim::Time target = std::min(clock(), limit);
+  if (running_ || replaying_) return;
+  run_due(std::min(clock(), limit));
+  arm();
+}
+
+void RealTimeRuntime::replay_to(sim::Time t) {
+  assert(replaying_ && !running_);
+  run_due(t);
+}
+
+void RealTimeRuntime::end_replay(sim::Time resume) {
+  assert(replaying_);
+  replaying_ = false;
+  // The callbacks that fell due while the process was down run at once, each at its due time
+  // (as a late timer does): now() never goes back.
+  origin_us_ = std::max(resume, now_).us();
+  start_ = std::chrono::steady_clock::now();
+  armed_due_us_.reset();
+  arm();
+}
+
+void RealTimeRuntime::run_due(sim::Time target) {
   while (!queue_.empty() && queue_.begin()->first.due_us <= target.us()) {
     auto node = queue_.extract(queue_.begin());
     due_of_.erase(node.key().sequence);
@@ -88,10 +109,10 @@ void RealTimeRuntime::advance(sim::Time limit) {
     // `node` dies here: the callback is released after it ran and before the next one runs.
   }
   if (target > now_) now_ = target;
-  arm();
 }
 
 void RealTimeRuntime::arm() {
+  if (replaying_) return;
   if (queue_.empty() || queue_.begin()->first.due_us > horizon_.us()) {
     if (armed_due_us_) timer_.cancel();
     armed_due_us_.reset();

@@ -57,6 +57,17 @@ class RealTimeRuntime final : public sim::Runtime {
   void run_until(sim::Time end);
   void run_until_idle() { run_until(sim::Time::max()); }
 
+  // Replaying serve-sut's journal (live/journal.h): between begin_replay() and end_replay() the
+  // runtime does not follow the clock and arms nothing on the io_context; replay_to(t) runs every
+  // callback due by `t` (each at its due time, as advance() does) and sets now() to `t`.
+  // end_replay(t) goes back to real time with the clock showing `t` (the time the journal
+  // reached plus how long the restart took) and arms the earliest callback; those that fell due
+  // in between run at once, each still seeing its own due time.
+  void begin_replay() { replaying_ = true; }
+  void replay_to(sim::Time t);
+  void end_replay(sim::Time resume);
+  bool replaying() const { return replaying_; }
+
   double time_scale() const { return time_scale_; }
   size_t pending() const { return queue_.size(); }
   // The channel time the clock shows now, without running anything (for logs and headers).
@@ -71,13 +82,16 @@ class RealTimeRuntime final : public sim::Runtime {
 
   void arm();
   void on_timer();
+  // Runs every callback due by `target` in order, then sets now() to `target` if later.
+  void run_due(sim::Time target);
   std::chrono::steady_clock::time_point real_time_of(int64_t due_us) const;
 
   boost::asio::io_context& io_;
   boost::asio::steady_timer timer_;
   const uint64_t seed_;
   const double time_scale_;
-  const std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point start_;
+  int64_t origin_us_ = 0;  // the channel time the clock showed at start_
   sim::Time now_;
   sim::Time horizon_ = sim::Time::max();  // run_until's end: nothing later runs
   uint64_t next_sequence_ = 1;
@@ -85,6 +99,7 @@ class RealTimeRuntime final : public sim::Runtime {
   std::map<uint64_t, int64_t> due_of_;  // sequence (the TimerId) -> due time, for cancel
   std::optional<int64_t> armed_due_us_;
   bool running_ = false;  // a callback is on the stack
+  bool replaying_ = false;
   // Handlers queued on the io_context check it before touching the runtime: the runtime may be
   // gone by the time they run.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

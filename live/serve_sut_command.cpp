@@ -9,6 +9,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <memory>
 
 #include "live/channel_server.h"
@@ -31,7 +33,18 @@ struct ServeSutOptions {
   std::vector<std::string> set;
   bool allow_remote = false;
   size_t max_connections = ServerLimits{}.connections;
+  std::string db;
+  bool db_full_sync = false;
 };
+
+// What a journal must have been written by to be replayed here: the scenario's text, the
+// overrides and the seed (live/journal.h).
+std::string scenario_fingerprint(const ServeSutOptions& options, uint64_t seed) {
+  std::ifstream in(options.scenario_path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const std::string& set : options.set) text += "\n--set " + set;
+  return fingerprint_of(text + "\n--seed " + std::to_string(seed));
+}
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "paysim serve-sut: %s\n", message.c_str());
@@ -120,9 +133,21 @@ int serve_sut(const ServeSutOptions& options) {
   server_options.time_scale = options.time_scale;
   server_options.listen = *listen;
   server_options.limits.connections = options.max_connections;
+  server_options.db_path = options.db;
+  server_options.db_fingerprint = scenario_fingerprint(options, scenario->seed);
+  server_options.db_full_sync = options.db_full_sync;
   SutServer server(io, std::move(server_options));
   error = server.start();
-  if (!error.empty()) return usage_error("cannot listen on " + options.listen + ": " + error);
+  if (!error.empty()) return usage_error(error);
+  if (const RecoveryStats& recovered = server.recovery(); recovered.entries > 0) {
+    std::fprintf(stderr,
+                 "paysim serve-sut: recovered from %s: %llu journal entries (%llu earlier "
+                 "restarts), up to %.3f s of channel time; the clock resumes at %.3f s\n",
+                 options.db.c_str(), static_cast<unsigned long long>(recovered.entries),
+                 static_cast<unsigned long long>(recovered.restarts),
+                 static_cast<double>(recovered.reached.us()) / 1e6,
+                 static_cast<double>(recovered.resumed.us()) / 1e6);
+  }
 
   const tcp::endpoint bound = server.local_endpoint();
   std::fprintf(stderr,
@@ -183,6 +208,11 @@ harness::CommandRunner add_serve_sut_command(CLI::App& app) {
   cmd->add_option("--max-connections", options->max_connections,
                   "Open connections at most; more are closed at once (default 256)")
       ->check(CLI::Range(1, 100'000));
+  cmd->add_option("--db", options->db,
+                  "Durable storage: an SQLite journal (WAL) replayed at a restart, so a killed "
+                  "service loses only what the scenario's crashes lose (docs/live.md)");
+  cmd->add_flag("--db-full-sync", options->db_full_sync,
+                "fsync the journal at every commit: survive a power loss, not only a kill");
   cmd->add_flag("--allow-remote", options->allow_remote,
                 "Allow --listen on an address other than loopback");
   return {cmd, [options] { return serve_sut(*options); }};

@@ -87,6 +87,46 @@ ShopServer::ShopServer(RealTimeRuntime& runtime, links::Shop& shop,
 
 void ShopServer::handle(Request&& request, Responder responder) {
   runtime_.advance();  // the model sees the time the request arrived
+  const int64_t now_s = unix_seconds();
+  const internal::Target target = internal::split_target(request);
+  if (journal_ != nullptr && !is_read_only(target.path)) {
+    JournalEntry entry;
+    entry.kind = JournalEntry::Kind::kRequest;
+    entry.time = runtime_.now();
+    entry.unix_s = now_s;
+    const boost::beast::string_view method = request.method_string();
+    entry.method.assign(method.data(), method.size());
+    entry.target.assign(request.target().data(), request.target().size());
+    const boost::beast::string_view signature =
+        request[boost::beast::string_view(kSignatureHeader.data(), kSignatureHeader.size())];
+    entry.signature.assign(signature.data(), signature.size());
+    entry.body = request.body();
+    journal_->append(entry);
+  }
+  dispatch(request, responder, now_s);
+}
+
+bool ShopServer::replay(const JournalEntry& entry) {
+  Request request;
+  const http::verb method = http::string_to_verb(entry.method);
+  if (method == http::verb::unknown) return false;
+  request.method(method);
+  request.target(entry.target);
+  if (!entry.signature.empty()) {
+    request.set(boost::beast::string_view(kSignatureHeader.data(), kSignatureHeader.size()),
+                entry.signature);
+  }
+  request.body() = entry.body;
+  Responder gone;  // the client of the request is long gone: its answer is dropped
+  dispatch(request, gone, entry.unix_s);
+  return true;
+}
+
+bool ShopServer::is_read_only(std::string_view path) {
+  return path == "/health" || path == "/openapi.json" || path == "/v1/drain" || path == "/v1/stats";
+}
+
+void ShopServer::dispatch(const Request& request, Responder& responder, int64_t now_s) {
   ++stats_.requests;
   const internal::Target target = internal::split_target(request);
   const std::vector<std::string_view> parts = internal::split_path(target.path);
@@ -119,7 +159,7 @@ void ShopServer::handle(Request&& request, Responder responder) {
   if (parts.size() == 4 && parts[0] == "v1" && parts[1] == "channels" && parts[3] == "notify") {
     if (!method_is(request, http::verb::post, responder)) return;
     for (uint32_t i = 0; i < names_.size(); ++i) {
-      if (names_[i] == parts[2]) return callback(i, request, responder);
+      if (names_[i] == parts[2]) return callback(i, request, responder, now_s);
     }
     return responder(error_response(http::status::not_found, "unknown_channel",
                                     "no channel " + std::string(parts[2])));
@@ -261,7 +301,8 @@ void ShopServer::on_push_paid(OrderId /*order*/) { ++stats_.pushes; }
 
 // ---- callbacks ----------------------------------------------------------------------------------
 
-void ShopServer::callback(uint32_t channel, const Request& request, Responder& responder) {
+void ShopServer::callback(uint32_t channel, const Request& request, Responder& responder,
+                          int64_t now_s) {
   ++stats_.callbacks;
   const auto refuse = [&](uint64_t& counter, http::status status, std::string_view code,
                           std::string detail) {
@@ -271,7 +312,7 @@ void ShopServer::callback(uint32_t channel, const Request& request, Responder& r
   const boost::beast::string_view header =
       request[boost::beast::string_view(kSignatureHeader.data(), kSignatureHeader.size())];
   switch (verify_signature(options_.secret, std::string_view(header.data(), header.size()),
-                           request.body(), unix_seconds(), options_.tolerance_s)) {
+                           request.body(), now_s, options_.tolerance_s)) {
     case SignatureCheck::kValid:
       break;
     case SignatureCheck::kOutsideTolerance:

@@ -32,6 +32,7 @@
 #include "links/shop.h"
 #include "live/http_channel.h"
 #include "live/http_server.h"
+#include "live/journal.h"
 #include "live/real_time_runtime.h"
 #include "sim/activity.h"
 
@@ -77,6 +78,13 @@ class ShopServer final : public shop::AppReplies {
   // The HttpServer's Handler.
   void handle(Request&& request, Responder responder);
 
+  // Durable storage (serve-sut --db): every request that reaches the model is journaled (with
+  // the wall-clock second its signature is checked against) before the model sees it.
+  void set_journal(Journal* journal) { journal_ = journal; }
+  // Replays a journaled request, its answer dropped; false if it is not a request this server
+  // could have journaled.
+  bool replay(const JournalEntry& entry);
+
   const ShopServerStats& stats() const { return stats_; }
 
   // shop::AppReplies: the model's answers to the app's calls.
@@ -94,10 +102,14 @@ class ShopServer final : public shop::AppReplies {
     std::string event_id;
   };
 
+  // The routes that neither change nor read the model's state: never journaled.
+  static bool is_read_only(std::string_view path);
+  // `now_s`: the wall clock's second, for the signature's timestamp.
+  void dispatch(const Request& request, Responder& responder, int64_t now_s);
   void create_order(const Request& request, Responder& responder);
   void order_state(OrderId order, Responder& responder);
   void apply_pay(OrderId order, const Request& request, Responder& responder);
-  void callback(uint32_t channel, const Request& request, Responder& responder);
+  void callback(uint32_t channel, const Request& request, Responder& responder, int64_t now_s);
   void acknowledge(const channels::CallbackNotice& notice);
   void stats(Responder& responder) const;
   CallId begin_call(Responder& responder);
@@ -115,6 +127,7 @@ class ShopServer final : public shop::AppReplies {
   std::map<OrderId, int64_t> orders_;  // the amount of every order the app created
   std::map<AckKey, WaitingAck> waiting_acks_;
   std::set<std::string, std::less<>> acknowledged_events_;
+  Journal* journal_ = nullptr;
 };
 
 // The OpenAPI 3 description of these routes (live/openapi/shop.json, built in).

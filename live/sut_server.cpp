@@ -1,5 +1,6 @@
 #include "live/sut_server.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace live {
@@ -68,8 +69,88 @@ SutServer::~SutServer() {
 
 std::string SutServer::start() {
   std::string error = http_.listen(options_.listen);
-  if (!error.empty()) return error;
+  if (!error.empty()) {
+    return "cannot listen on " + options_.listen.address().to_string() + ":" +
+           std::to_string(options_.listen.port()) + ": " + error;
+  }
+  if (!options_.db_path.empty()) {
+    journal_ =
+        Journal::open(options_.db_path, options_.db_fingerprint, options_.db_full_sync, &error);
+    if (!journal_) return error;
+    shop_.make_crashable();
+    server_->set_journal(journal_.get());
+    for (uint32_t i = 0; i < channels_.size(); ++i) channels_[i]->set_journal(journal_.get(), i);
+    http_.set_before_write([this] { journal_->barrier(runtime_.now()); });
+  }
   shop_.start();
+  if (journal_ && journal_->entries() > 0) return recover();
+  return {};
+}
+
+void SutServer::crash_and_restart() {
+  shop_.crash_payment_service();
+  for (const std::unique_ptr<HttpChannel>& channel : channels_) channel->fail_unanswered();
+  shop_.restart_payment_service();
+}
+
+std::string SutServer::recover() {
+  runtime_.begin_replay();
+  std::string error;
+  int64_t last_wall_ms = 0;
+  const bool read = journal_->read(
+      [&](const JournalEntry& entry) {
+        runtime_.replay_to(entry.time);
+        last_wall_ms = entry.wall_ms;
+        ++recovery_.entries;
+        switch (entry.kind) {
+          case JournalEntry::Kind::kMark:
+            return true;
+          case JournalEntry::Kind::kRequest:
+            if (server_->replay(entry)) return true;
+            error = "a request of unknown method " + entry.method;
+            return false;
+          case JournalEntry::Kind::kAnswer: {
+            DeliveryResult result;
+            result.outcome = static_cast<DeliveryOutcome>(entry.outcome);
+            result.status = static_cast<unsigned>(entry.status);
+            result.body = entry.body;
+            if (entry.channel < channels_.size() &&
+                channels_[entry.channel]->replay_answer(entry.call, std::move(result))) {
+              return true;
+            }
+            error = "an answer of channel " + std::to_string(entry.channel) + " to request " +
+                    std::to_string(entry.call) + ", which this process never made";
+            return false;
+          }
+          case JournalEntry::Kind::kRecovery:
+            crash_and_restart();
+            ++recovery_.restarts;
+            return true;
+        }
+        return true;
+      },
+      &error);
+  if (!read || !error.empty()) {
+    return options_.db_path + ": the journal cannot be replayed: " + error +
+           " (was it written by another build of paysim?)";
+  }
+  crash_and_restart();
+  recovery_.reached = runtime_.now();
+  JournalEntry restart;
+  restart.kind = JournalEntry::Kind::kRecovery;
+  restart.time = runtime_.now();
+  journal_->append(restart);
+  journal_->barrier(runtime_.now());
+  // The channels' clocks went on while the process was down: so does this one.
+  const int64_t down_ms =
+      std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                                   .count() -
+                               last_wall_ms);
+  recovery_.resumed =
+      recovery_.reached + sim::Duration::micros(static_cast<int64_t>(static_cast<double>(down_ms) *
+                                                                     1e3 * options_.time_scale));
+  runtime_.end_replay(recovery_.resumed);
   return {};
 }
 

@@ -10,6 +10,10 @@
 // the app, the service and the channels is the real one. Not served yet: reconciliation (its
 // statement source is synchronous in the contract; a scenario that enables it is refused).
 //
+// With a journal (db_path), what the process lived through survives it: start() replays the
+// journal into the freshly built shop, then crashes and restarts its payment service the way the
+// model does (live/journal.h), so a SIGKILL loses exactly what the scenario says a crash loses.
+//
 // Ownership: the server owns everything it wires; the io_context must outlive it.
 #pragma once
 
@@ -26,6 +30,7 @@
 #include "live/http_channel.h"
 #include "live/http_client.h"
 #include "live/http_server.h"
+#include "live/journal.h"
 #include "live/real_time_runtime.h"
 #include "live/shop_server.h"
 #include "sim/activity.h"
@@ -41,6 +46,19 @@ struct SutServerOptions {
   double time_scale = 1.0;
   boost::asio::ip::tcp::endpoint listen;  // port 0: any free port (see local_endpoint)
   ServerLimits limits;
+  // Durable storage (live/journal.h): the journal file, or "" to keep everything in memory (a
+  // restart then starts from nothing). `db_fingerprint` names the scenario, overrides and seed.
+  std::string db_path;
+  std::string db_fingerprint;
+  bool db_full_sync = false;  // survive a power loss too (fsync at every commit)
+};
+
+// What start() found in the journal.
+struct RecoveryStats {
+  uint64_t entries = 0;   // replayed
+  uint64_t restarts = 0;  // recoveries before this one, as the journal records them
+  sim::Time reached;      // the runtime time the journal had reached
+  sim::Time resumed;      // the time the clock shows at the restart
 };
 
 // Why the scenario cannot be served, or "" when it can.
@@ -54,8 +72,10 @@ class SutServer {
   SutServer& operator=(const SutServer&) = delete;
   ~SutServer();
 
-  // Binds, starts the shop's jobs and starts serving; returns "" or what went wrong.
+  // Binds, opens the journal and replays it (a restart), starts the shop's jobs and starts
+  // serving; returns "" or what went wrong.
   std::string start();
+  const RecoveryStats& recovery() const { return recovery_; }
   boost::asio::ip::tcp::endpoint local_endpoint() const { return http_.local_endpoint(); }
   void stop() { http_.stop(); }
 
@@ -72,6 +92,11 @@ class SutServer {
     std::vector<channels::StatementLine> statement(contracts::OrderId) const override { return {}; }
   };
 
+  // Rebuilds the state of the process that wrote the journal, then crashes it as the model
+  // crashes the payment service.
+  std::string recover();
+  void crash_and_restart();
+
   const SutServerOptions options_;
   sim::Activity activity_;  // declared before the runtime: its pending callbacks hold activity
   RealTimeRuntime runtime_;
@@ -82,6 +107,8 @@ class SutServer {
   std::vector<std::unique_ptr<HttpChannel>> channels_;
   std::unique_ptr<ShopServer> server_;  // made once the channels exist
   HttpServer http_;
+  std::unique_ptr<Journal> journal_;
+  RecoveryStats recovery_;
 };
 
 }  // namespace live

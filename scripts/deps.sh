@@ -7,6 +7,7 @@ packages=(
   cmake ninja-build g++ pkg-config
   libboost-dev            # header-only: Math (Student's t) for reports; Asio and Beast for live mode
   libssl-dev              # live mode: HMAC-SHA256 callback signatures (OpenSSL)
+  libsqlite3-dev          # live mode: serve-sut's durable journal (--db)
   libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format            # version 14 on Debian 12: scripts/check-format.sh

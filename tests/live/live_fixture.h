@@ -32,6 +32,19 @@ using tcp = boost::asio::ip::tcp;
 
 inline constexpr const char* kSecret = "whsec_test_secret";
 
+// The users and the channel of the live-vs-service tests (scenario YAML): 90% of users pay after
+// 10 s on average; one wallet with short fixed latencies that loses 30% of its callbacks and
+// never re-sends them.
+inline constexpr const char* kLossyWalletUsers = R"(user:
+  pay_probability: 0.9
+  pay_delay: {dist: exponential, mean: 10s}
+channels:
+  - name: wallet
+    accept_latency: {dist: fixed, value: 50ms}
+    query: {latency: {dist: fixed, value: 50ms}}
+    callback: {delay: {dist: fixed, value: 200ms}, drop_probability: 0.3, retries: []}
+)";
+
 struct HttpAnswer {
   unsigned status = 0;  // 0: no answer (connection failed or timed out)
   std::string body;

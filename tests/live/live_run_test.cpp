@@ -30,17 +30,8 @@ seed: 11
 duration: 3m
 drain: 3m
 traffic: {arrival: poisson, rate: 2/s}
-user:
-  pay_probability: 0.9
-  pay_delay: {dist: exponential, mean: 10s}
-channels:
-  - name: wallet
-    accept_latency: {dist: fixed, value: 50ms}
-    query: {latency: {dist: fixed, value: 50ms}}
-    callback: {delay: {dist: fixed, value: 200ms}, drop_probability: 0.3, retries: []}
-system:
-  compensation: )" + strategy +
-                           "\n";
+)" + std::string(kLossyWalletUsers) +
+                           "system:\n  compensation: " + strategy + "\n";
   harness::LoadResult loaded = harness::load_scenario_text(text, "live-vs-sim.yaml");
   EXPECT_TRUE(loaded.ok()) << (loaded.errors.empty() ? "" : loaded.errors[0].to_string());
   return *loaded.scenario;
