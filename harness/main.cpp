@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <vector>
 
+#include "harness/build_info.h"
 #include "harness/commands.h"
 #include "live/live_command.h"
 #include "live/serve_channel_command.h"
@@ -10,7 +11,7 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"paysim: payment-flow simulator and chaos test harness"};
-  app.set_version_flag("--version", std::string("paysim ") + PAYSIM_VERSION);
+  app.set_version_flag("--version", harness::version_line());
   app.require_subcommand(1);
 
   const std::vector<harness::CommandRunner> commands = {
