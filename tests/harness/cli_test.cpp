@@ -40,5 +40,75 @@ TEST(Cli, VersionNamesTheVersionAndTheSourceRevision) {
       std::regex_match(std::string(paysim_revision()), std::regex("[0-9a-f]{12}(-dirty)?|unknown")))
       << paysim_revision();
 }
+
+TEST(Cli, UnknownCommandSuggestsTheNearestAndListsTheCommands) {
+  const Output typo = paysim_output("rnu " + kScenario, "typo");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("paysim: unknown command 'rnu' (did you mean 'run'?)"), std::string::npos)
+      << typo.err;
+  const Output bogus = paysim_output("bogus", "bogus");
+  EXPECT_EQ(bogus.exit_code, 2);
+  EXPECT_NE(bogus.err.find("paysim: unknown command 'bogus'\n"), std::string::npos) << bogus.err;
+  EXPECT_NE(bogus.err.find("commands: run, validate, check, trace, compare, sweep, merge, schema"),
+            std::string::npos)
+      << bogus.err;
+  EXPECT_EQ(bogus.err.find("completions"), std::string::npos) << "hidden commands stay hidden";
+  EXPECT_EQ(bogus.out, "");
+}
+
+TEST(Cli, HelpCommandDescribesOneCommand) {
+  const Output help = paysim_output("help run", "help_run");
+  EXPECT_EQ(help.exit_code, 0) << help.err;
+  EXPECT_NE(help.out.find("paysim run"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("--set"), std::string::npos) << help.out;
+  EXPECT_EQ(help.out, paysim_output("run --help", "run_help").out);
+  EXPECT_NE(paysim_output("help", "help").out.find("sweep"), std::string::npos);
+  const Output unknown = paysim_output("help bogus", "help_bogus");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown command 'bogus'"), std::string::npos) << unknown.err;
+}
+
+// issue 17: `paysim run --set duration=1m X.yaml --out d` took X.yaml for a second --set.
+TEST(Cli, OptionsAndPositionalsComeInAnyOrder) {
+  const fs::path dir = fresh_dir("cli_any_order");
+  const std::string a = (dir / "a").string(), b = (dir / "b").string();
+  ASSERT_EQ(
+      paysim_output("run --set duration=1m " + kScenario + " --out " + a, "order_run_a").exit_code,
+      0);
+  ASSERT_EQ(paysim_output("run --out " + b + " --format json " + kScenario + kShort, "order_run_b")
+                .exit_code,
+            0);
+  EXPECT_EQ(without_wall_clock(read(dir / "a/report.json")),
+            without_wall_clock(read(dir / "b/report.json")));
+
+  const Output compare =
+      paysim_output("compare --variant polling " + kScenario + kShort, "order_compare");
+  EXPECT_EQ(compare.exit_code, 0) << compare.err;
+  EXPECT_NE(compare.out.find("polling"), std::string::npos) << compare.out;
+  const Output sweep = paysim_output("sweep --axis system.compensation.polling.interval=10s " +
+                                         kScenario + " --replications 1 --set duration=1m",
+                                     "order_sweep");
+  EXPECT_EQ(sweep.exit_code, 0) << sweep.err;
+  const Output trace = paysim_output(
+      "trace --set duration=1m " + kScenario + " --order first-dropped", "order_trace");
+  EXPECT_NE(trace.exit_code, 2) << trace.err;
+  const Output check = paysim_output(
+      "check --junit " + (dir / "junit.xml").string() + " " + kScenario + " -j 1", "order_check");
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+
+  // Every command that takes a scenario reads it after a repeatable option: the error is about
+  // the file, not a missing positional.
+  const std::string missing = (dir / "missing.yaml").string();
+  for (const std::string& command : {"run", "trace --order 1", "compare", "sweep",
+                                     "serve-channel --listen 127.0.0.1:0 "
+                                     "--notify-url http://127.0.0.1:1/n",
+                                     "serve-sut --listen 127.0.0.1:0 --channel http://127.0.0.1:1",
+                                     "live --sut "
+                                     "http://127.0.0.1:1"}) {
+    const Output r = paysim_output(command + " --set a=1 " + missing, "order_missing");
+    EXPECT_EQ(r.exit_code, 2) << command;
+    EXPECT_NE(r.err.find(missing), std::string::npos) << command << ": " << r.err;
+  }
+}
 }  // namespace
 }  // namespace harness
