@@ -110,5 +110,50 @@ TEST(Cli, OptionsAndPositionalsComeInAnyOrder) {
     EXPECT_NE(r.err.find(missing), std::string::npos) << command << ": " << r.err;
   }
 }
+
+TEST(Cli, OneFormatWithoutOutGoesToStandardOutput) {
+  const fs::path dir = fresh_dir("cli_stdout");
+  ASSERT_EQ(paysim_output("run " + kScenario + kShort + " --format json,csv --out " + dir.string(),
+                          "stdout_files")
+                .exit_code,
+            0);
+  const Output json = paysim_output("run " + kScenario + kShort + " --format json", "stdout_json");
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(without_wall_clock(json.out), without_wall_clock(read(dir / "report.json")));
+  const Output csv = paysim_output("run " + kScenario + kShort + " --format csv", "stdout_csv");
+  EXPECT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')),
+            read(dir / "report.csv").substr(0, read(dir / "report.csv").find('\n')));
+
+  const Output two =
+      paysim_output("run " + kScenario + kShort + " --format json,csv", "stdout_two");
+  EXPECT_EQ(two.exit_code, 2);
+  EXPECT_NE(two.err.find("--out"), std::string::npos) << two.err;
+  EXPECT_EQ(two.out, "") << "refused before running";
+}
+
+TEST(Cli, DashReadsTheScenarioFromStandardInput) {
+  const Output file = paysim_output("run " + kScenario + kShort + " --format json", "stdin_file");
+  const Output piped =
+      paysim_output("run -" + kShort + " --format json < " + kScenario, "stdin_run");
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(without_wall_clock(piped.out), without_wall_clock(file.out));
+  // compare loads the scenario once per point: standard input is read once and kept.
+  EXPECT_EQ(paysim_output("compare -" + kShort + " < " + kScenario, "stdin_compare").exit_code, 0);
+
+  const Output empty = paysim_output("run - < /dev/null", "stdin_empty");
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_NE(empty.err.find("<stdin>"), std::string::npos) << empty.err;
+  const fs::path big = fresh_dir("cli_stdin_big");
+  {
+    std::ofstream out(big);
+    const std::string line(1023, '#');
+    for (int i = 0; i < 17 * 1024; ++i) out << line << '\n';
+  }
+  const Output huge = paysim_output("run - < " + big.string(), "stdin_huge");
+  EXPECT_EQ(huge.exit_code, 2);
+  EXPECT_NE(huge.err.find("<stdin>: cannot read scenario: larger than 16 MiB"), std::string::npos)
+      << huge.err;
+}
 }  // namespace
 }  // namespace harness
