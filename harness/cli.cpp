@@ -6,15 +6,11 @@
 #include <string>
 
 #include "harness/build_info.h"
+#include "harness/cli_docs.h"
 #include "harness/internal/yaml_reader.h"
 
 namespace harness {
 namespace {
-
-// Every registered command, hidden ones included, in registration order.
-std::vector<const CLI::App*> all_commands(const CLI::App& app) {
-  return app.get_subcommands(std::function<bool(const CLI::App*)>{});
-}
 
 // The commands a user is shown: every registered one but the hidden (empty group).
 std::vector<std::string> visible_command_names(const CLI::App& app) {
@@ -70,6 +66,8 @@ int run_cli(CLI::App& app, std::vector<CommandRunner> commands, int argc, char**
   app.set_version_flag("--version", version_line());
   app.require_subcommand(1);
   commands.push_back(add_help_command(app));
+  commands.push_back(add_completions_command(app));
+  commands.push_back(add_man_command(app));
   take_one_value_per_option(app);
 
   // A first word that is no option and no command is a mistyped command: say which.

@@ -6,7 +6,9 @@
 //     (`--set a=1 --set b=2`; lists are comma-separated: `--format json,csv`);
 //   - `paysim help [COMMAND]`; an unknown command is named with the nearest known one and the
 //     list of commands, exit code 2;
-//   - `paysim --version`: the version and source revision (harness/build_info.h).
+//   - `paysim --version`: the version and source revision (harness/build_info.h);
+//   - hidden `paysim completions bash|zsh|fish` and `paysim man`, which the install target writes
+//     out (harness/cli_docs.h).
 #pragma once
 
 #include <vector>

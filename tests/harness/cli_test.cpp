@@ -155,5 +155,36 @@ TEST(Cli, DashReadsTheScenarioFromStandardInput) {
   EXPECT_NE(huge.err.find("<stdin>: cannot read scenario: larger than 16 MiB"), std::string::npos)
       << huge.err;
 }
+
+TEST(Cli, CompletionsAndManPageCoverEveryCommand) {
+  const Output bash = paysim_output("completions bash", "bash");
+  const Output man = paysim_output("man", "man");
+  ASSERT_EQ(bash.exit_code, 0);
+  ASSERT_EQ(man.exit_code, 0);
+  for (const char* command : {"run", "validate", "check", "trace", "compare", "sweep", "merge",
+                              "schema", "serve-channel", "serve-sut", "live", "help"}) {
+    EXPECT_NE(bash.out.find(std::string("      ") + command + ") words="), std::string::npos)
+        << command;
+    const std::string roff_name = std::regex_replace(std::string(command), std::regex("-"), "\\-");
+    EXPECT_NE(man.out.find(".SS \"paysim " + roff_name), std::string::npos) << command;
+  }
+  EXPECT_EQ(man.out.find("\\e"), std::string::npos) << "roff markup escaped as text";
+  EXPECT_EQ(paysim_output("completions tcsh", "tcsh").exit_code, 2);
+  for (const char* shell : {"zsh", "fish"}) {
+    const Output r = paysim_output(std::string("completions ") + shell, shell);
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.out.find("--replications"), std::string::npos) << shell;
+  }
+
+  // What bash offers after `paysim run --se`.
+  const fs::path script = fresh_dir("cli_completion.bash");
+  std::ofstream(script) << bash.out;
+  const Output offered = shell_output(
+      "bash -c 'source " + script.string() +
+          "; COMP_WORDS=(paysim run --se); COMP_CWORD=2; _paysim; echo \"${COMPREPLY[*]}\"'",
+      "bash_offered");
+  EXPECT_EQ(offered.out, "--seed --set\n") << offered.err;
+}
+
 }  // namespace
 }  // namespace harness
