@@ -50,7 +50,11 @@ CommandRunner add_help_command(CLI::App& app) {
   cmd->add_option("command", *name, "The command to describe");
   return {cmd, [&app, name] {
             if (name->empty()) {
-              std::fputs(app.help().c_str(), stdout);
+              // Not app.help(): once `help` is parsed, that describes `help` itself.
+              std::fputs(app.get_formatter()
+                             ->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal)
+                             .c_str(),
+                         stdout);
               return 0;
             }
             const CLI::App* command = find_command(app, *name);

@@ -99,13 +99,13 @@ TEST(Cli, OptionsAndPositionalsComeInAnyOrder) {
   // Every command that takes a scenario reads it after a repeatable option: the error is about
   // the file, not a missing positional.
   const std::string missing = (dir / "missing.yaml").string();
-  for (const std::string& command : {"run", "trace --order 1", "compare", "sweep",
-                                     "serve-channel --listen 127.0.0.1:0 "
-                                     "--notify-url http://127.0.0.1:1/n",
-                                     "serve-sut --listen 127.0.0.1:0 --channel http://127.0.0.1:1",
-                                     "live --sut "
-                                     "http://127.0.0.1:1"}) {
-    const Output r = paysim_output(command + " --set a=1 " + missing, "order_missing");
+  for (const char* command : {"run", "trace --order 1", "compare", "sweep",
+                              "serve-channel --listen 127.0.0.1:0 "
+                              "--notify-url http://127.0.0.1:1/n",
+                              "serve-sut --listen 127.0.0.1:0 --channel http://127.0.0.1:1",
+                              "live --sut "
+                              "http://127.0.0.1:1"}) {
+    const Output r = paysim_output(std::string(command) + " --set a=1 " + missing, "order_missing");
     EXPECT_EQ(r.exit_code, 2) << command;
     EXPECT_NE(r.err.find(missing), std::string::npos) << command << ": " << r.err;
   }
@@ -173,7 +173,7 @@ TEST(Cli, CompletionsAndManPageCoverEveryCommand) {
   for (const char* shell : {"zsh", "fish"}) {
     const Output r = paysim_output(std::string("completions ") + shell, shell);
     EXPECT_EQ(r.exit_code, 0);
-    EXPECT_NE(r.out.find("--replications"), std::string::npos) << shell;
+    EXPECT_NE(r.out.find("replications"), std::string::npos) << shell;
   }
 
   // What bash offers after `paysim run --se`.
