@@ -1,7 +1,8 @@
 // `paysim check PATH... [--junit FILE] [-j N]`: the scenario library as a CI regression gate.
 //
-// Every PATH is a scenario file or a directory searched recursively for *.yaml / *.yml; the
-// files of one directory are taken in sorted path order, and a file named twice runs once.
+// Every PATH is a scenario file or a directory searched recursively for *.yaml / *.yml, hidden
+// directories (.github/) left out; the files of one directory are taken in sorted path order,
+// and a file named twice runs once.
 // Each scenario runs once as written and once per variant (the variant's `set:` may change the
 // expect block too), and every run's expectations are evaluated exactly as `paysim run` does
 // (run_scenario), so the two commands cannot disagree. A run passes when all its expectations
@@ -58,7 +59,12 @@ bool is_scenario_file(const fs::path& path) {
   return ext == ".yaml" || ext == ".yml";
 }
 
-// Expands PATHs into scenario files. A missing path is an input error.
+// .git, .github, .cache: tooling, not a scenario library. `paysim check .` in a repository must
+// not load a CI workflow's YAML as a scenario.
+bool is_hidden(const fs::path& path) { return path.filename().string().starts_with("."); }
+
+// Expands PATHs into scenario files; a directory's hidden subdirectories are skipped (a hidden
+// directory named on the command line is searched). A missing path is an input error.
 std::vector<std::string> collect_files(const std::vector<std::string>& paths,
                                        std::vector<std::string>& errors) {
   std::vector<std::string> files;
@@ -72,6 +78,10 @@ std::vector<std::string> collect_files(const std::vector<std::string>& paths,
     if (fs::is_directory(path, ec)) {
       std::vector<fs::path> found;
       for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->is_directory(ec) && is_hidden(it->path())) {
+          it.disable_recursion_pending();
+          continue;
+        }
         if (it->is_regular_file(ec) && is_scenario_file(it->path())) found.push_back(it->path());
       }
       if (ec) errors.push_back(fmt::format("{}: cannot read directory: {}", text, ec.message()));

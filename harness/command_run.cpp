@@ -56,10 +56,22 @@ std::optional<Scenario> load_for_command(const std::string& path,
 }
 
 namespace {
+
 const std::set<std::string> kFormats = {"table", "json", "csv", "junit", "html"};
+
+// One format of a run's report: the file it is written to under --out, and its text.
+std::pair<std::string, std::string> render_format(const reports::Report& report,
+                                                  const std::string& format) {
+  if (format == "json") return {"report.json", reports::render_json(report)};
+  if (format == "csv") return {"report.csv", reports::render_csv({&report})};
+  if (format == "junit") return {"junit.xml", reports::render_junit({&report})};
+  if (format == "html") return {"report.html", reports::render_html(reports::html_for_run(report))};
+  return {"report.txt", reports::render_table(report)};
 }
 
-bool check_formats(const std::vector<std::string>& formats) {
+}  // namespace
+
+bool check_formats(const std::vector<std::string>& formats, const std::string& out_dir) {
   for (const std::string& format : formats) {
     if (!kFormats.count(format)) {
       std::fprintf(stderr,
@@ -68,23 +80,31 @@ bool check_formats(const std::vector<std::string>& formats) {
       return false;
     }
   }
+  if (out_dir.empty() && std::set<std::string>(formats.begin(), formats.end()).size() > 1) {
+    std::fprintf(stderr,
+                 "--format: without --out one format is printed to standard output; to write "
+                 "several, give --out DIR\n");
+    return false;
+  }
   return true;
 }
 
 int print_and_write_report(const reports::Report& report, const std::vector<std::string>& formats,
                            const std::string& out_dir) {
+  if (out_dir.empty()) {
+    const std::string text =
+        render_format(report, formats.empty() ? "table" : formats.front()).second;
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+  }
   std::fputs(reports::render_table(report).c_str(), stdout);
-  if (out_dir.empty()) return 0;
   std::set<std::string> asked(formats.begin(), formats.end());
   if (asked.empty()) asked = {"json"};
   const std::filesystem::path dir(out_dir);
   std::vector<std::pair<std::string, std::string>> files;
-  if (asked.count("json")) files.emplace_back("report.json", reports::render_json(report));
-  if (asked.count("table")) files.emplace_back("report.txt", reports::render_table(report));
-  if (asked.count("csv")) files.emplace_back("report.csv", reports::render_csv({&report}));
-  if (asked.count("junit")) files.emplace_back("junit.xml", reports::render_junit({&report}));
-  if (asked.count("html"))
-    files.emplace_back("report.html", reports::render_html(reports::html_for_run(report)));
+  for (const char* format : {"json", "table", "csv", "junit", "html"}) {
+    if (asked.count(format)) files.push_back(render_format(report, format));
+  }
   for (const auto& [name, contents] : files) {
     std::string error;
     if (!reports::write_file_atomically(dir / name, contents, &error)) {
@@ -96,7 +116,7 @@ int print_and_write_report(const reports::Report& report, const std::vector<std:
 }
 
 int command_run(const RunOptions& options) {
-  if (!check_formats(options.formats)) return 2;
+  if (!check_formats(options.formats, options.out_dir)) return 2;
   const std::optional<Scenario> loaded = load_for_command(
       options.scenario_path, options.set, options.has_seed, options.seed, options.variant);
   if (!loaded) return 2;
@@ -133,7 +153,9 @@ CommandRunner add_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* cmd =
       app.add_subcommand("run", "Run one scenario; print its table, and write reports with --out");
-  cmd->add_option("scenario", options->scenario_path, "Scenario file (YAML)")->required();
+  cmd->add_option("scenario", options->scenario_path,
+                  "Scenario file (YAML); - reads standard input")
+      ->required();
   cmd->add_option("--seed", options->seed, "Override the scenario's seed")
       ->each([options](const std::string&) { options->has_seed = true; });
   cmd->add_option("--set", options->set,
@@ -142,7 +164,8 @@ CommandRunner add_run_command(CLI::App& app) {
   cmd->add_option("--out", options->out_dir,
                   "Write reports into this directory (each file whole or not at all)");
   cmd->add_option("--format", options->formats,
-                  "Formats to write with --out: table,json,csv,junit,html (default json)")
+                  "Formats to write with --out: table,json,csv,junit,html (default json); "
+                  "without --out, the one format to print instead of the table")
       ->delimiter(',');
   return {cmd, [options] { return command_run(*options); }};
 }

@@ -39,16 +39,19 @@ struct RunOptions {
   bool has_seed = false;
   uint64_t seed = 0;
   std::string out_dir;               // empty: print the table, write nothing
-  std::vector<std::string> formats;  // table, json, csv, junit
+  std::vector<std::string> formats;  // table, json, csv, junit, html
 };
 
 int command_run(const RunOptions& options);
 
-// Whether every --format is one `run` writes; prints the first unknown one and returns false.
-bool check_formats(const std::vector<std::string>& formats);
-// Prints the report's table, writes the asked formats into `out_dir` (json when none is asked;
-// nothing without a directory), each file whole or not at all. 0, or 2 when a file cannot be
-// written. Shared by `run` and `live`, whose reports are the same.
+// Whether the --format list can be honoured: every format is one `run` writes, and without
+// `out_dir` there is at most one (it goes to standard output). Otherwise prints why and returns
+// false, before anything runs.
+bool check_formats(const std::vector<std::string>& formats, const std::string& out_dir);
+// With `out_dir`: prints the report's table and writes the asked formats there (json when none
+// is asked), each file whole or not at all. Without: prints the one format asked (the table when
+// none is) to standard output and writes nothing. 0, or 2 when a file cannot be written. Shared
+// by `run` and `live`, whose reports are the same.
 int print_and_write_report(const reports::Report& report, const std::vector<std::string>& formats,
                            const std::string& out_dir);
 int command_validate(const std::vector<std::string>& paths);

@@ -3,18 +3,15 @@
 #include "harness/scenario_loader.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "harness/internal/moved_keys.h"
 #include "harness/internal/overrides.h"
 #include "harness/internal/scenario_decode.h"
 #include "harness/internal/yaml_reader.h"
+#include "harness/scenario_source.h"
 
 namespace harness {
 namespace {
@@ -22,8 +19,6 @@ namespace {
 using internal::Decoder;
 using internal::Origin;
 
-// Scenario files are hand-written; anything bigger is a mistake (or not a scenario).
-constexpr std::uintmax_t kMaxFileBytes = 16u << 20;
 // Variant and sweep values checked when loading the base scenario.
 constexpr size_t kMaxExtraChecks = 1000;
 
@@ -247,26 +242,14 @@ LoadResult load_scenario_text(std::string_view yaml_text, const std::string& fil
 
 LoadResult load_scenario_file(const std::string& path, const std::vector<Override>& overrides,
                               const std::string& variant) {
-  LoadResult result;
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    result.errors.push_back({path, 0, 0, "", "cannot read scenario: it is a directory"});
+  std::string error;
+  const std::optional<std::string> text = read_scenario_text(path, &error);
+  if (!text) {
+    LoadResult result;
+    result.errors.push_back({scenario_label(path), 0, 0, "", error});
     return result;
   }
-  std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (!ec && size > kMaxFileBytes) {
-    result.errors.push_back({path, 0, 0, "", "cannot read scenario: larger than 16 MiB"});
-    return result;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    result.errors.push_back(
-        {path, 0, 0, "", std::string("cannot open scenario file: ") + std::strerror(errno)});
-    return result;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_scenario_text(text.str(), path, overrides, variant);
+  return load_scenario_text(*text, scenario_label(path), overrides, variant);
 }
 
 std::optional<Override> parse_override(std::string_view key_equals_value, std::string* error) {

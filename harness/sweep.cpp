@@ -4,11 +4,10 @@
 #include <fmt/format.h>
 
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <set>
 
 #include "harness/commands.h"
+#include "harness/scenario_source.h"
 
 namespace harness {
 namespace {
@@ -21,8 +20,8 @@ std::uint64_t splitmix64(std::uint64_t x) {
 }
 
 std::string file_digest(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string error;
+  const std::string bytes = read_scenario_text(path, &error).value_or("");
   std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a 64
   for (unsigned char c : bytes) {
     h ^= c;

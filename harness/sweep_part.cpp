@@ -7,6 +7,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "harness/build_info.h"
 #include "reports/report_reader.h"
 
 namespace harness {
@@ -50,6 +51,13 @@ Plan plan_from_identity(const Json& identity, const std::string& file) {
   return plan;
 }
 
+// "paysim 0.1.0 (revision c96b707d1e2f)": the build that wrote a part. A part written before
+// revisions were recorded has none, so it never matches a part that has one.
+std::string build_of(const Json& identity) {
+  return "paysim " + identity.value("paysim_version", std::string("?")) + " (revision " +
+         identity.value("paysim_revision", std::string("none")) + ")";
+}
+
 }  // namespace
 
 std::optional<std::pair<std::size_t, std::size_t>> parse_shard(const std::string& text,
@@ -76,7 +84,8 @@ std::vector<std::size_t> shard_jobs(std::size_t job_count, std::size_t index, st
 
 Json plan_identity(const Plan& plan) {
   Json j;
-  j["paysim_version"] = PAYSIM_VERSION;
+  j["paysim_version"] = std::string(paysim_version());
+  j["paysim_revision"] = std::string(paysim_revision());
   j["kind"] = plan.kind;
   j["scenario"] = plan.scenario;
   j["file_digest"] = plan.file_digest;
@@ -138,9 +147,13 @@ std::optional<MergedSweep> merge_parts(const std::vector<std::string>& paths, st
           return fail("inconsistent job_count");
         merged.runs.resize(merged.plan.job_count());
         seen.assign(merged.plan.job_count(), false);
+      } else if (build_of(part.at("identity")) != build_of(*identity)) {
+        return fail("was written by " + build_of(part.at("identity")) + ", " + first_path + " by " +
+                    build_of(*identity) +
+                    ": merge the parts of one build (run every shard with the same paysim)");
       } else if (part.at("identity") != *identity) {
         return fail("belongs to a different sweep than " + first_path +
-                    " (scenario file, --set, axes, seeds or paysim version differ)");
+                    " (scenario file, --set, axes or seeds differ)");
       } else if (count != *shard_count) {
         return fail(
             fmt::format("was cut into {} shards, {} into {}", count, first_path, *shard_count));

@@ -3,11 +3,12 @@
 // covers every job exactly once, and rebuilds the plan and every run's report from them.
 //
 // A part file (JSON, schema "paysim.sweep-part/1"):
-//   {"schema", "identity": {paysim_version, kind, scenario, file_digest, set, axes, seeds,
-//    job_count}, "file", "shard": {"index", "count"},
+//   {"schema", "identity": {paysim_version, paysim_revision, kind, scenario, file_digest, set,
+//    axes, seeds, job_count}, "file", "shard": {"index", "count"},
 //    "jobs": [{"job", "point", "replication", "seed", "report": <report.json with "histograms">}]}
-// Parts belong together when their identities are equal (same binary version, same file bytes,
-// same --set, axes and seeds) and their shard counts agree. The reports carry their raw latency
+// Parts belong together when their identities are equal (same build: version and source
+// revision, harness/build_info.h; same file bytes, --set, axes and seeds) and their shard counts
+// agree; parts of two builds are refused with both named. The reports carry their raw latency
 // histograms, so merged latencies are exact (reports/report_reader.h).
 #pragma once
 

@@ -46,7 +46,7 @@ int usage_error(const std::string& message) {
 }
 
 int live(const LiveCommandOptions& options) {
-  if (!harness::check_formats(options.formats)) return 2;
+  if (!harness::check_formats(options.formats, options.out_dir)) return 2;
   std::optional<harness::Scenario> scenario = harness::load_for_command(
       options.scenario_path, options.set, options.has_seed, options.seed, options.variant);
   if (!scenario) return 2;

@@ -3,15 +3,17 @@
 #   scripts/build.sh release   -> build/release   (Release; what users run and benchmarks measure)
 #   scripts/build.sh debug     -> build/debug     (RelWithDebInfo with assertions; the test build)
 #   scripts/build.sh sanitize  -> build/sanitize  (ASan + UBSan)
+# Targets after the flavour build only those (scripts/paysim.sh: `release paysim paysim_cli_docs`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flavour=${1:-release}
+targets=("${@:2}")
 case "$flavour" in
   release)  args=(-DCMAKE_BUILD_TYPE=Release) ;;
   debug)    args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g") ;;
   sanitize) args=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DPAYSIM_SANITIZE=ON -DPAYSIM_BUILD_BENCH=OFF) ;;
-  *) echo "usage: scripts/build.sh [release|debug|sanitize]" >&2; exit 2 ;;
+  *) echo "usage: scripts/build.sh [release|debug|sanitize] [TARGET...]" >&2; exit 2 ;;
 esac
 scripts/deps.sh
 cmake -S . -B "build/$flavour" -G Ninja "${args[@]}" >/dev/null
-cmake --build "build/$flavour" -j "${PAYSIM_JOBS:-$(nproc)}"
+cmake --build "build/$flavour" -j "${PAYSIM_JOBS:-$(nproc)}" ${targets[@]+--target "${targets[@]}"}

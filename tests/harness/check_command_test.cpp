@@ -71,6 +71,19 @@ TEST_F(CheckCommand, AllPassingExitsZeroAndPrintsEachExpectation) {
   EXPECT_LT(r.output.find("a.yaml"), r.output.find("nested/b.yml"));
 }
 
+// issue 17: `paysim check .` in a repository loaded .github/workflows/*.yml as scenarios.
+TEST_F(CheckCommand, DirectorySearchSkipsHiddenDirectories) {
+  write("a.yaml", tiny("  dropped.final: 0\n"));
+  fs::create_directories(dir_ / ".github/workflows");
+  write(".github/workflows/ci.yml", "on: push\njobs: {}\n");
+  const Result r = paysim("check " + dir_.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find(".github"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("1 run(s) from 1 file(s)"), std::string::npos) << r.output;
+  // Named on the command line, a hidden directory is searched like any other.
+  EXPECT_EQ(paysim("check " + (dir_ / ".github").string()).exit_code, 2);
+}
+
 TEST_F(CheckCommand, FailedExpectationExitsOneAndWritesJunit) {
   const std::string file = write("fail.yaml", tiny("  orders.created: \"< 10\"\n"));
   const std::string junit = (dir_ / "junit.xml").string();

@@ -31,4 +31,27 @@ inline std::filesystem::path fresh_dir(const std::string& name) {
   return dir;
 }
 
+// What a command printed, standard output and standard error apart, and its exit code.
+struct Output {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs a shell command line (redirections allowed); its output goes through files named after
+// `name` under the test's temporary directory.
+inline Output shell_output(const std::string& command_line, const std::string& name) {
+  const std::filesystem::path dir = fresh_dir("output_" + name);
+  std::filesystem::create_directories(dir);
+  const std::string cmd =
+      "{ " + command_line + "; } > " + (dir / "out").string() + " 2> " + (dir / "err").string();
+  const int status = std::system(cmd.c_str());
+  return {WEXITSTATUS(status), read(dir / "out"), read(dir / "err")};
+}
+
+// `paysim ARGS` (redirections allowed, e.g. "run - < x.yaml").
+inline Output paysim_output(const std::string& args, const std::string& name) {
+  return shell_output(std::string(PAYSIM_BINARY) + " " + args, name);
+}
+
 }  // namespace harness::testing

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "harness/build_info.h"
 #include "harness/progress.h"
 #include "harness/sweep_part.h"
 #include "reports/report_reader.h"
@@ -132,6 +133,37 @@ TEST(Sweep, ThreeShardsMergeIntoWhatOneRunWrites) {
                    log),
             2);
   EXPECT_NE(read(log).find("different sweep"), std::string::npos) << read(log);
+}
+
+// issue 17: parts record the build that wrote them (`paysim --version`), and merge refuses parts
+// of two builds, whose reports could differ, naming both.
+TEST(Sweep, MergeRefusesPartsOfAnotherBuild) {
+  const fs::path parts = fresh_dir("sweep-builds");
+  const std::string log = parts.string() + ".log";
+  for (const char* shard : {"0/2", "1/2"}) {
+    ASSERT_EQ(paysim("sweep " + kScenario + " --replications 1 --set duration=1m --shard " + shard +
+                         " --out " + parts.string(),
+                     log),
+              0)
+        << read(log);
+  }
+  const fs::path p0 = parts / "part-0-of-2.json", p1 = parts / "part-1-of-2.json";
+  nlohmann::json part = nlohmann::json::parse(read(p1));
+  EXPECT_EQ(part["identity"]["paysim_version"], PAYSIM_VERSION);
+  EXPECT_EQ(part["identity"]["paysim_revision"], std::string(paysim_revision()));
+  const std::string merge =
+      "merge " + p0.string() + " " + p1.string() + " --out " + (parts / "merged").string();
+  ASSERT_EQ(paysim(merge, log), 0) << read(log);
+
+  part["identity"]["paysim_revision"] = "0123456789ab";
+  std::ofstream(p1) << part.dump(1);
+  EXPECT_EQ(paysim(merge, log), 2);
+  EXPECT_NE(read(log).find(p1.string() +
+                           ": was written by paysim " PAYSIM_VERSION " (revision 0123456789ab), " +
+                           p0.string() + " by paysim " PAYSIM_VERSION " (revision " +
+                           std::string(paysim_revision()) + ")"),
+            std::string::npos)
+      << read(log);
 }
 
 TEST(Sweep, ProgressLineEstimatesTimeLeft) {
