@@ -100,8 +100,7 @@ CommandRunner add_compare_command(CLI::App& app) {
                   "Compare only this variant with the base (repeatable; default: all)");
   cmd->add_option("--set", options->set,
                   "Override a key for the base and every variant: KEY=VALUE");
-  cmd->add_option("--seed", options->seed, "Override the scenario's seed")
-      ->each([options](const std::string&) { options->has_seed = true; });
+  harness::add_seed_option(cmd, options->seed, options->has_seed);
   cmd->add_option("--replications", options->replications,
                   "Seeds per point (default 1): differences become paired means with 95% "
                   "confidence intervals")

@@ -1,4 +1,5 @@
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -15,6 +16,24 @@
 #include "reports/table_writer.h"
 
 namespace harness {
+
+CLI::Option* add_seed_option(CLI::App* command, uint64_t& seed, bool& has_seed) {
+  // CLI11 converts with strtoull, which wraps "-1" and saturates "2^64"; and it reads "1e23"
+  // as a double. The validator sees the text first and lets through only what fits exactly.
+  const CLI::Validator whole_uint64(
+      [](std::string& text) -> std::string {
+        uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        auto [stop, ec] = std::from_chars(text.data(), end, value);
+        if (text.empty() || ec != std::errc() || stop != end)
+          return "expected a whole number from 0 to 18446744073709551615, got '" + text + "'";
+        return "";
+      },
+      "UINT64");
+  return command->add_option("--seed", seed, "Override the scenario's seed (0 to 2^64-1)")
+      ->check(whole_uint64)
+      ->each([&has_seed](const std::string&) { has_seed = true; });
+}
 
 bool parse_overrides(const std::vector<std::string>& texts, std::vector<Override>& out) {
   for (const std::string& text : texts) {
@@ -134,8 +153,7 @@ CommandRunner add_run_command(CLI::App& app) {
   CLI::App* cmd =
       app.add_subcommand("run", "Run one scenario; print its table, and write reports with --out");
   cmd->add_option("scenario", options->scenario_path, "Scenario file (YAML)")->required();
-  cmd->add_option("--seed", options->seed, "Override the scenario's seed")
-      ->each([options](const std::string&) { options->has_seed = true; });
+  add_seed_option(cmd, options->seed, options->has_seed);
   cmd->add_option("--set", options->set,
                   "Override a key: KEY=VALUE (dotted path; a channel by its name)");
   cmd->add_option("--variant", options->variant, "Apply one of the scenario's variants");
