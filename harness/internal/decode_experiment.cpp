@@ -211,6 +211,12 @@ void decode_sweep(Decoder& d, const Cursor& at, std::vector<SweepAxis>& out) {
 
 void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out) {
   Cursor root = d.root(document);
+  if (!document || document.IsNull()) {
+    d.error(root,
+            "the file holds no scenario (it is empty or only comments); a scenario is a YAML map "
+            "of keys (name, seed, channels, system, ...)");
+    return;
+  }
   if (!document.IsMap()) {
     d.error(root,
             "a scenario must be a YAML map of keys (name, seed, channels, system, ...), got " +

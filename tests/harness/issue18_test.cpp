@@ -57,5 +57,36 @@ TEST(Issue18, SeedOutOfRangeIsAUsageError) {
   EXPECT_EQ(paysim("trace " + file + " --order 1 --seed 0", log), 0) << read(log);
 }
 
+// "got null" with no location: an empty or comment-only file, and --set on an empty document.
+TEST(Issue18, EmptyDocumentsAreLocatedErrors) {
+  const std::string no_scenario =
+      "e.yaml:1:1: the file holds no scenario (it is empty or only comments); a scenario is a "
+      "YAML map of keys (name, seed, channels, system, ...)";
+  EXPECT_EQ(errors_of(load_scenario_text("", "e.yaml")), Lines{no_scenario});
+  EXPECT_EQ(errors_of(load_scenario_text("# nothing here\n\n", "e.yaml")), Lines{no_scenario});
+  // After a document marker the (empty) document starts on the next line.
+  EXPECT_EQ(errors_of(load_scenario_text("---\n", "e.yaml")),
+            Lines{"e.yaml:2:1" + no_scenario.substr(10)});
+  EXPECT_EQ(errors_of(load_scenario_text("", "e.yaml", {{"seed", "3"}})),
+            Lines{"e.yaml:1:1: channels: at least one channel is required"});
+}
+
+// Every error a variant or sweep value causes points into the file, also where the value builds a
+// path the base file lacks.
+TEST(Issue18, ErrorsOfAlternativesAreLocatedInTheFile) {
+  const std::string text = kTiny +
+                           "variants:\n"
+                           "  - {name: v, set: {system.compensation.polling.interval: 0s}}\n"
+                           "  - {name: w, set: {system.compensaton.strategy: polling}}\n"
+                           "sweep:\n  environment.bogus: [1]\n";
+  const Lines errors = errors_of(load_scenario_text(text, "s.yaml"));
+  ASSERT_FALSE(errors.empty());
+  for (const std::string& line : errors) {
+    SCOPED_TRACE(line);
+    EXPECT_EQ(line.rfind("s.yaml:", 0), 0u);
+    EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(line[7])));
+  }
+}
+
 }  // namespace
 }  // namespace harness
