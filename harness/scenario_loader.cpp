@@ -3,14 +3,11 @@
 #include "harness/scenario_loader.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "harness/file_text.h"
 #include "harness/internal/moved_keys.h"
 #include "harness/internal/overrides.h"
 #include "harness/internal/scenario_decode.h"
@@ -23,7 +20,8 @@ using internal::Decoder;
 using internal::Origin;
 
 // Scenario files are hand-written; anything bigger is a mistake (or not a scenario).
-constexpr std::uintmax_t kMaxFileBytes = 16u << 20;
+// The cap applies to what is read (harness/file_text.h), so a device or a pipe is bounded too.
+constexpr std::size_t kMaxFileBytes = 16u << 20;
 // Variant and sweep values checked when loading the base scenario.
 constexpr size_t kMaxExtraChecks = 1000;
 
@@ -247,26 +245,14 @@ LoadResult load_scenario_text(std::string_view yaml_text, const std::string& fil
 
 LoadResult load_scenario_file(const std::string& path, const std::vector<Override>& overrides,
                               const std::string& variant) {
-  LoadResult result;
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    result.errors.push_back({path, 0, 0, "", "cannot read scenario: it is a directory"});
+  std::string problem;
+  std::optional<std::string> text = read_file_text(path, kMaxFileBytes, &problem);
+  if (!text) {
+    LoadResult result;
+    result.errors.push_back({path, 0, 0, "", "cannot read scenario: " + problem});
     return result;
   }
-  std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (!ec && size > kMaxFileBytes) {
-    result.errors.push_back({path, 0, 0, "", "cannot read scenario: larger than 16 MiB"});
-    return result;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    result.errors.push_back(
-        {path, 0, 0, "", std::string("cannot open scenario file: ") + std::strerror(errno)});
-    return result;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_scenario_text(text.str(), path, overrides, variant);
+  return load_scenario_text(*text, path, overrides, variant);
 }
 
 std::optional<Override> parse_override(std::string_view key_equals_value, std::string* error) {

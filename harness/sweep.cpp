@@ -4,11 +4,10 @@
 #include <fmt/format.h>
 
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <set>
 
 #include "harness/commands.h"
+#include "harness/file_text.h"
 
 namespace harness {
 namespace {
@@ -20,9 +19,10 @@ std::uint64_t splitmix64(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
+// The digest of the file the base scenario was just loaded from, read under the loader's bound.
 std::string file_digest(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string problem;
+  const std::string bytes = read_file_text(path, std::size_t{16} << 20, &problem).value_or("");
   std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a 64
   for (unsigned char c : bytes) {
     h ^= c;

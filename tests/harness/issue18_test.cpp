@@ -57,6 +57,36 @@ TEST(Issue18, SeedOutOfRangeIsAUsageError) {
   EXPECT_EQ(paysim("trace " + file + " --order 1 --seed 0", log), 0) << read(log);
 }
 
+// `paysim validate /dev/zero` read ~2 GB and aborted; a FIFO with no writer blocked forever. The
+// size cap applies to what is read, and nothing waits for a writer.
+TEST(Issue18, NonRegularFilesAreBoundedAndNeverWaitedFor) {
+  EXPECT_EQ(errors_of(load_scenario_file("/dev/zero")),
+            Lines{"/dev/zero: cannot read scenario: larger than 16 MiB (reading stopped there)"});
+  const fs::path fifo = fs::path(::testing::TempDir()) / "issue18-fifo.yaml";
+  fs::remove(fifo);
+  ASSERT_EQ(std::system(("mkfifo " + fifo.string()).c_str()), 0);
+  const std::string log = (fs::path(::testing::TempDir()) / "issue18-fifo.log").string();
+  // `timeout` turns a hang into exit 124 instead of a stuck test.
+  const std::string validate = "timeout 20 " + std::string(PAYSIM_BINARY) + " validate ";
+  EXPECT_EQ(WEXITSTATUS(std::system((validate + fifo.string() + " > " + log + " 2>&1").c_str())), 2)
+      << read(log);
+  EXPECT_NE(read(log).find("the file holds no scenario"), std::string::npos) << read(log);
+  EXPECT_EQ(WEXITSTATUS(std::system(("timeout 20 " + std::string(PAYSIM_BINARY) +
+                                     " run /dev/urandom > " + log + " 2>&1")
+                                        .c_str())),
+            2)
+      << read(log);
+  // A pipe that has a writer is read to its end.
+  const fs::path file = write_file("piped.yaml", kTiny);
+  EXPECT_EQ(
+      WEXITSTATUS(std::system(
+          ("cat " + file.string() + " | " + validate + "/dev/stdin > " + log + " 2>&1").c_str())),
+      0)
+      << read(log);
+  EXPECT_EQ(errors_of(load_scenario_file(::testing::TempDir())),
+            Lines{::testing::TempDir() + ": cannot read scenario: it is a directory"});
+}
+
 // "got null" with no location: an empty or comment-only file, and --set on an empty document.
 TEST(Issue18, EmptyDocumentsAreLocatedErrors) {
   const std::string no_scenario =
