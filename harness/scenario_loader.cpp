@@ -11,6 +11,7 @@
 #include "harness/internal/moved_keys.h"
 #include "harness/internal/overrides.h"
 #include "harness/internal/scenario_decode.h"
+#include "harness/internal/text_check.h"
 #include "harness/internal/yaml_reader.h"
 
 namespace harness {
@@ -129,12 +130,32 @@ bool rewrites_alternatives(const Override& override) {
   return top == "variants" || top == "sweep";
 }
 
+// Whether the key and value of `override` are UTF-8 (both may reach a report: the value as the
+// scenario's name, both as an experiment's settings); reports them when not.
+bool is_utf8_override(const Override& override, std::vector<ScenarioError>& errors) {
+  const std::string key = internal::escape_invalid_utf8(override.key);
+  if (std::optional<size_t> bad = internal::invalid_utf8_offset(override.key)) {
+    errors.push_back({"--set", 0, 0, key,
+                      "the key is not valid UTF-8 (" +
+                          internal::describe_invalid_utf8(override.key, *bad) + ")"});
+    return false;
+  }
+  if (std::optional<size_t> bad = internal::invalid_utf8_offset(override.value)) {
+    errors.push_back({"--set", 0, 0, key,
+                      "the value is not valid UTF-8 (" +
+                          internal::describe_invalid_utf8(override.value, *bad) + ")"});
+    return false;
+  }
+  return true;
+}
+
 // Applies the overrides for which `wanted(override)` holds, in command-line order.
 template <class Wanted>
 void apply_overrides(YAML::Node& document, Decoder& decoder, const std::vector<Override>& overrides,
                      std::vector<ScenarioError>& errors, Wanted&& wanted) {
   for (const Override& override : overrides) {
     if (!wanted(override)) continue;
+    if (!is_utf8_override(override, errors)) continue;
     YAML::Node value;
     try {
       value = YAML::Load(override.value);
@@ -179,6 +200,11 @@ LoadResult load(std::string_view text, const std::string& label,
     errors.push_back(error_at_mark(label, e.mark, "", "invalid YAML: " + e.msg));
     return result;
   }
+  internal::check_utf8_document(text, label, errors);
+  if (!errors.empty()) {
+    sort_errors(errors);
+    return result;
+  }
   Decoder decoder(Origin{label, true, ""}, &errors);
   if (document.IsMap() || document.IsNull()) {
     internal::migrate_moved_keys(document, label, result.notices, errors);
@@ -207,9 +233,17 @@ LoadResult load(std::string_view text, const std::string& label,
       for (size_t i = 0; i < axis.values.size(); ++i) check("", SweepPoint{axis.key, i});
     }
   }
+  if (scenario.name.empty() && errors.empty()) {
+    scenario.name = default_name(label);
+    if (std::optional<size_t> bad = internal::invalid_utf8_offset(scenario.name)) {
+      errors.push_back({internal::escape_invalid_utf8(label), 0, 0, "name",
+                        "the scenario has no 'name' and its file name is not valid UTF-8 (" +
+                            internal::describe_invalid_utf8(scenario.name, *bad) +
+                            "): add a name"});
+    }
+  }
   sort_errors(errors);
   if (!errors.empty()) return result;
-  if (scenario.name.empty()) scenario.name = default_name(label);
   scenario.file = label;
   scenario.variant = variant;
   result.scenario = std::move(scenario);

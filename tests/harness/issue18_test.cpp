@@ -41,6 +41,59 @@ fs::path write_file(const std::string& name, const std::string& text) {
   return path;
 }
 
+// Invalid UTF-8 in text that reaches a report passed `validate`, then `run --out` aborted on the
+// JSON writer's exception (exit 134). Every key and value of the file is checked at load.
+TEST(Issue18, InvalidUtf8AnywhereInTheFileIsALocatedError) {
+  EXPECT_EQ(errors_of(load_scenario_text("name: caf\xe9\n" + kTiny, "bad.yaml")),
+            Lines{"bad.yaml:1:7: name: the value is not valid UTF-8 (byte 0xe9 at offset 3 is "
+                  "not UTF-8); scenario text must be UTF-8"});
+  EXPECT_EQ(errors_of(load_scenario_text(
+                kTiny + "variants:\n  - {name: \"v\xff\", set: {seed: 2}}\n", "bad.yaml")),
+            Lines{"bad.yaml:5:12: variants[0].name: the value is not valid UTF-8 (byte 0xff at "
+                  "offset 1 is not UTF-8); scenario text must be UTF-8"});
+  // A key (an expect metric), an overlong encoding, a surrogate and a truncated sequence.
+  EXPECT_EQ(
+      errors_of(load_scenario_text(kTiny + "expect: {\"dropped.final\xc0\xae\": 0}\n", "bad.yaml")),
+      Lines{"bad.yaml:4:10: expect.dropped.final\\xc0\\xae: the key is not valid UTF-8 "
+            "(byte 0xc0 at offset 13 is not UTF-8); scenario text must be UTF-8"});
+  EXPECT_FALSE(load_scenario_text("name: \xed\xa0\x80\n" + kTiny, "bad.yaml").ok());
+  EXPECT_FALSE(load_scenario_text("name: ab\xe2\x82\n" + kTiny, "bad.yaml").ok());
+  // Through an alias: the anchor's value is the one reported.
+  EXPECT_FALSE(load_scenario_text("x: &n \"\xff\"\nname: *n\n" + kTiny, "bad.yaml").ok());
+  // Well-formed text of every length is fine, and so are bad bytes in a comment (they reach
+  // nothing).
+  EXPECT_TRUE(load_scenario_text("name: \"caf\xc3\xa9 \xe6\x8e\x89\xe5\x8d\x95 \xf0\x9f\x92\xb3\"\n"
+                                 "# \xff\n" +
+                                     kTiny,
+                                 "ok.yaml")
+                  .ok());
+}
+
+TEST(Issue18, InvalidUtf8InASetOverrideIsRefused) {
+  EXPECT_EQ(errors_of(load_scenario_text(kTiny, "ok.yaml", {{"name", "x\xff"}})),
+            Lines{"--set: name: the value is not valid UTF-8 (byte 0xff at offset 1 is not "
+                  "UTF-8)"});
+  EXPECT_EQ(errors_of(load_scenario_text(kTiny, "ok.yaml", {{"expect.a\xff", "0"}})),
+            Lines{"--set: expect.a\\xff: the key is not valid UTF-8 (byte 0xff at offset 8 is not "
+                  "UTF-8)"});
+}
+
+TEST(Issue18, InvalidUtf8NeverReachesTheReportWriters) {
+  const fs::path file = write_file("utf8.yaml", "name: caf\xe9\n" + kTiny);
+  const fs::path out = fresh_dir("issue18-utf8-out");
+  const std::string log = (fs::path(::testing::TempDir()) / "issue18-utf8.log").string();
+  EXPECT_EQ(paysim("validate " + file.string(), log), 2) << read(log);
+  EXPECT_EQ(paysim("run " + file.string() + " --out " + out.string(), log), 2) << read(log);
+  EXPECT_EQ(paysim("run " + write_file("ok.yaml", kTiny).string() +
+                       " --set name=$(printf 'x\\377') --out " + out.string(),
+                   log),
+            2)
+      << read(log);
+  EXPECT_NE(read(log).find("--set: name: the value is not valid UTF-8"), std::string::npos)
+      << read(log);
+  EXPECT_FALSE(fs::exists(out));
+}
+
 // --seed went through strtoull: -1 and 2^64 became 18446744073709551615 and 1e23 was rounded.
 TEST(Issue18, SeedOutOfRangeIsAUsageError) {
   const std::string file = write_file("seed.yaml", kTiny).string();
