@@ -63,12 +63,20 @@ std::vector<std::string> variant_names(const YAML::Node& document) {
   return names;
 }
 
+// The document being rewritten, and whether it has aliases (internal::apply_override's
+// `unshare`: then an override copies the nodes on its path before it writes).
+struct Document {
+  YAML::Node root;
+  bool has_aliases = false;
+};
+
 // Applies one dotted `key` = `value` and registers the value's origin; reports a bad path.
-void apply_one(YAML::Node& document, Decoder& decoder, const std::string& key,
+void apply_one(Document& document, Decoder& decoder, const std::string& key,
                const YAML::Node& value, Origin origin, ScenarioError path_error_location,
                std::vector<ScenarioError>& errors) {
   std::string problem;
-  std::optional<YAML::Node> applied = internal::apply_override(document, key, value, &problem);
+  std::optional<YAML::Node> applied =
+      internal::apply_override(document.root, key, value, &problem, document.has_aliases);
   if (!applied) {
     path_error_location.message = std::move(problem) + origin.note;
     errors.push_back(std::move(path_error_location));
@@ -76,12 +84,12 @@ void apply_one(YAML::Node& document, Decoder& decoder, const std::string& key,
   }
   decoder.add_origin(*applied, std::move(origin));
   // An old spelling it wrote (or a map holding one) moves now, so a later override wins.
-  internal::migrate_overridden_keys(document);
+  internal::migrate_overridden_keys(document.root);
 }
 
-void apply_variant(YAML::Node& document, Decoder& decoder, const std::string& label,
+void apply_variant(Document& document, Decoder& decoder, const std::string& label,
                    const std::string& variant, std::vector<ScenarioError>& errors) {
-  auto variants = find_entry(document, "variants");
+  auto variants = find_entry(document.root, "variants");
   if (variants && variants->second.IsSequence()) {
     for (const YAML::Node& item : variants->second) {
       auto name = find_entry(item, "name");
@@ -98,7 +106,7 @@ void apply_variant(YAML::Node& document, Decoder& decoder, const std::string& la
       return;
     }
   }
-  std::vector<std::string> known = variant_names(document);
+  std::vector<std::string> known = variant_names(document.root);
   YAML::Mark mark = variants ? variants->first.Mark() : YAML::Mark::null_mark();
   std::string message = known.empty()
                             ? "unknown variant '" + variant + "'; the scenario defines no variants"
@@ -108,9 +116,9 @@ void apply_variant(YAML::Node& document, Decoder& decoder, const std::string& la
   errors.push_back(error_at_mark(label, mark, "variants", std::move(message)));
 }
 
-void apply_sweep_point(YAML::Node& document, Decoder& decoder, const std::string& label,
+void apply_sweep_point(Document& document, Decoder& decoder, const std::string& label,
                        const SweepPoint& point, std::vector<ScenarioError>& errors) {
-  auto sweep = find_entry(document, "sweep");
+  auto sweep = find_entry(document.root, "sweep");
   if (!sweep) return;
   auto axis = find_entry(sweep->second, point.key);
   if (!axis || !axis->second.IsSequence() || point.index >= axis->second.size()) return;
@@ -151,7 +159,7 @@ bool is_utf8_override(const Override& override, std::vector<ScenarioError>& erro
 
 // Applies the overrides for which `wanted(override)` holds, in command-line order.
 template <class Wanted>
-void apply_overrides(YAML::Node& document, Decoder& decoder, const std::vector<Override>& overrides,
+void apply_overrides(Document& document, Decoder& decoder, const std::vector<Override>& overrides,
                      std::vector<ScenarioError>& errors, Wanted&& wanted) {
   for (const Override& override : overrides) {
     if (!wanted(override)) continue;
@@ -193,9 +201,9 @@ LoadResult load(std::string_view text, const std::string& label,
                 const std::optional<SweepPoint>& sweep_point, bool check_alternatives) {
   LoadResult result;
   std::vector<ScenarioError>& errors = result.errors;
-  YAML::Node document;
+  Document document;
   try {
-    document = YAML::Load(std::string(text));
+    document.root = YAML::Load(std::string(text));
   } catch (const YAML::ParserException& e) {
     errors.push_back(error_at_mark(label, e.mark, "", "invalid YAML: " + e.msg));
     return result;
@@ -206,8 +214,9 @@ LoadResult load(std::string_view text, const std::string& label,
     return result;
   }
   Decoder decoder(Origin{label, true, ""}, &errors);
-  if (document.IsMap() || document.IsNull()) {
-    internal::migrate_moved_keys(document, label, result.notices, errors);
+  document.has_aliases = internal::has_aliases(text);
+  if (document.root.IsMap() || document.root.IsNull()) {
+    internal::migrate_moved_keys(document.root, label, result.notices, errors);
     apply_overrides(document, decoder, overrides, errors, rewrites_alternatives);
     if (!variant.empty()) apply_variant(document, decoder, label, variant, errors);
     if (sweep_point) apply_sweep_point(document, decoder, label, *sweep_point, errors);
@@ -215,7 +224,7 @@ LoadResult load(std::string_view text, const std::string& label,
                     [](const Override& override) { return !rewrites_alternatives(override); });
   }
   Scenario scenario;
-  internal::decode_scenario(decoder, document, scenario);
+  internal::decode_scenario(decoder, document.root, scenario);
 
   if (check_alternatives && errors.empty()) {
     // Only errors the variant or sweep value adds are news; the rest were reported above.

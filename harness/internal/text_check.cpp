@@ -129,7 +129,36 @@ class Utf8Checker : public YAML::EventHandler {
   std::vector<Frame> frames_;
 };
 
+// Counts the aliases of a document; nothing else.
+class AliasCounter : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { ++aliases; }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  size_t aliases = 0;
+};
+
 }  // namespace
+
+bool has_aliases(std::string_view yaml_text) {
+  // No '*' at all, no alias: the common case costs one scan, not a second parse.
+  if (yaml_text.find('*') == std::string_view::npos) return false;
+  std::istringstream stream{std::string(yaml_text)};
+  YAML::Parser parser(stream);
+  AliasCounter counter;
+  parser.HandleNextDocument(counter);
+  return counter.aliases > 0;
+}
 
 void check_utf8_document(std::string_view yaml_text, const std::string& file,
                          std::vector<ScenarioError>& errors) {

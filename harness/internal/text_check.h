@@ -31,4 +31,9 @@ std::string escape_invalid_utf8(std::string_view text);
 void check_utf8_document(std::string_view yaml_text, const std::string& file,
                          std::vector<ScenarioError>& errors);
 
+// Whether the first YAML document in `yaml_text` uses an alias (`*name`): then two places of
+// the document tree share one node, and an override must copy before it writes
+// (internal::apply_override's `unshare`).
+bool has_aliases(std::string_view yaml_text);
+
 }  // namespace harness::internal

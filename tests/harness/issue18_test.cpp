@@ -140,6 +140,71 @@ TEST(Issue18, NonRegularFilesAreBoundedAndNeverWaitedFor) {
             Lines{::testing::TempDir() + ": cannot read scenario: it is a directory"});
 }
 
+// `--set expect.X=...` and a variant's `expect.X` on a file with no `expect:` block (and the same
+// for `sweep:`) must add one dotted key, not nested maps.
+TEST(Issue18, ExpectAndSweepOverridesWorkWithoutTheBlockInTheFile) {
+  for (const std::string& base : {kTiny, kTiny + "expect:\n", kTiny + "sweep:\n"}) {
+    SCOPED_TRACE(base);
+    LoadResult loaded = load_scenario_text(
+        base, "s.yaml",
+        {{"expect.latency.charge_to_paid_ms.p99", "< 60000"}, {"sweep.seed", "[1, 2]"}});
+    ASSERT_TRUE(loaded.ok()) << errors_of(loaded)[0];
+    ASSERT_EQ(loaded.scenario->expect.size(), 1u);
+    EXPECT_EQ(loaded.scenario->expect[0].metric, "latency.charge_to_paid_ms.p99");
+    ASSERT_EQ(loaded.scenario->sweep.size(), 1u);
+    EXPECT_EQ(loaded.scenario->sweep[0].key, "seed");
+  }
+  const std::string with_variant =
+      kTiny + "variants:\n  - {name: v, set: {expect.dropped.final: 0, sweep.seed: [3]}}\n";
+  LoadResult loaded = load_scenario_text(with_variant, "s.yaml", {}, "v");
+  ASSERT_TRUE(loaded.ok()) << errors_of(loaded)[0];
+  ASSERT_EQ(loaded.scenario->expect.size(), 1u);
+  EXPECT_EQ(loaded.scenario->expect[0].metric, "dropped.final");
+  EXPECT_TRUE(load_scenario_text(with_variant, "s.yaml").ok());
+  // A wrong metric is still refused, and located at --set.
+  EXPECT_EQ(errors_of(load_scenario_text(kTiny, "s.yaml", {{"expect.dropped.finale", "0"}})),
+            Lines{"--set: expect.dropped.finale: unknown metric 'dropped.finale' (did you mean "
+                  "'dropped.final'?)"});
+}
+
+// With `duration: &d 5m` and `drain: *d`, `--set duration=1m` changed `drain` too, `--set
+// drain=0s` was blamed on `duration`, and two channels sharing `share: &half 0.5` could not be
+// given different shares: overrides wrote through the alias into the shared node.
+TEST(Issue18, OverridesNeverWriteThroughAliases) {
+  const std::string aliased =
+      "duration: &d 5m\ndrain: *d\ntraffic: {rate: 1/s}\n"
+      "channels:\n  - {name: a, share: &half 0.5, callback: &cb {drop_probability: 0.1}}\n"
+      "  - {name: b, share: *half, callback: *cb}\n"
+      "variants:\n  - {name: short, set: {duration: 1m}}\n";
+  LoadResult loaded = load_scenario_text(aliased, "a.yaml", {{"duration", "1m"}});
+  ASSERT_TRUE(loaded.ok()) << errors_of(loaded)[0];
+  EXPECT_EQ(loaded.scenario->duration, sim::Duration::minutes(1));
+  EXPECT_EQ(loaded.scenario->drain, sim::Duration::minutes(5));
+
+  loaded = load_scenario_text(aliased, "a.yaml", {{"drain", "0s"}});
+  ASSERT_TRUE(loaded.ok()) << errors_of(loaded)[0];
+  EXPECT_EQ(loaded.scenario->duration, sim::Duration::minutes(5));
+  EXPECT_EQ(loaded.scenario->drain, sim::Duration::zero());
+
+  loaded = load_scenario_text(aliased, "a.yaml", {}, "short");
+  ASSERT_TRUE(loaded.ok()) << errors_of(loaded)[0];
+  EXPECT_EQ(loaded.scenario->drain, sim::Duration::minutes(5));
+
+  loaded = load_scenario_text(aliased, "a.yaml",
+                              {{"channels.a.share", "0.3"},
+                               {"channels.b.share", "0.7"},
+                               {"channels.b.callback.drop_probability", "0.5"}});
+  ASSERT_TRUE(loaded.ok()) << errors_of(loaded)[0];
+  EXPECT_DOUBLE_EQ(loaded.scenario->channels[0].share, 0.3);
+  EXPECT_DOUBLE_EQ(loaded.scenario->channels[1].share, 0.7);
+  EXPECT_DOUBLE_EQ(loaded.scenario->channels[0].callback.drop_probability, 0.1);
+  EXPECT_DOUBLE_EQ(loaded.scenario->channels[1].callback.drop_probability, 0.5);
+
+  // The error names the key the override wrote, not the one it shares a node with.
+  EXPECT_EQ(errors_of(load_scenario_text(aliased, "a.yaml", {{"drain", "-1s"}})),
+            Lines{"--set: drain: duration must not be negative, got '-1s'"});
+}
+
 // "got null" with no location: an empty or comment-only file, and --set on an empty document.
 TEST(Issue18, EmptyDocumentsAreLocatedErrors) {
   const std::string no_scenario =
