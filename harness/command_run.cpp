@@ -8,11 +8,11 @@
 
 #include "harness/commands.h"
 #include "harness/run.h"
-#include "reports/atomic_file.h"
 #include "reports/csv_writer.h"
 #include "reports/html_writer.h"
 #include "reports/json_writer.h"
 #include "reports/junit_writer.h"
+#include "reports/output_set.h"
 #include "reports/table_writer.h"
 
 namespace harness {
@@ -96,20 +96,17 @@ int print_and_write_report(const reports::Report& report, const std::vector<std:
   if (out_dir.empty()) return 0;
   std::set<std::string> asked(formats.begin(), formats.end());
   if (asked.empty()) asked = {"json"};
-  const std::filesystem::path dir(out_dir);
-  std::vector<std::pair<std::string, std::string>> files;
+  reports::OutputFiles files;
   if (asked.count("json")) files.emplace_back("report.json", reports::render_json(report));
   if (asked.count("table")) files.emplace_back("report.txt", reports::render_table(report));
   if (asked.count("csv")) files.emplace_back("report.csv", reports::render_csv({&report}));
   if (asked.count("junit")) files.emplace_back("junit.xml", reports::render_junit({&report}));
   if (asked.count("html"))
     files.emplace_back("report.html", reports::render_html(reports::html_for_run(report)));
-  for (const auto& [name, contents] : files) {
-    std::string error;
-    if (!reports::write_file_atomically(dir / name, contents, &error)) {
-      std::fprintf(stderr, "paysim: cannot write %s: %s\n", (dir / name).c_str(), error.c_str());
-      return 2;
-    }
+  std::string error;
+  if (!reports::write_output_set(out_dir, files, &error)) {
+    std::fprintf(stderr, "paysim: cannot write the reports: %s\n", error.c_str());
+    return 2;
   }
   return 0;
 }

@@ -236,5 +236,66 @@ TEST(Issue18, ErrorsOfAlternativesAreLocatedInTheFile) {
   }
 }
 
+// A pid that runs no process: what a writer killed with kill -9 leaves in its file names.
+int dead_pid() {
+  for (int pid = 4'000'000; pid > 1000; pid -= 7) {
+    if (::kill(pid, 0) != 0 && errno == ESRCH) return pid;
+  }
+  return 0;
+}
+
+// Exit 2 with a report written: when a later format failed (report.txt is a directory) the new
+// report.json stayed behind. And a killed writer's temporary files stayed forever.
+TEST(Issue18, OutputsAreWrittenAsOneSetOrNotAtAll) {
+  const std::string file = write_file("set.yaml", kTiny).string();
+  const fs::path out = fresh_dir("issue18-set");
+  const std::string log = (fs::path(::testing::TempDir()) / "issue18-set.log").string();
+  fs::create_directories(out / "report.txt");
+  EXPECT_EQ(paysim("run " + file + " --out " + out.string() + " --format json,table", log), 2)
+      << read(log);
+  EXPECT_NE(read(log).find("report.txt: is a directory"), std::string::npos) << read(log);
+  EXPECT_FALSE(fs::exists(out / "report.json"));
+  fs::remove(out / "report.txt");
+
+  // Over an older set: the files of the set are replaced, other files stay, and what a killed
+  // writer left (a temporary file inside, a staging directory beside) is cleaned up.
+  const int dead = dead_pid();
+  ASSERT_NE(dead, 0);
+  std::ofstream(out / "report.json") << "old";
+  std::ofstream(out / "notes.md") << "mine";
+  const fs::path stale_temp = out / (".report.json.tmp-" + std::to_string(dead) + "-0");
+  const fs::path stale_staging =
+      out.parent_path() / (".issue18-set.paysim-staging-" + std::to_string(dead) + "-0");
+  std::ofstream(stale_temp) << "partial";
+  fs::create_directories(stale_staging);
+  EXPECT_EQ(paysim("run " + file + " --out " + out.string() + " --format json,csv", log), 0)
+      << read(log);
+  EXPECT_EQ(read(out / "report.json").rfind("{", 0), 0u);
+  EXPECT_TRUE(fs::exists(out / "report.csv"));
+  EXPECT_EQ(read(out / "notes.md"), "mine");
+  EXPECT_FALSE(fs::exists(stale_temp));
+  EXPECT_FALSE(fs::exists(stale_staging));
+  for (const auto& entry : fs::directory_iterator(out.parent_path())) {
+    EXPECT_EQ(entry.path().filename().string().find(".paysim-staging-"), std::string::npos)
+        << entry.path();
+  }
+}
+
+TEST(Issue18, CompareWritesItsPointReportsInTheSameSet) {
+  const std::string file =
+      write_file("cmp.yaml", kTiny + "variants:\n  - {name: v, set: {seed: 2}}\n").string();
+  const fs::path out = fresh_dir("issue18-cmp");
+  const std::string log = (fs::path(::testing::TempDir()) / "issue18-cmp.log").string();
+  fs::create_directories(out / "junit.xml");  // the last file of the set cannot be written
+  EXPECT_EQ(paysim("compare " + file + " --out " + out.string(), log), 2) << read(log);
+  EXPECT_FALSE(fs::exists(out / "base"));
+  EXPECT_FALSE(fs::exists(out / "summary.json"));
+  fs::remove(out / "junit.xml");
+  EXPECT_EQ(paysim("compare " + file + " --out " + out.string(), log), 0) << read(log);
+  EXPECT_TRUE(fs::exists(out / "base" / "report.json"));
+  EXPECT_TRUE(fs::exists(out / "v" / "report.json"));
+  EXPECT_TRUE(fs::exists(out / "summary.json"));
+}
+
 }  // namespace
 }  // namespace harness
