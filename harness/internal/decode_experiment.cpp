@@ -226,9 +226,18 @@ void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out) {
   MapReader reader(d, root);
   reader.read("name", out.name, decode_string);
   reader.read("seed", out.seed, decode_uint64);
-  reader.read("duration", out.duration, decode_positive_duration);
+  const std::optional<Cursor> duration_at = reader.get("duration");
+  if (duration_at) {
+    if (auto duration = decode_positive_duration(d, *duration_at)) out.duration = *duration;
+  }
   reader.read("drain", out.drain, decode_duration);
-  if (auto at = reader.get("traffic")) decode_traffic(d, *at, out.traffic);
+  const std::optional<Cursor> traffic_at = reader.get("traffic");
+  if (traffic_at) decode_traffic(d, *traffic_at, out.traffic);
+  check_workload_fits(d,
+                      traffic_at    ? *traffic_at
+                      : duration_at ? *duration_at
+                                    : root,
+                      out.traffic, out.duration);
   if (auto at = reader.get("user")) decode_user(d, *at, out.user);
   if (auto at = reader.get("channels")) {
     decode_channels(d, *at, out.channels);

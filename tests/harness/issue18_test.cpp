@@ -236,6 +236,30 @@ TEST(Issue18, ErrorsOfAlternativesAreLocatedInTheFile) {
   }
 }
 
+// `traffic.rate: 10000000/s` for 2 minutes grew to 3.6 GB and died on bad_alloc with no message.
+TEST(Issue18, AWorkloadThatCannotFitIsRefusedUpFront) {
+  const Lines errors = errors_of(load_scenario_text(
+      "duration: 2m\ntraffic: {rate: 10000000/s}\nchannels: [{name: a}]\n", "big.yaml"));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].rfind("big.yaml:2:10: traffic: this traffic makes about 1.2e+09 orders", 0),
+            0u)
+      << errors[0];
+  EXPECT_NE(errors[0].find("(20000000 orders;"), std::string::npos) << errors[0];
+  // A day profile is integrated over the window: a short spike is fine, a day at the peak not.
+  EXPECT_TRUE(load_scenario_text("duration: 1d\ntraffic: {profile: [[0h, 1/s], [12h, 1000000/s], "
+                                 "[12h0m1s, 1/s]]}\nchannels: [{name: a}]\n",
+                                 "spike.yaml")
+                  .ok());
+  EXPECT_FALSE(load_scenario_text("duration: 2d\ntraffic: {profile: [[0h, 1/s], [12h, 300/s]]}\n"
+                                  "channels: [{name: a}]\n",
+                                  "days.yaml")
+                   .ok());
+  // Through --set or a variant too, located there.
+  EXPECT_EQ(
+      errors_of(load_scenario_text(kTiny, "s.yaml", {{"duration", "100000d"}}))[0].substr(0, 55),
+      "s.yaml:2:10: traffic: this traffic makes about 1.73e+10");
+}
+
 // A pid that runs no process: what a writer killed with kill -9 leaves in its file names.
 int dead_pid() {
   for (int pid = 4'000'000; pid > 1000; pid -= 7) {
