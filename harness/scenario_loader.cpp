@@ -194,6 +194,94 @@ std::string default_name(const std::string& label) {
   return stem.empty() ? label : stem;
 }
 
+// Applies the command line's overrides, the variant and the sweep point to `document` (already
+// migrated), in that order of precedence (SPEC section 4: the command line wins).
+void apply_configuration(Document& document, Decoder& decoder, const std::string& label,
+                         const std::vector<Override>& overrides, const std::string& variant,
+                         const std::optional<SweepPoint>& sweep_point,
+                         std::vector<ScenarioError>& errors) {
+  apply_overrides(document, decoder, overrides, errors, rewrites_alternatives);
+  if (!variant.empty()) apply_variant(document, decoder, label, variant, errors);
+  if (sweep_point) apply_sweep_point(document, decoder, label, *sweep_point, errors);
+  apply_overrides(document, decoder, overrides, errors,
+                  [](const Override& override) { return !rewrites_alternatives(override); });
+}
+
+// Whether any key the alternative writes (the command line's, the variant's or the sweep
+// axis's) involves a moved key: migrating after it writes into maps that the copy-on-write
+// document shares with the base, so that alternative is checked on a fresh parse instead.
+bool touches_moved_key(const Scenario& base, const std::vector<Override>& overrides,
+                       const std::string& variant, const std::optional<SweepPoint>& point) {
+  for (const Override& override : overrides) {
+    if (internal::touches_moved_path(override.key)) return true;
+  }
+  for (const Variant& v : base.variants) {
+    if (v.name != variant) continue;
+    for (const auto& [key, value] : v.set) {
+      if (internal::touches_moved_path(key)) return true;
+    }
+  }
+  return point && internal::touches_moved_path(point->key);
+}
+
+LoadResult load(std::string_view text, const std::string& label,
+                const std::vector<Override>& overrides, const std::string& variant,
+                const std::optional<SweepPoint>& sweep_point, bool check_alternatives);
+
+// Decodes every variant and every sweep value of `base` (loaded from `text` without errors) and
+// adds the errors they cause to `errors`. The file is parsed once for all of them: each applies
+// its overrides to a copy-on-write view of that one document (apply_override's `unshare`) and
+// decodes the result, leaving out `variants:` and `sweep:`, which the base decoded already; so
+// the cost is linear in the number of alternatives, not in alternatives times file size.
+void check_alternatives(std::string_view text, const std::string& label,
+                        const std::vector<Override>& overrides, const Scenario& base,
+                        std::vector<ScenarioError>& errors) {
+  if (base.variants.empty() && base.sweep.empty()) return;
+  Document pristine{YAML::Load(std::string(text)), true};
+  std::vector<std::string> notices;           // reported by the base's pass
+  std::vector<ScenarioError> migrate_errors;  // likewise
+  internal::migrate_moved_keys(pristine.root, label, notices, migrate_errors);
+
+  // Only errors the variant or sweep value adds are news; the rest were reported by the base.
+  std::set<std::string> seen;
+  size_t checks = 0;
+  auto check = [&](const std::string& name, const std::optional<SweepPoint>& point,
+                   const YAML::Mark& written_at) {
+    if (++checks > kMaxExtraChecks) return;
+    std::vector<ScenarioError> found;
+    if (touches_moved_key(base, overrides, name, point)) {
+      found = load(text, label, overrides, name, point, false).errors;
+    } else {
+      Document view = pristine;  // shares the tree; overrides copy what they write into
+      // A node the overrides built has no position of its own: such an error points at the
+      // variant or the sweep axis that caused it.
+      Decoder decoder(Origin{label, true, "", written_at}, &found);
+      apply_configuration(view, decoder, label, overrides, name, point, found);
+      Scenario scenario;
+      internal::decode_scenario(decoder, view.root, scenario, /*decode_alternatives=*/false);
+    }
+    for (ScenarioError& error : found) {
+      if (seen.insert(error.to_string()).second) errors.push_back(std::move(error));
+    }
+  };
+  auto variants = find_entry(pristine.root, "variants");
+  std::vector<YAML::Mark> variant_marks;
+  if (variants && variants->second.IsSequence()) {
+    for (const YAML::Node& item : variants->second) variant_marks.push_back(item.Mark());
+  }
+  for (size_t i = 0; i < base.variants.size(); ++i) {
+    check(base.variants[i].name, std::nullopt,
+          i < variant_marks.size() ? variant_marks[i] : YAML::Mark::null_mark());
+  }
+  auto sweep = find_entry(pristine.root, "sweep");
+  for (const SweepAxis& axis : base.sweep) {
+    std::optional<std::pair<YAML::Node, YAML::Node>> axis_entry;
+    if (sweep) axis_entry = find_entry(sweep->second, axis.key);
+    const YAML::Mark mark = axis_entry ? axis_entry->first.Mark() : YAML::Mark::null_mark();
+    for (size_t i = 0; i < axis.values.size(); ++i) check("", SweepPoint{axis.key, i}, mark);
+  }
+}
+
 // One decoding pass. `check_alternatives` (base scenario only): also decode every variant and
 // sweep value, keeping the errors they add.
 LoadResult load(std::string_view text, const std::string& label,
@@ -217,31 +305,13 @@ LoadResult load(std::string_view text, const std::string& label,
   document.has_aliases = internal::has_aliases(text);
   if (document.root.IsMap() || document.root.IsNull()) {
     internal::migrate_moved_keys(document.root, label, result.notices, errors);
-    apply_overrides(document, decoder, overrides, errors, rewrites_alternatives);
-    if (!variant.empty()) apply_variant(document, decoder, label, variant, errors);
-    if (sweep_point) apply_sweep_point(document, decoder, label, *sweep_point, errors);
-    apply_overrides(document, decoder, overrides, errors,
-                    [](const Override& override) { return !rewrites_alternatives(override); });
+    apply_configuration(document, decoder, label, overrides, variant, sweep_point, errors);
   }
   Scenario scenario;
   internal::decode_scenario(decoder, document.root, scenario);
 
-  if (check_alternatives && errors.empty()) {
-    // Only errors the variant or sweep value adds are news; the rest were reported above.
-    std::set<std::string> seen;
-    size_t checks = 0;
-    auto check = [&](const std::string& name, const std::optional<SweepPoint>& point) {
-      if (++checks > kMaxExtraChecks) return;
-      LoadResult alternative = load(text, label, overrides, name, point, false);
-      for (ScenarioError& error : alternative.errors) {
-        if (seen.insert(error.to_string()).second) errors.push_back(std::move(error));
-      }
-    };
-    for (const Variant& v : scenario.variants) check(v.name, std::nullopt);
-    for (const SweepAxis& axis : scenario.sweep) {
-      for (size_t i = 0; i < axis.values.size(); ++i) check("", SweepPoint{axis.key, i});
-    }
-  }
+  if (check_alternatives && errors.empty())
+    harness::check_alternatives(text, label, overrides, scenario, errors);
   if (scenario.name.empty() && errors.empty()) {
     scenario.name = default_name(label);
     if (std::optional<size_t> bad = internal::invalid_utf8_offset(scenario.name)) {

@@ -209,7 +209,8 @@ void decode_sweep(Decoder& d, const Cursor& at, std::vector<SweepAxis>& out) {
   }
 }
 
-void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out) {
+void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out,
+                     bool decode_alternatives) {
   Cursor root = d.root(document);
   if (!document || document.IsNull()) {
     d.error(root,
@@ -248,8 +249,13 @@ void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out) {
   }
   if (auto at = reader.get("system")) decode_system(d, *at, out.system);
   if (auto at = reader.get("environment")) decode_environment(d, *at, out.system);
-  if (auto at = reader.get("variants")) decode_variants(d, *at, out.variants);
-  if (auto at = reader.get("sweep")) decode_sweep(d, *at, out.sweep);
+  if (!decode_alternatives) {
+    reader.has("variants");
+    reader.has("sweep");
+  } else {
+    if (auto at = reader.get("variants")) decode_variants(d, *at, out.variants);
+    if (auto at = reader.get("sweep")) decode_sweep(d, *at, out.sweep);
+  }
   reader.read("replications", out.replications, IntInRange{1, 100'000});
   if (auto at = reader.get("expect")) decode_expect(d, *at, out.expect);
   if (auto at = reader.get("live")) decode_live(d, *at, out.live);

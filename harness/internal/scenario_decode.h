@@ -14,8 +14,10 @@
 namespace harness::internal {
 
 // The whole document (a map; anything else is reported), including the cross-key checks
-// (channel shares, strategy needs).
-void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out);
+// (channel shares, strategy needs). Without `decode_alternatives`, `variants:` and `sweep:` are
+// accepted as they are and left out of `out` (checking a variant, whose base decoded them).
+void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out,
+                     bool decode_alternatives = true);
 
 void decode_traffic(Decoder& d, const Cursor& at, workload::TrafficConfig& out);
 void decode_user(Decoder& d, const Cursor& at, workload::UserConfig& out);
