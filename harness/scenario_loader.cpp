@@ -11,6 +11,7 @@
 #include "harness/internal/moved_keys.h"
 #include "harness/internal/overrides.h"
 #include "harness/internal/scenario_decode.h"
+#include "harness/internal/scenario_points.h"
 #include "harness/internal/text_check.h"
 #include "harness/internal/yaml_reader.h"
 
@@ -343,17 +344,34 @@ std::string ScenarioError::to_string() const {
   return out;
 }
 
-LoadResult load_scenario_text(std::string_view yaml_text, const std::string& file_label,
-                              const std::vector<Override>& overrides, const std::string& variant) {
+namespace {
+
+// The loader's entry points never throw: an exception is a bug in the loader or yaml-cpp, not a
+// problem with the file.
+LoadResult load_catching(std::string_view yaml_text, const std::string& file_label,
+                         const std::vector<Override>& overrides, const std::string& variant,
+                         bool check_alternatives) {
   try {
-    return load(yaml_text, file_label, overrides, variant, std::nullopt, variant.empty());
+    return load(yaml_text, file_label, overrides, variant, std::nullopt, check_alternatives);
   } catch (const std::exception& e) {
-    // A bug in the loader or yaml-cpp, not a problem with the file; still never throw.
     LoadResult result;
     result.errors.push_back(
         {file_label, 0, 0, "", std::string("internal error while loading: ") + e.what()});
     return result;
   }
+}
+
+}  // namespace
+
+LoadResult load_scenario_text(std::string_view yaml_text, const std::string& file_label,
+                              const std::vector<Override>& overrides, const std::string& variant) {
+  return load_catching(yaml_text, file_label, overrides, variant, variant.empty());
+}
+
+LoadResult internal::load_scenario_point(std::string_view yaml_text, const std::string& file_label,
+                                         const std::vector<Override>& overrides,
+                                         const std::string& variant) {
+  return load_catching(yaml_text, file_label, overrides, variant, false);
 }
 
 LoadResult load_scenario_file(const std::string& path, const std::vector<Override>& overrides,

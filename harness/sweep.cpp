@@ -8,9 +8,13 @@
 
 #include "harness/commands.h"
 #include "harness/file_text.h"
+#include "harness/internal/scenario_points.h"
 
 namespace harness {
 namespace {
+
+// The scenario loader's bound on a file (scenario_loader.cpp).
+constexpr std::size_t kMaxScenarioBytes = std::size_t{16} << 20;
 
 std::uint64_t splitmix64(std::uint64_t x) {
   x += 0x9E3779B97F4A7C15ull;
@@ -22,7 +26,7 @@ std::uint64_t splitmix64(std::uint64_t x) {
 // The digest of the file the base scenario was just loaded from, read under the loader's bound.
 std::string file_digest(const std::string& path) {
   std::string problem;
-  const std::string bytes = read_file_text(path, std::size_t{16} << 20, &problem).value_or("");
+  const std::string bytes = read_file_text(path, kMaxScenarioBytes, &problem).value_or("");
   std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a 64
   for (unsigned char c : bytes) {
     h ^= c;
@@ -165,12 +169,20 @@ std::optional<Plan> plan_experiment(const std::string& path, const std::vector<O
 }
 
 std::optional<std::vector<Scenario>> load_points(const Plan& plan) {
+  // Read once for all points; the base's load checked every variant and sweep value already.
+  std::string problem;
+  const std::optional<std::string> text = read_file_text(plan.file, kMaxScenarioBytes, &problem);
+  if (!text) {
+    std::fprintf(stderr, "%s: cannot read scenario: %s\n", plan.file.c_str(), problem.c_str());
+    return std::nullopt;
+  }
   std::vector<Scenario> scenarios;
   for (const PlanPoint& point : plan.points) {
     std::vector<Override> overrides = plan.set;
     if (point.variant.empty())
       overrides.insert(overrides.end(), point.values.begin(), point.values.end());
-    const LoadResult loaded = load_scenario_file(plan.file, overrides, point.variant);
+    const LoadResult loaded =
+        internal::load_scenario_point(*text, plan.file, overrides, point.variant);
     if (!loaded.ok()) {
       std::fprintf(stderr, "point %s:\n", point.label.c_str());
       print_load_errors(loaded);
