@@ -142,6 +142,11 @@ struct DedupConfig {
 struct ClientConfig {
   sim::Duration poll_interval = sim::Duration::seconds(1);
   sim::Duration poll_timeout = sim::Duration::seconds(10);
+  // The countdown page (倒计时页): once fast polling gives up, the app keeps checking every
+  // countdown_interval for at most countdown_timeout before it shows "unpaid".
+  bool countdown_enabled = false;
+  sim::Duration countdown_interval = sim::Duration::seconds(5);
+  sim::Duration countdown_timeout = sim::Duration::minutes(1);
   bool push_enabled = false;
   double push_loss_probability = 0.2;
   sim::Distribution push_latency = sim::Distribution::fixed(sim::Duration::millis(200));

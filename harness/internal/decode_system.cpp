@@ -181,11 +181,21 @@ void decode_push(Decoder& d, const Cursor& at, sut::ClientConfig& out) {
   reader.read("enabled", out.push_enabled, decode_bool);
 }
 
+// The map's presence turns the countdown page on; `enabled: false` turns it off again.
+void decode_countdown(Decoder& d, const Cursor& at, sut::ClientConfig& out) {
+  MapReader reader(d, at);
+  out.countdown_enabled = true;
+  reader.read("enabled", out.countdown_enabled, decode_bool);
+  reader.read("interval", out.countdown_interval, decode_positive_duration);
+  reader.read("timeout", out.countdown_timeout, decode_duration);
+}
+
 void decode_client(Decoder& d, const Cursor& at, sut::ClientConfig& out) {
   MapReader reader(d, at);
   reader.read("poll_interval", out.poll_interval, decode_positive_duration);
   reader.read("poll_timeout", out.poll_timeout, decode_duration);
   if (auto push_at = reader.get("push")) decode_push(d, *push_at, out);
+  if (auto countdown_at = reader.get("countdown")) decode_countdown(d, *countdown_at, out);
 }
 
 }  // namespace

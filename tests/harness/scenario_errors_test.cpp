@@ -76,6 +76,15 @@ TEST(ScenarioErrors, BadAndNegativeDurations) {
                   "d), e.g. 250ms, 10s or 1h30m, got 'soon'"});
 }
 
+TEST(ScenarioErrors, CountdownPageNeedsAPositiveIntervalAndATimeout) {
+  EXPECT_EQ(errors("system: {client: {countdown: {interval: 0s}}}\n"),
+            Lines{"bad.yaml:2:41: system.client.countdown.interval: duration must be greater "
+                  "than 0, got '0s'"});
+  EXPECT_EQ(errors("system: {client: {countdown: {timeout: -1s}}}\n"),
+            Lines{"bad.yaml:2:40: system.client.countdown.timeout: duration must not be negative, "
+                  "got '-1s'"});
+}
+
 TEST(ScenarioErrors, ProbabilitiesOutsideZeroOne) {
   EXPECT_EQ(errors("channels: [{name: a, callback: {drop_probability: 1.5}}]\n"),
             Lines{"bad.yaml:1:51: channels[a].callback.drop_probability: probability must be in "

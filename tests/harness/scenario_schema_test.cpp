@@ -107,6 +107,7 @@ TEST(ScenarioSchema, KeysAtEveryLevelMatchTheLoader) {
       {"system.dedup", {"system", "dedup"}},
       {"system.client", {"system", "client"}},
       {"system.client.push", {"system", "client", "push"}},
+      {"system.client.countdown", {"system", "client", "countdown"}},
       {"environment", {"environment"}},
       {"environment.payment_service", {"environment", "payment_service"}},
       {"environment.payment_service.crashes.0",
