@@ -147,6 +147,10 @@ void decode_compensation(Decoder& d, const Cursor& at, sut::CompensationConfig& 
   reader.read("retry_storage", out.retry_storage,
               EnumOf<RetryStorage>{
                   {{"durable", RetryStorage::kDurable}, {"in_memory", RetryStorage::kInMemory}}});
+  using PendingRow = sut::CompensationConfig::PendingRow;
+  reader.read("pending_row", out.pending_row,
+              EnumOf<PendingRow>{{{"before_call", PendingRow::kBeforeCall},
+                                  {"on_accepted", PendingRow::kOnAccepted}}});
   bool uses_delay_messages =
       out.strategy == Strategy::kDelayMessage || out.strategy == Strategy::kHybrid;
   if (uses_delay_messages && out.delay_message.schedule.empty()) {

@@ -253,6 +253,8 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("system.compensation.retry_storage", "in_memory",
         kDelayMessage +
             Overrides{{"environment.payment_service.crashes", "[{at: 5s, restart_after: 2s}]"}});
+    // The first delay message leaves at the channel's answer (80 ms later), not before the call.
+    add("system.compensation.pending_row", "on_accepted", kDelayMessage);
     add("system.order_query", "{at_ages: [10s]}", kLost);
     add("system.order_query.enabled", "false", kOrderQuery);
     add("system.order_query.at_ages", "[30s]", kOrderQuery);

@@ -181,6 +181,7 @@ const std::map<std::string, Field>& fields() {
       FIELD("system.compensation.reconciliation.every", system.compensation.reconciliation.every),
       FIELD("system.compensation.reconciliation.lag", system.compensation.reconciliation.lag),
       FIELD("system.compensation.retry_storage", system.compensation.retry_storage),
+      FIELD("system.compensation.pending_row", system.compensation.pending_row),
       FIELD("system.order_query", system.order_query.enabled),
       FIELD("system.order_query.enabled", system.order_query.enabled),
       FIELD("system.order_query.at_ages", system.order_query.at_ages),

@@ -152,6 +152,9 @@ TEST(ScenarioErrors, UnknownEnumValuesListTheAllowedOnes) {
   EXPECT_EQ(errors("system: {notify: {mq_retry: kafka}}\n"),
             Lines{"bad.yaml:2:29: system.notify.mq_retry: expected 'rocketmq' or a list of "
                   "durations, got 'kafka'"});
+  EXPECT_EQ(errors("system: {compensation: {pending_row: on_accept}}\n"),
+            Lines{"bad.yaml:2:38: system.compensation.pending_row: unknown value 'on_accept'; "
+                  "expected one of: before_call, on_accepted (did you mean 'on_accepted'?)"});
 }
 
 TEST(ScenarioErrors, UnknownPresetListsTheKnownOnes) {

@@ -143,6 +143,7 @@ TEST(ScenarioSchema, EnumsMatchTheLoader) {
       {"system.compensation.delay_message.levels",
        {"system", "compensation", "delay_message", "levels"}},
       {"system.compensation.retry_storage", {"system", "compensation", "retry_storage"}},
+      {"system.compensation.pending_row", {"system", "compensation", "pending_row"}},
   };
   for (const auto& [key, schema_path] : enums) {
     std::vector<std::string> loader_values = loader_list(key, "zz", "expected one of: ");
