@@ -37,6 +37,14 @@ std::string_view to_string(Resolution resolution) {
   return "?";
 }
 
+std::optional<Resolution> parse_resolution(std::string_view text) {
+  for (int i = 0; i < kResolutionCount; ++i) {
+    const auto resolution = static_cast<Resolution>(i);
+    if (to_string(resolution) == text) return resolution;
+  }
+  return std::nullopt;
+}
+
 std::string_view to_string(ApplyPayReply::Outcome outcome) {
   switch (outcome) {
     case ApplyPayReply::Outcome::kCreated:

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "contracts/channel_api.h"
@@ -44,6 +45,8 @@ inline constexpr int kResolutionCount = 8;
 
 std::string_view to_string(OrderState state);
 std::string_view to_string(Resolution resolution);
+// The Resolution named by to_string(), if any.
+std::optional<Resolution> parse_resolution(std::string_view text);
 
 // ---- the app and the payment service ----------------------------------------------------------
 

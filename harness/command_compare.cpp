@@ -13,7 +13,6 @@
 #include "harness/progress.h"
 #include "harness/sweep.h"
 #include "harness/sweep_part.h"
-#include "reports/atomic_file.h"
 #include "reports/json_writer.h"
 
 namespace harness {
@@ -30,21 +29,15 @@ struct CompareOptions {
   std::string out_dir;
 };
 
-// Each point's first replication (the scenario's seed) as DIR/<label>/report.json: what `paysim
+// Each point's first replication (the scenario's seed) as <label>/report.json: what `paysim
 // run` (the base) or `paysim run --variant NAME` writes for it.
-bool write_point_reports(const Plan& plan, const std::vector<reports::Report>& runs,
-                         const std::string& dir) {
+reports::OutputFiles point_reports(const Plan& plan, const std::vector<reports::Report>& runs) {
+  reports::OutputFiles files;
   for (std::size_t p = 0; p < plan.points.size(); ++p) {
-    const std::filesystem::path path =
-        std::filesystem::path(dir) / safe_dir_name(plan.points[p].label) / "report.json";
-    std::string error;
-    if (!reports::write_file_atomically(
-            path, reports::render_json(runs.at(p * plan.replications())), &error)) {
-      std::fprintf(stderr, "paysim: cannot write %s: %s\n", path.c_str(), error.c_str());
-      return false;
-    }
+    files.emplace_back(safe_dir_name(plan.points[p].label) + "/report.json",
+                       reports::render_json(runs.at(p * plan.replications())));
   }
-  return true;
+  return files;
 }
 
 int command_compare(const CompareOptions& options) {
@@ -61,7 +54,8 @@ int command_compare(const CompareOptions& options) {
   std::vector<reports::Report> runs =
       run_jobs(*plan, *scenarios, shard_jobs(plan->job_count(), 0, 1), options.threads, &progress);
 
-  if (!options.out_dir.empty() && !write_point_reports(*plan, runs, options.out_dir)) return 2;
+  reports::OutputFiles point_files;
+  if (!options.out_dir.empty()) point_files = point_reports(*plan, runs);
   for (reports::Report& r : runs) r.sim.wall_ms = 0.0;  // summaries never depend on the wall clock
   const reports::Experiment experiment = experiment_of(*plan, runs);
   const reports::HtmlReport html = reports::html_for_experiment(experiment);
@@ -82,7 +76,9 @@ int command_compare(const CompareOptions& options) {
             "(Student's t)\n"
           : "Δ vs base: variant minus base, and in brackets as a share of the base's value\n",
       stdout);
-  if (!options.out_dir.empty() && !write_experiment_outputs(experiment, options.out_dir)) return 2;
+  if (!options.out_dir.empty() &&
+      !write_experiment_outputs(experiment, options.out_dir, std::move(point_files)))
+    return 2;
   return experiment_exit_code(runs);
 }
 
@@ -100,8 +96,7 @@ CommandRunner add_compare_command(CLI::App& app) {
                   "Compare only this variant with the base (repeatable; default: all)");
   cmd->add_option("--set", options->set,
                   "Override a key for the base and every variant: KEY=VALUE");
-  cmd->add_option("--seed", options->seed, "Override the scenario's seed")
-      ->each([options](const std::string&) { options->has_seed = true; });
+  harness::add_seed_option(cmd, options->seed, options->has_seed);
   cmd->add_option("--replications", options->replications,
                   "Seeds per point (default 1): differences become paired means with 95% "
                   "confidence intervals")

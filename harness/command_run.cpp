@@ -1,4 +1,5 @@
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -7,14 +8,32 @@
 
 #include "harness/commands.h"
 #include "harness/run.h"
-#include "reports/atomic_file.h"
 #include "reports/csv_writer.h"
 #include "reports/html_writer.h"
 #include "reports/json_writer.h"
 #include "reports/junit_writer.h"
+#include "reports/output_set.h"
 #include "reports/table_writer.h"
 
 namespace harness {
+
+CLI::Option* add_seed_option(CLI::App* command, uint64_t& seed, bool& has_seed) {
+  // CLI11 converts with strtoull, which wraps "-1" and saturates "2^64"; and it reads "1e23"
+  // as a double. The validator sees the text first and lets through only what fits exactly.
+  const CLI::Validator whole_uint64(
+      [](std::string& text) -> std::string {
+        uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        auto [stop, ec] = std::from_chars(text.data(), end, value);
+        if (text.empty() || ec != std::errc() || stop != end)
+          return "expected a whole number from 0 to 18446744073709551615, got '" + text + "'";
+        return "";
+      },
+      "UINT64");
+  return command->add_option("--seed", seed, "Override the scenario's seed (0 to 2^64-1)")
+      ->check(whole_uint64)
+      ->each([&has_seed](const std::string&) { has_seed = true; });
+}
 
 bool parse_overrides(const std::vector<std::string>& texts, std::vector<Override>& out) {
   for (const std::string& text : texts) {
@@ -100,17 +119,14 @@ int print_and_write_report(const reports::Report& report, const std::vector<std:
   std::fputs(reports::render_table(report).c_str(), stdout);
   std::set<std::string> asked(formats.begin(), formats.end());
   if (asked.empty()) asked = {"json"};
-  const std::filesystem::path dir(out_dir);
-  std::vector<std::pair<std::string, std::string>> files;
+  reports::OutputFiles files;
   for (const char* format : {"json", "table", "csv", "junit", "html"}) {
     if (asked.count(format)) files.push_back(render_format(report, format));
   }
-  for (const auto& [name, contents] : files) {
-    std::string error;
-    if (!reports::write_file_atomically(dir / name, contents, &error)) {
-      std::fprintf(stderr, "paysim: cannot write %s: %s\n", (dir / name).c_str(), error.c_str());
-      return 2;
-    }
+  std::string error;
+  if (!reports::write_output_set(out_dir, files, &error)) {
+    std::fprintf(stderr, "paysim: cannot write the reports: %s\n", error.c_str());
+    return 2;
   }
   return 0;
 }
@@ -156,8 +172,7 @@ CommandRunner add_run_command(CLI::App& app) {
   cmd->add_option("scenario", options->scenario_path,
                   "Scenario file (YAML); - reads standard input")
       ->required();
-  cmd->add_option("--seed", options->seed, "Override the scenario's seed")
-      ->each([options](const std::string&) { options->has_seed = true; });
+  add_seed_option(cmd, options->seed, options->has_seed);
   cmd->add_option("--set", options->set,
                   "Override a key: KEY=VALUE (dotted path; a channel by its name)");
   cmd->add_option("--variant", options->variant, "Apply one of the scenario's variants");

@@ -138,8 +138,7 @@ CommandRunner add_trace_command(CLI::App& app) {
          "--order", options->order,
          "Order id (1 is the first arrival), or first-dropped, first-duplicate, first-user-visible")
       ->required();
-  cmd->add_option("--seed", options->seed, "Override the scenario's seed")
-      ->each([options](const std::string&) { options->has_seed = true; });
+  harness::add_seed_option(cmd, options->seed, options->has_seed);
   cmd->add_option("--set", options->set,
                   "Override a key: KEY=VALUE (dotted path; a channel by its name)");
   cmd->add_option("--variant", options->variant, "Apply one of the scenario's variants");

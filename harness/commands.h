@@ -14,7 +14,8 @@
 
 namespace CLI {
 class App;
-}
+class Option;
+}  // namespace CLI
 
 namespace harness {
 
@@ -55,6 +56,12 @@ bool check_formats(const std::vector<std::string>& formats, const std::string& o
 int print_and_write_report(const reports::Report& report, const std::vector<std::string>& formats,
                            const std::string& out_dir);
 int command_validate(const std::vector<std::string>& paths);
+
+// Adds `--seed N` to `command`: N is a whole number in [0, 2^64 - 1], written in decimal
+// digits. Anything else (-1, 2^64, 1e23, 0x10) is a usage error (exit 2) instead of being
+// wrapped or rounded into some other seed. Sets `has_seed` when given. Both references must
+// outlive the parse (they are members of the command's shared options).
+CLI::Option* add_seed_option(CLI::App* command, uint64_t& seed, bool& has_seed);
 
 // Parses --set texts; on error prints it (naming --set) and returns false.
 bool parse_overrides(const std::vector<std::string>& texts, std::vector<Override>& out);

@@ -215,6 +215,34 @@ void Recorder::on_user_returned(sut::OrderId order, sim::Time at) {
   });
 }
 
+void count_resolution(reports::ResolvedBy& r, Resolution how) {
+  switch (how) {
+    case Resolution::kCallback:
+      ++r.callback;
+      break;
+    case Resolution::kPolling:
+      ++r.polling;
+      break;
+    case Resolution::kDelayMessage:
+      ++r.delay_message;
+      break;
+    case Resolution::kOrderQuery:
+      ++r.order_query;
+      break;
+    case Resolution::kSync:
+      ++r.sync;
+      break;
+    case Resolution::kReconciliation:
+      ++r.reconciliation;
+      break;
+    case Resolution::kClose:
+      ++r.close;
+      break;
+    case Resolution::kNone:
+      break;  // breaks the resolved_by identity, which Recorder::finish() reports
+  }
+}
+
 void Recorder::on_order_state(sut::OrderId order, OrderState from, OrderState to, Resolution how,
                               sut::PaymentId payment, sim::Time at) {
   Tally* tally = tallies_.find(order);
@@ -231,32 +259,7 @@ void Recorder::on_order_state(sut::OrderId order, OrderState from, OrderState to
     if (tally->charges > 0)
       report_.latency.charge_to_paid_us.record((at - tally->first_charge_at).us());
     if (tally->clicked) report_.latency.pay_to_paid_us.record((at - tally->first_click_at).us());
-    reports::ResolvedBy& r = report_.resolved_by;
-    switch (how) {
-      case Resolution::kCallback:
-        ++r.callback;
-        break;
-      case Resolution::kPolling:
-        ++r.polling;
-        break;
-      case Resolution::kDelayMessage:
-        ++r.delay_message;
-        break;
-      case Resolution::kOrderQuery:
-        ++r.order_query;
-        break;
-      case Resolution::kSync:
-        ++r.sync;
-        break;
-      case Resolution::kReconciliation:
-        ++r.reconciliation;
-        break;
-      case Resolution::kClose:
-        ++r.close;
-        break;
-      case Resolution::kNone:
-        break;  // breaks the resolved_by identity, which finish() reports
-    }
+    count_resolution(report_.resolved_by, how);
     report_.timeseries.add(minute_of(at), reports::kOrdersPaid, 1);
   }
   if (from == OrderState::kPaid) violation(order, "order_state", at, "a PAID order left PAID");

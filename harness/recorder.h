@@ -27,6 +27,10 @@
 
 namespace harness {
 
+// Counts an order that became PAID in the report's resolved_by group, by how the shop learned of
+// its payment (the simulator's recorder and live's both do).
+void count_resolution(reports::ResolvedBy& resolved_by, sut::Resolution how);
+
 class Recorder final : public sut::SystemObserver, public channels::LedgerObserver {
  public:
   Recorder(const channels::Ledger& ledger, const sut::SystemConfig& system,

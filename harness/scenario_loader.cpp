@@ -7,9 +7,12 @@
 #include <filesystem>
 #include <set>
 
+#include "harness/file_text.h"
 #include "harness/internal/moved_keys.h"
 #include "harness/internal/overrides.h"
 #include "harness/internal/scenario_decode.h"
+#include "harness/internal/scenario_points.h"
+#include "harness/internal/text_check.h"
 #include "harness/internal/yaml_reader.h"
 #include "harness/scenario_source.h"
 
@@ -59,12 +62,20 @@ std::vector<std::string> variant_names(const YAML::Node& document) {
   return names;
 }
 
+// The document being rewritten, and whether it has aliases (internal::apply_override's
+// `unshare`: then an override copies the nodes on its path before it writes).
+struct Document {
+  YAML::Node root;
+  bool has_aliases = false;
+};
+
 // Applies one dotted `key` = `value` and registers the value's origin; reports a bad path.
-void apply_one(YAML::Node& document, Decoder& decoder, const std::string& key,
+void apply_one(Document& document, Decoder& decoder, const std::string& key,
                const YAML::Node& value, Origin origin, ScenarioError path_error_location,
                std::vector<ScenarioError>& errors) {
   std::string problem;
-  std::optional<YAML::Node> applied = internal::apply_override(document, key, value, &problem);
+  std::optional<YAML::Node> applied =
+      internal::apply_override(document.root, key, value, &problem, document.has_aliases);
   if (!applied) {
     path_error_location.message = std::move(problem) + origin.note;
     errors.push_back(std::move(path_error_location));
@@ -72,12 +83,12 @@ void apply_one(YAML::Node& document, Decoder& decoder, const std::string& key,
   }
   decoder.add_origin(*applied, std::move(origin));
   // An old spelling it wrote (or a map holding one) moves now, so a later override wins.
-  internal::migrate_overridden_keys(document);
+  internal::migrate_overridden_keys(document.root);
 }
 
-void apply_variant(YAML::Node& document, Decoder& decoder, const std::string& label,
+void apply_variant(Document& document, Decoder& decoder, const std::string& label,
                    const std::string& variant, std::vector<ScenarioError>& errors) {
-  auto variants = find_entry(document, "variants");
+  auto variants = find_entry(document.root, "variants");
   if (variants && variants->second.IsSequence()) {
     for (const YAML::Node& item : variants->second) {
       auto name = find_entry(item, "name");
@@ -94,7 +105,7 @@ void apply_variant(YAML::Node& document, Decoder& decoder, const std::string& la
       return;
     }
   }
-  std::vector<std::string> known = variant_names(document);
+  std::vector<std::string> known = variant_names(document.root);
   YAML::Mark mark = variants ? variants->first.Mark() : YAML::Mark::null_mark();
   std::string message = known.empty()
                             ? "unknown variant '" + variant + "'; the scenario defines no variants"
@@ -104,9 +115,9 @@ void apply_variant(YAML::Node& document, Decoder& decoder, const std::string& la
   errors.push_back(error_at_mark(label, mark, "variants", std::move(message)));
 }
 
-void apply_sweep_point(YAML::Node& document, Decoder& decoder, const std::string& label,
+void apply_sweep_point(Document& document, Decoder& decoder, const std::string& label,
                        const SweepPoint& point, std::vector<ScenarioError>& errors) {
-  auto sweep = find_entry(document, "sweep");
+  auto sweep = find_entry(document.root, "sweep");
   if (!sweep) return;
   auto axis = find_entry(sweep->second, point.key);
   if (!axis || !axis->second.IsSequence() || point.index >= axis->second.size()) return;
@@ -126,12 +137,32 @@ bool rewrites_alternatives(const Override& override) {
   return top == "variants" || top == "sweep";
 }
 
+// Whether the key and value of `override` are UTF-8 (both may reach a report: the value as the
+// scenario's name, both as an experiment's settings); reports them when not.
+bool is_utf8_override(const Override& override, std::vector<ScenarioError>& errors) {
+  const std::string key = internal::escape_invalid_utf8(override.key);
+  if (std::optional<size_t> bad = internal::invalid_utf8_offset(override.key)) {
+    errors.push_back({"--set", 0, 0, key,
+                      "the key is not valid UTF-8 (" +
+                          internal::describe_invalid_utf8(override.key, *bad) + ")"});
+    return false;
+  }
+  if (std::optional<size_t> bad = internal::invalid_utf8_offset(override.value)) {
+    errors.push_back({"--set", 0, 0, key,
+                      "the value is not valid UTF-8 (" +
+                          internal::describe_invalid_utf8(override.value, *bad) + ")"});
+    return false;
+  }
+  return true;
+}
+
 // Applies the overrides for which `wanted(override)` holds, in command-line order.
 template <class Wanted>
-void apply_overrides(YAML::Node& document, Decoder& decoder, const std::vector<Override>& overrides,
+void apply_overrides(Document& document, Decoder& decoder, const std::vector<Override>& overrides,
                      std::vector<ScenarioError>& errors, Wanted&& wanted) {
   for (const Override& override : overrides) {
     if (!wanted(override)) continue;
+    if (!is_utf8_override(override, errors)) continue;
     YAML::Node value;
     try {
       value = YAML::Load(override.value);
@@ -162,6 +193,94 @@ std::string default_name(const std::string& label) {
   return stem.empty() ? label : stem;
 }
 
+// Applies the command line's overrides, the variant and the sweep point to `document` (already
+// migrated), in that order of precedence (SPEC section 4: the command line wins).
+void apply_configuration(Document& document, Decoder& decoder, const std::string& label,
+                         const std::vector<Override>& overrides, const std::string& variant,
+                         const std::optional<SweepPoint>& sweep_point,
+                         std::vector<ScenarioError>& errors) {
+  apply_overrides(document, decoder, overrides, errors, rewrites_alternatives);
+  if (!variant.empty()) apply_variant(document, decoder, label, variant, errors);
+  if (sweep_point) apply_sweep_point(document, decoder, label, *sweep_point, errors);
+  apply_overrides(document, decoder, overrides, errors,
+                  [](const Override& override) { return !rewrites_alternatives(override); });
+}
+
+// Whether any key the alternative writes (the command line's, the variant's or the sweep
+// axis's) involves a moved key: migrating after it writes into maps that the copy-on-write
+// document shares with the base, so that alternative is checked on a fresh parse instead.
+bool touches_moved_key(const Scenario& base, const std::vector<Override>& overrides,
+                       const std::string& variant, const std::optional<SweepPoint>& point) {
+  for (const Override& override : overrides) {
+    if (internal::touches_moved_path(override.key)) return true;
+  }
+  for (const Variant& v : base.variants) {
+    if (v.name != variant) continue;
+    for (const auto& [key, value] : v.set) {
+      if (internal::touches_moved_path(key)) return true;
+    }
+  }
+  return point && internal::touches_moved_path(point->key);
+}
+
+LoadResult load(std::string_view text, const std::string& label,
+                const std::vector<Override>& overrides, const std::string& variant,
+                const std::optional<SweepPoint>& sweep_point, bool check_alternatives);
+
+// Decodes every variant and every sweep value of `base` (loaded from `text` without errors) and
+// adds the errors they cause to `errors`. The file is parsed once for all of them: each applies
+// its overrides to a copy-on-write view of that one document (apply_override's `unshare`) and
+// decodes the result, leaving out `variants:` and `sweep:`, which the base decoded already; so
+// the cost is linear in the number of alternatives, not in alternatives times file size.
+void check_alternatives(std::string_view text, const std::string& label,
+                        const std::vector<Override>& overrides, const Scenario& base,
+                        std::vector<ScenarioError>& errors) {
+  if (base.variants.empty() && base.sweep.empty()) return;
+  Document pristine{YAML::Load(std::string(text)), true};
+  std::vector<std::string> notices;           // reported by the base's pass
+  std::vector<ScenarioError> migrate_errors;  // likewise
+  internal::migrate_moved_keys(pristine.root, label, notices, migrate_errors);
+
+  // Only errors the variant or sweep value adds are news; the rest were reported by the base.
+  std::set<std::string> seen;
+  size_t checks = 0;
+  auto check = [&](const std::string& name, const std::optional<SweepPoint>& point,
+                   const YAML::Mark& written_at) {
+    if (++checks > kMaxExtraChecks) return;
+    std::vector<ScenarioError> found;
+    if (touches_moved_key(base, overrides, name, point)) {
+      found = load(text, label, overrides, name, point, false).errors;
+    } else {
+      Document view = pristine;  // shares the tree; overrides copy what they write into
+      // A node the overrides built has no position of its own: such an error points at the
+      // variant or the sweep axis that caused it.
+      Decoder decoder(Origin{label, true, "", written_at}, &found);
+      apply_configuration(view, decoder, label, overrides, name, point, found);
+      Scenario scenario;
+      internal::decode_scenario(decoder, view.root, scenario, /*decode_alternatives=*/false);
+    }
+    for (ScenarioError& error : found) {
+      if (seen.insert(error.to_string()).second) errors.push_back(std::move(error));
+    }
+  };
+  auto variants = find_entry(pristine.root, "variants");
+  std::vector<YAML::Mark> variant_marks;
+  if (variants && variants->second.IsSequence()) {
+    for (const YAML::Node& item : variants->second) variant_marks.push_back(item.Mark());
+  }
+  for (size_t i = 0; i < base.variants.size(); ++i) {
+    check(base.variants[i].name, std::nullopt,
+          i < variant_marks.size() ? variant_marks[i] : YAML::Mark::null_mark());
+  }
+  auto sweep = find_entry(pristine.root, "sweep");
+  for (const SweepAxis& axis : base.sweep) {
+    std::optional<std::pair<YAML::Node, YAML::Node>> axis_entry;
+    if (sweep) axis_entry = find_entry(sweep->second, axis.key);
+    const YAML::Mark mark = axis_entry ? axis_entry->first.Mark() : YAML::Mark::null_mark();
+    for (size_t i = 0; i < axis.values.size(); ++i) check("", SweepPoint{axis.key, i}, mark);
+  }
+}
+
 // One decoding pass. `check_alternatives` (base scenario only): also decode every variant and
 // sweep value, keeping the errors they add.
 LoadResult load(std::string_view text, const std::string& label,
@@ -169,44 +288,40 @@ LoadResult load(std::string_view text, const std::string& label,
                 const std::optional<SweepPoint>& sweep_point, bool check_alternatives) {
   LoadResult result;
   std::vector<ScenarioError>& errors = result.errors;
-  YAML::Node document;
+  Document document;
   try {
-    document = YAML::Load(std::string(text));
+    document.root = YAML::Load(std::string(text));
   } catch (const YAML::ParserException& e) {
     errors.push_back(error_at_mark(label, e.mark, "", "invalid YAML: " + e.msg));
     return result;
   }
+  internal::check_utf8_document(text, label, errors);
+  if (!errors.empty()) {
+    sort_errors(errors);
+    return result;
+  }
   Decoder decoder(Origin{label, true, ""}, &errors);
-  if (document.IsMap() || document.IsNull()) {
-    internal::migrate_moved_keys(document, label, result.notices, errors);
-    apply_overrides(document, decoder, overrides, errors, rewrites_alternatives);
-    if (!variant.empty()) apply_variant(document, decoder, label, variant, errors);
-    if (sweep_point) apply_sweep_point(document, decoder, label, *sweep_point, errors);
-    apply_overrides(document, decoder, overrides, errors,
-                    [](const Override& override) { return !rewrites_alternatives(override); });
+  document.has_aliases = internal::has_aliases(text);
+  if (document.root.IsMap() || document.root.IsNull()) {
+    internal::migrate_moved_keys(document.root, label, result.notices, errors);
+    apply_configuration(document, decoder, label, overrides, variant, sweep_point, errors);
   }
   Scenario scenario;
-  internal::decode_scenario(decoder, document, scenario);
+  internal::decode_scenario(decoder, document.root, scenario);
 
-  if (check_alternatives && errors.empty()) {
-    // Only errors the variant or sweep value adds are news; the rest were reported above.
-    std::set<std::string> seen;
-    size_t checks = 0;
-    auto check = [&](const std::string& name, const std::optional<SweepPoint>& point) {
-      if (++checks > kMaxExtraChecks) return;
-      LoadResult alternative = load(text, label, overrides, name, point, false);
-      for (ScenarioError& error : alternative.errors) {
-        if (seen.insert(error.to_string()).second) errors.push_back(std::move(error));
-      }
-    };
-    for (const Variant& v : scenario.variants) check(v.name, std::nullopt);
-    for (const SweepAxis& axis : scenario.sweep) {
-      for (size_t i = 0; i < axis.values.size(); ++i) check("", SweepPoint{axis.key, i});
+  if (check_alternatives && errors.empty())
+    harness::check_alternatives(text, label, overrides, scenario, errors);
+  if (scenario.name.empty() && errors.empty()) {
+    scenario.name = default_name(label);
+    if (std::optional<size_t> bad = internal::invalid_utf8_offset(scenario.name)) {
+      errors.push_back({internal::escape_invalid_utf8(label), 0, 0, "name",
+                        "the scenario has no 'name' and its file name is not valid UTF-8 (" +
+                            internal::describe_invalid_utf8(scenario.name, *bad) +
+                            "): add a name"});
     }
   }
   sort_errors(errors);
   if (!errors.empty()) return result;
-  if (scenario.name.empty()) scenario.name = default_name(label);
   scenario.file = label;
   scenario.variant = variant;
   result.scenario = std::move(scenario);
@@ -227,17 +342,34 @@ std::string ScenarioError::to_string() const {
   return out;
 }
 
-LoadResult load_scenario_text(std::string_view yaml_text, const std::string& file_label,
-                              const std::vector<Override>& overrides, const std::string& variant) {
+namespace {
+
+// The loader's entry points never throw: an exception is a bug in the loader or yaml-cpp, not a
+// problem with the file.
+LoadResult load_catching(std::string_view yaml_text, const std::string& file_label,
+                         const std::vector<Override>& overrides, const std::string& variant,
+                         bool check_alternatives) {
   try {
-    return load(yaml_text, file_label, overrides, variant, std::nullopt, variant.empty());
+    return load(yaml_text, file_label, overrides, variant, std::nullopt, check_alternatives);
   } catch (const std::exception& e) {
-    // A bug in the loader or yaml-cpp, not a problem with the file; still never throw.
     LoadResult result;
     result.errors.push_back(
         {file_label, 0, 0, "", std::string("internal error while loading: ") + e.what()});
     return result;
   }
+}
+
+}  // namespace
+
+LoadResult load_scenario_text(std::string_view yaml_text, const std::string& file_label,
+                              const std::vector<Override>& overrides, const std::string& variant) {
+  return load_catching(yaml_text, file_label, overrides, variant, variant.empty());
+}
+
+LoadResult internal::load_scenario_point(std::string_view yaml_text, const std::string& file_label,
+                                         const std::vector<Override>& overrides,
+                                         const std::string& variant) {
+  return load_catching(yaml_text, file_label, overrides, variant, false);
 }
 
 LoadResult load_scenario_file(const std::string& path, const std::vector<Override>& overrides,

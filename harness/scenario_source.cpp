@@ -1,10 +1,8 @@
 #include "harness/scenario_source.h"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
+
+#include "harness/file_text.h"
 
 namespace harness {
 namespace {
@@ -37,12 +35,10 @@ ScenarioSource read_bounded(std::istream& in) {
 }
 
 ScenarioSource read_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    return {std::nullopt, "cannot read scenario: it is a directory"};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {std::nullopt, std::string("cannot open scenario file: ") + std::strerror(errno)};
-  return read_bounded(in);
+  std::string problem;
+  std::optional<std::string> text = read_file_text(path, kMaxScenarioBytes, &problem);
+  if (!text) return {std::nullopt, "cannot read scenario: " + problem};
+  return {std::move(text), {}};
 }
 
 }  // namespace

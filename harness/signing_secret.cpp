@@ -1,17 +1,18 @@
 #include "harness/signing_secret.h"
 
-#include <fstream>
+#include "harness/file_text.h"
 
 namespace harness {
 
 std::optional<std::string> read_signing_secret(const std::string& path, std::string* problem) {
-  std::ifstream in(path);
-  std::string secret;
-  if (!in) {
-    *problem = "cannot read " + path;
+  // A secret is one short line; the bound keeps a device or a huge file from filling memory.
+  std::string reason;
+  const std::optional<std::string> text = read_file_text(path, 64u << 10, &reason);
+  if (!text) {
+    *problem = "cannot read " + path + ": " + reason;
     return std::nullopt;
   }
-  std::getline(in, secret);
+  std::string secret = text->substr(0, text->find('\n'));
   while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
   if (secret.empty()) {
     *problem = path + " holds no secret (its first line is empty)";

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "harness/commands.h"
+#include "harness/internal/scenario_points.h"
 #include "harness/scenario_source.h"
 
 namespace harness {
@@ -19,6 +20,7 @@ std::uint64_t splitmix64(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
+// The digest of the file the base scenario was just loaded from, read under the loader's bound.
 std::string file_digest(const std::string& path) {
   std::string error;
   const std::string bytes = read_scenario_text(path, &error).value_or("");
@@ -164,12 +166,20 @@ std::optional<Plan> plan_experiment(const std::string& path, const std::vector<O
 }
 
 std::optional<std::vector<Scenario>> load_points(const Plan& plan) {
+  // Read once for all points; the base's load checked every variant and sweep value already.
+  std::string error;
+  const std::optional<std::string> text = read_scenario_text(plan.file, &error);
+  if (!text) {
+    std::fprintf(stderr, "%s: %s\n", scenario_label(plan.file).c_str(), error.c_str());
+    return std::nullopt;
+  }
   std::vector<Scenario> scenarios;
   for (const PlanPoint& point : plan.points) {
     std::vector<Override> overrides = plan.set;
     if (point.variant.empty())
       overrides.insert(overrides.end(), point.values.begin(), point.values.end());
-    const LoadResult loaded = load_scenario_file(plan.file, overrides, point.variant);
+    const LoadResult loaded =
+        internal::load_scenario_point(*text, scenario_label(plan.file), overrides, point.variant);
     if (!loaded.ok()) {
       std::fprintf(stderr, "point %s:\n", point.label.c_str());
       print_load_errors(loaded);

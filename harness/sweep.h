@@ -24,6 +24,7 @@
 #include "harness/scenario.h"
 #include "harness/scenario_loader.h"
 #include "reports/experiment.h"
+#include "reports/output_set.h"
 #include "reports/report.h"
 
 namespace harness {
@@ -93,8 +94,10 @@ std::vector<reports::Report> run_jobs(const Plan& plan,
 reports::Experiment experiment_of(const Plan& plan, const std::vector<reports::Report>& runs);
 
 // Writes summary.json, summary.csv, runs.csv (one row per run), report.html and junit.xml (a test
-// suite per run) into dir, each whole or not at all. On failure prints the error and returns false.
-bool write_experiment_outputs(const reports::Experiment& experiment, const std::string& dir);
+// suite per run), and the `extra` files (compare's report of each point), into dir as one set,
+// whole or not at all (reports/output_set.h). On failure prints the error and returns false.
+bool write_experiment_outputs(const reports::Experiment& experiment, const std::string& dir,
+                              reports::OutputFiles extra = {});
 
 // 1 if any run failed an expectation or broke an invariant, else 0.
 int experiment_exit_code(const std::vector<reports::Report>& runs);

@@ -3,17 +3,20 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "harness/build_info.h"
+#include "harness/file_text.h"
 #include "reports/report_reader.h"
 
 namespace harness {
 namespace {
 
 using Json = nlohmann::ordered_json;
+
+// A part holds every run report of its shard; far beyond any real sweep, small enough that a
+// device or a wrong file named by mistake cannot fill memory.
+constexpr std::size_t kMaxPartBytes = std::size_t{1} << 30;
 
 std::optional<std::size_t> parse_count(std::string_view text) {
   std::size_t v = 0;
@@ -128,12 +131,12 @@ std::optional<MergedSweep> merge_parts(const std::vector<std::string>& paths, st
       *error = path + ": " + message;
       return std::nullopt;
     };
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail("cannot open");
+    std::string problem;
+    const std::optional<std::string> text = read_file_text(path, kMaxPartBytes, &problem);
+    if (!text) return fail("cannot read: " + problem);
     Json part;
     try {
-      part = Json::parse(
-          std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+      part = Json::parse(*text);
       if (part.value("schema", "") != kSweepPartSchema) {
         return fail("not a sweep part (schema is not " + std::string(kSweepPartSchema) + ")");
       }

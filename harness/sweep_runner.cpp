@@ -11,7 +11,6 @@
 #include "harness/progress.h"
 #include "harness/run.h"
 #include "harness/sweep.h"
-#include "reports/atomic_file.h"
 #include "reports/csv_writer.h"
 #include "reports/html_writer.h"
 #include "reports/junit_writer.h"
@@ -78,22 +77,21 @@ reports::Experiment experiment_of(const Plan& plan, const std::vector<reports::R
   return e;
 }
 
-bool write_experiment_outputs(const reports::Experiment& experiment, const std::string& dir) {
+bool write_experiment_outputs(const reports::Experiment& experiment, const std::string& dir,
+                              reports::OutputFiles extra) {
   const std::vector<const reports::Report*> runs = reports::all_runs(experiment);
-  const std::vector<std::pair<std::string, std::string>> files = {
+  reports::OutputFiles files = {
       {"summary.json", reports::render_summary_json(experiment)},
       {"summary.csv", reports::render_summary_csv(experiment)},
       {"runs.csv", reports::render_csv(runs)},
       {"report.html", reports::render_html(reports::html_for_experiment(experiment))},
       {"junit.xml", reports::render_junit(runs)},
   };
-  for (const auto& [name, contents] : files) {
-    const std::filesystem::path path = std::filesystem::path(dir) / name;
-    std::string error;
-    if (!reports::write_file_atomically(path, contents, &error)) {
-      std::fprintf(stderr, "paysim: cannot write %s: %s\n", path.c_str(), error.c_str());
-      return false;
-    }
+  for (auto& file : extra) files.push_back(std::move(file));
+  std::string error;
+  if (!reports::write_output_set(dir, files, &error)) {
+    std::fprintf(stderr, "paysim: cannot write the reports: %s\n", error.c_str());
+    return false;
   }
   return true;
 }

@@ -152,6 +152,10 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     timer_.expires_after(deadline_ / (kSlowPieces - 1));
     timer_.async_wait([self = shared_from_this(), piece](beast::error_code ec) {
       if (ec) return self->fail(ec, DeliveryOutcome::kBroken);
+      // The stream's own deadline cancels only an operation in progress; on a loaded machine
+      // this wait can end after it with none pending, so the deadline is checked here too.
+      if (SteadyClock::now() - self->started_ >= self->deadline_)
+        return self->fail(beast::error::timeout, DeliveryOutcome::kTimeout);
       self->write_piece(std::min(piece, self->wire_.size() - self->written_));
     });
   }

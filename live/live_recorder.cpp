@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "harness/recorder.h"
+
 namespace live {
 
 void LiveRecorder::on_order_created(sut::OrderId order, sim::Time /*at*/) {
@@ -42,10 +44,12 @@ void LiveRecorder::on_trade_paid(sut::OrderId order, uint32_t channel,
   tally.trades.emplace_back(channel, trade);
 }
 
-void LiveRecorder::set_final_state(sut::OrderId order, std::optional<shop::OrderState> state) {
+void LiveRecorder::set_final_state(sut::OrderId order, std::optional<shop::OrderState> state,
+                                   std::optional<shop::Resolution> resolved_by) {
   Tally& tally = orders_[order];
   tally.final_known = state.has_value();
   if (state) tally.final_state = *state;
+  tally.resolved_by = resolved_by;
 }
 
 std::vector<sut::OrderId> LiveRecorder::created_orders() const {
@@ -92,6 +96,7 @@ void LiveRecorder::fill(const std::vector<const channels::Ledger*>& ledgers,
     if (charges > 0) ++report.orders.charged;
     if (paid) {
       ++report.orders.paid;
+      if (tally.resolved_by) harness::count_resolution(report.resolved_by, *tally.resolved_by);
       if (held <= 0) {
         report.invariants.record(
             {order, "final_state", 0,

@@ -15,7 +15,9 @@
 //  - duplicates: orders charged more than once, the extra charges refunded or not, money held in
 //    them; refunds.requested: refunds the channels made;
 //  - invariants: an order the service calls PAID while the channels hold none of its money.
-// What only the inside knows (resolved_by, notify attempts, rows scanned, MQ traffic) stays 0.
+//  - resolved_by: how the service says each PAID order learned of its payment, when its order
+//    state answer names it (serve-sut does: `resolved_by`; the field is optional in the contract).
+// What only the inside knows (notify attempts, rows scanned, MQ traffic) stays 0.
 #pragma once
 
 #include <cstdint>
@@ -41,8 +43,10 @@ class LiveRecorder final : public sut::SystemObserver {
 
   // The wallet paid `trade` (the channel's key of it, `channel` by scenario index) for `order`.
   void on_trade_paid(sut::OrderId order, uint32_t channel, const channels::PaymentKey& trade);
-  // The service's answer at the end: the order's final state (nullopt: it did not answer).
-  void set_final_state(sut::OrderId order, std::optional<shop::OrderState> state);
+  // The service's answer at the end: the order's final state (nullopt: it did not answer) and,
+  // for a PAID order, how the service says it learned of the payment (nullopt: not said).
+  void set_final_state(sut::OrderId order, std::optional<shop::OrderState> state,
+                       std::optional<shop::Resolution> resolved_by = std::nullopt);
 
   // The orders the app created, in order.
   std::vector<sut::OrderId> created_orders() const;
@@ -64,6 +68,7 @@ class LiveRecorder final : public sut::SystemObserver {
     std::vector<std::pair<uint32_t, channels::PaymentKey>> trades;  // paid in the wallet
     bool final_known = false;
     shop::OrderState final_state = shop::OrderState::kUnpaid;
+    std::optional<shop::Resolution> resolved_by;
   };
   std::map<sut::OrderId, Tally> orders_;
 };

@@ -163,7 +163,11 @@ void LiveRun::ask_next_final_state() {
                    if (state == "paid") final_state = shop::OrderState::kPaid;
                    if (state == "unpaid") final_state = shop::OrderState::kUnpaid;
                    if (state == "closed") final_state = shop::OrderState::kClosed;
-                   recorder_.set_final_state(order, final_state);
+                   const auto how = body.is_object() ? body.find("resolved_by") : body.end();
+                   recorder_.set_final_state(order, final_state,
+                                             how != body.end() && how->is_string()
+                                                 ? shop::parse_resolution(how->get<std::string>())
+                                                 : std::nullopt);
                    ask_next_final_state();
                    if (--final_pending_ == 0) finish();
                  });

@@ -176,8 +176,7 @@ harness::CommandRunner add_serve_channel_command(CLI::App& app) {
   cmd->add_option("--time-scale", options->time_scale,
                   "Channel time runs K times faster than real time (every delay divided by K)")
       ->check(CLI::Range(1e-3, 1e6));
-  cmd->add_option("--seed", options->seed, "Override the scenario's seed")
-      ->each([options](const std::string&) { options->has_seed = true; });
+  harness::add_seed_option(cmd, options->seed, options->has_seed);
   cmd->add_option("--set", options->set,
                   "Override a key: KEY=VALUE (dotted path; a channel by its name)");
   cmd->add_option("--ledger-out", options->ledger_out,

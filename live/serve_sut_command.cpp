@@ -198,8 +198,7 @@ harness::CommandRunner add_serve_sut_command(CLI::App& app) {
                   "Time runs K times faster than real time (every delay divided by K); use the "
                   "channel's K")
       ->check(CLI::Range(1e-3, 1e6));
-  cmd->add_option("--seed", options->seed, "Override the scenario's seed")
-      ->each([options](const std::string&) { options->has_seed = true; });
+  harness::add_seed_option(cmd, options->seed, options->has_seed);
   cmd->add_option("--set", options->set,
                   "Override a key: KEY=VALUE (dotted path; a channel by its name)");
   cmd->add_option("--secret-file", options->secret_file,

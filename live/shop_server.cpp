@@ -71,12 +71,14 @@ Response unavailable() {
 
 ShopServer::ShopServer(RealTimeRuntime& runtime, links::Shop& shop,
                        std::vector<HttpChannel*> channels, std::vector<std::string> names,
-                       const sim::Activity& activity, ShopServerOptions options)
+                       const sim::Activity& activity, const ResolutionLog& resolutions,
+                       ShopServerOptions options)
     : runtime_(runtime),
       shop_(shop),
       channels_(std::move(channels)),
       names_(std::move(names)),
       activity_(activity),
+      resolutions_(resolutions),
       options_(std::move(options)) {
   assert(channels_.size() == names_.size());
   for (HttpChannel* channel : channels_) {
@@ -273,7 +275,12 @@ void ShopServer::on_order_state_reply(CallId call, OrderId order, CallStatus sta
                                       shop::OrderState state) {
   Responder responder = end_call(call);
   if (status != CallStatus::kOk) return responder(unavailable());
-  responder(json_response(http::status::ok, {{"order_id", order}, {"state", state_name(state)}}));
+  nlohmann::json body = {{"order_id", order}, {"state", state_name(state)}};
+  if (state == shop::OrderState::kPaid) {
+    if (const std::optional<shop::Resolution> how = resolutions_.of(order))
+      body["resolved_by"] = shop::to_string(*how);
+  }
+  responder(json_response(http::status::ok, body));
 }
 
 void ShopServer::on_apply_pay_reply(CallId call, const shop::ApplyPayRequest& request,

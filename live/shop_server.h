@@ -3,7 +3,7 @@
 // reference a team's payment service is measured against. The routes:
 //
 //   POST /v1/orders                       {"order_id": N, "amount_minor": A}: a new UNPAID order
-//   GET  /v1/orders/{id}                  {"order_id", "state"}: what the app polls
+//   GET  /v1/orders/{id}                  {"order_id", "state", "resolved_by"}: what the app polls
 //   POST /v1/orders/{id}/pay              {"channel": NAME, "click": n}: apply pay; answers the
 //                                         outcome and, for a payment to make, the trade and its
 //                                         pay URL at the channel
@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -35,6 +36,7 @@
 #include "live/journal.h"
 #include "live/real_time_runtime.h"
 #include "sim/activity.h"
+#include "system_under_test/observer.h"
 
 namespace live {
 
@@ -66,12 +68,31 @@ struct ShopServerStats {
   uint64_t pushes = 0;  // the order service's pushes (no app connection to push to)
 };
 
+// How each PAID order learned of its payment, as the model reports it (resolved_by): answered with
+// the order's state, so that `live` can fill the report's resolved_by group from outside. At most
+// one entry per order the server holds.
+class ResolutionLog final : public sut::SystemObserver {
+ public:
+  void on_order_state(OrderId order, shop::OrderState /*from*/, shop::OrderState to,
+                      shop::Resolution how, contracts::PaymentId /*payment*/,
+                      sim::Time /*at*/) override {
+    if (to == shop::OrderState::kPaid) paid_by_[order] = how;
+  }
+  std::optional<shop::Resolution> of(OrderId order) const {
+    const auto found = paid_by_.find(order);
+    return found == paid_by_.end() ? std::nullopt : std::optional(found->second);
+  }
+
+ private:
+  std::map<OrderId, shop::Resolution> paid_by_;
+};
+
 class ShopServer final : public shop::AppReplies {
  public:
   // `channels[i]` is the scenario's channel i, named `names[i]`. REQUIRES: all outlive the server.
   ShopServer(RealTimeRuntime& runtime, links::Shop& shop, std::vector<HttpChannel*> channels,
              std::vector<std::string> names, const sim::Activity& activity,
-             ShopServerOptions options);
+             const ResolutionLog& resolutions, ShopServerOptions options);
   ShopServer(const ShopServer&) = delete;
   ShopServer& operator=(const ShopServer&) = delete;
 
@@ -120,6 +141,7 @@ class ShopServer final : public shop::AppReplies {
   const std::vector<HttpChannel*> channels_;
   const std::vector<std::string> names_;
   const sim::Activity& activity_;
+  const ResolutionLog& resolutions_;
   const ShopServerOptions options_;
   ShopServerStats stats_;
   CallId next_call_ = 1;

@@ -58,7 +58,7 @@ SutServer::SutServer(boost::asio::io_context& io, SutServerOptions options)
   }
   shop_.set_channels(std::move(channel_api));
   server_ = std::make_unique<ShopServer>(runtime_, shop_, std::move(http_channels),
-                                         std::move(names), activity_, options_.shop);
+                                         std::move(names), activity_, observer_, options_.shop);
   shop_.connect_app(*server_);
 }
 

@@ -100,7 +100,7 @@ class SutServer {
   const SutServerOptions options_;
   sim::Activity activity_;  // declared before the runtime: its pending callbacks hold activity
   RealTimeRuntime runtime_;
-  sut::SystemObserver observer_;  // the reference service reports nothing beyond its counters
+  ResolutionLog observer_;  // how each order was paid: answered with its state
   NoStatements statements_;
   links::Shop shop_;
   std::vector<std::unique_ptr<HttpClient>> clients_;

@@ -21,33 +21,9 @@ connections=${CONNECTIONS:-32}
 threads=${THREADS:-1}
 export PAYSIM_BENCH_TRADES=${PAYSIM_BENCH_TRADES:-1000}
 
-binary=${PAYSIM_BENCH_BINARY:-}
-if [[ -z $binary ]]; then
-  # Release, as scripts/build.sh release configures it, but only the paysim binary.
-  scripts/deps.sh
-  cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build build/release -j "${PAYSIM_JOBS:-1}" --target paysim >/dev/null
-  binary=build/release/paysim
-fi
-if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
-  echo "bench-live: installing wrk and nginx-light (Debian)" >&2
-  SUDO=""
-  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    wrk nginx-light >/dev/null
-fi
-
-work=$(mktemp -d /tmp/paysim-bench.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source scripts/bench-common.sh
+binary=$(bench_binary)
+bench_tools wrk=wrk nginx=nginx-light
 
 # nginx: one worker (serve-channel is one thread), no logs, the same answer to every request.
 nginx_port=$(free_port)
@@ -80,12 +56,7 @@ PAYSIM_CHANNEL_SECRET=bench-secret "$binary" serve-channel bench/live/channel.ya
   --max-connections 1024 2>"$work/paysim.log" &
 paysim_pid=$!
 pids+=("$paysim_pid")
-for _ in $(seq 100); do
-  grep -q "listening on" "$work/paysim.log" 2>/dev/null && break
-  sleep 0.1
-done
-paysim_port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/paysim.log")
-[[ -n $paysim_port ]] || { cat "$work/paysim.log" >&2; exit 1; }
+paysim_port=$(port_of "$work/paysim.log")
 python3 - "$paysim_port" "$PAYSIM_BENCH_TRADES" <<'PY'
 import http.client, json, sys
 port, trades = int(sys.argv[1]), int(sys.argv[2])
@@ -102,7 +73,7 @@ run_wrk() {  # NAME PORT DURATION
 }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$paysim_pid/status"; }
 
-echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_machine
 echo "wrk -t$threads -c$connections, create+query mix (bench/live/create_query.lua), $PAYSIM_BENCH_TRADES trades preloaded"
 if [[ $mode == soak ]]; then
   echo "soak: ${soak_minutes} min against serve-channel; RSS every 10 s"

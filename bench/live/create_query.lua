@@ -26,13 +26,8 @@ function request()
   return wrk.format("GET", "/v1/trades/tr_" .. math.random(preloaded))
 end
 
+dofile("bench/live/result.lua")
+
 function done(summary, latency, requests)
-  local seconds = summary.duration / 1e6
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write +
-                 summary.errors.timeout + summary.errors.status
-  io.write(string.format("RESULT requests=%d seconds=%.1f rps=%.0f p50_ms=%.3f p99_ms=%.3f " ..
-                         "max_ms=%.3f errors=%d non2xx=%d\n",
-                         summary.requests, seconds, summary.requests / seconds,
-                         latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-                         latency.max / 1000, errors, summary.errors.status))
+  print_result(summary, latency)
 end

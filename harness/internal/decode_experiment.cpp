@@ -209,8 +209,15 @@ void decode_sweep(Decoder& d, const Cursor& at, std::vector<SweepAxis>& out) {
   }
 }
 
-void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out) {
+void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out,
+                     bool decode_alternatives) {
   Cursor root = d.root(document);
+  if (!document || document.IsNull()) {
+    d.error(root,
+            "the file holds no scenario (it is empty or only comments); a scenario is a YAML map "
+            "of keys (name, seed, channels, system, ...)");
+    return;
+  }
   if (!document.IsMap()) {
     d.error(root,
             "a scenario must be a YAML map of keys (name, seed, channels, system, ...), got " +
@@ -220,9 +227,18 @@ void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out) {
   MapReader reader(d, root);
   reader.read("name", out.name, decode_string);
   reader.read("seed", out.seed, decode_uint64);
-  reader.read("duration", out.duration, decode_positive_duration);
+  const std::optional<Cursor> duration_at = reader.get("duration");
+  if (duration_at) {
+    if (auto duration = decode_positive_duration(d, *duration_at)) out.duration = *duration;
+  }
   reader.read("drain", out.drain, decode_duration);
-  if (auto at = reader.get("traffic")) decode_traffic(d, *at, out.traffic);
+  const std::optional<Cursor> traffic_at = reader.get("traffic");
+  if (traffic_at) decode_traffic(d, *traffic_at, out.traffic);
+  check_workload_fits(d,
+                      traffic_at    ? *traffic_at
+                      : duration_at ? *duration_at
+                                    : root,
+                      out.traffic, out.duration);
   if (auto at = reader.get("user")) decode_user(d, *at, out.user);
   if (auto at = reader.get("channels")) {
     decode_channels(d, *at, out.channels);
@@ -233,8 +249,13 @@ void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out) {
   }
   if (auto at = reader.get("system")) decode_system(d, *at, out.system);
   if (auto at = reader.get("environment")) decode_environment(d, *at, out.system);
-  if (auto at = reader.get("variants")) decode_variants(d, *at, out.variants);
-  if (auto at = reader.get("sweep")) decode_sweep(d, *at, out.sweep);
+  if (!decode_alternatives) {
+    reader.has("variants");
+    reader.has("sweep");
+  } else {
+    if (auto at = reader.get("variants")) decode_variants(d, *at, out.variants);
+    if (auto at = reader.get("sweep")) decode_sweep(d, *at, out.sweep);
+  }
   reader.read("replications", out.replications, IntInRange{1, 100'000});
   if (auto at = reader.get("expect")) decode_expect(d, *at, out.expect);
   if (auto at = reader.get("live")) decode_live(d, *at, out.live);

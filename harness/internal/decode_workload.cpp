@@ -1,6 +1,8 @@
 // `traffic:` and `user:`: who arrives, how often, and how people behave in the wallet and the app.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "harness/internal/scenario_decode.h"
 #include "harness/internal/value_readers.h"
 
@@ -79,6 +81,36 @@ void decode_traffic(Decoder& d, const Cursor& at, workload::TrafficConfig& out) 
     if (auto profile = decode_profile(d, *profile_at)) out.profile = std::move(*profile);
   }
   reader.read("amount_minor", out.amount_minor, IntInRange{1, INT32_MAX});
+}
+
+double expected_orders(const workload::TrafficConfig& traffic, sim::Duration window) {
+  const double window_s = static_cast<double>(window.us()) / 1e6;
+  if (traffic.profile.empty()) return traffic.rate_per_s * window_s;
+  // The profile repeats every day: whole days, then the part of a day that is left.
+  const int64_t day_us = sim::Duration::days(1).us();
+  auto orders_before = [&](int64_t time_of_day_us) {
+    double orders = 0.0;
+    for (size_t i = 0; i < traffic.profile.size(); ++i) {
+      const int64_t start = traffic.profile[i].time_of_day.us();
+      const int64_t end =
+          i + 1 < traffic.profile.size() ? traffic.profile[i + 1].time_of_day.us() : day_us;
+      const int64_t covered = std::min(end, time_of_day_us) - start;
+      if (covered > 0) orders += traffic.profile[i].rate_per_s * static_cast<double>(covered) / 1e6;
+    }
+    return orders;
+  };
+  const double days = static_cast<double>(window.us() / day_us);
+  return days * orders_before(day_us) + orders_before(window.us() % day_us);
+}
+
+void check_workload_fits(Decoder& d, const Cursor& at, const workload::TrafficConfig& traffic,
+                         sim::Duration window) {
+  const double orders = expected_orders(traffic, window);
+  if (orders <= static_cast<double>(kMaxOrdersPerRun)) return;
+  d.error(at, fmt::format("this traffic makes about {:.3g} orders over the {} s traffic window, "
+                          "more than one run may hold ({} orders; memory and run time grow with "
+                          "them): lower traffic.rate (or the profile) or duration",
+                          orders, static_cast<double>(window.us()) / 1e6, kMaxOrdersPerRun));
 }
 
 void decode_user(Decoder& d, const Cursor& at, workload::UserConfig& out) {

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <utility>
+
+#include "harness/internal/overrides.h"
 
 namespace harness::internal {
 
@@ -41,7 +44,8 @@ YAML::Node parent_of(const YAML::Node& document, const std::vector<std::string>&
   current.reset(document);
   for (size_t i = 0; i + 1 < segments.size(); ++i) {
     if (!current.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
-    YAML::Node next = current[segments[i]];
+    // Looked up through a const node: a missing key must not leave an empty entry behind.
+    YAML::Node next = std::as_const(current)[segments[i]];
     if (!next.IsDefined() || !next.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
     current.reset(next);
   }
@@ -75,7 +79,7 @@ void migrate(YAML::Node& document, const std::string& label, std::vector<std::st
     const std::vector<std::string> old_segments = split(moved.old_path);
     YAML::Node old_parent = parent_of(document, old_segments);
     if (!old_parent.IsDefined() || !old_parent.IsMap()) continue;
-    const YAML::Node value = old_parent[old_segments.back()];
+    const YAML::Node value = std::as_const(old_parent)[old_segments.back()];
     if (!value.IsDefined()) continue;
     const YAML::Mark mark = value.Mark();
     const int line = mark.line >= 0 ? mark.line + 1 : 0;
@@ -127,6 +131,20 @@ void rewrite_moved_path(std::vector<std::string>& segments) {
     segments = std::move(rewritten);
     return;
   }
+}
+
+bool touches_moved_path(std::string_view key) {
+  std::string problem;
+  const std::optional<std::vector<std::string>> segments = split_key_path(key, &problem);
+  if (!segments) return false;
+  for (const MovedKey& moved : kMoved) {
+    const std::vector<std::string> old_segments = split(moved.old_path);
+    const size_t common = std::min(old_segments.size(), segments->size());
+    if (std::equal(old_segments.begin(), old_segments.begin() + static_cast<std::ptrdiff_t>(common),
+                   segments->begin()))
+      return true;
+  }
+  return false;
 }
 
 }  // namespace harness::internal

@@ -37,4 +37,8 @@ void migrate_overridden_keys(YAML::Node& document);
 // moved key itself, or a map above it, is applied as written and migrated afterwards.
 void rewrite_moved_path(std::vector<std::string>& segments);
 
+// Whether the override path `key` names a moved key's old spelling, a map above it, or a path
+// below it: applying it may leave an old spelling for migrate_overridden_keys to move.
+bool touches_moved_path(std::string_view key);
+
 }  // namespace harness::internal

@@ -83,6 +83,34 @@ std::optional<size_t> find_entry(const YAML::Node& list, const std::string& segm
   return std::nullopt;
 }
 
+// Makes `fresh` (a node just created, in memory of its own) live in `document`'s memory. yaml-cpp
+// merges the memory of the right-hand node into the left-hand one on every assignment, so a
+// fresh node that took a document node would copy the set of all the document's nodes: per
+// override, that is the cost of the whole file. The const lookup merges the other way and
+// changes nothing.
+void adopt(const YAML::Node& document, const YAML::Node& fresh) { (void)document[fresh]; }
+
+// A new map or list whose entries refer to the same nodes as `node`'s: writing an entry of the
+// copy rebinds that entry only. Scalars and nulls are returned as they are.
+YAML::Node shallow_copy(const YAML::Node& node) {
+  if (node.IsMap()) {
+    YAML::Node copy(YAML::NodeType::Map);
+    adopt(node, copy);
+    for (const auto& kv : node) copy[kv.first] = kv.second;
+    return copy;
+  }
+  if (node.IsSequence()) {
+    YAML::Node copy(YAML::NodeType::Sequence);
+    adopt(node, copy);
+    for (size_t i = 0; i < node.size(); ++i) {
+      copy.push_back(YAML::Node(YAML::NodeType::Null));
+      copy[i] = node[i];
+    }
+    return copy;
+  }
+  return node;
+}
+
 }  // namespace
 
 std::optional<std::vector<std::string>> split_key_path(std::string_view key, std::string* error) {
@@ -128,11 +156,22 @@ std::optional<std::vector<std::string>> split_key_path(std::string_view key, std
 }
 
 std::optional<YAML::Node> apply_override(YAML::Node& document, std::string_view key,
-                                         const YAML::Node& value, std::string* error) {
+                                         const YAML::Node& value, std::string* error,
+                                         bool unshare) {
   std::optional<std::vector<std::string>> segments = split_key_path(key, error);
   if (!segments) return std::nullopt;
   rewrite_moved_path(*segments);
   if (!document || document.IsNull()) document.reset(YAML::Node(YAML::NodeType::Map));
+  if (unshare) document.reset(shallow_copy(document));
+  // Descends into `parent`'s entry `next`; with `unshare`, into a copy put in its place.
+  auto descend = [unshare](YAML::Node& parent, YAML::Node next, auto&& entry) {
+    if (unshare && (next.IsMap() || next.IsSequence())) {
+      YAML::Node copy = shallow_copy(next);
+      parent[entry] = copy;
+      next.reset(copy);
+    }
+    parent.reset(next);
+  };
 
   YAML::Node current;
   current.reset(document);
@@ -152,8 +191,7 @@ std::optional<YAML::Node> apply_override(YAML::Node& document, std::string_view 
           current[segment] = value;
           return value;
         }
-        YAML::Node next = current[segment];
-        current.reset(next);
+        descend(current, current[segment], segment);
         consumed.push_back(segment);
         continue;
       }
@@ -163,6 +201,7 @@ std::optional<YAML::Node> apply_override(YAML::Node& document, std::string_view 
       subtree.reset(value);
       for (size_t j = keys.size() - 1; j > 0; --j) {
         YAML::Node map(YAML::NodeType::Map);
+        adopt(value, map);
         map[keys[j]] = subtree;
         subtree.reset(map);
       }
@@ -176,8 +215,7 @@ std::optional<YAML::Node> apply_override(YAML::Node& document, std::string_view 
         current[*index] = value;
         return value;
       }
-      YAML::Node next = current[*index];
-      current.reset(next);
+      descend(current, current[*index], *index);
       consumed.push_back(segment);
       continue;
     }

@@ -26,7 +26,14 @@ std::optional<std::vector<std::string>> split_key_path(std::string_view key, std
 // Puts `value` at `key` in `document` (a map, or null which becomes a map). Returns the node
 // now holding the value's subtree (shared with the document, so it can be registered as an
 // origin), or nullopt with `*error` explaining why the path cannot be applied.
+//
+// `unshare`: the document has aliases (`drain: *d`), so a node on the path may also be reached
+// from elsewhere, and writing into it would change every place that shares it. Each map and
+// list along the path is then copied (one level, its entries still shared) and the copy put in
+// its place before anything is written, so the override changes only the path it names. The
+// copies have no position in the file; errors about them fall back to the override's origin.
 std::optional<YAML::Node> apply_override(YAML::Node& document, std::string_view key,
-                                         const YAML::Node& value, std::string* error);
+                                         const YAML::Node& value, std::string* error,
+                                         bool unshare = false);
 
 }  // namespace harness::internal

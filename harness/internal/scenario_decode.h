@@ -14,11 +14,19 @@
 namespace harness::internal {
 
 // The whole document (a map; anything else is reported), including the cross-key checks
-// (channel shares, strategy needs).
-void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out);
+// (channel shares, strategy needs). Without `decode_alternatives`, `variants:` and `sweep:` are
+// accepted as they are and left out of `out` (checking a variant, whose base decoded them).
+void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out,
+                     bool decode_alternatives = true);
 
 void decode_traffic(Decoder& d, const Cursor& at, workload::TrafficConfig& out);
 void decode_user(Decoder& d, const Cursor& at, workload::UserConfig& out);
+// The orders `traffic` makes over `window` on average (the rate's integral over the window).
+double expected_orders(const workload::TrafficConfig& traffic, sim::Duration window);
+// Refuses, at `at`, a workload that cannot fit in one run: more than kMaxOrdersPerRun orders
+// expected over the traffic window (scenarios/README.md, "Limits").
+void check_workload_fits(Decoder& d, const Cursor& at, const workload::TrafficConfig& traffic,
+                         sim::Duration window);
 void decode_channels(Decoder& d, const Cursor& at, std::vector<channels::ChannelConfig>& out);
 void decode_system(Decoder& d, const Cursor& at, sut::SystemConfig& out);
 // `environment:` fills the fields of `out` that the links and the host read.

@@ -19,6 +19,10 @@ namespace harness::internal {
 
 // Upper bound on the length of any list in a scenario (retry schedules, outages, points...).
 inline constexpr size_t kMaxListLength = 10'000;
+// Upper bound on the orders one run may expect to create (traffic rate x duration): each order
+// in flight holds memory, and beyond this a run takes hours and gigabytes; the loader refuses
+// such a scenario up front instead of letting it run out of memory.
+inline constexpr int64_t kMaxOrdersPerRun = 20'000'000;
 
 std::optional<std::string> decode_string(Decoder& d, const Cursor& at);
 std::optional<bool> decode_bool(Decoder& d, const Cursor& at);

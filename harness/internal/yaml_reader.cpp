@@ -11,7 +11,8 @@ void Decoder::add_origin(const YAML::Node& node, Origin origin) {
   origins_.emplace_back(node, std::move(origin));
 }
 
-Cursor Decoder::root(const YAML::Node& document) const {
+Cursor Decoder::root(const YAML::Node& document) {
+  root_.reset(document);
   Cursor root{document, "", &file_origin_};
   return child(root, document, "");
 }
@@ -39,6 +40,11 @@ void Decoder::error_at(const Cursor& at, const YAML::Node& mark_node, std::strin
   if (origin.use_marks) {
     YAML::Mark mark = mark_node ? mark_node.Mark() : YAML::Mark::null_mark();
     if (mark.line < 0 || mark.column < 0) mark = origin.written_at;
+    const bool at_root = mark_node && root_ && mark_node.is(root_);
+    if ((mark.line < 0 || mark.column < 0) && at_root && &origin == &file_origin_) {
+      mark.line = 0;  // the whole document: its first line
+      mark.column = 0;
+    }
     if (mark.line >= 0 && mark.column >= 0) {
       error.line = mark.line + 1;
       error.column = mark.column + 1;

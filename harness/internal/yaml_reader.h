@@ -48,7 +48,7 @@ class Decoder {
   // somewhere other than the file. Later registrations win for nested subtrees.
   void add_origin(const YAML::Node& node, Origin origin);
 
-  Cursor root(const YAML::Node& document) const;
+  Cursor root(const YAML::Node& document);
   // The cursor for `node`, a child of `parent` reached by `path`.
   Cursor child(const Cursor& parent, const YAML::Node& node, std::string path) const;
 
@@ -62,6 +62,9 @@ class Decoder {
 
  private:
   Origin file_origin_;
+  // The document's root as root() last saw it. A root that overrides built (a --set on an
+  // empty file) has no position; errors about it point at the start of the file.
+  YAML::Node root_;
   std::deque<std::pair<YAML::Node, Origin>> origins_;  // deque: Origin addresses stay stable
   std::vector<ScenarioError>* errors_;
 };

@@ -205,7 +205,7 @@ TEST(ScenarioErrors, DuplicateYamlKey) {
 TEST(ScenarioErrors, MissingFileAndNonMapDocument) {
   EXPECT_EQ(
       errors_of(load_scenario_file(kBadDir + "does_not_exist.yaml")),
-      Lines{kBadDir + "does_not_exist.yaml: cannot open scenario file: No such file or directory"});
+      Lines{kBadDir + "does_not_exist.yaml: cannot read scenario: No such file or directory"});
   EXPECT_EQ(errors_of(load_scenario_text("- just\n- a list\n", "bad.yaml")),
             Lines{"bad.yaml:1:1: a scenario must be a YAML map of keys (name, seed, channels, "
                   "system, ...), got a list"});

@@ -20,8 +20,10 @@ done
 cd "$prefix"
 bin/paysim --version
 bin/paysim validate share/paysim/scenarios/*.yaml >/dev/null
-bin/paysim run share/paysim/scenarios/healthy-baseline.yaml --set duration=1m --format json \
-  | grep -q '"schema": "paysim.report/1"'
+# Captured first: `| grep -q` would stop reading at the match and, under pipefail, fail the test
+# whenever paysim was still writing (SIGPIPE).
+report=$(bin/paysim run share/paysim/scenarios/healthy-baseline.yaml --set duration=1m --format json)
+grep -q '"schema": "paysim.report/1"' <<<"$report"
 if command -v groff >/dev/null; then  # the generated man page renders without a warning
   warnings=$(groff -man -Tutf8 -ww -z share/man/man1/paysim.1 2>&1)
   [[ -z $warnings ]] || { echo "share/man/man1/paysim.1: $warnings" >&2; exit 1; }

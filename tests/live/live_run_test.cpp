@@ -106,8 +106,8 @@ TEST(LiveRun, WithoutCompensationEveryLostCallbackIsADropMeasuredFromOutside) {
 TEST(LiveRun, PollingLeavesNoDropWhenCallbacksAreLostAndNoAttackIsAccepted) {
   AttackProfile attacks;
   attacks.probability.fill(0.2);
-  const reports::Report live =
-      live_against_serve_sut(scenario("{strategy: polling, polling: {interval: 10s}}"), attacks);
+  const harness::Scenario s = scenario("{strategy: polling, polling: {interval: 10s}}");
+  const reports::Report live = live_against_serve_sut(s, attacks);
   EXPECT_GT(live.dropped.callbacks_lost, 30u);
   EXPECT_EQ(live.dropped.final, 0u);
   EXPECT_EQ(live.orders.paid, live.orders.charged);
@@ -116,6 +116,21 @@ TEST(LiveRun, PollingLeavesNoDropWhenCallbacksAreLostAndNoAttackIsAccepted) {
   EXPECT_GT(live.security.attacks_sent, 50u);
   EXPECT_EQ(live.security.attacks_accepted, 0u);
   EXPECT_EQ(live.invariants.violations, 0u);
+
+  // How each order was paid, as serve-sut answers it: every PAID order by the callback or by
+  // polling, and polling's share as in the simulator's run of the same scenario.
+  EXPECT_EQ(live.resolved_by.callback + live.resolved_by.polling, live.orders.paid);
+  const harness::RunOutcome sim = harness::run_scenario(s);
+  const auto share = [](const reports::Report& r) {
+    return static_cast<double>(r.resolved_by.polling) / static_cast<double>(r.orders.paid);
+  };
+  const double p = share(sim.report);
+  EXPECT_GT(p, 0.2);
+  const double se = std::sqrt(p * (1 - p) / static_cast<double>(live.orders.paid) +
+                              p * (1 - p) / static_cast<double>(sim.report.orders.paid));
+  EXPECT_NEAR(share(live), p, 5 * se)
+      << "resolved by polling: live " << live.resolved_by.polling << " of " << live.orders.paid
+      << ", simulated " << sim.report.resolved_by.polling << " of " << sim.report.orders.paid;
 }
 
 }  // namespace
