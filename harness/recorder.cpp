@@ -24,7 +24,7 @@ uint32_t Recorder::classify(const Tally& t) const {
   if (t.paid) {
     flags |= kPaid;
   } else if (t.held_minor > 0) {
-    flags |= kDropped;
+    flags |= kDropped | (system_knew(t) ? kDroppedInternal : kDroppedExternal);
   } else if (t.charges >= 1) {
     flags |= kRefunded;
   } else if (t.attempted) {
@@ -70,6 +70,8 @@ void Recorder::publish_totals() {
   orders.charged = totals_[0];
   orders.paid = totals_[1];
   report_.dropped.final = totals_[2];
+  report_.dropped.final_external = totals_[9];
+  report_.dropped.final_internal = totals_[10];
   orders.abandoned = totals_[3];
   orders.failed = totals_[4];
   orders.refunded = totals_[5];
@@ -137,6 +139,18 @@ void Recorder::finish(sim::Time at) {
                   std::to_string(classes) + ", not to the " + std::to_string(o.created) +
                   " orders created");
   }
+  // Each drop count is split by cause, and the parts must give the whole back.
+  const auto check_split = [&](const std::string& name, uint64_t whole, uint64_t external,
+                               uint64_t internal) {
+    if (external + internal == whole) return;
+    violation(0, "end_of_run", at,
+              name + "_external + " + name + "_internal = " + std::to_string(external + internal) +
+                  ", not " + name + " = " + std::to_string(whole));
+  };
+  const reports::DropCounts& d = report_.dropped;
+  check_split("dropped.final", d.final, d.final_external, d.final_internal);
+  check_split("dropped.user_visible", d.user_visible, d.user_visible_external,
+              d.user_visible_internal);
   const reports::ResolvedBy& r = report_.resolved_by;
   const uint64_t resolved = r.callback + r.polling + r.delay_message + r.order_query + r.sync +
                             r.reconciliation + r.close;
@@ -265,6 +279,8 @@ void Recorder::on_client_shown(sut::OrderId order, bool paid, sim::Time at) {
   if (tally->held_minor > 0 && !tally->shown_unpaid_charged) {
     tally->shown_unpaid_charged = true;
     ++report_.dropped.user_visible;
+    ++(system_knew(*tally) ? report_.dropped.user_visible_internal
+                           : report_.dropped.user_visible_external);
     if (first_user_visible_ == 0 || order < first_user_visible_) first_user_visible_ = order;
   }
 }

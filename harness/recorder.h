@@ -9,8 +9,8 @@
 //  - a refund the channel refused because the payment no longer held that much (asked twice);
 //  - a terminal payment state left;
 //  - the report's own identities: the outcome classes sum to orders.created, the resolved_by
-//    counts sum to orders.paid. Each order carries a small tally mirrored from those events; the
-//    report's
+//    counts sum to orders.paid, each drop count's external and internal parts to the count. Each
+//    order carries a small tally mirrored from those events; the report's
 // counts are kept as running totals of per-order predicates (charged, dropped, duplicate...),
 // updated whenever a predicate may change. So the totals are exact at any moment, no end-of-run
 // scan is needed, and an order's tally is freed as soon as the order can no longer change.
@@ -125,8 +125,12 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
     kClosed = 1u << 6,
     kDuplicateCharged = 1u << 7,
     kDuplicateUnresolved = 1u << 8,
+    // The cause of a drop (exactly one is set with kDropped): the records hold no SUCCESS for the
+    // order (the news never reached the payment service) or they do (it stopped there).
+    kDroppedExternal = 1u << 9,
+    kDroppedInternal = 1u << 10,
   };
-  static constexpr int kFlagCount = 9;
+  static constexpr int kFlagCount = 11;
   static constexpr uint32_t kOutcomeClasses = kPaid | kDropped | kAbandoned | kFailed | kRefunded;
   static constexpr uint32_t kMaxCheckedOrdinal = 30;
   static uint32_t ordinal_bit(uint32_t attempt) {
@@ -137,6 +141,9 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
   // Copies the running totals into the report.
   void publish_totals();
   uint32_t classify(const Tally& t) const;
+  // Whether the payment service knew of the order's charge: a payment SUCCESS in its records
+  // (checked against the ledger by the invariants), or the order already PAID.
+  static bool system_knew(const Tally& t) { return t.paid || t.success_mask != 0; }
   // Runs `change` on the order's tally and moves the totals by the difference it made.
   template <class Change>
   void update(sut::OrderId order, Change&& change);

@@ -66,8 +66,18 @@ constexpr ScalarMetric kScalarMetrics[] = {
 
     {"dropped.final", kCount, kLower, at<&R::dropped, &DropCounts::final>,
      "money taken but not PAID at the end"},
+    {"dropped.final_external", kCount, kLower, at<&R::dropped, &DropCounts::final_external>,
+     "of dropped.final, the payment service never learned of the charge (外部掉单)"},
+    {"dropped.final_internal", kCount, kLower, at<&R::dropped, &DropCounts::final_internal>,
+     "of dropped.final, the payment service knew of the charge, the order did not (内部掉单)"},
     {"dropped.user_visible", kCount, kLower, at<&R::dropped, &DropCounts::user_visible>,
      "client showed unpaid although charged"},
+    {"dropped.user_visible_external", kCount, kLower,
+     at<&R::dropped, &DropCounts::user_visible_external>,
+     "of dropped.user_visible, the payment service had not yet learned of the charge"},
+    {"dropped.user_visible_internal", kCount, kLower,
+     at<&R::dropped, &DropCounts::user_visible_internal>,
+     "of dropped.user_visible, the payment service knew of the charge, the app did not"},
     {"dropped.callbacks_lost", kCount, kLower, at<&R::dropped, &DropCounts::callbacks_lost>,
      "callbacks sent that never arrived"},
 

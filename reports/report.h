@@ -55,9 +55,17 @@ struct OrderCounts {
   std::uint64_t closed = 0;     // ended CLOSED (timeout); cuts across the classes
 };
 
+// Drops (掉单), and each split by cause (外部/内部掉单): external when the payment service had not
+// learned of the charge (the channel's callback lost or late, nothing re-queried it in time),
+// internal when it had (the order was not told, or the client did not see it). The two parts
+// of each sum to its total (an invariant of every run).
 struct DropCounts {
-  std::uint64_t final = 0;           // money taken (charges - refunds > 0) but not PAID at the end
-  std::uint64_t user_visible = 0;    // client showed "unpaid" although the user was charged
+  std::uint64_t final = 0;  // money taken (charges - refunds > 0) but not PAID at the end
+  std::uint64_t final_external = 0;
+  std::uint64_t final_internal = 0;
+  std::uint64_t user_visible = 0;  // client showed "unpaid" although the user was charged
+  std::uint64_t user_visible_external = 0;
+  std::uint64_t user_visible_internal = 0;
   std::uint64_t callbacks_lost = 0;  // callbacks the channel sent that never arrived
 };
 

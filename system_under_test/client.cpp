@@ -38,6 +38,7 @@ void Client::user_returned(OrderId order) {
   session.returned_at = runtime_.now();
   session.returns += 1;
   session.polls = 0;
+  session.counting_down = false;
   if (session.shown_paid) return;
   if (session.push_received) {  // the push came while the user was in the wallet
     show(order, session, true);
@@ -84,8 +85,8 @@ void Client::on_poll_answer(OrderId order, Session& session, bool paid) {
     show(order, session, true);
     return;
   }
-  const sim::Duration elapsed = runtime_.now() - session.returned_at;
-  if (elapsed + config_.poll_interval > config_.poll_timeout) {
+  const std::optional<sim::Duration> wait = next_poll_after(order, session);
+  if (!wait) {
     sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
       return "gave up after " + std::to_string(session.polls) + " polls: shows \"unpaid\"";
     });
@@ -94,8 +95,25 @@ void Client::on_poll_answer(OrderId order, Session& session, bool paid) {
   }
   const uint32_t round = session.returns;
   runtime_.schedule_after(
-      config_.poll_interval,
-      [this, order, round, hold = sim::Hold(activity_, order)] { poll(order, round); });
+      *wait, [this, order, round, hold = sim::Hold(activity_, order)] { poll(order, round); });
+}
+
+std::optional<sim::Duration> Client::next_poll_after(OrderId order, Session& session) {
+  const sim::Time now = runtime_.now();
+  if (!session.counting_down) {
+    if (now - session.returned_at + config_.poll_interval <= config_.poll_timeout)
+      return config_.poll_interval;
+    if (!config_.countdown_enabled) return std::nullopt;
+    session.counting_down = true;
+    session.countdown_from = now;
+    sim::trace(tracer_, now, kComponent, order, [&] {
+      return "fast polling gave up after " + std::to_string(session.polls) +
+             " polls: the countdown page checks on";
+    });
+  }
+  if (now - session.countdown_from + config_.countdown_interval > config_.countdown_timeout)
+    return std::nullopt;
+  return config_.countdown_interval;
 }
 
 void Client::show(OrderId order, Session& session, bool paid) {

@@ -4,11 +4,14 @@
 // workload's Users) drives it and is told what it shows.
 //
 // When the user comes back from the wallet the app polls the order every poll_interval for at
-// most poll_timeout, then shows PAID or "unpaid". A push shows PAID as soon as it arrives, even
-// after the app gave up polling (内部掉单 on the client side is what this measures).
+// most poll_timeout, then shows PAID or "unpaid". With a countdown page, fast polling giving up
+// starts a second, slower phase (every countdown_interval for at most countdown_timeout) before
+// "unpaid" is shown. A push shows PAID as soon as it arrives, even after the app gave up polling
+// (内部掉单 on the client side is what this measures).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "contracts/call_tracker.h"
 #include "contracts/shop_api.h"
@@ -70,14 +73,18 @@ class Client final : public shop::AppReplies {
     sim::Time returned_at;
     uint32_t returns = 0;  // how many times the user came back (each starts a poll round)
     uint32_t polls = 0;
-    CallId poll_call = 0;  // the poll awaiting its answer (0: none)
-    CallId look_call = 0;  // the look awaiting its answer (0: none)
+    CallId poll_call = 0;      // the poll awaiting its answer (0: none)
+    CallId look_call = 0;      // the look awaiting its answer (0: none)
+    sim::Time countdown_from;  // when fast polling gave up and the countdown page began
     bool polling = false;
+    bool counting_down = false;
     bool shown_paid = false;
     bool push_received = false;
   };
   void poll(OrderId order, uint32_t round);
   void on_poll_answer(OrderId order, Session& session, bool paid);
+  // The wait before the next poll of an unpaid order, or nullopt when the app gives up now.
+  std::optional<sim::Duration> next_poll_after(OrderId order, Session& session);
   void show(OrderId order, Session& session, bool paid);
   CallId new_call() {
     const CallId call = next_call_++;

@@ -58,7 +58,8 @@ void Compensation::start() {
 }
 
 void Compensation::on_paying(const PaymentRecord& record) {
-  if (polling_on() && !full_scan_) db_.add_pending(record);
+  const bool now = config_.compensation.pending_row == CompensationConfig::PendingRow::kBeforeCall;
+  if (now && polling_on() && !full_scan_) db_.add_pending(record);
   if (polling_on() && full_scan_) {
     // A full scan finds the payment for as long as it is unresolved and within the lookback:
     // keep the order in flight that long. Then the scans no longer read it: it is given up.
@@ -73,6 +74,12 @@ void Compensation::on_paying(const PaymentRecord& record) {
                        }
                      }));
   }
+  if (now && delay_on()) schedule_delay_query(record.order, record.id, 0);
+}
+
+void Compensation::on_accepted(const PaymentRecord& record) {
+  if (config_.compensation.pending_row != CompensationConfig::PendingRow::kOnAccepted) return;
+  if (polling_on() && !full_scan_) db_.add_pending(record);
   if (delay_on()) schedule_delay_query(record.order, record.id, 0);
 }
 

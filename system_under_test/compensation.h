@@ -65,7 +65,11 @@ class Compensation final : public MessageConsumer, public sim::Volatile {
   void start();
 
   // The payment service's events.
-  void on_paying(const PaymentRecord& record);    // created: needs a result until terminal
+  // Written, before the channel is called: needs a result until terminal. Enters the re-query
+  // schedule now with pending_row before_call (a full scan reads the payment from now on anyway).
+  void on_paying(const PaymentRecord& record);
+  // The channel accepted it ("processing"): enters the schedule now with pending_row on_accepted.
+  void on_accepted(const PaymentRecord& record);
   void on_resolved(const PaymentRecord& record);  // reached a terminal state
   void on_query_reply(const channels::PaymentKey& key, channels::QuerySource source,
                       const channels::QueryReply& reply, bool terminal);

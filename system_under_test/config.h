@@ -117,6 +117,12 @@ struct CompensationConfig {
   // Where the re-query schedule lives: durable (DB rows, MQ messages; survives a crash) or
   // in_memory (a timer in the service, as an in-process delay queue; lost on crash).
   enum class RetryStorage : uint8_t { kDurable, kInMemory } retry_storage = RetryStorage::kDurable;
+  // When a payment enters the re-query schedule (its pending row, or its first delay message):
+  // before_call, with the payment, before the channel is called; or on_accepted, only when the
+  // channel answers "accepted / processing" (seed 000's 掉单表: a sync payment that succeeds at
+  // once never enters it, and neither does one whose create answer never came).
+  enum class PendingRow : uint8_t { kBeforeCall, kOnAccepted };
+  PendingRow pending_row = PendingRow::kBeforeCall;
 };
 
 struct OrderQueryConfig {
@@ -142,6 +148,11 @@ struct DedupConfig {
 struct ClientConfig {
   sim::Duration poll_interval = sim::Duration::seconds(1);
   sim::Duration poll_timeout = sim::Duration::seconds(10);
+  // The countdown page (倒计时页): once fast polling gives up, the app keeps checking every
+  // countdown_interval for at most countdown_timeout before it shows "unpaid".
+  bool countdown_enabled = false;
+  sim::Duration countdown_interval = sim::Duration::seconds(5);
+  sim::Duration countdown_timeout = sim::Duration::minutes(1);
   bool push_enabled = false;
   double push_loss_probability = 0.2;
   sim::Distribution push_latency = sim::Distribution::fixed(sim::Duration::millis(200));

@@ -202,8 +202,9 @@ void PaymentService::apply_pay_insert(RequestId id) {
     return "payment " + std::to_string(record.id) + " created on channel " +
            config_.channels[r->channel].name + " (click " + std::to_string(r->click + 1) + ")";
   });
-  // The re-query schedule (pending row or delay message) is written with the payment, before the
-  // channel is called: a crash while the create call is in flight must not orphan the payment.
+  // With pending_row before_call the re-query schedule (pending row or delay message) is written
+  // with the payment, before the channel is called: a crash while the create call is in flight
+  // must not orphan the payment. With on_accepted it waits for the channel's "processing".
   compensation_.on_paying(record);
   creating_.insert(record.id, id);
   calls_.create(record.key(), record.amount_minor);  // its activity ends with the reply
@@ -223,6 +224,7 @@ void PaymentService::on_create_reply(channels::CallId call, const channels::Paym
   if (reply.status == CallStatus::kOk) {
     if (reply.state == TradeState::kPending) {
       states_.set(*record, PaymentState::kPaying, Resolution::kNone);
+      compensation_.on_accepted(*record);
       if (bug_ == PlantedBug::kPaidWithoutCharge) {
         record->paid_at = runtime_.now();
         notifier_.send(record->order, record->id, Resolution::kSync, 0);

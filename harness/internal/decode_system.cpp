@@ -147,6 +147,10 @@ void decode_compensation(Decoder& d, const Cursor& at, sut::CompensationConfig& 
   reader.read("retry_storage", out.retry_storage,
               EnumOf<RetryStorage>{
                   {{"durable", RetryStorage::kDurable}, {"in_memory", RetryStorage::kInMemory}}});
+  using PendingRow = sut::CompensationConfig::PendingRow;
+  reader.read("pending_row", out.pending_row,
+              EnumOf<PendingRow>{{{"before_call", PendingRow::kBeforeCall},
+                                  {"on_accepted", PendingRow::kOnAccepted}}});
   bool uses_delay_messages =
       out.strategy == Strategy::kDelayMessage || out.strategy == Strategy::kHybrid;
   if (uses_delay_messages && out.delay_message.schedule.empty()) {
@@ -181,11 +185,21 @@ void decode_push(Decoder& d, const Cursor& at, sut::ClientConfig& out) {
   reader.read("enabled", out.push_enabled, decode_bool);
 }
 
+// The map's presence turns the countdown page on; `enabled: false` turns it off again.
+void decode_countdown(Decoder& d, const Cursor& at, sut::ClientConfig& out) {
+  MapReader reader(d, at);
+  out.countdown_enabled = true;
+  reader.read("enabled", out.countdown_enabled, decode_bool);
+  reader.read("interval", out.countdown_interval, decode_positive_duration);
+  reader.read("timeout", out.countdown_timeout, decode_duration);
+}
+
 void decode_client(Decoder& d, const Cursor& at, sut::ClientConfig& out) {
   MapReader reader(d, at);
   reader.read("poll_interval", out.poll_interval, decode_positive_duration);
   reader.read("poll_timeout", out.poll_timeout, decode_duration);
   if (auto push_at = reader.get("push")) decode_push(d, *push_at, out);
+  if (auto countdown_at = reader.get("countdown")) decode_countdown(d, *countdown_at, out);
 }
 
 }  // namespace

@@ -173,6 +173,31 @@ TEST(FaultInjection, ControlSyncCreateReplyLostWithoutCompensationDrops) {
                        Expect::kDropsOne);
 }
 
+// Issue 16 item 2: seed 000 writes the 掉单表 row only when the channel answers "processing".
+// Sweeps `point` for every re-querying strategy with the rows written that way.
+void sweep_with_rows_written_on_accepted(Scenario (*scenario)(sut::Strategy), uint64_t point,
+                                         Expect expect) {
+  for (sut::Strategy strategy :
+       {sut::Strategy::kPolling, sut::Strategy::kDelayMessage, sut::Strategy::kHybrid}) {
+    SCOPED_TRACE("strategy " + std::to_string(static_cast<int>(strategy)));
+    Scenario s = scenario(strategy);
+    s.system.compensation.pending_row = sut::CompensationConfig::PendingRow::kOnAccepted;
+    fail_every_step_once(s, point, expect);
+  }
+}
+
+// A sync charge whose answer is lost never enters the table, and nothing re-queries it.
+TEST(FaultInjection, ControlSyncCreateReplyLostWithRowsWrittenOnAcceptedDrops) {
+  sweep_with_rows_written_on_accepted(sync_channel, MockChannel::kFaultCreateReply,
+                                      Expect::kDropsOne);
+}
+
+// An async payment is accepted before the user can pay: its row is there in time.
+TEST(FaultInjection, EveryCallbackLostOnceIsFoundWithRowsWrittenOnAccepted) {
+  sweep_with_rows_written_on_accepted(callbacks_once, MockChannel::kFaultCallback,
+                                      Expect::kRecovers);
+}
+
 TEST(FaultInjection, EveryAsyncCreateReplyLostOnceLeavesNothingCharged) {
   // The trade exists but the user never saw a QR code: nobody pays, nothing may be dropped.
   fail_every_step_once(callbacks_once(sut::Strategy::kHybrid), MockChannel::kFaultCreateReply,

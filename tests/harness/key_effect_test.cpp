@@ -115,6 +115,10 @@ const Overrides kOrderQuery = kLost + Overrides{{"system.order_query", "{at_ages
 // next poll, or by a push.
 const Overrides kSlowCallback = {{"channels.0.callback.delay", "5s"}};
 const Overrides kSlowPoll = kSlowCallback + Overrides{{"system.client.poll_interval", "5s"}};
+// The callback comes 15 s after the charge: fast polling (3 s to 13 s) gives up first, and a
+// countdown page checking every 5 s for a minute sees the order PAID.
+const Overrides kCountdown = {{"channels.0.callback.delay", "15s"},
+                              {"system.client.countdown", "{interval: 5s, timeout: 1m}"}};
 const Overrides kPush =
     kSlowPoll + Overrides{{"system.client.push", "{}"}, {"environment.push.loss_probability", "0"}};
 // A variant's seed is the plan's (common random numbers), so variants here change behaviour.
@@ -249,6 +253,8 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("system.compensation.retry_storage", "in_memory",
         kDelayMessage +
             Overrides{{"environment.payment_service.crashes", "[{at: 5s, restart_after: 2s}]"}});
+    // The first delay message leaves at the channel's answer (80 ms later), not before the call.
+    add("system.compensation.pending_row", "on_accepted", kDelayMessage);
     add("system.order_query", "{at_ages: [10s]}", kLost);
     add("system.order_query.enabled", "false", kOrderQuery);
     add("system.order_query.at_ages", "[30s]", kOrderQuery);
@@ -270,6 +276,10 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("system.client.poll_timeout", "1s", kSlowCallback);  // shows "unpaid" before the callback
     add("system.client.push", "{loss_probability: 0}", kSlowPoll);
     add("system.client.push.enabled", "false", kPush);
+    add("system.client.countdown", "{}", {{"channels.0.callback.delay", "15s"}});
+    add("system.client.countdown.enabled", "false", kCountdown);
+    add("system.client.countdown.interval", "2s", kCountdown);
+    add("system.client.countdown.timeout", "1s", kCountdown);  // shows "unpaid" again
     add("environment.push.loss_probability", "1", kPush);
     add("environment.push.latency", "2s", kPush);
     return c;

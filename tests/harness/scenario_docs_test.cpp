@@ -181,6 +181,7 @@ const std::map<std::string, Field>& fields() {
       FIELD("system.compensation.reconciliation.every", system.compensation.reconciliation.every),
       FIELD("system.compensation.reconciliation.lag", system.compensation.reconciliation.lag),
       FIELD("system.compensation.retry_storage", system.compensation.retry_storage),
+      FIELD("system.compensation.pending_row", system.compensation.pending_row),
       FIELD("system.order_query", system.order_query.enabled),
       FIELD("system.order_query.enabled", system.order_query.enabled),
       FIELD("system.order_query.at_ages", system.order_query.at_ages),
@@ -198,6 +199,10 @@ const std::map<std::string, Field>& fields() {
       FIELD("system.client.poll_timeout", system.client.poll_timeout),
       FIELD("system.client.push", system.client.push_enabled),
       FIELD("system.client.push.enabled", system.client.push_enabled),
+      FIELD("system.client.countdown", system.client.countdown_enabled),
+      FIELD("system.client.countdown.enabled", system.client.countdown_enabled),
+      FIELD("system.client.countdown.interval", system.client.countdown_interval),
+      FIELD("system.client.countdown.timeout", system.client.countdown_timeout),
       FIELD("environment.push.loss_probability", system.client.push_loss_probability),
       FIELD("environment.push.latency", system.client.push_latency),
   };

@@ -76,6 +76,15 @@ TEST(ScenarioErrors, BadAndNegativeDurations) {
                   "d), e.g. 250ms, 10s or 1h30m, got 'soon'"});
 }
 
+TEST(ScenarioErrors, CountdownPageNeedsAPositiveIntervalAndATimeout) {
+  EXPECT_EQ(errors("system: {client: {countdown: {interval: 0s}}}\n"),
+            Lines{"bad.yaml:2:41: system.client.countdown.interval: duration must be greater "
+                  "than 0, got '0s'"});
+  EXPECT_EQ(errors("system: {client: {countdown: {timeout: -1s}}}\n"),
+            Lines{"bad.yaml:2:40: system.client.countdown.timeout: duration must not be negative, "
+                  "got '-1s'"});
+}
+
 TEST(ScenarioErrors, ProbabilitiesOutsideZeroOne) {
   EXPECT_EQ(errors("channels: [{name: a, callback: {drop_probability: 1.5}}]\n"),
             Lines{"bad.yaml:1:51: channels[a].callback.drop_probability: probability must be in "
@@ -143,6 +152,9 @@ TEST(ScenarioErrors, UnknownEnumValuesListTheAllowedOnes) {
   EXPECT_EQ(errors("system: {notify: {mq_retry: kafka}}\n"),
             Lines{"bad.yaml:2:29: system.notify.mq_retry: expected 'rocketmq' or a list of "
                   "durations, got 'kafka'"});
+  EXPECT_EQ(errors("system: {compensation: {pending_row: on_accept}}\n"),
+            Lines{"bad.yaml:2:38: system.compensation.pending_row: unknown value 'on_accept'; "
+                  "expected one of: before_call, on_accepted (did you mean 'on_accepted'?)"});
 }
 
 TEST(ScenarioErrors, UnknownPresetListsTheKnownOnes) {

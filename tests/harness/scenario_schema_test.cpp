@@ -107,6 +107,7 @@ TEST(ScenarioSchema, KeysAtEveryLevelMatchTheLoader) {
       {"system.dedup", {"system", "dedup"}},
       {"system.client", {"system", "client"}},
       {"system.client.push", {"system", "client", "push"}},
+      {"system.client.countdown", {"system", "client", "countdown"}},
       {"environment", {"environment"}},
       {"environment.payment_service", {"environment", "payment_service"}},
       {"environment.payment_service.crashes.0",
@@ -142,6 +143,7 @@ TEST(ScenarioSchema, EnumsMatchTheLoader) {
       {"system.compensation.delay_message.levels",
        {"system", "compensation", "delay_message", "levels"}},
       {"system.compensation.retry_storage", {"system", "compensation", "retry_storage"}},
+      {"system.compensation.pending_row", {"system", "compensation", "pending_row"}},
   };
   for (const auto& [key, schema_path] : enums) {
     std::vector<std::string> loader_values = loader_list(key, "zz", "expected one of: ");

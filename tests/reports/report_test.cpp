@@ -38,7 +38,9 @@ TEST(ReportJson, GroupKeysInSpecOrder) {
   EXPECT_EQ(keys_of(j["sim"]), (Keys{"events", "simulated_ms", "wall_ms"}));
   EXPECT_EQ(keys_of(j["orders"]),
             (Keys{"created", "charged", "paid", "abandoned", "failed", "refunded", "closed"}));
-  EXPECT_EQ(keys_of(j["dropped"]), (Keys{"final", "user_visible", "callbacks_lost"}));
+  EXPECT_EQ(keys_of(j["dropped"]),
+            (Keys{"final", "final_external", "final_internal", "user_visible",
+                  "user_visible_external", "user_visible_internal", "callbacks_lost"}));
   EXPECT_EQ(keys_of(j["latency"]),
             (Keys{"charge_to_paid_ms", "pay_to_paid_ms", "client_visible_ms"}));
   for (const char* latency : {"charge_to_paid_ms", "pay_to_paid_ms", "client_visible_ms"}) {
@@ -150,10 +152,10 @@ TEST(MetricValue, NestedAndMissingPaths) {
 TEST(MetricPaths, ListsEveryNumericLeafInDocumentOrder) {
   const auto j = to_json(sample_report());
   const auto paths = metric_paths(j);
-  ASSERT_EQ(paths.size(), 3u + 7 + 3 + 3 * 7 + 7 + 6 + 6 + 5 + 6 + 6 + 1);
+  ASSERT_EQ(paths.size(), 3u + 7 + 7 + 3 * 7 + 7 + 6 + 6 + 5 + 6 + 6 + 1);
   EXPECT_EQ(paths.front(), "sim.events");
   EXPECT_EQ(paths[3], "orders.created");
-  EXPECT_EQ(paths[13], "latency.charge_to_paid_ms.count");
+  EXPECT_EQ(paths[17], "latency.charge_to_paid_ms.count");
   EXPECT_EQ(paths.back(), "invariants.violations");
   for (const std::string& path : paths) EXPECT_TRUE(metric_value(j, path).has_value()) << path;
 }

@@ -100,7 +100,9 @@ TEST(CsvWriter, HeaderAndOneRowPerReport) {
                              0),
             0u)
       << records[0];
-  EXPECT_TRUE(contains(records[0], ",dropped.final,dropped.user_visible,"));
+  EXPECT_TRUE(contains(
+      records[0],
+      ",dropped.final,dropped.final_external,dropped.final_internal,dropped.user_visible,"));
   EXPECT_TRUE(contains(records[0], ",latency.charge_to_paid_ms.p999,"));
   EXPECT_EQ(records[1].rfind("polling-vs-delay,delay-msg,42,123456,3600000,812.25,1000,900,", 0),
             0u)
