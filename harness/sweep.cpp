@@ -9,6 +9,7 @@
 #include "harness/commands.h"
 #include "harness/internal/scenario_points.h"
 #include "harness/scenario_source.h"
+#include "sim/random.h"
 
 namespace harness {
 namespace {
@@ -24,12 +25,7 @@ std::uint64_t splitmix64(std::uint64_t x) {
 std::string file_digest(const std::string& path) {
   std::string error;
   const std::string bytes = read_scenario_text(path, &error).value_or("");
-  std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a 64
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return fmt::format("fnv1a64:{:016x}", h);
+  return fmt::format("fnv1a64:{:016x}", sim::purpose(bytes));  // FNV-1a 64
 }
 
 std::string last_segment(const std::string& key) {

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "sim/random.h"
+
 namespace live {
 namespace {
 
@@ -51,12 +53,7 @@ std::string text_column(sqlite3_stmt* stmt, int column) {
 }  // namespace
 
 std::string fingerprint_of(std::string_view text) {
-  uint64_t hash = 14695981039346656037ULL;
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return fmt::format("{:016x}", hash);
+  return fmt::format("{:016x}", sim::purpose(text));  // FNV-1a 64, the same at run time
 }
 
 std::unique_ptr<Journal> Journal::open(const std::string& path, const std::string& fingerprint,

@@ -95,7 +95,8 @@ class Journal {
   std::function<void(const std::string&)> on_failure_;
 };
 
-// FNV-1a of `text`, 16 hex digits: a stable fingerprint (std::hash is not stable across builds).
+// FNV-1a 64 of `text` (sim::purpose), 16 hex digits: a stable fingerprint (std::hash is not
+// stable across builds).
 std::string fingerprint_of(std::string_view text);
 
 }  // namespace live

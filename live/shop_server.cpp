@@ -90,8 +90,7 @@ ShopServer::ShopServer(RealTimeRuntime& runtime, links::Shop& shop,
 void ShopServer::handle(Request&& request, Responder responder) {
   runtime_.advance();  // the model sees the time the request arrived
   const int64_t now_s = unix_seconds();
-  const internal::Target target = internal::split_target(request);
-  if (journal_ != nullptr && !is_read_only(target.path)) {
+  if (journal_ != nullptr && !is_read_only(internal::split_target(request).path)) {
     JournalEntry entry;
     entry.kind = JournalEntry::Kind::kRequest;
     entry.time = runtime_.now();
