@@ -107,6 +107,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   static constexpr size_t kSlowPieces = 10;
 
   void on_connect(beast::error_code ec) {
+    if (!ec && connected_to_itself()) ec = boost::asio::error::connection_refused;
     if (ec) return fail(ec, DeliveryOutcome::kConnectFailed);
     if (fault_ == TransportFault::kNone) {
       http::async_write(stream_, request_,
@@ -123,6 +124,20 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     const size_t first =
         fault_ == TransportFault::kSlowBody ? headers : headers + request_.body().size() / 2;
     write_piece(first);
+  }
+  // TCP simultaneous open on loopback: connecting to a port nobody listens on, the kernel may pick
+  // that very port as the ephemeral source and the socket "connects" to itself. The connection
+  // then holds the port, so the service the harness waits for cannot bind it when it restarts.
+  // Treated as what it means: nobody listens there.
+  bool connected_to_itself() {
+    beast::error_code local_error;
+    beast::error_code remote_error;
+    const tcp::socket& socket = stream_.socket();
+    const tcp::endpoint local = socket.local_endpoint(local_error);
+    const tcp::endpoint remote = socket.remote_endpoint(remote_error);
+    if (local_error || remote_error || local != remote) return false;
+    stream_.socket().close(local_error);
+    return true;
   }
   // Writes the next `size` bytes of wire_, then goes on as the fault says.
   void write_piece(size_t size) {

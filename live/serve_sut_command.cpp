@@ -136,6 +136,11 @@ int serve_sut(const ServeSutOptions& options) {
   server_options.db_path = options.db;
   server_options.db_fingerprint = scenario_fingerprint(options, scenario->seed);
   server_options.db_full_sync = options.db_full_sync;
+  server_options.on_replay = [&options](uint64_t entries) {
+    std::fprintf(stderr, "paysim serve-sut: replaying %llu journal entries from %s\n",
+                 static_cast<unsigned long long>(entries), options.db.c_str());
+    std::fflush(stderr);
+  };
   SutServer server(io, std::move(server_options));
   error = server.start();
   if (!error.empty()) return usage_error(error);

@@ -94,6 +94,7 @@ void SutServer::crash_and_restart() {
 }
 
 std::string SutServer::recover() {
+  if (options_.on_replay) options_.on_replay(journal_->entries());
   runtime_.begin_replay();
   std::string error;
   int64_t last_wall_ms = 0;

@@ -19,6 +19,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,6 +52,9 @@ struct SutServerOptions {
   std::string db_path;
   std::string db_fingerprint;
   bool db_full_sync = false;  // survive a power loss too (fsync at every commit)
+  // Called when start() is about to replay a journal, with its number of entries (the command
+  // says so: a long journal takes a while, and a restart that hangs shows where).
+  std::function<void(uint64_t entries)> on_replay;
 };
 
 // What start() found in the journal.

@@ -78,7 +78,7 @@ std::unique_ptr<Process> start_serve_sut(const std::string& scenario, const std:
                                "http://127.0.0.1:" + std::to_string(channel_port), "--time-scale",
                                std::to_string(kTimeScale), "--db", db},
       /*with_secret=*/true);
-  EXPECT_TRUE(sut->wait_for_line(std::regex("listening on"))) << sut->output();
+  EXPECT_TRUE(sut->wait_for_line(std::regex("listening on"))) << sut->describe();
   return sut;
 }
 
