@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "live/internal/remote_clock.h"
+
 namespace live {
 
 namespace http = boost::beast::http;
@@ -44,14 +46,9 @@ const ChannelTrade* HttpChannel::find_trade(std::string_view trade_id) const {
 }
 
 int64_t HttpChannel::local_paid_at_us(const nlohmann::json& trade) const {
-  const auto paid = trade.find("paid_at_ms");
-  if (paid == trade.end() || !paid->is_number_integer()) return 0;
-  const auto now = trade.find("now_ms");
-  const int64_t ago_ms = now != trade.end() && now->is_number_integer()
-                             ? std::max<int64_t>(0, now->get<int64_t>() - paid->get<int64_t>())
-                             : 0;
+  const std::optional<sim::Time> paid = internal::local_time(trade, "paid_at_ms", runtime_.now());
   // 0 means "unpaid" in the contract: a payment made before this process started is at 1 µs.
-  return std::max<int64_t>(1, runtime_.now().us() - ago_ms * 1000);
+  return paid ? std::max<int64_t>(1, paid->us()) : 0;
 }
 
 template <class OnAnswer>

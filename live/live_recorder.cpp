@@ -121,14 +121,17 @@ void LiveRecorder::fill(const std::vector<const channels::Ledger*>& ledgers,
       report.duplicates.overcharged_minor +=
           static_cast<uint64_t>(std::max<int64_t>(0, extra_held));
     }
-    if (tally.seen_paid) {
-      if (first_charge && *first_charge <= *tally.seen_paid)
-        report.latency.charge_to_paid_us.record((*tally.seen_paid - *first_charge).us());
-      if (tally.first_click && *tally.first_click <= *tally.seen_paid)
-        report.latency.pay_to_paid_us.record((*tally.seen_paid - *tally.first_click).us());
-      if (tally.returned && *tally.returned <= *tally.seen_paid)
-        report.latency.client_visible_us.record((*tally.seen_paid - *tally.returned).us());
+    // PAID at the service when it says when; otherwise when the app first showed it.
+    const std::optional<sim::Time> paid_at =
+        paid && tally.paid_at ? tally.paid_at : tally.seen_paid;
+    if (paid_at) {
+      if (first_charge && *first_charge <= *paid_at)
+        report.latency.charge_to_paid_us.record((*paid_at - *first_charge).us());
+      if (tally.first_click && *tally.first_click <= *paid_at)
+        report.latency.pay_to_paid_us.record((*paid_at - *tally.first_click).us());
     }
+    if (tally.seen_paid && tally.returned && *tally.returned <= *tally.seen_paid)
+      report.latency.client_visible_us.record((*tally.seen_paid - *tally.returned).us());
   }
 }
 

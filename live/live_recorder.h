@@ -10,8 +10,10 @@
 //    classes as the simulator defines them (abandoned, failed, refunded; closed cuts across);
 //  - dropped.final: money held at the end (charges - refunds > 0) on an order not PAID;
 //    dropped.user_visible: the app showed "unpaid" after the user was charged;
-//  - latency: first charge -> first time the app saw PAID (an upper bound of when the service
-//    knew: the app looks when it polls), first click -> PAID seen, user back -> PAID shown;
+//  - latency: first charge -> PAID and first click -> PAID, at the time the service says it
+//    marked the order PAID (`paid_at_ms` with its final order state, placed on this process's
+//    clock by live/internal/remote_clock.h), else at the first time the app saw PAID (an upper
+//    bound: the app looks when it polls); user back -> PAID shown, as the app showed it;
 //  - duplicates: orders charged more than once, the extra charges refunded or not, money held in
 //    them; refunds.requested: refunds the channels made;
 //  - invariants: an order the service calls PAID while the channels hold none of its money.
@@ -47,6 +49,8 @@ class LiveRecorder final : public sut::SystemObserver {
   // for a PAID order, how the service says it learned of the payment (nullopt: not said).
   void set_final_state(sut::OrderId order, std::optional<shop::OrderState> state,
                        std::optional<shop::Resolution> resolved_by = std::nullopt);
+  // When the service says it marked the order PAID, on this process's clock.
+  void set_paid_at(sut::OrderId order, sim::Time at) { orders_[order].paid_at = at; }
 
   // The orders the app created, in order.
   std::vector<sut::OrderId> created_orders() const;
@@ -69,6 +73,7 @@ class LiveRecorder final : public sut::SystemObserver {
     bool final_known = false;
     shop::OrderState final_state = shop::OrderState::kUnpaid;
     std::optional<shop::Resolution> resolved_by;
+    std::optional<sim::Time> paid_at;  // when the service says it marked the order PAID
   };
   std::map<sut::OrderId, Tally> orders_;
 };

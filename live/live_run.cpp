@@ -154,6 +154,7 @@ void LiveRun::ask_next_final_state() {
   const sut::OrderId order = final_orders_[final_next_++];
   http_->request(http::verb::get, "/v1/orders/" + std::to_string(order), {}, {},
                  options_.sut_deadline, [this, order](DeliveryResult&& result) {
+                   runtime_.advance();  // paid_at_ms is placed on the clock of the answer
                    const nlohmann::json body = nlohmann::json::parse(result.body, nullptr, false);
                    const std::string state = result.outcome == DeliveryOutcome::kAnswered &&
                                                      result.status == 200 && body.is_object()
@@ -168,6 +169,14 @@ void LiveRun::ask_next_final_state() {
                                              how != body.end() && how->is_string()
                                                  ? shop::parse_resolution(how->get<std::string>())
                                                  : std::nullopt);
+                   const auto paid_at = body.is_object() ? body.find("paid_at_ms") : body.end();
+                   const auto now = body.is_object() ? body.find("now_ms") : body.end();
+                   if (final_state == shop::OrderState::kPaid && paid_at != body.end() &&
+                       paid_at->is_number_integer() && now != body.end() &&
+                       now->is_number_integer()) {
+                     sut_clock_.sample(now->get<int64_t>(), runtime_.now());
+                     final_paid_at_ms_.emplace_back(order, paid_at->get<int64_t>());
+                   }
                    ask_next_final_state();
                    if (--final_pending_ == 0) finish();
                  });
@@ -175,6 +184,8 @@ void LiveRun::ask_next_final_state() {
 
 void LiveRun::finish() {
   runtime_.advance();
+  for (const auto& [order, paid_at_ms] : final_paid_at_ms_)
+    recorder_.set_paid_at(order, *sut_clock_.to_local(paid_at_ms));
   const harness::Scenario& scenario = options_.scenario;
   report_.scenario = scenario.name;
   report_.variant = scenario.variant;

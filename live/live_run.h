@@ -19,6 +19,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/scenario.h"
@@ -26,6 +27,7 @@
 #include "live/channel_server.h"
 #include "live/http_client.h"
 #include "live/http_shop.h"
+#include "live/internal/remote_clock.h"
 #include "live/live_recorder.h"
 #include "live/real_time_runtime.h"
 #include "reports/report.h"
@@ -95,6 +97,10 @@ class LiveRun {
   std::vector<sut::OrderId> final_orders_;  // asked at most kFinalQueriesInFlight at a time
   size_t final_next_ = 0;
   size_t final_pending_ = 0;
+  // When the service says it marked each PAID order PAID (`paid_at_ms` on its clock), placed on
+  // this clock once every final answer is in (the offset of the least-delayed one).
+  std::vector<std::pair<sut::OrderId, int64_t>> final_paid_at_ms_;
+  internal::RemoteClock sut_clock_;
   bool done_ = false;
 };
 

@@ -276,8 +276,11 @@ void ShopServer::on_order_state_reply(CallId call, OrderId order, CallStatus sta
   if (status != CallStatus::kOk) return responder(unavailable());
   nlohmann::json body = {{"order_id", order}, {"state", state_name(state)}};
   if (state == shop::OrderState::kPaid) {
-    if (const std::optional<shop::Resolution> how = resolutions_.of(order))
-      body["resolved_by"] = shop::to_string(*how);
+    if (const std::optional<ResolutionLog::Paid> paid = resolutions_.of(order)) {
+      body["resolved_by"] = shop::to_string(paid->how);
+      body["paid_at_ms"] = paid->at.us() / 1000;
+      body["now_ms"] = runtime_.now().us() / 1000;
+    }
   }
   responder(json_response(http::status::ok, body));
 }

@@ -3,7 +3,8 @@
 // reference a team's payment service is measured against. The routes:
 //
 //   POST /v1/orders                       {"order_id": N, "amount_minor": A}: a new UNPAID order
-//   GET  /v1/orders/{id}                  {"order_id", "state", "resolved_by"}: what the app polls
+//   GET  /v1/orders/{id}                  {"order_id", "state", "resolved_by", "paid_at_ms",
+//                                         "now_ms"}: what the app polls
 //   POST /v1/orders/{id}/pay              {"channel": NAME, "click": n}: apply pay; answers the
 //                                         outcome and, for a payment to make, the trade and its
 //                                         pay URL at the channel
@@ -68,23 +69,28 @@ struct ShopServerStats {
   uint64_t pushes = 0;  // the order service's pushes (no app connection to push to)
 };
 
-// How each PAID order learned of its payment, as the model reports it (resolved_by): answered with
-// the order's state, so that `live` can fill the report's resolved_by group from outside. At most
-// one entry per order the server holds.
+// How and when each PAID order learned of its payment, as the model reports it: answered with the
+// order's state (`resolved_by`, `paid_at_ms`), so that `live` can fill the report's resolved_by
+// group and measure charge → PAID at the service rather than at the app's next poll. At most one
+// entry per order the server holds.
 class ResolutionLog final : public sut::SystemObserver {
  public:
+  struct Paid {
+    shop::Resolution how;
+    sim::Time at;
+  };
   void on_order_state(OrderId order, shop::OrderState /*from*/, shop::OrderState to,
                       shop::Resolution how, contracts::PaymentId /*payment*/,
-                      sim::Time /*at*/) override {
-    if (to == shop::OrderState::kPaid) paid_by_[order] = how;
+                      sim::Time at) override {
+    if (to == shop::OrderState::kPaid) paid_[order] = {how, at};
   }
-  std::optional<shop::Resolution> of(OrderId order) const {
-    const auto found = paid_by_.find(order);
-    return found == paid_by_.end() ? std::nullopt : std::optional(found->second);
+  std::optional<Paid> of(OrderId order) const {
+    const auto found = paid_.find(order);
+    return found == paid_.end() ? std::nullopt : std::optional(found->second);
   }
 
  private:
-  std::map<OrderId, shop::Resolution> paid_by_;
+  std::map<OrderId, Paid> paid_;
 };
 
 class ShopServer final : public shop::AppReplies {

@@ -6,9 +6,12 @@
 // with the simulator's own run of the same scenario within binomial bounds.
 #include "live/live_run.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -76,6 +79,52 @@ void expect_binomial(uint64_t hits, uint64_t n, double p, const char* what) {
   EXPECT_NEAR(fraction, p, bound) << what << ": " << hits << " of " << n;
 }
 
+// The share of a latency histogram's values at most `x` µs, counting whole buckets (exact at a
+// bucket bound; both samples share the bounds).
+double cdf_at(const reports::LogHistogram& h, int64_t x) {
+  uint64_t below = 0;
+  for (const reports::HistogramBucket& bucket : h.nonempty_buckets()) {
+    if (bucket.upper <= x) below += bucket.count;
+  }
+  return static_cast<double>(below) / static_cast<double>(h.count());
+}
+
+// A quantile with its distribution-free 95% interval: the values at ranks n q ± 1.96 sqrt(n q
+// (1-q)).
+std::string quantile_with_interval(const reports::LogHistogram& h, double q) {
+  const double n = static_cast<double>(h.count());
+  const double half = 1.96 * std::sqrt(q * (1 - q) / n);
+  return fmt::format("{:.0f} ms [{:.0f}, {:.0f}]", h.quantile(q) / 1e3,
+                     h.quantile(std::max(0.0, q - half)) / 1e3,
+                     h.quantile(std::min(1.0, q + half)) / 1e3);
+}
+
+// The live and simulated latency samples come from one distribution up to `slack` (what the real
+// network hops add): for every bucket bound x, each CDF at x + slack reaches the other's at x
+// less the two-sample Kolmogorov-Smirnov bound at alpha = 0.001 (1.95 sqrt((n + m) / (n m))).
+// A shift of the whole distribution by more than `slack`, or a share of it moved, breaks it.
+void expect_same_latencies(const reports::LogHistogram& live, const reports::LogHistogram& sim,
+                           sim::Duration slack, const char* what) {
+  ASSERT_GT(live.count(), 50u) << what;
+  ASSERT_GT(sim.count(), 50u) << what;
+  const double n = static_cast<double>(live.count());
+  const double m = static_cast<double>(sim.count());
+  const double epsilon = 1.95 * std::sqrt((n + m) / (n * m));
+  for (const double q : {0.5, 0.9, 0.99}) {
+    std::printf("[%s] p%g live %s, simulated %s\n", what, q * 100,
+                quantile_with_interval(live, q).c_str(), quantile_with_interval(sim, q).c_str());
+  }
+  for (const reports::LogHistogram* h : {&live, &sim}) {
+    for (const reports::HistogramBucket& bucket : h->nonempty_buckets()) {
+      const int64_t x = bucket.upper;
+      EXPECT_GE(cdf_at(live, x + slack.us()), cdf_at(sim, x) - epsilon)
+          << what << ": live is slower than simulated at " << x / 1000 << " ms";
+      EXPECT_GE(cdf_at(sim, x + slack.us()), cdf_at(live, x) - epsilon)
+          << what << ": live is faster than simulated at " << x / 1000 << " ms";
+    }
+  }
+}
+
 TEST(LiveRun, WithoutCompensationEveryLostCallbackIsADropMeasuredFromOutside) {
   const harness::Scenario s = scenario("{strategy: none}");
   const reports::Report live = live_against_serve_sut(s);
@@ -131,6 +180,15 @@ TEST(LiveRun, PollingLeavesNoDropWhenCallbacksAreLostAndNoAttackIsAccepted) {
   EXPECT_NEAR(share(live), p, 5 * se)
       << "resolved by polling: live " << live.resolved_by.polling << " of " << live.orders.paid
       << ", simulated " << sim.report.resolved_by.polling << " of " << sim.report.orders.paid;
+
+  // Charge -> PAID at the service (serve-sut answers when it marked each order PAID): a callback
+  // a few hundred ms after the charge for most, the next poll for the rest. One second of
+  // channel time is 20 ms of real time at K = 50, for the hops a simulated call does not make.
+  EXPECT_EQ(live.latency.charge_to_paid_us.count(), live.orders.paid);
+  expect_same_latencies(live.latency.charge_to_paid_us, sim.report.latency.charge_to_paid_us,
+                        sim::Duration::seconds(1), "charge to PAID");
+  expect_same_latencies(live.latency.pay_to_paid_us, sim.report.latency.pay_to_paid_us,
+                        sim::Duration::seconds(1), "pay click to PAID");
 }
 
 }  // namespace

@@ -105,6 +105,12 @@ TEST(ServeSut, AnOrderIsPaidThroughARealChannelAndItsSignedCallback) {
   EXPECT_EQ(channel.post(pay_path(applied)).json()["outcome"], "charged");
 
   ASSERT_TRUE(sut.wait_for_state(1, "paid"));
+  // How and when: the callback, at most a moment before the answer's own clock reading.
+  const nlohmann::json state = sut.get("/v1/orders/1").json();
+  EXPECT_EQ(state["resolved_by"], "callback");
+  ASSERT_TRUE(state["paid_at_ms"].is_number_integer()) << state.dump();
+  EXPECT_GT(state["paid_at_ms"].get<int64_t>(), 0);
+  EXPECT_LE(state["paid_at_ms"].get<int64_t>(), state["now_ms"].get<int64_t>());
   const nlohmann::json stats = sut.stats();
   EXPECT_EQ(stats["callbacks"]["accepted"], 1);
   EXPECT_EQ(stats["callbacks"]["acknowledged"], 1);
@@ -127,6 +133,7 @@ TEST(ServeSut, PollingFindsThePaymentWhenEveryCallbackIsLost) {
   const nlohmann::json applied = sut.order_and_pay(7);
   ASSERT_EQ(channel.post(pay_path(applied)).json()["outcome"], "charged");
   ASSERT_TRUE(sut.wait_for_state(7, "paid")) << sut.stats().dump();
+  EXPECT_EQ(sut.get("/v1/orders/7").json()["resolved_by"], "polling");
   EXPECT_EQ(sut.stats()["callbacks"]["received"], 0);
   EXPECT_GE(channel.stats()["model"]["queries"], 1);
 }
