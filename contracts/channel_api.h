@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -122,6 +123,14 @@ struct StatementLine {
 class StatementSource {
  public:
   virtual ~StatementSource() = default;
+  // Gets the statement for [from_us, to_us) so that statement(from_us, to_us) can answer it, then
+  // calls `ready(true)`; `ready(false)` when it could not be downloaded (the caller asks again
+  // later, for a longer window). A source that holds the statements (the channels' ledger in the
+  // simulator) is ready at once, inside this call; one across a network (serve-sut) after the
+  // download. Every movement of money belongs to exactly one of the windows asked.
+  virtual void fetch(int64_t /*from_us*/, int64_t /*to_us*/, std::function<void(bool)> ready) {
+    ready(true);
+  }
   // One line for every payment whose money moved (a charge or a refund) at a time in
   // [from_us, to_us), each with the payment's totals now; ordered by order, then payment.
   // Windows are asked in increasing order and never overlap, so the source may forget every

@@ -1,6 +1,10 @@
 #include "live/http_channel.h"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
+#include <climits>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -89,11 +93,14 @@ void HttpChannel::on_answered(DeliveryResult&& result,
   if (result.outcome == DeliveryOutcome::kAnswered) {
     outcome.http_status = static_cast<int>(result.status);
     if (result.status >= 200 && result.status < 300) {
+      outcome.text = &result.body;
       parsed = nlohmann::json::parse(result.body, nullptr, false);
-      // A 2xx that is not a JSON object is as good as no answer.
+      // A 2xx that is not a JSON object is as good as no answer (a statement reads the text).
       if (parsed.is_object()) {
         outcome.status = CallStatus::kOk;
         outcome.body = &parsed;
+        if (const auto now = parsed.find("now_ms"); now != parsed.end() && now->is_number_integer())
+          channel_clock_.sample(now->get<int64_t>(), runtime_.now());
       }
     } else if (result.status >= 400 && result.status < 500) {
       outcome.status = CallStatus::kError;
@@ -120,6 +127,60 @@ void HttpChannel::fail_unanswered() {
     cut.error = "the process died with the request in flight";
     node.mapped()(std::move(cut));
   }
+}
+
+void HttpChannel::download_statement(sim::Time to, StatementDone done) {
+  // Before any answer the offset is unknown, and no trade of ours has moved money yet.
+  const int64_t to_ms = std::max(statement_until_ms_, channel_clock_.to_remote_ms(to).value_or(0));
+  const std::string target = "/v1/statement?from_ms=" + std::to_string(statement_until_ms_) +
+                             "&to_ms=" + std::to_string(to_ms);
+  send(http::verb::get, target, {}, {},
+       [this, to_ms, done = std::move(done)](const Outcome& outcome) {
+         std::optional<std::vector<channels::StatementLine>> lines;
+         if (outcome.text != nullptr && outcome.http_status == 200)
+           lines = parse_statement(*outcome.text);
+         if (lines) statement_until_ms_ = to_ms;
+         done(std::move(lines));
+       });
+}
+
+std::optional<std::vector<channels::StatementLine>> HttpChannel::parse_statement(
+    std::string_view csv) const {
+  // trade_id,merchant_order_id,charges,charged_minor,refunded_minor,first_charge_ms
+  std::vector<channels::StatementLine> lines;
+  size_t at = csv.find('\n');
+  if (at == std::string_view::npos || !csv.starts_with("trade_id,")) return std::nullopt;
+  for (++at; at < csv.size();) {
+    size_t end = csv.find('\n', at);
+    if (end == std::string_view::npos) end = csv.size();
+    const std::string_view row = csv.substr(at, end - at);
+    at = end + 1;
+    if (row.empty()) continue;
+    // The trade id first, the four numbers last: the merchant's order id between them is text.
+    const size_t first_comma = row.find(',');
+    std::array<int64_t, 4> numbers{};
+    size_t right = row.size();
+    for (size_t k = numbers.size(); k-- > 0;) {
+      const size_t comma = row.rfind(',', right - 1);
+      if (comma == std::string_view::npos || comma <= first_comma) return std::nullopt;
+      const std::string_view field = row.substr(comma + 1, right - comma - 1);
+      const auto [end_of_number, error] =
+          std::from_chars(field.data(), field.data() + field.size(), numbers[k]);
+      if (error != std::errc() || end_of_number != field.data() + field.size() || numbers[k] < 0)
+        return std::nullopt;
+      right = comma;
+    }
+    const ChannelTrade* ours = find_trade(row.substr(0, first_comma));
+    if (ours == nullptr) continue;
+    channels::StatementLine line;
+    line.key = ours->key;
+    line.charges = static_cast<uint32_t>(std::min<int64_t>(numbers[0], UINT32_MAX));
+    line.charged_minor = numbers[1];
+    line.refunded_minor = numbers[2];
+    line.first_charge_us = channel_clock_.to_local(numbers[3]).value_or(sim::Time()).us();
+    lines.push_back(line);
+  }
+  return lines;
 }
 
 template <class Reply>

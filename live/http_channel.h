@@ -6,6 +6,7 @@
 //   query   -> GET  /v1/trades/{trade_id}
 //   close   -> POST /v1/trades/{trade_id}/close
 //   refund  -> POST /v1/trades/{trade_id}/refunds {amount_minor}
+//   (reconciliation) GET /v1/statement?from_ms&to_ms: CSV lines (download_statement)
 //
 // How an HTTP answer becomes the contract's reply: 2xx is kOk with the trade's state; 404 to a
 // query is kOk / kNotFound; any other 4xx is kError (the channel refused); 5xx, a broken or
@@ -33,11 +34,14 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "contracts/channel_api.h"
 #include "live/http_client.h"
+#include "live/internal/remote_clock.h"
 #include "live/journal.h"
 #include "live/real_time_runtime.h"
 
@@ -92,6 +96,15 @@ class HttpChannel final : public channels::Channel {
   // answered as a broken connection (kTimeout), as the model's crash answers them.
   void fail_unanswered();
 
+  // The channel's statement (对账单: GET /v1/statement, CSV) of the money that moved since the end
+  // of the last statement downloaded, up to `to` on this runtime's clock: one line per trade of
+  // this process whose money moved (others are not ours), with its totals and its first charge on
+  // this clock; nullopt when the download failed (the next one covers the window too). Windows
+  // follow each other on the channel's clock, so every movement is in exactly one statement; the
+  // clocks' offset is the least-delayed answer's (internal::RemoteClock over every `now_ms`).
+  using StatementDone = std::function<void(std::optional<std::vector<channels::StatementLine>>)>;
+  void download_statement(sim::Time to, StatementDone done);
+
   const ChannelTrade* trade(channels::PaymentId payment) const;
   const ChannelTrade* find_trade(std::string_view trade_id) const;
   // A paid time the channel reported (`paid_at_ms` at its clock `now_ms`) on the runtime's clock;
@@ -105,7 +118,8 @@ class HttpChannel final : public channels::Channel {
   struct Outcome {
     channels::CallStatus status = channels::CallStatus::kTimeout;
     int http_status = 0;
-    nlohmann::json* body = nullptr;  // the parsed body of a 2xx answer
+    nlohmann::json* body = nullptr;     // the parsed body of a 2xx answer
+    const std::string* text = nullptr;  // the raw body of a 2xx answer (JSON or not)
   };
   template <class OnAnswer>
   void send(boost::beast::http::verb method, std::string target, std::string body,
@@ -114,6 +128,8 @@ class HttpChannel final : public channels::Channel {
   template <class Reply>
   void answer_later(Reply reply);
 
+  // The lines of a statement's CSV for the trades of this process; nullopt if it is malformed.
+  std::optional<std::vector<channels::StatementLine>> parse_statement(std::string_view csv) const;
   // What to do with an answer once it is the model's to see.
   void on_answered(DeliveryResult&& result, const std::function<void(const Outcome&)>& on_answer);
 
@@ -130,6 +146,8 @@ class HttpChannel final : public channels::Channel {
   uint32_t index_ = 0;
   uint64_t next_request_ = 1;
   std::map<uint64_t, std::function<void(DeliveryResult&&)>> replayed_;  // waiting in a replay
+  internal::RemoteClock channel_clock_;
+  int64_t statement_until_ms_ = 0;  // channel time: the end of the last statement downloaded
 };
 
 }  // namespace live

@@ -23,6 +23,9 @@ namespace {
 
 using tcp = boost::asio::ip::tcp;
 
+// Lateness (p99, channel time) beyond which the run warns that its latencies are inflated.
+constexpr double kLateWarningMs = 1000;
+
 struct LiveCommandOptions {
   std::string scenario_path;
   std::string sut_url;
@@ -111,6 +114,15 @@ int live(const LiveCommandOptions& options) {
                static_cast<unsigned long long>(calls.answered),
                static_cast<unsigned long long>(calls.refused),
                static_cast<unsigned long long>(calls.failed));
+  // A machine that cannot keep up with K runs the scenario's events late, and every latency of
+  // the report grows by as much: say so rather than let it pass for the service's slowness.
+  if (const double p99_ms = run.lateness_us().quantile(0.99) / 1e3; p99_ms > kLateWarningMs) {
+    std::fprintf(stderr,
+                 "paysim live: warning: this process ran 1%% of its events more than %.0f ms of "
+                 "channel time late (%.1f ms real at --time-scale %g); latencies are inflated by "
+                 "up to that. A lower --time-scale gives the machine room\n",
+                 p99_ms, p99_ms / options.time_scale, options.time_scale);
+  }
   const bool expectations_passed = harness::evaluate_expectations(expect, report);
   if (const int written = harness::print_and_write_report(report, options.formats, options.out_dir);
       written != 0)

@@ -69,6 +69,8 @@ class LiveRun {
   const reports::Report& run();
 
   const HttpShopStats& shop_stats() const { return shop_->stats(); }
+  // How late this process ran the scenario's events (RealTimeRuntime::lateness_us).
+  const reports::LogHistogram& lateness_us() const { return runtime_.lateness_us(); }
   const ChannelServer& channel(size_t i) const { return *channels_[i]; }
 
  private:

@@ -102,6 +102,7 @@ void RealTimeRuntime::run_due(sim::Time target) {
     due_of_.erase(node.key().sequence);
     const sim::Time due = sim::Time::from_us(node.key().due_us);
     assert(due >= now_);
+    if (!replaying_) lateness_us_.record(std::max<int64_t>(0, (target - due).us()));
     now_ = due;
     running_ = true;
     node.mapped()();

@@ -15,6 +15,7 @@
 //   first: it runs the callbacks that are already due, then brings now() up to the clock, so the
 //   model sees fresh time and now() never goes back.
 // - Ids are a 64-bit sequence, never reused.
+// - How late callbacks ran is measured (lateness_us): a loaded machine falls behind the clock.
 //
 // Single-threaded: every member is called from the thread that runs the io_context (or, before
 // it runs, from the owner). The io_context must outlive the runtime; the runtime may be destroyed
@@ -30,6 +31,7 @@
 #include <optional>
 #include <utility>
 
+#include "reports/histogram.h"
 #include "sim/runtime.h"
 
 namespace live {
@@ -68,6 +70,11 @@ class RealTimeRuntime final : public sim::Runtime {
   void end_replay(sim::Time resume);
   bool replaying() const { return replaying_; }
 
+  // How late the callbacks ran (channel time from their due time to the clock when they ran,
+  // outside a replay): a machine that cannot keep up with K shows here, and every latency the
+  // run measures is inflated by up to as much.
+  const reports::LogHistogram& lateness_us() const { return lateness_us_; }
+
   double time_scale() const { return time_scale_; }
   size_t pending() const { return queue_.size(); }
   // The channel time the clock shows now, without running anything (for logs and headers).
@@ -98,6 +105,7 @@ class RealTimeRuntime final : public sim::Runtime {
   std::map<Key, sim::Callback> queue_;
   std::map<uint64_t, int64_t> due_of_;  // sequence (the TimerId) -> due time, for cancel
   std::optional<int64_t> armed_due_us_;
+  reports::LogHistogram lateness_us_;
   bool running_ = false;  // a callback is on the stack
   bool replaying_ = false;
   // Handlers queued on the io_context check it before touching the runtime: the runtime may be

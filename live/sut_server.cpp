@@ -9,11 +9,6 @@ using tcp = boost::asio::ip::tcp;
 
 std::string unsupported_by_serve_sut(const harness::Scenario& scenario) {
   if (scenario.channels.empty()) return "the scenario has no channel";
-  if (scenario.system.compensation.reconciliation.enabled) {
-    return "system.compensation.reconciliation is not served by serve-sut yet (the statement "
-           "source of the contract is synchronous); switch it off with --set "
-           "system.compensation.reconciliation.enabled=false";
-  }
   return {};
 }
 
@@ -57,6 +52,7 @@ SutServer::SutServer(boost::asio::io_context& io, SutServerOptions options)
     names.push_back(options_.scenario.channels[i].name);
   }
   shop_.set_channels(std::move(channel_api));
+  statements_.set_channels(http_channels);
   server_ = std::make_unique<ShopServer>(runtime_, shop_, std::move(http_channels),
                                          std::move(names), activity_, observer_, options_.shop);
   shop_.connect_app(*server_);

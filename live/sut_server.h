@@ -7,8 +7,8 @@
 // The shop runs unchanged: the same classes and wiring the simulator runs (harness/world.h). The
 // scenario's `system:` block is the design served; its `environment:` block still applies inside
 // the process (the payment host's crashes, the order service link, the MQ), the network between
-// the app, the service and the channels is the real one. Not served yet: reconciliation (its
-// statement source is synchronous in the contract; a scenario that enables it is refused).
+// the app, the service and the channels is the real one. Reconciliation downloads the channels'
+// statements over their merchant API (live/http_statements.h).
 //
 // With a journal (db_path), what the process lived through survives it: start() replays the
 // journal into the freshly built shop, then crashes and restarts its payment service the way the
@@ -31,6 +31,7 @@
 #include "live/http_channel.h"
 #include "live/http_client.h"
 #include "live/http_server.h"
+#include "live/http_statements.h"
 #include "live/journal.h"
 #include "live/real_time_runtime.h"
 #include "live/shop_server.h"
@@ -89,13 +90,6 @@ class SutServer {
   const HttpChannel& channel(size_t i) const { return *channels_[i]; }
 
  private:
-  // Reconciliation is refused (unsupported_by_serve_sut), so nothing asks for a statement.
-  class NoStatements final : public channels::StatementSource {
-   public:
-    std::vector<channels::StatementLine> statement(int64_t, int64_t) override { return {}; }
-    std::vector<channels::StatementLine> statement(contracts::OrderId) const override { return {}; }
-  };
-
   // Rebuilds the state of the process that wrote the journal, then crashes it as the model
   // crashes the payment service.
   std::string recover();
@@ -104,8 +98,8 @@ class SutServer {
   const SutServerOptions options_;
   sim::Activity activity_;  // declared before the runtime: its pending callbacks hold activity
   RealTimeRuntime runtime_;
-  ResolutionLog observer_;  // how each order was paid: answered with its state
-  NoStatements statements_;
+  ResolutionLog observer_;     // how each order was paid: answered with its state
+  HttpStatements statements_;  // reconciliation's statements, downloaded from the channels
   links::Shop shop_;
   std::vector<std::unique_ptr<HttpClient>> clients_;
   std::vector<std::unique_ptr<HttpChannel>> channels_;

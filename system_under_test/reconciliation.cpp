@@ -61,12 +61,19 @@ bool Reconciliation::hold_if_unreconciled(OrderId order) {
 void Reconciliation::run_statement() {
   ++runs_;
   const int64_t cut_us = (runtime_.now() - config_.lag).us();
+  if (cut_us <= covered_until_us_) return reconcile_statement(std::nullopt);
+  statements_.fetch(covered_until_us_, cut_us, [this, cut_us](bool downloaded) {
+    reconcile_statement(downloaded ? std::optional(cut_us) : std::nullopt);
+  });
+}
+
+void Reconciliation::reconcile_statement(std::optional<int64_t> cut_us) {
   std::vector<OrderId> due;
-  if (cut_us > covered_until_us_) {
-    for (const channels::StatementLine& line : statements_.statement(covered_until_us_, cut_us)) {
+  if (cut_us) {
+    for (const channels::StatementLine& line : statements_.statement(covered_until_us_, *cut_us)) {
       due.push_back(line.key.order);
     }
-    covered_until_us_ = cut_us;
+    covered_until_us_ = *cut_us;
   }
   for (const auto& [order, held] : pool_) {
     if (held.hold.active() && held.pooled_at_us < covered_until_us_) due.push_back(order);

@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "contracts/channel_api.h"
@@ -89,6 +90,9 @@ class Reconciliation {
   };
   std::vector<ReconciliationFix> fixes_for(OrderId order) const;
   void run_statement();
+  // The rest of a run once the statement up to `cut_us` is in (nullopt: no new statement, from a
+  // window already covered or a download that failed: the pool alone).
+  void reconcile_statement(std::optional<int64_t> cut_us);
   void reconcile(OrderId order);
 
   sim::Runtime& runtime_;

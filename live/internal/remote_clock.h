@@ -23,10 +23,9 @@ inline std::optional<sim::Time> local_time(const nlohmann::json& body, std::stri
   const auto at = body.find(field);
   if (at == body.end() || !at->is_number_integer()) return std::nullopt;
   const auto remote_now = body.find("now_ms");
-  const int64_t ago_ms =
-      remote_now != body.end() && remote_now->is_number_integer()
-          ? std::max<int64_t>(0, remote_now->get<int64_t>() - at->get<int64_t>())
-          : 0;
+  const int64_t ago_ms = remote_now != body.end() && remote_now->is_number_integer()
+                             ? std::max<int64_t>(0, remote_now->get<int64_t>() - at->get<int64_t>())
+                             : 0;
   return sim::Time::from_us(std::max<int64_t>(0, now.us() - ago_ms * 1000));
 }
 
@@ -45,6 +44,11 @@ class RemoteClock {
   std::optional<sim::Time> to_local(int64_t remote_ms) const {
     if (!offset_us_) return std::nullopt;
     return sim::Time::from_us(std::max<int64_t>(0, remote_ms * 1000 + *offset_us_));
+  }
+  // A time of this clock on the other one, in its milliseconds; nullopt before any sample.
+  std::optional<int64_t> to_remote_ms(sim::Time local) const {
+    if (!offset_us_) return std::nullopt;
+    return (local.us() - *offset_us_) / 1000;
   }
 
  private:
