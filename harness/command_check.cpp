@@ -7,6 +7,7 @@
 // expect block too), and every run's expectations are evaluated exactly as `paysim run` does
 // (run_scenario), so the two commands cannot disagree. A run passes when all its expectations
 // pass and no invariant was violated; a scenario without `expect:` passes on its invariants.
+// --junit writes reports/junit_writer.h's XML: a suite per run, the build that ran it named.
 //
 // Exit code: 2 when any file or variant failed to load (all load errors are printed, and the
 // scenarios that did load still run), else 1 when any run failed, else 0.
@@ -26,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "harness/build_info.h"
 #include "harness/commands.h"
 #include "harness/run.h"
 #include "reports/atomic_file.h"
@@ -214,11 +216,11 @@ int command_check(const CheckOptions& options) {
       failed_expectations, load_failed ? "; some scenarios did not load (see stderr)" : "");
 
   if (!options.junit_path.empty()) {
-    std::vector<const reports::Report*> reports;
-    for (const CheckResult& r : results) reports.push_back(&r.outcome.report);
+    std::vector<reports::JunitRun> runs;
+    for (const CheckResult& r : results) runs.push_back({&r.outcome.report});
     std::string error;
-    if (!reports::write_file_atomically(options.junit_path, reports::render_junit(reports),
-                                        &error)) {
+    if (!reports::write_file_atomically(options.junit_path,
+                                        reports::render_junit(runs, version_line()), &error)) {
       std::fprintf(stderr, "paysim: cannot write %s: %s\n", options.junit_path.c_str(),
                    error.c_str());
       return 2;
@@ -239,7 +241,8 @@ CommandRunner add_check_command(CLI::App& app) {
                   "Scenario files or directories (searched recursively for *.yaml, *.yml)")
       ->required();
   cmd->add_option("--junit", options->junit_path,
-                  "Also write JUnit XML: a test case per expectation");
+                  "Also write JUnit XML: a test suite per scenario and variant (seed, variant, "
+                  "replication and paysim version as properties), a test case per expectation");
   cmd->add_option("-j,--jobs", options->jobs, "Runs in parallel (default 1)")
       ->check(CLI::Range(1, 256));
   return {cmd, [options] { return command_check(*options); }};

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "harness/build_info.h"
 #include "harness/commands.h"
 #include "harness/run.h"
 #include "reports/csv_writer.h"
@@ -83,7 +84,7 @@ std::pair<std::string, std::string> render_format(const reports::Report& report,
                                                   const std::string& format) {
   if (format == "json") return {"report.json", reports::render_json(report)};
   if (format == "csv") return {"report.csv", reports::render_csv({&report})};
-  if (format == "junit") return {"junit.xml", reports::render_junit({&report})};
+  if (format == "junit") return {"junit.xml", reports::render_junit({{&report}}, version_line())};
   if (format == "html") return {"report.html", reports::render_html(reports::html_for_run(report))};
   return {"report.txt", reports::render_table(report)};
 }
