@@ -81,11 +81,16 @@ const std::set<std::string> kFormats = {"table", "json", "csv", "junit", "html"}
 
 // One format of a run's report: the file it is written to under --out, and its text.
 std::pair<std::string, std::string> render_format(const reports::Report& report,
+                                                  const std::vector<Expectation>& expect,
                                                   const std::string& format) {
   if (format == "json") return {"report.json", reports::render_json(report)};
   if (format == "csv") return {"report.csv", reports::render_csv({&report})};
   if (format == "junit") return {"junit.xml", reports::render_junit({{&report}}, version_line())};
-  if (format == "html") return {"report.html", reports::render_html(reports::html_for_run(report))};
+  if (format == "html") {
+    std::vector<std::string> as_written;
+    for (const Expectation& e : expect) as_written.push_back(e.text);
+    return {"report.html", reports::render_html(reports::html_for_run(report, as_written))};
+  }
   return {"report.txt", reports::render_table(report)};
 }
 
@@ -109,11 +114,11 @@ bool check_formats(const std::vector<std::string>& formats, const std::string& o
   return true;
 }
 
-int print_and_write_report(const reports::Report& report, const std::vector<std::string>& formats,
-                           const std::string& out_dir) {
+int print_and_write_report(const reports::Report& report, const std::vector<Expectation>& expect,
+                           const std::vector<std::string>& formats, const std::string& out_dir) {
   if (out_dir.empty()) {
     const std::string text =
-        render_format(report, formats.empty() ? "table" : formats.front()).second;
+        render_format(report, expect, formats.empty() ? "table" : formats.front()).second;
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;
   }
@@ -122,7 +127,7 @@ int print_and_write_report(const reports::Report& report, const std::vector<std:
   if (asked.empty()) asked = {"json"};
   reports::OutputFiles files;
   for (const char* format : {"json", "table", "csv", "junit", "html"}) {
-    if (asked.count(format)) files.push_back(render_format(report, format));
+    if (asked.count(format)) files.push_back(render_format(report, expect, format));
   }
   std::string error;
   if (!reports::write_output_set(out_dir, files, &error)) {
@@ -138,7 +143,8 @@ int command_run(const RunOptions& options) {
       options.scenario_path, options.set, options.has_seed, options.seed, options.variant);
   if (!loaded) return 2;
   RunOutcome outcome = run_scenario(*loaded);
-  if (const int written = print_and_write_report(outcome.report, options.formats, options.out_dir);
+  if (const int written =
+          print_and_write_report(outcome.report, loaded->expect, options.formats, options.out_dir);
       written != 0)
     return written;
   return outcome.exit_code();
