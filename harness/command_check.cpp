@@ -11,12 +11,15 @@
 //
 // Exit code: 2 when any file or variant failed to load (all load errors are printed, and the
 // scenarios that did load still run), else 1 when any run failed, else 0.
-// Output: one block per run, in the order of the files and variants whatever -j says.
+// Output: one block per run, in the order of the files and variants whatever -j says. On a
+// terminal, a progress bar of runs done with the time left goes to stderr (harness/progress.h),
+// erased while a block is printed.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -29,6 +32,7 @@
 
 #include "harness/build_info.h"
 #include "harness/commands.h"
+#include "harness/progress.h"
 #include "harness/run.h"
 #include "reports/atomic_file.h"
 #include "reports/internal/number_text.h"
@@ -38,6 +42,9 @@ namespace harness {
 namespace {
 
 namespace fs = std::filesystem;
+
+// A library of quick scenarios checks in well under this: no bar flashes by.
+constexpr std::chrono::milliseconds kProgressShowAfter{1000};
 
 struct CheckOptions {
   std::vector<std::string> paths;
@@ -190,24 +197,32 @@ int command_check(const CheckOptions& options) {
   std::vector<std::promise<CheckResult>> promises(jobs.size());
   std::vector<std::future<CheckResult>> futures;
   for (auto& p : promises) futures.push_back(p.get_future());
+  Progress progress(jobs.size(), "runs", Progress::stderr_is_terminal(), Progress::stderr_sink(),
+                    kProgressShowAfter);
   std::atomic<size_t> next{0};
   std::vector<std::thread> threads;
   for (size_t w = 0; w < workers; ++w) {
     threads.emplace_back([&] {
-      for (size_t i = next++; i < jobs.size(); i = next++) promises[i].set_value(run_job(jobs[i]));
+      for (size_t i = next++; i < jobs.size(); i = next++) {
+        promises[i].set_value(run_job(jobs[i]));
+        progress.advance();
+      }
     });
   }
   std::vector<CheckResult> results;
   size_t failed_runs = 0, expectations = 0, failed_expectations = 0;
   for (size_t i = 0; i < jobs.size(); ++i) {
     results.push_back(futures[i].get());
-    if (!print_result(jobs[i], results.back())) ++failed_runs;
+    bool passed = true;
+    progress.print_above([&] { passed = print_result(jobs[i], results.back()); });
+    if (!passed) ++failed_runs;
     for (const reports::Expectation& e : results.back().outcome.report.expect) {
       ++expectations;
       failed_expectations += e.pass ? 0 : 1;
     }
   }
   for (std::thread& t : threads) t.join();
+  progress.finish();
 
   std::printf(
       "\ncheck: %zu run(s) from %zu file(s): %zu passed, %zu failed; %zu expectation(s), %zu "

@@ -8,6 +8,7 @@
 
 #include "harness/build_info.h"
 #include "harness/commands.h"
+#include "harness/progress.h"
 #include "harness/run.h"
 #include "reports/csv_writer.h"
 #include "reports/html_writer.h"
@@ -142,7 +143,11 @@ int command_run(const RunOptions& options) {
   const std::optional<Scenario> loaded = load_for_command(
       options.scenario_path, options.set, options.has_seed, options.seed, options.variant);
   if (!loaded) return 2;
-  RunOutcome outcome = run_scenario(*loaded);
+  // On a terminal, the simulated time reached, with the time left (harness/progress.h); erased
+  // before the table is printed.
+  RunProgress progress(loaded->duration, loaded->drain, Progress::stderr_is_terminal());
+  RunOutcome outcome = run_scenario(*loaded, nullptr, [&](sim::Time t) { progress.reached(t); });
+  progress.finish();
   if (const int written =
           print_and_write_report(outcome.report, loaded->expect, options.formats, options.out_dir);
       written != 0)
