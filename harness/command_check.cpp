@@ -7,15 +7,19 @@
 // expect block too), and every run's expectations are evaluated exactly as `paysim run` does
 // (run_scenario), so the two commands cannot disagree. A run passes when all its expectations
 // pass and no invariant was violated; a scenario without `expect:` passes on its invariants.
+// --junit writes reports/junit_writer.h's XML: a suite per run, the build that ran it named.
 //
 // Exit code: 2 when any file or variant failed to load (all load errors are printed, and the
 // scenarios that did load still run), else 1 when any run failed, else 0.
-// Output: one block per run, in the order of the files and variants whatever -j says.
+// Output: one block per run, in the order of the files and variants whatever -j says. On a
+// terminal, a progress bar of runs done with the time left goes to stderr (harness/progress.h),
+// erased while a block is printed.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -26,7 +30,9 @@
 #include <thread>
 #include <vector>
 
+#include "harness/build_info.h"
 #include "harness/commands.h"
+#include "harness/progress.h"
 #include "harness/run.h"
 #include "reports/atomic_file.h"
 #include "reports/internal/number_text.h"
@@ -36,6 +42,9 @@ namespace harness {
 namespace {
 
 namespace fs = std::filesystem;
+
+// A library of quick scenarios checks in well under this: no bar flashes by.
+constexpr std::chrono::milliseconds kProgressShowAfter{1000};
 
 struct CheckOptions {
   std::vector<std::string> paths;
@@ -188,24 +197,32 @@ int command_check(const CheckOptions& options) {
   std::vector<std::promise<CheckResult>> promises(jobs.size());
   std::vector<std::future<CheckResult>> futures;
   for (auto& p : promises) futures.push_back(p.get_future());
+  Progress progress(jobs.size(), "runs", Progress::stderr_is_terminal(), Progress::stderr_sink(),
+                    kProgressShowAfter);
   std::atomic<size_t> next{0};
   std::vector<std::thread> threads;
   for (size_t w = 0; w < workers; ++w) {
     threads.emplace_back([&] {
-      for (size_t i = next++; i < jobs.size(); i = next++) promises[i].set_value(run_job(jobs[i]));
+      for (size_t i = next++; i < jobs.size(); i = next++) {
+        promises[i].set_value(run_job(jobs[i]));
+        progress.advance();
+      }
     });
   }
   std::vector<CheckResult> results;
   size_t failed_runs = 0, expectations = 0, failed_expectations = 0;
   for (size_t i = 0; i < jobs.size(); ++i) {
     results.push_back(futures[i].get());
-    if (!print_result(jobs[i], results.back())) ++failed_runs;
+    bool passed = true;
+    progress.print_above([&] { passed = print_result(jobs[i], results.back()); });
+    if (!passed) ++failed_runs;
     for (const reports::Expectation& e : results.back().outcome.report.expect) {
       ++expectations;
       failed_expectations += e.pass ? 0 : 1;
     }
   }
   for (std::thread& t : threads) t.join();
+  progress.finish();
 
   std::printf(
       "\ncheck: %zu run(s) from %zu file(s): %zu passed, %zu failed; %zu expectation(s), %zu "
@@ -214,11 +231,11 @@ int command_check(const CheckOptions& options) {
       failed_expectations, load_failed ? "; some scenarios did not load (see stderr)" : "");
 
   if (!options.junit_path.empty()) {
-    std::vector<const reports::Report*> reports;
-    for (const CheckResult& r : results) reports.push_back(&r.outcome.report);
+    std::vector<reports::JunitRun> runs;
+    for (const CheckResult& r : results) runs.push_back({&r.outcome.report});
     std::string error;
-    if (!reports::write_file_atomically(options.junit_path, reports::render_junit(reports),
-                                        &error)) {
+    if (!reports::write_file_atomically(options.junit_path,
+                                        reports::render_junit(runs, version_line()), &error)) {
       std::fprintf(stderr, "paysim: cannot write %s: %s\n", options.junit_path.c_str(),
                    error.c_str());
       return 2;
@@ -239,7 +256,8 @@ CommandRunner add_check_command(CLI::App& app) {
                   "Scenario files or directories (searched recursively for *.yaml, *.yml)")
       ->required();
   cmd->add_option("--junit", options->junit_path,
-                  "Also write JUnit XML: a test case per expectation");
+                  "Also write JUnit XML: a test suite per scenario and variant (seed, variant, "
+                  "replication and paysim version as properties), a test case per expectation");
   cmd->add_option("-j,--jobs", options->jobs, "Runs in parallel (default 1)")
       ->check(CLI::Range(1, 256));
   return {cmd, [options] { return command_check(*options); }};

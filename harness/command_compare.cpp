@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "harness/build_info.h"
 #include "harness/commands.h"
 #include "harness/compare.h"
 #include "harness/progress.h"
@@ -76,8 +77,8 @@ int command_compare(const CompareOptions& options) {
             "(Student's t)\n"
           : "Δ vs base: variant minus base, and in brackets as a share of the base's value\n",
       stdout);
-  if (!options.out_dir.empty() &&
-      !write_experiment_outputs(experiment, options.out_dir, std::move(point_files)))
+  if (!options.out_dir.empty() && !write_experiment_outputs(experiment, options.out_dir,
+                                                            version_line(), std::move(point_files)))
     return 2;
   return experiment_exit_code(runs);
 }

@@ -27,7 +27,7 @@ int command_merge(const MergeOptions& options) {
   const reports::Experiment experiment = experiment_of(merged->plan, merged->runs);
   std::fputs(render_text_table(reports::html_for_experiment(experiment).key_table, false).c_str(),
              stdout);
-  if (!write_experiment_outputs(experiment, options.out_dir)) return 2;
+  if (!write_experiment_outputs(experiment, options.out_dir, merged->build)) return 2;
   return experiment_exit_code(merged->runs);
 }
 

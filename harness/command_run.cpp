@@ -6,7 +6,9 @@
 #include <set>
 #include <string>
 
+#include "harness/build_info.h"
 #include "harness/commands.h"
+#include "harness/progress.h"
 #include "harness/run.h"
 #include "reports/csv_writer.h"
 #include "reports/html_writer.h"
@@ -80,11 +82,16 @@ const std::set<std::string> kFormats = {"table", "json", "csv", "junit", "html"}
 
 // One format of a run's report: the file it is written to under --out, and its text.
 std::pair<std::string, std::string> render_format(const reports::Report& report,
+                                                  const std::vector<Expectation>& expect,
                                                   const std::string& format) {
   if (format == "json") return {"report.json", reports::render_json(report)};
   if (format == "csv") return {"report.csv", reports::render_csv({&report})};
-  if (format == "junit") return {"junit.xml", reports::render_junit({&report})};
-  if (format == "html") return {"report.html", reports::render_html(reports::html_for_run(report))};
+  if (format == "junit") return {"junit.xml", reports::render_junit({{&report}}, version_line())};
+  if (format == "html") {
+    std::vector<std::string> as_written;
+    for (const Expectation& e : expect) as_written.push_back(e.text);
+    return {"report.html", reports::render_html(reports::html_for_run(report, as_written))};
+  }
   return {"report.txt", reports::render_table(report)};
 }
 
@@ -108,11 +115,11 @@ bool check_formats(const std::vector<std::string>& formats, const std::string& o
   return true;
 }
 
-int print_and_write_report(const reports::Report& report, const std::vector<std::string>& formats,
-                           const std::string& out_dir) {
+int print_and_write_report(const reports::Report& report, const std::vector<Expectation>& expect,
+                           const std::vector<std::string>& formats, const std::string& out_dir) {
   if (out_dir.empty()) {
     const std::string text =
-        render_format(report, formats.empty() ? "table" : formats.front()).second;
+        render_format(report, expect, formats.empty() ? "table" : formats.front()).second;
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;
   }
@@ -121,7 +128,7 @@ int print_and_write_report(const reports::Report& report, const std::vector<std:
   if (asked.empty()) asked = {"json"};
   reports::OutputFiles files;
   for (const char* format : {"json", "table", "csv", "junit", "html"}) {
-    if (asked.count(format)) files.push_back(render_format(report, format));
+    if (asked.count(format)) files.push_back(render_format(report, expect, format));
   }
   std::string error;
   if (!reports::write_output_set(out_dir, files, &error)) {
@@ -136,8 +143,13 @@ int command_run(const RunOptions& options) {
   const std::optional<Scenario> loaded = load_for_command(
       options.scenario_path, options.set, options.has_seed, options.seed, options.variant);
   if (!loaded) return 2;
-  RunOutcome outcome = run_scenario(*loaded);
-  if (const int written = print_and_write_report(outcome.report, options.formats, options.out_dir);
+  // On a terminal, the simulated time reached, with the time left (harness/progress.h); erased
+  // before the table is printed.
+  RunProgress progress(loaded->duration, loaded->drain, Progress::stderr_is_terminal());
+  RunOutcome outcome = run_scenario(*loaded, nullptr, [&](sim::Time t) { progress.reached(t); });
+  progress.finish();
+  if (const int written =
+          print_and_write_report(outcome.report, loaded->expect, options.formats, options.out_dir);
       written != 0)
     return written;
   return outcome.exit_code();

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "harness/build_info.h"
 #include "harness/commands.h"
 #include "harness/compare.h"
 #include "harness/progress.h"
@@ -94,7 +95,9 @@ int command_sweep(const SweepOptions& options) {
   const reports::Experiment experiment = experiment_of(*plan, runs);
   std::fputs(render_text_table(reports::html_for_experiment(experiment).key_table, false).c_str(),
              stdout);
-  if (!options.out_dir.empty() && !write_experiment_outputs(experiment, options.out_dir)) return 2;
+  if (!options.out_dir.empty() &&
+      !write_experiment_outputs(experiment, options.out_dir, version_line()))
+    return 2;
   return experiment_exit_code(runs);
 }
 

@@ -52,9 +52,10 @@ bool check_formats(const std::vector<std::string>& formats, const std::string& o
 // With `out_dir`: prints the report's table and writes the asked formats there (json when none
 // is asked), each file whole or not at all. Without: prints the one format asked (the table when
 // none is) to standard output and writes nothing. 0, or 2 when a file cannot be written. Shared
-// by `run` and `live`, whose reports are the same.
-int print_and_write_report(const reports::Report& report, const std::vector<std::string>& formats,
-                           const std::string& out_dir);
+// by `run` and `live`, whose reports are the same. `expect`: the block report.expect was
+// evaluated from, whose wording the HTML report shows.
+int print_and_write_report(const reports::Report& report, const std::vector<Expectation>& expect,
+                           const std::vector<std::string>& formats, const std::string& out_dir);
 int command_validate(const std::vector<std::string>& paths);
 
 // Adds `--seed N` to `command`: N is a whole number in [0, 2^64 - 1], written in decimal

@@ -69,13 +69,14 @@ bool evaluate_expectations(const std::vector<Expectation>& expectations, reports
   return all;
 }
 
-RunOutcome run_scenario(const Scenario& scenario, sim::Tracer* tracer) {
+RunOutcome run_scenario(const Scenario& scenario, sim::Tracer* tracer,
+                        const std::function<void(sim::Time)>& on_minute) {
   // The wall clock measures the harness, never the model: it only fills sim.wall_ms.
   const auto started = std::chrono::steady_clock::now();
   RunOutcome outcome;
   {
     World world(scenario, tracer);
-    outcome.report = world.run();
+    outcome.report = world.run(on_minute);
   }
   outcome.report.sim.wall_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

@@ -1,6 +1,7 @@
 // Running a scenario: the world, the clock on the wall, and the expectations.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,9 @@ struct RunOutcome {
 };
 
 // Runs one (already loaded and validated) scenario to the end and evaluates its expect block.
-RunOutcome run_scenario(const Scenario& scenario, sim::Tracer* tracer = nullptr);
+// `on_minute`: see World::run (a progress display).
+RunOutcome run_scenario(const Scenario& scenario, sim::Tracer* tracer = nullptr,
+                        const std::function<void(sim::Time)>& on_minute = {});
 
 // Evaluates `expectations` against a finished report, filling report.expect. Returns whether
 // all passed.

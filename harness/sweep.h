@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/scenario.h"
@@ -94,10 +95,11 @@ std::vector<reports::Report> run_jobs(const Plan& plan,
 reports::Experiment experiment_of(const Plan& plan, const std::vector<reports::Report>& runs);
 
 // Writes summary.json, summary.csv, runs.csv (one row per run), report.html and junit.xml (a test
-// suite per run), and the `extra` files (compare's report of each point), into dir as one set,
-// whole or not at all (reports/output_set.h). On failure prints the error and returns false.
+// suite per run, naming `build`: the paysim that ran them, as `paysim --version` prints it), and
+// the `extra` files (compare's report of each point), into dir as one set, whole or not at all
+// (reports/output_set.h). On failure prints the error and returns false.
 bool write_experiment_outputs(const reports::Experiment& experiment, const std::string& dir,
-                              reports::OutputFiles extra = {});
+                              std::string_view build, reports::OutputFiles extra = {});
 
 // 1 if any run failed an expectation or broke an invariant, else 0.
 int experiment_exit_code(const std::vector<reports::Report>& runs);

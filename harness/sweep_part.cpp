@@ -149,6 +149,7 @@ std::optional<MergedSweep> merge_parts(const std::vector<std::string>& paths, st
         if (merged.plan.job_count() != identity->at("job_count").get<std::size_t>())
           return fail("inconsistent job_count");
         merged.runs.resize(merged.plan.job_count());
+        merged.build = build_of(*identity);
         seen.assign(merged.plan.job_count(), false);
       } else if (build_of(part.at("identity")) != build_of(*identity)) {
         return fail("was written by " + build_of(part.at("identity")) + ", " + first_path + " by " +

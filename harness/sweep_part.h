@@ -45,6 +45,7 @@ std::string render_part(const Plan& plan, std::size_t shard_index, std::size_t s
 struct MergedSweep {
   Plan plan;                          // rebuilt from the identity (no file needed)
   std::vector<reports::Report> runs;  // indexed by job
+  std::string build;                  // the paysim that wrote the parts, as `--version` prints it
 };
 
 // Reads and checks the parts. Errors (unreadable or malformed file, parts of different sweeps,

@@ -78,14 +78,14 @@ reports::Experiment experiment_of(const Plan& plan, const std::vector<reports::R
 }
 
 bool write_experiment_outputs(const reports::Experiment& experiment, const std::string& dir,
-                              reports::OutputFiles extra) {
+                              std::string_view build, reports::OutputFiles extra) {
   const std::vector<const reports::Report*> runs = reports::all_runs(experiment);
   reports::OutputFiles files = {
       {"summary.json", reports::render_summary_json(experiment)},
       {"summary.csv", reports::render_summary_csv(experiment)},
       {"runs.csv", reports::render_csv(runs)},
       {"report.html", reports::render_html(reports::html_for_experiment(experiment))},
-      {"junit.xml", reports::render_junit(runs)},
+      {"junit.xml", reports::render_junit(reports::junit_runs(experiment), build)},
   };
   for (auto& file : extra) files.push_back(std::move(file));
   std::string error;

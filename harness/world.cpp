@@ -89,7 +89,7 @@ void World::plant_bug(sut::PlantedBug bug) {
   shop_.plant_bug(bug);
 }
 
-const reports::Report& World::run() {
+const reports::Report& World::run(const std::function<void(sim::Time)>& on_minute) {
   assert(!ran_ && "a World runs once");
   ran_ = true;
   traffic_->start();
@@ -103,6 +103,7 @@ const reports::Report& World::run() {
     t = std::min(t + step, hard_end);
     simulator_.run_until(t);
     recorder_.sample_minute(t);
+    if (on_minute) on_minute(t);
     // Drained: the traffic is over and no order has anything pending.
     if (t >= traffic_end && traffic_->finished() && activity_.busy_entities() == 0) break;
   }

@@ -6,6 +6,7 @@
 // flight, and a run stops early once the traffic window is over and nothing is in flight.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -44,8 +45,10 @@ class World {
   World& operator=(const World&) = delete;
 
   // Runs the traffic window, then drains until nothing is in flight or the drain time is up.
-  // Fills and returns the report (without expectations and wall time; see run.h).
-  const reports::Report& run();
+  // Fills and returns the report (without expectations and wall time; see run.h). `on_minute`,
+  // when set, is told the simulated time reached after every simulated minute: for a progress
+  // display, outside the model (it cannot change what the run does).
+  const reports::Report& run(const std::function<void(sim::Time)>& on_minute = {});
 
   // For tests and diagnostics.
   const channels::Ledger& ledger() const { return ledger_; }

@@ -124,7 +124,8 @@ int live(const LiveCommandOptions& options) {
                  p99_ms, p99_ms / options.time_scale, options.time_scale);
   }
   const bool expectations_passed = harness::evaluate_expectations(expect, report);
-  if (const int written = harness::print_and_write_report(report, options.formats, options.out_dir);
+  if (const int written =
+          harness::print_and_write_report(report, expect, options.formats, options.out_dir);
       written != 0)
     return written;
   return expectations_passed && report.invariants.violations == 0 ? 0 : 1;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/html_writer.h"
+#include "reports/internal/html_expectations.h"
 #include "reports/internal/number_text.h"
 #include "reports/metric_direction.h"
 
@@ -125,7 +126,7 @@ HtmlTable full_metrics_table(const Experiment& e, const std::vector<PointAggrega
 
 }  // namespace
 
-HtmlReport html_for_run(const Report& report) {
+HtmlReport html_for_run(const Report& report, const std::vector<std::string>& expect_as_written) {
   HtmlReport html;
   html.title =
       "paysim run: " + report.scenario + (report.variant.empty() ? "" : " / " + report.variant);
@@ -145,6 +146,7 @@ HtmlReport html_for_run(const Report& report) {
     html.series.back().queries_per_minute.push_back(
         static_cast<double>(report.timeseries.at(m, kQueries)));
   }
+  html.expectations = internal::run_expectations_table(report, expect_as_written);
   const nlohmann::ordered_json j = to_json(report);
   html.full_table.header = {"metric", "value"};
   for (const std::string& path : metric_paths(j)) {
@@ -216,6 +218,7 @@ HtmlReport html_for_experiment(const Experiment& e) {
     for (std::size_t p : best_indices(column, Better::kLower)) key.best[p][first_metric + k] = true;
   }
 
+  html.expectations = internal::experiment_expectations_table(e);
   html.full_table = full_metrics_table(e, aggregates);
   html.notes.push_back(
       "★ marks the best value of a row (or column): lower is better for drops, duplicates, "

@@ -23,6 +23,8 @@ caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { border: 1px solid #d0d0c8; padding: 3px 8px; text-align: right; white-space: nowrap; }
 th { background: #efefe8; } td:first-child, th:first-child { text-align: left; }
 td.best { background: #dff3df; font-weight: 700; }
+tr.fail td { background: #fbe4e4; } tr.fail td:last-child { color: #a30000; font-weight: 700; }
+tr.pass td:last-child { color: #1d6b1d; }
 svg.chart { display: block; margin: 8px 0 16px 0; background: #ffffff; border: 1px solid #d0d0c8; max-width: 100%;
             height: auto; }
 svg .chart-title { font-size: 16px; font-weight: 600; fill: #1a1a1a; }
@@ -41,7 +43,8 @@ std::string table_html(const HtmlTable& table) {
   for (const std::string& h : table.header) out += "<th>" + escape(h) + "</th>";
   out += "</tr></thead>\n<tbody>\n";
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
-    out += "<tr>";
+    const bool has_class = r < table.row_classes.size() && !table.row_classes[r].empty();
+    out += has_class ? "<tr class=\"" + escape(table.row_classes[r]) + "\">" : "<tr>";
     for (std::size_t c = 0; c < table.rows[r].size(); ++c) {
       const bool best = r < table.best.size() && c < table.best[r].size() && table.best[r][c];
       out += best ? "<td class=\"best\">" + escape(table.rows[r][c]) + " ★</td>"
@@ -111,6 +114,11 @@ std::string render_html(const HtmlReport& report) {
   out += "</dl>\n";
   if (!report.key_table.header.empty())
     out += "<h2>Key metrics</h2>\n" + table_html(report.key_table);
+  out += "<h2 id=\"expectations\">Expectations</h2>\n";
+  out += report.expectations.rows.empty()
+             ? "<p class=\"note\">No expectations: the scenario has no <code>expect:</code> "
+               "block.</p>\n"
+             : table_html(report.expectations);
   out += "<h2>Consistency latency</h2>\n" + render_line_chart(latency_cdf(report.series));
   out += "<h2>Over time</h2>\n" + render_line_chart(per_minute(report.series, false));
   out += render_line_chart(per_minute(report.series, true));

@@ -1,10 +1,12 @@
 // The HTML report people read: one self-contained file (inline CSS and inline SVG only: no
 // scripts, no network, no external fonts), dark text on a light page, that opens from disk in any
 // browser. It holds, in order: the title and the facts of the run (scenario, seeds, ...), a
-// key-metrics table, the charts — the charge→paid latency CDF per series (log x axis in ms),
-// pending payments and query rate over time per series (minutes on x) and, when there are
-// scatter points, the cost-vs-latency chart with its Pareto front — then the full metrics table
-// (metrics as rows, series as columns, the best value marked) and notes.
+// key-metrics table, the Expectations (the scenario's expect block as evaluated: metric,
+// threshold, actual value, pass or fail; or a sentence saying there is none), the charts — the
+// charge→paid latency CDF per series (log x axis in ms), pending payments and query rate over time
+// per series (minutes on x) and, when there are scatter points, the cost-vs-latency chart with its
+// Pareto front — then the full metrics table (metrics as rows, series as columns, the best value
+// marked) and notes.
 //
 // render_html only lays out what it is given; the builders below turn a run or an experiment into
 // that input. Output depends only on the input, so equal inputs give byte-identical files.
@@ -34,13 +36,16 @@ struct HtmlTable {
   std::string caption;
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
-  std::vector<std::vector<bool>> best;  // empty, or the same shape as rows
+  std::vector<std::vector<bool>> best;   // empty, or the same shape as rows
+  std::vector<std::string> row_classes;  // empty, or a CSS class per row ("" for none)
 };
 
 struct HtmlReport {
   std::string title;
   std::vector<std::pair<std::string, std::string>> facts;  // label -> value, shown under the title
   HtmlTable key_table;                                     // may be empty
+  // A row per expect entry (internal/html_expectations.h); no rows: the scenario has none.
+  HtmlTable expectations;
   std::vector<HtmlSeries> series;
   std::vector<ScatterPoint> cost_latency;  // may be empty: no scatter chart
   HtmlTable full_table;
@@ -49,8 +54,11 @@ struct HtmlReport {
 
 std::string render_html(const HtmlReport& report);
 
-// One run (`paysim run --format html`).
-HtmlReport html_for_run(const Report& report);
+// One run (`paysim run --format html`). `expect_as_written`: the value text of each expect entry
+// as the scenario file has it ("< 60000", "0"), parallel to report.expect; shown beside the
+// evaluated threshold when given.
+HtmlReport html_for_run(const Report& report,
+                        const std::vector<std::string>& expect_as_written = {});
 // A compare or a sweep: one series per point, cells "mean ± half-width" of the 95% interval.
 HtmlReport html_for_experiment(const Experiment& experiment);
 

@@ -3,14 +3,19 @@
 #include <fmt/format.h>
 
 #include <iterator>
+#include <string>
+#include <utility>
 
 #include "reports/internal/number_text.h"
 
 namespace reports {
 namespace {
 
-std::string suite_name(const Report& report) {
-  return report.variant.empty() ? report.scenario : report.scenario + "/" + report.variant;
+std::string suite_name(const JunitRun& run) {
+  const Report& report = *run.report;
+  return fmt::format("{}{} (seed {}, replication {})", report.scenario,
+                     report.variant.empty() ? "" : "/" + report.variant, report.seed,
+                     run.replication);
 }
 
 std::string expectation_name(const Expectation& e) {
@@ -39,32 +44,69 @@ std::string violation_lines(const Invariants& invariants) {
   return text;
 }
 
-std::size_t failure_count(const Report& report) {
-  std::size_t failures = report.invariants.violations > 0 ? 1 : 0;
-  for (const Expectation& e : report.expect) failures += e.pass ? 0 : 1;
-  return failures;
+// A run's verdicts as JUnit counts them: a missing metric is an error, any other miss a failure.
+struct Counts {
+  std::size_t tests = 0;
+  std::size_t failures = 0;
+  std::size_t errors = 0;
+};
+
+Counts counts_of(const Report& report) {
+  Counts counts{report.expect.size() + 1, report.invariants.violations > 0 ? 1u : 0u, 0};
+  for (const Expectation& e : report.expect) {
+    if (!e.actual) {
+      ++counts.errors;
+    } else if (!e.pass) {
+      ++counts.failures;
+    }
+  }
+  return counts;
 }
 
-void append_suite(const Report& report, std::string& out) {
-  const std::string name = xml_escape(suite_name(report));
-  fmt::format_to(std::back_inserter(out),
-                 "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
-                 "skipped=\"0\" time=\"{:.3f}\">\n",
-                 name, report.expect.size() + 1, failure_count(report),
-                 report.sim.wall_ms / 1000.0);
-  for (const Expectation& e : report.expect) {
-    fmt::format_to(std::back_inserter(out), "    <testcase classname=\"{}\" name=\"{}\"", name,
-                   xml_escape(expectation_name(e)));
-    if (e.pass) {
-      out += "/>\n";
-      continue;
-    }
-    fmt::format_to(std::back_inserter(out),
-                   ">\n      <failure type=\"expectation\" message=\"{}\"/>\n    </testcase>\n",
-                   xml_escape(expectation_failure(e)));
+std::string seconds_text(double ms) { return fmt::format("{:.3f}", ms / 1000.0); }
+
+void append_properties(const JunitRun& run, std::string_view build, std::string& out) {
+  const Report& report = *run.report;
+  const std::pair<std::string_view, std::string> properties[] = {
+      {"scenario", report.scenario},          {"variant", report.variant},
+      {"seed", std::to_string(report.seed)},  {"replication", std::to_string(run.replication)},
+      {"paysim_version", std::string(build)},
+  };
+  out += "    <properties>\n";
+  for (const auto& [name, value] : properties) {
+    fmt::format_to(std::back_inserter(out), "      <property name=\"{}\" value=\"{}\"/>\n", name,
+                   xml_escape(value));
   }
-  fmt::format_to(std::back_inserter(out), "    <testcase classname=\"{}\" name=\"invariants\"",
-                 name);
+  out += "    </properties>\n";
+}
+
+void append_expectation(const Expectation& e, const std::string& suite, std::string& out) {
+  fmt::format_to(std::back_inserter(out), "    <testcase classname=\"{}\" name=\"{}\" time=\"{}\"",
+                 suite, xml_escape(expectation_name(e)), seconds_text(0.0));
+  if (e.pass) {
+    out += "/>\n";
+    return;
+  }
+  const char* element = e.actual ? "failure" : "error";
+  const char* type = e.actual ? "expectation" : "missing_metric";
+  fmt::format_to(std::back_inserter(out),
+                 ">\n      <{} type=\"{}\" message=\"{}\"/>\n    </testcase>\n", element, type,
+                 xml_escape(expectation_failure(e)));
+}
+
+void append_suite(const JunitRun& run, std::string_view build, std::string& out) {
+  const Report& report = *run.report;
+  const std::string name = xml_escape(suite_name(run));
+  const Counts counts = counts_of(report);
+  const std::string time = seconds_text(report.sim.wall_ms);
+  fmt::format_to(std::back_inserter(out),
+                 "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
+                 "skipped=\"0\" time=\"{}\">\n",
+                 name, counts.tests, counts.failures, counts.errors, time);
+  append_properties(run, build, out);
+  for (const Expectation& e : report.expect) append_expectation(e, name, out);
+  fmt::format_to(std::back_inserter(out),
+                 "    <testcase classname=\"{}\" name=\"invariants\" time=\"{}\"", name, time);
   if (report.invariants.violations == 0) {
     out += "/>\n";
   } else {
@@ -119,19 +161,32 @@ std::string xml_escape(std::string_view text, XmlContext context) {
   return out;
 }
 
-std::string render_junit(const std::vector<const Report*>& reports) {
-  std::size_t tests = 0, failures = 0;
-  for (const Report* report : reports) {
-    tests += report->expect.size() + 1;
-    failures += failure_count(*report);
+std::string render_junit(const std::vector<JunitRun>& runs, std::string_view build) {
+  Counts total;
+  double wall_ms = 0.0;
+  for (const JunitRun& run : runs) {
+    const Counts counts = counts_of(*run.report);
+    total.tests += counts.tests;
+    total.failures += counts.failures;
+    total.errors += counts.errors;
+    wall_ms += run.report->sim.wall_ms;
   }
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   fmt::format_to(std::back_inserter(out),
-                 "<testsuites name=\"paysim\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n", tests,
-                 failures);
-  for (const Report* report : reports) append_suite(*report, out);
+                 "<testsuites name=\"paysim\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
+                 "time=\"{}\">\n",
+                 total.tests, total.failures, total.errors, seconds_text(wall_ms));
+  for (const JunitRun& run : runs) append_suite(run, build, out);
   out += "</testsuites>\n";
   return out;
+}
+
+std::vector<JunitRun> junit_runs(const Experiment& experiment) {
+  std::vector<JunitRun> runs;
+  for (const ExperimentPoint& point : experiment.points) {
+    for (std::size_t r = 0; r < point.runs.size(); ++r) runs.push_back({point.runs[r], r});
+  }
+  return runs;
 }
 
 }  // namespace reports

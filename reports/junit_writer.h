@@ -1,21 +1,42 @@
-// JUnit XML for CI (`paysim check --junit FILE`): one <testsuite> per report, named
-// "scenario/variant" (or "scenario" when there is no variant), holding one <testcase> per
-// expectation, named "metric op threshold", and one testcase "invariants". A failed expectation
-// carries <failure message="..."> naming the metric, the threshold and the actual value; the
-// invariants testcase fails when violations > 0 and lists the kept details. Every attribute and
-// text is XML-escaped, and characters XML 1.0 forbids are replaced by '?'.
+// JUnit XML for CI (`paysim check --junit FILE`, `run --format junit`, and junit.xml of compare,
+// sweep and merge): one <testsuite> per run, named "scenario/variant (seed S, replication R)"
+// ("scenario (seed S, replication R)" when there is no variant), with <properties> scenario,
+// variant, seed, replication and paysim_version (the build, as `paysim --version` prints it). A
+// suite holds one <testcase> per expectation, named "metric op threshold", and one testcase
+// "invariants". A failed expectation carries <failure type="expectation"> naming the metric, the
+// threshold and the actual value; an expectation on a metric the report does not have is an
+// <error type="missing_metric">: the check could not be made, which is not the same as a number
+// over its limit. The invariants testcase fails when violations > 0 and lists the kept details.
+//
+// Times: the invariants testcase and its suite carry the run's wall time (sim.wall_ms; the run
+// is what checked them), the expectation testcases 0 (reading a number off the finished report),
+// so a suite's time is the sum of its testcases' and <testsuites> the sum of its suites'. The
+// callers that want byte-identical files (compare, sweep, merge) zero wall_ms first.
+// Every attribute and text is XML-escaped, and characters XML 1.0 forbids are replaced by '?'.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "reports/experiment.h"
 #include "reports/report.h"
 
 namespace reports {
 
-// REQUIRES: no null pointers.
-std::string render_junit(const std::vector<const Report*>& reports);
+// One run as JUnit reports it.
+struct JunitRun {
+  const Report* report = nullptr;  // REQUIRES: non-null
+  std::size_t replication = 0;     // of its point in a compare or sweep; 0 for run and check
+};
+
+// `build`: the paysim that made the runs, e.g. "paysim 0.1.0 (revision c96b707d1e2f)".
+std::string render_junit(const std::vector<JunitRun>& runs, std::string_view build);
+
+// Every point's runs in order, each with its replication index: what junit.xml of a compare or a
+// sweep reports.
+std::vector<JunitRun> junit_runs(const Experiment& experiment);
 
 // Where escaped text goes: an attribute value keeps its line breaks only as character references
 // (&#10;); element content keeps them as they are.

@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/reports/junit_shape.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -92,7 +94,8 @@ TEST_F(CheckCommand, FailedExpectationExitsOneAndWritesJunit) {
   EXPECT_NE(r.output.find("FAIL  orders.created < 10  (actual "), std::string::npos) << r.output;
   std::ifstream in(junit);
   const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_NE(xml.find("<testcase classname=\"tiny\" name=\"orders.created &lt; 10\""),
+  EXPECT_NE(xml.find("<testcase classname=\"tiny (seed 3, replication 0)\" "
+                     "name=\"orders.created &lt; 10\""),
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("message=\"orders.created = "), std::string::npos) << xml;
@@ -113,6 +116,43 @@ TEST_F(CheckCommand, EveryVariantRunsWithItsOwnExpectations) {
   EXPECT_NE(r.output.find("PASS  " + file + " [same]"), std::string::npos) << r.output;
   EXPECT_EQ(paysim("run --variant strict " + file).exit_code, 1);
   EXPECT_EQ(paysim("run --variant same " + file).exit_code, 0);
+}
+
+// issue 17: a suite per scenario and variant, named with its seed, carrying the properties CI
+// shows (seed, variant, replication, the build as --version prints it) and a time per testcase;
+// read back as JUnit, with every count consistent.
+TEST_F(CheckCommand, JunitHasASuitePerScenarioAndVariantWithProperties) {
+  const std::string file = write(
+      "v.yaml", tiny("  orders.created: \"> 100\"\n",
+                     "variants:\n  - {name: strict, set: {expect.orders.created: \"> 1000000\"}}\n"
+                     "  - {name: reseeded, set: {seed: 4}}\n"));
+  const std::string junit = (dir_ / "junit.xml").string();
+  EXPECT_EQ(paysim("check -j 2 --junit " + junit + " " + file).exit_code, 1);
+  std::ifstream in(junit);
+  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const reports::testing::JunitFile parsed = reports::testing::read_junit(xml);
+  ASSERT_TRUE(parsed.problems.empty()) << ::testing::PrintToString(parsed.problems) << xml;
+  EXPECT_EQ(parsed.tests, 6u);
+  EXPECT_EQ(parsed.failures, 1u);
+  EXPECT_EQ(parsed.errors, 0u);
+  ASSERT_EQ(parsed.suites.size(), 3u);
+  EXPECT_EQ(parsed.suites[0].name, "tiny (seed 3, replication 0)");
+  EXPECT_EQ(parsed.suites[1].name, "tiny/strict (seed 3, replication 0)");
+  EXPECT_EQ(parsed.suites[2].name, "tiny/reseeded (seed 4, replication 0)");
+  std::string version = paysim("--version").output;
+  while (!version.empty() && version.back() == '\n') version.pop_back();
+  ASSERT_EQ(version.rfind("paysim ", 0), 0u) << version;
+  const char* variants[] = {"", "strict", "reseeded"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const reports::testing::JunitSuite& suite = parsed.suites[i];
+    EXPECT_EQ(suite.properties.at("variant"), variants[i]);
+    EXPECT_EQ(suite.properties.at("seed"), i == 2 ? "4" : "3");
+    EXPECT_EQ(suite.properties.at("replication"), "0");
+    EXPECT_EQ(suite.properties.at("paysim_version"), version);
+    ASSERT_EQ(suite.cases.size(), 2u);
+    EXPECT_GT(suite.cases[1].time_s, 0.0) << "invariants carries the run's wall time";
+  }
+  EXPECT_EQ(parsed.suites[1].cases[0].outcome, "failure");
 }
 
 TEST_F(CheckCommand, LoadErrorsAreAllReportedAndExitTwo) {

@@ -1,5 +1,6 @@
 // The HTML report: self-contained (no scripts, nothing fetched), the charts present with their
-// titles and data, the Pareto front right; and, in headless Chromium, the charts really render.
+// titles and data, the Pareto front right; and, in headless Chromium, the charts and the
+// Expectations section really render.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -124,6 +125,31 @@ TEST(HtmlReport, RendersInHeadlessChromium) {
   }
   EXPECT_NE(dom.find("class=\"series pareto-front\""), std::string::npos);
   EXPECT_NE(dom.find("<td class=\"best\">"), std::string::npos);
+  // issue 17: the Expectations section, a row per point for the scenario's one expect entry.
+  EXPECT_NE(dom.find("<h2 id=\"expectations\">Expectations</h2>"), std::string::npos);
+  for (const char* point : {"base", "polling", "delay_message"}) {
+    EXPECT_NE(dom.find(std::string("<tr class=\"pass\"><td>") + point +
+                       "</td><td>invariants.violations</td><td>== 0</td><td>0</td><td>pass</td>"),
+              std::string::npos)
+        << point;
+  }
+
+  // A single run's report shows the entry as the scenario wrote it.
+  const fs::path run_dir = dir / "run";
+  ASSERT_EQ(shell(std::string(PAYSIM_BINARY) + " run " + scenario + " --format html --out " +
+                      run_dir.string() + " >/dev/null 2>&1",
+                  nullptr),
+            0);
+  std::string run_dom;
+  ASSERT_EQ(shell("timeout 120 chromium" + flags + " --dump-dom file://" +
+                      (run_dir / "report.html").string() + " 2>/dev/null",
+                  &run_dom),
+            0);
+  EXPECT_NE(run_dom.find("<th>as written</th>"), std::string::npos) << run_dom;
+  EXPECT_NE(run_dom.find("<tr class=\"pass\"><td>invariants.violations</td><td>== 0</td>"
+                         "<td>invariants.violations: 0</td><td>0</td><td>pass</td></tr>"),
+            std::string::npos)
+      << run_dom;
 
   const fs::path png = dir / "report.png";
   ASSERT_EQ(shell("timeout 120 chromium" + flags + " --screenshot=" + png.string() +

@@ -1,6 +1,7 @@
 // The text writers: table, CSV and JUnit.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -8,11 +9,16 @@
 #include "reports/csv_writer.h"
 #include "reports/junit_writer.h"
 #include "reports/table_writer.h"
+#include "tests/reports/junit_shape.h"
 #include "tests/reports/report_test_fixture.h"
 
 namespace reports {
 namespace {
 
+using testing::JunitCase;
+using testing::JunitFile;
+using testing::JunitSuite;
+using testing::read_junit;
 using testing::sample_report;
 
 bool contains(const std::string& haystack, const std::string& needle) {
@@ -128,31 +134,36 @@ TEST(JunitWriter, EscapesXml) {
   EXPECT_EQ(xml_escape("付款 ok"), "付款 ok");  // UTF-8 passes through
 }
 
+constexpr const char* kBuild = "paysim 0.1.0 (revision c96b707d1e2f)";
+
 TEST(JunitWriter, OneSuitePerReportWithFailures) {
   Report r = sample_report();
   r.scenario = "a<b&c";
   r.expect.push_back({"no.such.metric", ">=", 0.5, std::nullopt, false});
-  const std::string xml = render_junit({&r});
+  const std::string xml = render_junit({{&r, 3}}, kBuild);
   EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 0), 0u);
-  EXPECT_TRUE(contains(xml, "<testsuites name=\"paysim\" tests=\"4\" failures=\"3\" errors=\"0\">"))
+  EXPECT_TRUE(contains(xml,
+                       "<testsuites name=\"paysim\" tests=\"4\" failures=\"2\" errors=\"1\" "
+                       "time=\"0.812\">"))
       << xml;
   EXPECT_TRUE(contains(xml,
-                       "<testsuite name=\"a&lt;b&amp;c/delay-msg\" tests=\"4\" "
-                       "failures=\"3\" errors=\"0\" skipped=\"0\" time=\"0.812\">"))
+                       "<testsuite name=\"a&lt;b&amp;c/delay-msg (seed 42, replication 3)\" "
+                       "tests=\"4\" failures=\"2\" errors=\"1\" skipped=\"0\" time=\"0.812\">"))
       << xml;
   EXPECT_TRUE(contains(xml,
-                       "<testcase classname=\"a&lt;b&amp;c/delay-msg\" "
-                       "name=\"dropped.final == 0\">\n"
+                       "<testcase classname=\"a&lt;b&amp;c/delay-msg (seed 42, replication 3)\" "
+                       "name=\"dropped.final == 0\" time=\"0.000\">\n"
                        "      <failure type=\"expectation\" "
                        "message=\"dropped.final = 3, expected == 0\"/>"))
       << xml;
-  EXPECT_TRUE(contains(xml, "name=\"latency.charge_to_paid_ms.p99 &lt; 60000\"/>")) << xml;
-  EXPECT_TRUE(contains(xml,
-                       "message=\"no.such.metric: no such metric in the report (expected "
-                       "&gt;= 0.5)\""))
+  EXPECT_TRUE(contains(xml, "name=\"latency.charge_to_paid_ms.p99 &lt; 60000\" time=\"0.000\"/>"))
       << xml;
   EXPECT_TRUE(contains(xml,
-                       "name=\"invariants\">\n      <failure type=\"invariant\" "
+                       "<error type=\"missing_metric\" message=\"no.such.metric: no such metric "
+                       "in the report (expected &gt;= 0.5)\"/>"))
+      << xml;
+  EXPECT_TRUE(contains(xml,
+                       "name=\"invariants\" time=\"0.812\">\n      <failure type=\"invariant\" "
                        "message=\"1 invariant violation\">order 17 at 1234.567 ms, event "
                        "refund_settled: refund 200 &gt; charge 100\n</failure>"))
       << xml;
@@ -164,10 +175,82 @@ TEST(JunitWriter, PassingReportHasNoFailure) {
   Report r;
   r.scenario = "ok";
   r.expect.push_back({"dropped.final", "==", 0, 0.0, true});
-  const std::string xml = render_junit({&r});
+  const std::string xml = render_junit({{&r}}, kBuild);
   EXPECT_FALSE(contains(xml, "<failure"));
-  EXPECT_TRUE(contains(xml, "<testcase classname=\"ok\" name=\"invariants\"/>")) << xml;
-  EXPECT_TRUE(contains(xml, "tests=\"2\" failures=\"0\""));
+  EXPECT_TRUE(contains(xml,
+                       "<testcase classname=\"ok (seed 0, replication 0)\" name=\"invariants\" "
+                       "time=\"0.000\"/>"))
+      << xml;
+  EXPECT_TRUE(contains(xml, "tests=\"2\" failures=\"0\" errors=\"0\""));
+}
+
+// The file read back as a CI tool reads it: the shape of the JUnit schema, every count equal to
+// what it counts, a suite per run with its identity in the name and the properties.
+TEST(JunitWriter, ParsesAsJunitWithConsistentCountsAndProperties) {
+  Report failing = sample_report();  // one failed expectation, one violation
+  failing.expect.push_back({"security.attacks_accepted", "==", 0, std::nullopt, false});
+  Report passing;
+  passing.scenario = "ok";
+  passing.seed = 7;
+  passing.sim.wall_ms = 250.0;
+  passing.expect.push_back({"dropped.final", "==", 0, 0.0, true});
+  const JunitFile file = read_junit(render_junit({{&failing, 0}, {&passing, 2}}, kBuild));
+  ASSERT_TRUE(file.problems.empty()) << ::testing::PrintToString(file.problems);
+  EXPECT_EQ(file.tests, 6u);
+  EXPECT_EQ(file.failures, 2u);
+  EXPECT_EQ(file.errors, 1u);
+  EXPECT_NEAR(file.time_s, 1.062, 1e-9);
+  ASSERT_EQ(file.suites.size(), 2u);
+
+  const JunitSuite& first = file.suites[0];
+  EXPECT_EQ(first.name, "polling-vs-delay/delay-msg (seed 42, replication 0)");
+  const std::map<std::string, std::string> expected_properties = {{"scenario", "polling-vs-delay"},
+                                                                  {"variant", "delay-msg"},
+                                                                  {"seed", "42"},
+                                                                  {"replication", "0"},
+                                                                  {"paysim_version", kBuild}};
+  EXPECT_EQ(first.properties, expected_properties);
+  ASSERT_EQ(first.cases.size(), 4u);
+  EXPECT_EQ(first.cases[0].outcome, "failure");
+  EXPECT_EQ(first.cases[1].outcome, "");
+  EXPECT_EQ(first.cases[2].name, "security.attacks_accepted == 0");
+  EXPECT_EQ(first.cases[2].outcome, "error") << "a missing metric is an error, not a failure";
+  EXPECT_EQ(first.cases[2].type, "missing_metric");
+  EXPECT_EQ(first.cases[3].name, "invariants");
+  EXPECT_EQ(first.cases[3].outcome, "failure");
+  EXPECT_NEAR(first.cases[3].time_s, 0.812, 1e-9) << "the run's wall time";
+  for (const JunitCase& c : first.cases) EXPECT_EQ(c.classname, first.name);
+
+  const JunitSuite& second = file.suites[1];
+  EXPECT_EQ(second.name, "ok (seed 7, replication 2)");
+  EXPECT_EQ(second.properties.at("variant"), "");
+  EXPECT_EQ(second.properties.at("replication"), "2");
+  EXPECT_NEAR(second.time_s, 0.25, 1e-9);
+}
+
+TEST(JunitWriter, ShapeCheckCatchesCountsThatDisagree) {
+  Report r = sample_report();
+  std::string xml = render_junit({{&r}}, kBuild);
+  const std::string said = "tests=\"3\" failures=\"2\" errors=\"0\" skipped";
+  ASSERT_TRUE(contains(xml, said)) << xml;
+  xml.replace(xml.find(said), said.size(), "tests=\"3\" failures=\"1\" errors=\"0\" skipped");
+  EXPECT_FALSE(read_junit(xml).problems.empty());
+  EXPECT_FALSE(read_junit("<testsuites><testsuite></testsuites>").problems.empty());
+}
+
+TEST(JunitWriter, ExperimentRunsCarryTheirReplication) {
+  Report a0, a1, b0, b1;
+  Experiment e;
+  e.points.push_back({"a", {}, {&a0, &a1}});
+  e.points.push_back({"b", {}, {&b0, &b1}});
+  const std::vector<JunitRun> runs = junit_runs(e);
+  ASSERT_EQ(runs.size(), 4u);
+  EXPECT_EQ(runs[0].report, &a0);
+  EXPECT_EQ(runs[1].report, &a1);
+  EXPECT_EQ(runs[1].replication, 1u);
+  EXPECT_EQ(runs[2].report, &b0);
+  EXPECT_EQ(runs[2].replication, 0u);
+  EXPECT_EQ(runs[3].replication, 1u);
 }
 
 }  // namespace
