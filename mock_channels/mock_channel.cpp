@@ -32,6 +32,7 @@ MockChannel::MockChannel(sim::Runtime& runtime, const ChannelConfig& config, uin
   // reaching here is a programmer error.
   assert(is_probability(config_.success_probability));
   assert(is_probability(config_.double_charge_probability));
+  assert(is_probability(config_.create_reply_loss_probability));
   assert(is_probability(config_.callback.drop_probability));
   assert(is_probability(config_.callback.duplicate_probability));
   assert(is_probability(config_.callback.reorder_probability));
@@ -155,12 +156,34 @@ void MockChannel::on_create_landed(CallId call, const PaymentKey& key, int64_t a
     });
   }
   if (faults_ != nullptr && faults_->should_fail(kFaultCreateReply)) {
+    ++stats_.create_replies_lost;
     trace(key.order,
           [] { return std::string("create reply lost (fault plan): caller times out"); });
     client_.on_create_reply(call, key, {CallStatus::kTimeout, TradeState::kNotFound});
     return;
   }
+  if (create_reply_lost(*trade)) {
+    ++stats_.create_replies_lost;
+    trace(key.order, [&] {
+      return "create took effect (" + state_name(state) +
+             ") but its answer is lost (create_reply_loss fault): caller times out";
+    });
+    begin_work(key.order);
+    runtime_.schedule_after(config_.timeout, [this, call, key] {
+      const sim::Hold work = finish_work(key.order);
+      client_.on_create_reply(call, key, {CallStatus::kTimeout, TradeState::kNotFound});
+    });
+    return;
+  }
   client_.on_create_reply(call, key, {CallStatus::kOk, state, internal::paid_at_us(*trade)});
+}
+
+bool MockChannel::create_reply_lost(Trade& trade) {
+  const uint32_t counter = trade.creates_landed++;
+  // No draw when the fault is off: scenarios without it make exactly the draws they always did.
+  return config_.create_reply_loss_probability > 0.0 &&
+         fault_stream(runtime_, trade.key, purpose::kCreateReplyLoss, counter)
+             .bernoulli(config_.create_reply_loss_probability);
 }
 
 // ---- pay ----------------------------------------------------------------------------------

@@ -198,6 +198,8 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("channels[].query.failure_probability", "0.5", kPolling);
     add("channels[].query.stale_probability", "0.5", kPolling);
     add("channels[].double_charge_probability", "0.5");
+    // A sync card's lost answer: nothing re-queries it, the charged order is dropped.
+    add("channels[].create_reply_loss_probability", "0.5", {{"channels.0.mode", "sync"}});
     add("channels[].cancel.supported", "false", kCancelInFlight);
     add("channels[].cancel.latency", "2s", kCancelInFlight);
     add("channels[].cancel.min_age", "1m", kCancelInFlight);

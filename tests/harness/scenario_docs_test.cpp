@@ -133,6 +133,7 @@ const std::map<std::string, Field>& fields() {
       FIELD("channels[].query.failure_probability", channels[0].query.failure_probability),
       FIELD("channels[].query.stale_probability", channels[0].query.stale_probability),
       FIELD("channels[].double_charge_probability", channels[0].double_charge_probability),
+      FIELD("channels[].create_reply_loss_probability", channels[0].create_reply_loss_probability),
       FIELD("channels[].cancel.supported", channels[0].cancel.supported),
       FIELD("channels[].cancel.latency", channels[0].cancel.latency),
       FIELD("channels[].cancel.min_age", channels[0].cancel.min_age),
