@@ -38,6 +38,7 @@ class Ledger;
 struct ChannelStats {
   uint64_t creates = 0;               // create calls
   uint64_t create_replies_lost = 0;   // creates that took effect but whose answer was lost
+  uint64_t keyless_recharges = 0;     // sync creates repeated without a key: charged again
   uint64_t queries = 0;               // query calls
   uint64_t queries_failed = 0;        // answered kError by the failure fault
   uint64_t queries_stale = 0;         // answered kPending although the trade had succeeded
@@ -63,8 +64,10 @@ class MockChannel final : public Channel, public Wallet {
   MockChannel& operator=(const MockChannel&) = delete;
 
   // Channel. REQUIRES for all: key.channel == index().
-  void create(CallId call, const PaymentKey& key,
-              int64_t amount_minor) override;  // REQUIRES: amount > 0
+  // A create repeated for a payment the channel knows is answered with the trade's state, as
+  // the first was; without an idempotency key a sync channel charges again (a new charge).
+  void create(CallId call, const PaymentKey& key, int64_t amount_minor,
+              IdempotencyKey idempotency = IdempotencyKey::kSent) override;  // REQUIRES: amount > 0
   void query(CallId call, const PaymentKey& key, QuerySource source) override;
   void close(CallId call, const PaymentKey& key) override;
   void refund(CallId call, const PaymentKey& key, int64_t amount_minor) override;
@@ -118,6 +121,9 @@ class MockChannel final : public Channel, public Wallet {
   // Decides the payment of a pending trade (the user's pay_calls-th attempt) and moves money.
   // Returns the new state: kSuccess or kFailed.
   TradeState decide_payment(Trade& trade);
+  // A sync create repeated without an idempotency key: a new charge of the same payment, decided
+  // as the first was. Earlier charges stand whatever its outcome; returns the outcome.
+  TradeState charge_again(Trade& trade);
   // The trade a wallet action (`what`) may act on now, or nullptr (traced) when an outage
   // refuses it or the trade is unknown, sync, or no longer pending.
   Trade* payable_trade(const PaymentKey& key, const char* what);

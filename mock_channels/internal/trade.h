@@ -26,6 +26,9 @@ struct Trade {
   TradeState notice_state = TradeState::kSuccess;  // what this trade's callbacks report
   uint32_t create_calls = 0;  // per-trade counters: the index of each keyed draw
   uint32_t creates_landed = 0;
+  // Creates without an idempotency key after the first, sent and not yet landed: each lands as
+  // a new charge attempt on a sync channel.
+  uint32_t keyless_repeats = 0;
   uint32_t pay_calls = 0;
   uint32_t query_calls = 0;
   uint32_t refund_calls = 0;
