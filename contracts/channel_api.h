@@ -44,6 +44,12 @@ enum class CallStatus : uint8_t {
 };
 std::string_view to_string(CallStatus status);
 
+// Whether a create carries the merchant's idempotency key (Stripe's Idempotency-Key, naming the
+// payment). With it, a create repeated for the same payment is answered as the first one was
+// (Stripe stores the first response and replays it); without it, every create is a new charge
+// attempt: a sync channel charges the card again (DOMAIN.md, "Idempotency and locks").
+enum class IdempotencyKey : uint8_t { kSent, kNone };
+
 // Who asked a query, so that the answer is routed back to the strategy that sent it.
 enum class QuerySource : uint8_t { kPolling, kDelayMessage, kOrderQuery, kCancel, kSyncTimeout };
 
@@ -103,7 +109,8 @@ class ChannelClient {
 class Channel {
  public:
   virtual ~Channel() = default;
-  virtual void create(CallId call, const PaymentKey& key, int64_t amount_minor) = 0;
+  virtual void create(CallId call, const PaymentKey& key, int64_t amount_minor,
+                      IdempotencyKey idempotency = IdempotencyKey::kSent) = 0;
   virtual void query(CallId call, const PaymentKey& key, QuerySource source) = 0;
   virtual void close(CallId call, const PaymentKey& key) = 0;
   virtual void refund(CallId call, const PaymentKey& key, int64_t amount_minor) = 0;

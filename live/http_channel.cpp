@@ -190,7 +190,7 @@ void HttpChannel::answer_later(Reply reply) {
 }
 
 void HttpChannel::create(channels::CallId call, const channels::PaymentKey& key,
-                         int64_t amount_minor) {
+                         int64_t amount_minor, channels::IdempotencyKey idempotency) {
   if (trades_.size() >= max_trades_ && !trades_.contains(key.payment)) {
     return answer_later([this, call, key] {
       client_.on_create_reply(call, key, {CallStatus::kError, TradeState::kNotFound, 0});
@@ -201,8 +201,12 @@ void HttpChannel::create(channels::CallId call, const channels::PaymentKey& key,
   trade.amount_minor = amount_minor;
   const nlohmann::json body = {{"merchant_order_id", std::to_string(key.order)},
                                {"amount_minor", amount_minor}};
-  // A create repeated after a lost answer names the same trade (Stripe's idempotency keys).
-  HttpClient::Headers headers = {{"Idempotency-Key", "pay_" + std::to_string(key.payment)}};
+  // A create repeated after a lost answer names the same trade (Stripe's idempotency keys);
+  // without the header the channel takes every create for a new trade.
+  HttpClient::Headers headers;
+  if (idempotency == channels::IdempotencyKey::kSent) {
+    headers.push_back({"Idempotency-Key", "pay_" + std::to_string(key.payment)});
+  }
   send(http::verb::post, std::string(kTradesPath), body.dump(), std::move(headers),
        [this, call, key](const Outcome& outcome) {
          channels::CreateReply reply{outcome.status, TradeState::kPending, 0};

@@ -73,8 +73,9 @@ class HttpChannel final : public channels::Channel {
   HttpChannel(const HttpChannel&) = delete;
   HttpChannel& operator=(const HttpChannel&) = delete;
 
-  void create(channels::CallId call, const channels::PaymentKey& key,
-              int64_t amount_minor) override;
+  // The Idempotency-Key header is sent unless `idempotency` is kNone.
+  void create(channels::CallId call, const channels::PaymentKey& key, int64_t amount_minor,
+              channels::IdempotencyKey idempotency = channels::IdempotencyKey::kSent) override;
   void query(channels::CallId call, const channels::PaymentKey& key,
              channels::QuerySource source) override;
   void close(channels::CallId call, const channels::PaymentKey& key) override;

@@ -61,6 +61,10 @@ struct ChannelConfig {
   CallbackProfile callback;
   QueryProfile query;
   double double_charge_probability = 0.0;  // the channel takes the money twice
+  // The create call's answer is lost after the channel acted on it: the trade exists (a sync
+  // channel has also charged), but the merchant hears nothing and sees kTimeout `timeout` later.
+  // The card or withholding call that timed out after the bank took the money.
+  double create_reply_loss_probability = 0.0;
   CancelProfile cancel;
   RefundProfile refund;
   std::vector<OutageWindow> outages;

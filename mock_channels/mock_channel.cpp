@@ -32,6 +32,7 @@ MockChannel::MockChannel(sim::Runtime& runtime, const ChannelConfig& config, uin
   // reaching here is a programmer error.
   assert(is_probability(config_.success_probability));
   assert(is_probability(config_.double_charge_probability));
+  assert(is_probability(config_.create_reply_loss_probability));
   assert(is_probability(config_.callback.drop_probability));
   assert(is_probability(config_.callback.duplicate_probability));
   assert(is_probability(config_.callback.reorder_probability));
@@ -90,7 +91,8 @@ sim::Hold MockChannel::hold_work(uint64_t order) {
 
 // ---- create -------------------------------------------------------------------------------
 
-void MockChannel::create(CallId call, const PaymentKey& key, int64_t amount_minor) {
+void MockChannel::create(CallId call, const PaymentKey& key, int64_t amount_minor,
+                         IdempotencyKey idempotency) {
   assert(key.channel == index_);
   assert(amount_minor > 0);
   ++stats_.creates;
@@ -108,6 +110,7 @@ void MockChannel::create(CallId call, const PaymentKey& key, int64_t amount_mino
     trade->key = key;
     trade->amount_minor = amount_minor;
   }
+  if (idempotency == IdempotencyKey::kNone && trade->create_calls > 0) ++trade->keyless_repeats;
   sim::RandomStream rng =
       fault_stream(runtime_, key, purpose::kCreateLatency, trade->create_calls++);
   begin_work(key.order);
@@ -135,32 +138,60 @@ void MockChannel::on_create_landed(CallId call, const PaymentKey& key, int64_t a
         call, key, {CallStatus::kError, effective_state(*trade, now, config_.trade_expiry)});
     return;
   }
-  if (trade->state != TradeState::kNotFound) {
-    // A repeated create for the same payment is idempotent: it answers the trade's state.
-    const TradeState state = effective_state(*trade, now, config_.trade_expiry);
+  const bool keyless_repeat = trade->state != TradeState::kNotFound && trade->keyless_repeats > 0;
+  if (keyless_repeat) --trade->keyless_repeats;
+  TradeState state = TradeState::kPending;
+  if (trade->state == TradeState::kNotFound) {
+    trade->created_at = now;
+    trade->state = TradeState::kPending;
+    if (config_.mode == ChannelMode::kSync) {
+      // Sync channels (bank card, withholding) charge on the create call itself and send no
+      // callback.
+      state = decide_payment(*trade);
+    } else {
+      trace(key.order, [&] {
+        return "trade created, pending, amount " + std::to_string(amount_minor) + " minor";
+      });
+    }
+  } else if (keyless_repeat && config_.mode == ChannelMode::kSync) {
+    state = charge_again(*trade);
+  } else {
+    // A repeated create for the same payment (with its idempotency key; or on an async channel,
+    // where a keyless one would open a second checkout the user never sees): it answers the
+    // trade's state, as the first create did.
+    state = effective_state(*trade, now, config_.trade_expiry);
     trace(key.order,
           [&] { return "create repeated: answered existing trade, " + state_name(state); });
-    client_.on_create_reply(call, key, {CallStatus::kOk, state});
-    return;
-  }
-  trade->created_at = now;
-  trade->state = TradeState::kPending;
-  TradeState state = TradeState::kPending;
-  if (config_.mode == ChannelMode::kSync) {
-    // Sync channels (bank card, withholding) charge on the create call itself and send no callback.
-    state = decide_payment(*trade);
-  } else {
-    trace(key.order, [&] {
-      return "trade created, pending, amount " + std::to_string(amount_minor) + " minor";
-    });
   }
   if (faults_ != nullptr && faults_->should_fail(kFaultCreateReply)) {
+    ++stats_.create_replies_lost;
     trace(key.order,
           [] { return std::string("create reply lost (fault plan): caller times out"); });
     client_.on_create_reply(call, key, {CallStatus::kTimeout, TradeState::kNotFound});
     return;
   }
+  if (create_reply_lost(*trade)) {
+    ++stats_.create_replies_lost;
+    trace(key.order, [&] {
+      return "create took effect (" + state_name(state) +
+             ") but its answer is lost (create_reply_loss fault): caller times out";
+    });
+    begin_work(key.order);
+    runtime_.schedule_after(config_.timeout, [this, call, key] {
+      const sim::Hold work = finish_work(key.order);
+      client_.on_create_reply(call, key, {CallStatus::kTimeout, TradeState::kNotFound});
+    });
+    return;
+  }
   client_.on_create_reply(call, key, {CallStatus::kOk, state, internal::paid_at_us(*trade)});
+}
+
+bool MockChannel::create_reply_lost(Trade& trade) {
+  const uint32_t counter = trade.creates_landed++;
+  // No draw when the fault is off: scenarios without it make exactly the draws they always did.
+  return config_.create_reply_loss_probability > 0.0 &&
+         fault_stream(runtime_, trade.key, purpose::kCreateReplyLoss, counter)
+             .bernoulli(config_.create_reply_loss_probability);
 }
 
 // ---- pay ----------------------------------------------------------------------------------
@@ -233,6 +264,25 @@ TradeState MockChannel::decide_payment(Trade& trade) {
     trace(trade.key.order, [] { return std::string("double charge: money taken twice (fault)"); });
   }
   return trade.state;
+}
+
+TradeState MockChannel::charge_again(Trade& trade) {
+  const TradeState before = trade.state;
+  const sim::Time first_paid_at = trade.paid_at;
+  trace(trade.key.order, [] {
+    return std::string("create repeated without an idempotency key: a new charge attempt");
+  });
+  trade.state = TradeState::kPending;
+  const TradeState outcome = decide_payment(trade);
+  if (outcome != TradeState::kSuccess) {
+    trade.state = before;  // a declined attempt leaves the earlier charges as they were
+  } else {
+    ++stats_.keyless_recharges;
+    if (before == TradeState::kSuccess || before == TradeState::kRefunded) {
+      trade.paid_at = first_paid_at;  // the user paid first then
+    }
+  }
+  return outcome;
 }
 
 // ---- query --------------------------------------------------------------------------------

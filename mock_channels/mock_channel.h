@@ -37,6 +37,8 @@ class Ledger;
 // Counters since construction. "Calls" count what the merchant asked, whatever the outcome.
 struct ChannelStats {
   uint64_t creates = 0;               // create calls
+  uint64_t create_replies_lost = 0;   // creates that took effect but whose answer was lost
+  uint64_t keyless_recharges = 0;     // sync creates repeated without a key: charged again
   uint64_t queries = 0;               // query calls
   uint64_t queries_failed = 0;        // answered kError by the failure fault
   uint64_t queries_stale = 0;         // answered kPending although the trade had succeeded
@@ -62,8 +64,10 @@ class MockChannel final : public Channel, public Wallet {
   MockChannel& operator=(const MockChannel&) = delete;
 
   // Channel. REQUIRES for all: key.channel == index().
-  void create(CallId call, const PaymentKey& key,
-              int64_t amount_minor) override;  // REQUIRES: amount > 0
+  // A create repeated for a payment the channel knows is answered with the trade's state, as
+  // the first was; without an idempotency key a sync channel charges again (a new charge).
+  void create(CallId call, const PaymentKey& key, int64_t amount_minor,
+              IdempotencyKey idempotency = IdempotencyKey::kSent) override;  // REQUIRES: amount > 0
   void query(CallId call, const PaymentKey& key, QuerySource source) override;
   void close(CallId call, const PaymentKey& key) override;
   void refund(CallId call, const PaymentKey& key, int64_t amount_minor) override;
@@ -101,7 +105,8 @@ class MockChannel final : public Channel, public Wallet {
   static constexpr uint64_t kFaultQuery = sim::FaultPlan::point("channel.query");
   static constexpr uint64_t kFaultCallback = sim::FaultPlan::point("channel.callback");
   //  - create_reply: the trade is created (a sync channel also charges) but the reply is lost:
-  //    the merchant sees kTimeout and cannot know what happened;
+  //    the merchant sees kTimeout at once and cannot know what happened (the configured
+  //    create_reply_loss_probability does the same, with the timeout after config.timeout);
   //  - query: the query lands and is answered kError;
   //  - callback: a callback attempt that leaves the channel is lost on the way.
   void set_fault_plan(sim::FaultPlan* plan) { faults_ = plan; }
@@ -110,9 +115,15 @@ class MockChannel final : public Channel, public Wallet {
   using Trade = internal::Trade;
 
   void on_create_landed(CallId call, const PaymentKey& key, int64_t amount_minor);
+  // True when the answer to a create that just took effect on `trade` is lost: the test seam's
+  // planned failure, or the create_reply_loss fault drawn for the trade's n-th landed create.
+  bool create_reply_lost(Trade& trade);
   // Decides the payment of a pending trade (the user's pay_calls-th attempt) and moves money.
   // Returns the new state: kSuccess or kFailed.
   TradeState decide_payment(Trade& trade);
+  // A sync create repeated without an idempotency key: a new charge of the same payment, decided
+  // as the first was. Earlier charges stand whatever its outcome; returns the outcome.
+  TradeState charge_again(Trade& trade);
   // The trade a wallet action (`what`) may act on now, or nullptr (traced) when an outage
   // refuses it or the trade is unknown, sync, or no longer pending.
   Trade* payable_trade(const PaymentKey& key, const char* what);

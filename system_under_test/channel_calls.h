@@ -28,9 +28,10 @@ class ChannelCalls {
   void set_channels(std::vector<channels::Channel*> channels) { channels_ = std::move(channels); }
 
   // Each call holds the key's order busy until its reply is answered().
-  void create(const channels::PaymentKey& key, int64_t amount_minor) {
+  void create(const channels::PaymentKey& key, int64_t amount_minor,
+              channels::IdempotencyKey idempotency = channels::IdempotencyKey::kSent) {
     activity_.begin(key.order);
-    channel(key).create(next_call(), key, amount_minor);
+    channel(key).create(next_call(), key, amount_minor, idempotency);
   }
   void query(const channels::PaymentKey& key, channels::QuerySource source) {
     activity_.begin(key.order);

@@ -125,6 +125,15 @@ struct CompensationConfig {
   PendingRow pending_row = PendingRow::kBeforeCall;
 };
 
+// The payment service's retries of a create that timed out (its answer lost, or the channel down).
+struct CreateRetryConfig {
+  int retries = 0;  // creates sent again after the first timed out, each `backoff` after a timeout
+  sim::Duration backoff = sim::Duration::seconds(1);
+  // Every create carries the payment's idempotency key, so a retry is answered with the first
+  // create's result; without one each retry is a new charge (a sync channel charges again).
+  bool idempotency_key = true;
+};
+
 struct OrderQueryConfig {
   bool enabled = false;
   // The order service asks the payment service about orders still unpaid at these ages.
@@ -173,6 +182,7 @@ struct SystemConfig {
   PaymentServiceConfig payment_service;
   OrderServiceConfig order_service;
   NotifyConfig notify;
+  CreateRetryConfig create_retry;
   CompensationConfig compensation;
   OrderQueryConfig order_query;
   DedupConfig dedup;

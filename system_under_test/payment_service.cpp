@@ -207,7 +207,7 @@ void PaymentService::apply_pay_insert(RequestId id) {
   // must not orphan the payment. With on_accepted it waits for the channel's "processing".
   compensation_.on_paying(record);
   creating_.insert(record.id, id);
-  calls_.create(record.key(), record.amount_minor);  // its activity ends with the reply
+  calls_.create(record.key(), record.amount_minor, idempotency());  // activity ends with the reply
 }
 
 void PaymentService::on_create_reply(channels::CallId call, const channels::PaymentKey& key,
@@ -239,11 +239,50 @@ void PaymentService::on_create_reply(channels::CallId call, const channels::Paym
     states_.set(*record, PaymentState::kFailed, Resolution::kNone);
     outcome = ApplyPayReply::Outcome::kError;
   } else {
-    // No answer: the trade may or may not exist. Keep it PAYING and let compensation find out.
-    states_.set(*record, PaymentState::kPaying, Resolution::kNone);
+    // No answer: the trade may or may not exist. Keep it PAYING and let compensation find out,
+    // unless the create is sent again (a retry's timeout finds it PAYING already).
+    if (record->state != PaymentState::kPaying) {
+      states_.set(*record, PaymentState::kPaying, Resolution::kNone);
+    }
+    if (request != 0 && retry_create(request, *record)) return;
     outcome = ApplyPayReply::Outcome::kError;
   }
   if (request != 0) reply_apply_pay(request, outcome, key);
+}
+
+bool PaymentService::retry_create(RequestId id, const PaymentRecord& record) {
+  Request* r = requests_.find(id);
+  if (r == nullptr || r->create_retries >= static_cast<uint32_t>(config_.create_retry.retries)) {
+    return false;
+  }
+  ++r->create_retries;
+  sim::trace(tracer_, runtime_.now(), kComponent, record.order, [&] {
+    return "create of payment " + std::to_string(record.id) + " timed out: retry " +
+           std::to_string(r->create_retries) + " of " +
+           std::to_string(config_.create_retry.retries) +
+           (config_.create_retry.idempotency_key ? " with" : " without") + " its idempotency key";
+  });
+  creating_.insert(record.id, id);
+  after_step(record.order, config_.create_retry.backoff,
+             [id, payment = record.id](PaymentService& self, OrderId) {
+               self.send_create_retry(id, payment);
+             });
+  return true;
+}
+
+void PaymentService::send_create_retry(RequestId id, PaymentId payment) {
+  const PaymentRecord* record = db_.find(payment);
+  if (record == nullptr || requests_.find(id) == nullptr) return;
+  if (is_terminal(record->state)) {
+    // Compensation learned the result meanwhile: the request ends with it.
+    creating_.erase(payment);
+    reply_apply_pay(id,
+                    record->state == PaymentState::kSuccess ? ApplyPayReply::Outcome::kCreated
+                                                            : ApplyPayReply::Outcome::kError,
+                    record->key());
+    return;
+  }
+  calls_.create(record->key(), record->amount_minor, idempotency());
 }
 
 void PaymentService::reply_apply_pay(RequestId id, ApplyPayReply::Outcome outcome,

@@ -14,8 +14,11 @@
 // and trace them. Every apply-pay request is a sequence of steps of `step_latency` each (take the
 // lock, read the order's payments, write the payment, call the channel), so two requests for one
 // order interleave at step boundaries as they do in production; the dedup guards decide what that
-// interleaving may do. A payment's state only moves forward (records.h); the first SUCCESS of an
-// order is kept and notified, a later one is a duplicate (refunded when refund_duplicates is on).
+// interleaving may do. A create whose answer timed out is sent again after a backoff, at most
+// system.create_retry.retries times, with the payment's idempotency key or without it (a keyless
+// retry is a new charge at the channel). A payment's state only moves forward (records.h); the
+// first SUCCESS of an order is kept and notified, a later one is a duplicate (refunded when
+// refund_duplicates is on).
 //
 // It runs on a sim::Process: its steps and sync notify retries are timers of the process, which a
 // crash voids; lose_memory() drops the requests in progress. The refund job's retries are durable
@@ -154,6 +157,7 @@ class PaymentService final : public shop::PaymentFront,
     uint64_t read_version = 0;
     uint32_t closes_outstanding = 0;
     sim::Duration stall;  // the process pauses between the lock holder's read and its insert
+    uint32_t create_retries = 0;  // creates sent again after a timeout (system.create_retry)
   };
   using RequestId = uint64_t;
 
@@ -211,6 +215,14 @@ class PaymentService final : public shop::PaymentFront,
   void apply_pay_read(RequestId id);
   void apply_pay_insert(RequestId id);
   void apply_pay_read_after_close(RequestId id);
+  // The create of `record` timed out: sends it again after the backoff if the request has
+  // retries left (system.create_retry); false when it has none.
+  bool retry_create(RequestId id, const PaymentRecord& record);
+  void send_create_retry(RequestId id, PaymentId payment);
+  channels::IdempotencyKey idempotency() const {
+    return config_.create_retry.idempotency_key ? channels::IdempotencyKey::kSent
+                                                : channels::IdempotencyKey::kNone;
+  }
   void reply_apply_pay(RequestId id, ApplyPayReply::Outcome outcome,
                        const channels::PaymentKey& key);
 

@@ -116,6 +116,8 @@ std::optional<ChannelConfig> decode_channel(Decoder& d, const Cursor& at) {
   if (auto callback_at = reader.get("callback")) decode_callback(d, *callback_at, config.callback);
   if (auto query_at = reader.get("query")) decode_query(d, *query_at, config.query);
   reader.read("double_charge_probability", config.double_charge_probability, decode_probability);
+  reader.read("create_reply_loss_probability", config.create_reply_loss_probability,
+              decode_probability);
   if (auto cancel_at = reader.get("cancel")) decode_cancel(d, *cancel_at, config.cancel);
   if (auto refund_at = reader.get("refund")) decode_refund(d, *refund_at, config.refund);
   if (auto outages_at = reader.get("outages")) {

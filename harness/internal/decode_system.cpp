@@ -97,6 +97,13 @@ void decode_notify(Decoder& d, const Cursor& at, sut::NotifyConfig& out) {
   reader.read("mq_retry", out.mq_retry, decode_mq_retry);
 }
 
+void decode_create_retry(Decoder& d, const Cursor& at, sut::CreateRetryConfig& out) {
+  MapReader reader(d, at);
+  reader.read("retries", out.retries, IntInRange{0, 100});
+  reader.read("backoff", out.backoff, decode_duration);
+  reader.read("idempotency_key", out.idempotency_key, decode_bool);
+}
+
 void decode_polling(Decoder& d, const Cursor& at, sut::PollingConfig& out) {
   using Source = sut::PollingConfig::Source;
   MapReader reader(d, at);
@@ -212,6 +219,7 @@ void decode_system(Decoder& d, const Cursor& at, sut::SystemConfig& out) {
   }
   if (auto c = reader.get("order_service")) decode_order_service(d, *c, out.order_service);
   if (auto c = reader.get("notify")) decode_notify(d, *c, out.notify);
+  if (auto c = reader.get("create_retry")) decode_create_retry(d, *c, out.create_retry);
   if (auto c = reader.get("compensation")) decode_compensation(d, *c, out.compensation);
   if (auto c = reader.get("order_query")) decode_order_query(d, *c, out.order_query);
   if (auto c = reader.get("dedup")) decode_dedup(d, *c, out.dedup);

@@ -25,6 +25,10 @@ struct Trade {
   sim::TimerId resend_timer;                       // the next callback attempt, if one is scheduled
   TradeState notice_state = TradeState::kSuccess;  // what this trade's callbacks report
   uint32_t create_calls = 0;  // per-trade counters: the index of each keyed draw
+  uint32_t creates_landed = 0;
+  // Creates without an idempotency key after the first, sent and not yet landed: each lands as
+  // a new charge attempt on a sync channel.
+  uint32_t keyless_repeats = 0;
   uint32_t pay_calls = 0;
   uint32_t query_calls = 0;
   uint32_t refund_calls = 0;
@@ -53,6 +57,7 @@ inline int64_t paid_at_us(const Trade& trade) {
 // same user action on the same order meets the same faults in every variant of a comparison.
 namespace purpose {
 inline constexpr uint64_t kCreateLatency = sim::purpose("channel.create.latency");
+inline constexpr uint64_t kCreateReplyLoss = sim::purpose("channel.create.reply_loss");
 inline constexpr uint64_t kPaySuccess = sim::purpose("channel.pay.success");
 inline constexpr uint64_t kDoubleCharge = sim::purpose("channel.pay.double_charge");
 inline constexpr uint64_t kCallbackDelay = sim::purpose("channel.callback.delay");

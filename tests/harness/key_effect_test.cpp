@@ -108,6 +108,10 @@ const Overrides kSwitch = {{"user.switch_channel_probability", "1"}};
 const Overrides kNotifyFails = {{"environment.order_service.notify_failure_probability", "0.5"}};
 const Overrides kLatePay = {{"user.pay_delay", "1m"},
                             {"system.order_service.order_timeout", "30s"}};
+// Sync card answers lost half the time, each retried once.
+const Overrides kCreateRetry = {{"channels.0.mode", "sync"},
+                                {"channels.0.create_reply_loss_probability", "0.5"},
+                                {"system.create_retry.retries", "1"}};
 const Overrides kReconciliation = {{"channels.0.double_charge_probability", "0.5"},
                                    {"system.compensation.reconciliation", "{every: 1m, lag: 10s}"}};
 const Overrides kOrderQuery = kLost + Overrides{{"system.order_query", "{at_ages: [10s]}"}};
@@ -198,6 +202,8 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("channels[].query.failure_probability", "0.5", kPolling);
     add("channels[].query.stale_probability", "0.5", kPolling);
     add("channels[].double_charge_probability", "0.5");
+    // A sync card's lost answer: nothing re-queries it, the charged order is dropped.
+    add("channels[].create_reply_loss_probability", "0.5", {{"channels.0.mode", "sync"}});
     add("channels[].cancel.supported", "false", kCancelInFlight);
     add("channels[].cancel.latency", "2s", kCancelInFlight);
     add("channels[].cancel.min_age", "1m", kCancelInFlight);
@@ -228,6 +234,9 @@ const std::map<std::string, KeyCase>& key_cases() {
         kNotifyFails + Overrides{{"system.notify.sync_retries", "0"}});
     add("environment.mq.loss_probability", "0.5",
         kNotifyFails + Overrides{{"system.notify.sync_retries", "0"}});
+    add("system.create_retry.retries", "0", kCreateRetry);
+    add("system.create_retry.backoff", "1m", kCreateRetry);
+    add("system.create_retry.idempotency_key", "false", kCreateRetry);
     add("system.compensation.strategy", "polling", kLost);
     add("system.compensation.polling.interval", "30s", kPolling);
     add("system.compensation.polling.source", "full_scan", kPolling);

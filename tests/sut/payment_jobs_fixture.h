@@ -64,7 +64,8 @@ class RecordingChannel final : public channels::Channel {
     sim::Time at;
   };
   explicit RecordingChannel(const sim::Runtime& runtime) : runtime_(runtime) {}
-  void create(channels::CallId call, const channels::PaymentKey& key, int64_t amount) override {
+  void create(channels::CallId call, const channels::PaymentKey& key, int64_t amount,
+              channels::IdempotencyKey = channels::IdempotencyKey::kSent) override {
     calls.push_back({Kind::kCreate, call, key, amount, runtime_.now()});
   }
   void query(channels::CallId call, const channels::PaymentKey& key,
