@@ -16,8 +16,7 @@ void HttpStatements::fetch(int64_t from_us, int64_t to_us, std::function<void(bo
   for (HttpChannel* channel : channels_) {
     channel->download_statement(
         sim::Time::from_us(to_us),
-        [this, pending, from_us,
-         to_us](std::optional<std::vector<channels::StatementLine>> lines) {
+        [this, pending, from_us, to_us](std::optional<std::vector<channels::StatementLine>> lines) {
           if (lines) {
             for (const channels::StatementLine& line : *lines) {
               latest_[{line.key.order, line.key.payment}] = line;
