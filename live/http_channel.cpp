@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <climits>
 #include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -174,7 +174,8 @@ std::optional<std::vector<channels::StatementLine>> HttpChannel::parse_statement
     if (ours == nullptr) continue;
     channels::StatementLine line;
     line.key = ours->key;
-    line.charges = static_cast<uint32_t>(std::min<int64_t>(numbers[0], UINT32_MAX));
+    line.charges =
+        static_cast<uint32_t>(std::min<int64_t>(numbers[0], std::numeric_limits<uint32_t>::max()));
     line.charged_minor = numbers[1];
     line.refunded_minor = numbers[2];
     line.first_charge_us = channel_clock_.to_local(numbers[3]).value_or(sim::Time()).us();
