@@ -78,7 +78,8 @@ void HttpShop::send(OrderId order, http::verb method, std::string target, std::s
 }
 
 void HttpShop::create_order(CallId call, OrderId order) {
-  const nlohmann::json body = {{"order_id", order}, {"amount_minor", amount_minor_}};
+  nlohmann::json body = {{"order_id", order}, {"amount_minor", amount_minor_}};
+  if (!push_url_.empty()) body["push_url"] = push_url_;
   send(order, http::verb::post, "/v1/orders", body.dump(),
        [this, call, order](const Answer& answer) {
          if (answer.status == CallStatus::kOk) observer_.on_order_created(order, runtime_.now());

@@ -2,7 +2,7 @@
 // payment service that serves live/openapi/shop.json — `paysim serve-sut`, or a team's own. It
 // is what `paysim live`'s app (sut::Client, unchanged) calls instead of the simulated links.
 //
-//   create_order -> POST /v1/orders {order_id, amount_minor}
+//   create_order -> POST /v1/orders {order_id, amount_minor, push_url when the app hears pushes}
 //   order_state  -> GET  /v1/orders/{id}
 //   apply_pay    -> POST /v1/orders/{id}/pay {channel, click}
 //
@@ -53,6 +53,8 @@ class HttpShop final : public shop::OrderFront, public shop::PaymentFront {
   HttpShop& operator=(const HttpShop&) = delete;
 
   void connect(shop::AppReplies& app) { app_ = &app; }
+  // Where the app hears "PAID" pushed (live/app_push.h): named in every order created after.
+  void set_push_url(std::string url) { push_url_ = std::move(url); }
 
   // OrderFront, as the app calls it.
   void create_order(CallId call, OrderId order) override;
@@ -86,6 +88,7 @@ class HttpShop final : public shop::OrderFront, public shop::PaymentFront {
   const int64_t amount_minor_;
   const std::chrono::nanoseconds deadline_;
   shop::AppReplies* app_ = nullptr;
+  std::string push_url_;
   std::map<std::pair<uint32_t, PaymentId>, std::string> trades_;
   HttpShopStats stats_;
 };

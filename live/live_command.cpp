@@ -27,16 +27,12 @@ using tcp = boost::asio::ip::tcp;
 constexpr double kLateWarningMs = 1000;
 
 struct LiveCommandOptions {
-  std::string scenario_path;
+  internal::SharedOptions shared;
   std::string sut_url;
   std::string channel_listen = "127.0.0.1:8080";
+  std::string app_listen = "127.0.0.1:0";
   std::string notify_path = "/v1/channels/{channel}/notify";
-  double time_scale = 1.0;
-  bool has_seed = false;
-  uint64_t seed = 0;
-  std::vector<std::string> set;
   std::string variant;
-  std::string secret_file;
   std::string attacks;
   double sut_timeout_s = 5.0;
   std::string out_dir;
@@ -50,22 +46,20 @@ int usage_error(const std::string& message) {
 
 int live(const LiveCommandOptions& options) {
   if (!harness::check_formats(options.formats, options.out_dir)) return 2;
-  std::optional<harness::Scenario> scenario = harness::load_for_command(
-      options.scenario_path, options.set, options.has_seed, options.seed, options.variant);
-  if (!scenario) return 2;
-  if (scenario->channels.empty())
-    return usage_error(options.scenario_path + ": the scenario has no channel");
   std::string error;
-  const std::optional<std::string> secret =
-      internal::read_secret(options.secret_file, scenario->live.signing_secret_file, &error);
-  if (!secret) return usage_error(error);
+  std::optional<internal::Loaded> loaded =
+      internal::load_shared(options.shared, options.variant, &error);
+  if (!loaded) return error.empty() ? 2 : usage_error(error);
+  if (loaded->scenario.channels.empty())
+    return usage_error(options.shared.scenario_path + ": the scenario has no channel");
   const std::optional<AttackProfile> attacks = parse_attacks(options.attacks, &error);
   if (!attacks) return usage_error("--attacks: " + error);
-  const std::optional<tcp::endpoint> listen =
-      internal::parse_listen(options.channel_listen, "--channel-listen", &error);
+  const std::optional<tcp::endpoint> listen = internal::listen_address(
+      options.channel_listen, "--channel-listen", options.shared.allow_remote, &error);
   if (!listen) return usage_error(error);
-  if (!listen->address().is_loopback())
-    return usage_error("--channel-listen: " + options.channel_listen + " is not loopback");
+  const std::optional<tcp::endpoint> app_listen = internal::listen_address(
+      options.app_listen, "--app-listen", options.shared.allow_remote, &error);
+  if (!app_listen) return usage_error(error);
   const std::optional<NotifyUrl> sut = parse_notify_url(options.sut_url, &error);
   if (!sut) return usage_error("--sut: " + options.sut_url + " " + error);
   if (options.notify_path.empty() || options.notify_path.front() != '/')
@@ -75,19 +69,22 @@ int live(const LiveCommandOptions& options) {
   const std::optional<tcp::endpoint> sut_endpoint = resolve_notify(io, *sut, &error);
   if (!sut_endpoint) return usage_error("--sut: " + error);
   LiveOptions live_options;
-  live_options.scenario = std::move(*scenario);
+  live_options.scenario = std::move(loaded->scenario);
   live_options.sut = *sut_endpoint;
   live_options.sut_host = sut->host + ":" + std::to_string(sut->port);
   live_options.channel_listen = *listen;
+  live_options.app_listen = *app_listen;
+  live_options.max_connections = options.shared.max_connections;
   live_options.notify_path = options.notify_path;
-  live_options.secret = *secret;
-  live_options.time_scale = options.time_scale;
+  live_options.secret = loaded->secret;
+  live_options.time_scale = options.shared.time_scale;
   live_options.attacks = *attacks;
   live_options.sut_deadline =
       std::chrono::milliseconds(static_cast<int64_t>(options.sut_timeout_s * 1000));
   live_options.progress = isatty(STDERR_FILENO) != 0;
   const std::vector<harness::Expectation> expect = live_options.scenario.expect;
   const size_t channel_count = live_options.scenario.channels.size();
+  const bool push = live_options.scenario.system.client.push_enabled;
   LiveRun run(io, std::move(live_options));
   error = run.start();
   if (!error.empty()) return usage_error("cannot listen: " + error);
@@ -95,6 +92,12 @@ int live(const LiveCommandOptions& options) {
     const tcp::endpoint bound = run.channel_endpoint(i);
     std::fprintf(stderr, "paysim live: channel %zu at http://%s:%u\n", i,
                  bound.address().to_string().c_str(), bound.port());
+  }
+  if (push) {
+    const tcp::endpoint bound = run.app_endpoint();
+    std::fprintf(stderr, "paysim live: the app hears pushes at http://%s:%u%s\n",
+                 bound.address().to_string().c_str(), bound.port(),
+                 LiveOptions{}.push_path.c_str());
   }
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   bool interrupted = false;
@@ -114,6 +117,10 @@ int live(const LiveCommandOptions& options) {
                static_cast<unsigned long long>(calls.answered),
                static_cast<unsigned long long>(calls.refused),
                static_cast<unsigned long long>(calls.failed));
+  if (push) {
+    std::fprintf(stderr, "paysim live: %llu pushes heard\n",
+                 static_cast<unsigned long long>(run.pushes_heard()));
+  }
   // A machine that cannot keep up with K runs the scenario's events late, and every latency of
   // the report grows by as much: say so rather than let it pass for the service's slowness.
   if (const double p99_ms = run.lateness_us().quantile(0.99) / 1e3; p99_ms > kLateWarningMs) {
@@ -121,7 +128,7 @@ int live(const LiveCommandOptions& options) {
                  "paysim live: warning: this process ran 1%% of its events more than %.0f ms of "
                  "channel time late (%.1f ms real at --time-scale %g); latencies are inflated by "
                  "up to that. A lower --time-scale gives the machine room\n",
-                 p99_ms, p99_ms / options.time_scale, options.time_scale);
+                 p99_ms, p99_ms / options.shared.time_scale, options.shared.time_scale);
   }
   const bool expectations_passed = harness::evaluate_expectations(expect, report);
   if (const int written =
@@ -139,25 +146,20 @@ harness::CommandRunner add_live_command(CLI::App& app) {
       "live",
       "Play a scenario's users against a payment service over HTTP, serve its channels, and "
       "write the report `run` writes (docs/live.md)");
-  cmd->add_option("scenario", options->scenario_path, "Scenario file (YAML)")->required();
+  internal::add_shared_options(cmd, options->shared);
   cmd->add_option("--sut", options->sut_url,
                   "The payment service's base URL (it serves live/openapi/shop.json)")
       ->required();
   cmd->add_option("--channel-listen", options->channel_listen,
                   "Where the first channel's merchant API listens (loopback); channel i at the "
                   "next port i (default 127.0.0.1:8080)");
+  cmd->add_option("--app-listen", options->app_listen,
+                  "Where the app hears the service's pushes when the scenario's client has push "
+                  "on; each order names it as push_url (default 127.0.0.1:0, any free port)");
   cmd->add_option("--notify-path", options->notify_path,
                   "The service's callback path; {channel} is the channel's name (default "
                   "/v1/channels/{channel}/notify)");
-  cmd->add_option("--time-scale", options->time_scale,
-                  "Time runs K times faster than real time (every delay divided by K)")
-      ->check(CLI::Range(1e-3, 1e6));
-  harness::add_seed_option(cmd, options->seed, options->has_seed);
-  cmd->add_option("--set", options->set,
-                  "Override a key: KEY=VALUE (dotted path; a channel by its name)");
   cmd->add_option("--variant", options->variant, "Apply one of the scenario's variants");
-  cmd->add_option("--secret-file", options->secret_file,
-                  "File holding the signing secret (PAYSIM_CHANNEL_SECRET wins when set)");
   cmd->add_option("--attacks", options->attacks,
                   "Attacks beside genuine callbacks, KIND=P,... (as serve-channel)");
   cmd->add_option("--sut-timeout", options->sut_timeout_s,

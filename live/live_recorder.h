@@ -55,6 +55,10 @@ class LiveRecorder final : public sut::SystemObserver {
   // The orders the app created, in order.
   std::vector<sut::OrderId> created_orders() const;
   size_t orders() const { return orders_.size(); }
+  bool created(sut::OrderId order) const {
+    const auto found = orders_.find(order);
+    return found != orders_.end() && found->second.created;
+  }
 
   // Fills the report's groups from the tallies and the channels' ledgers (`ledgers[i]` is
   // channel i's). `unanswered` counts the orders whose final state the service did not give.

@@ -5,6 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "live/internal/requests.h"
+#include "live/internal/responses.h"
+
 namespace live {
 
 namespace http = boost::beast::http;
@@ -62,6 +65,7 @@ LiveRun::LiveRun(boost::asio::io_context& io, LiveOptions options)
     channel.service.attacks = options_.attacks;
     channel.time_scale = options_.time_scale;
     channel.seed = scenario.seed;
+    channel.limits.connections = options_.max_connections;
     const uint16_t base = options_.channel_listen.port();
     channel.listen = tcp::endpoint(options_.channel_listen.address(),
                                    base == 0 ? 0 : static_cast<uint16_t>(base + i));
@@ -78,6 +82,14 @@ LiveRun::LiveRun(boost::asio::io_context& io, LiveOptions options)
                                      scenario.traffic.amount_minor, options_.sut_deadline);
   shop_->connect(client_);
   client_.connect(*shop_, *shop_);
+  if (scenario.system.client.push_enabled) {
+    ServerLimits limits;
+    limits.body_bytes = 4096;
+    limits.connections = options_.max_connections;
+    push_server_ = std::make_unique<HttpServer>(
+        io, limits,
+        [this](Request&& request, Responder responder) { on_push(request, responder); });
+  }
 }
 
 LiveRun::~LiveRun() { activity_.set_idle_handler(nullptr); }
@@ -86,6 +98,14 @@ std::string LiveRun::start() {
   for (size_t i = 0; i < channels_.size(); ++i) {
     if (std::string error = channels_[i]->start(); !error.empty())
       return "channel " + options_.scenario.channels[i].name + ": " + error;
+  }
+  if (push_server_) {
+    if (std::string error = push_server_->listen(options_.app_listen); !error.empty())
+      return "the app's push address: " + error;
+    const tcp::endpoint heard = push_server_->local_endpoint();
+    const std::string host = heard.address().is_v6() ? "[" + heard.address().to_string() + "]"
+                                                     : heard.address().to_string();
+    shop_->set_push_url("http://" + host + ":" + std::to_string(heard.port()) + options_.push_path);
   }
   const harness::Scenario& scenario = options_.scenario;
   std::vector<channels::Wallet*> wallets;
@@ -101,11 +121,15 @@ std::string LiveRun::start() {
   traffic_ =
       std::make_unique<workload::Traffic>(runtime_, scenario.traffic, scenario.duration,
                                           [this](uint64_t order) { users_->on_arrival(order); });
-  // The app forgets an order once nothing is pending for it; the recorder keeps its tally.
-  activity_.set_idle_handler([this](uint64_t order) {
-    client_.erase(order);
-    users_->erase(order);
-  });
+  // The app forgets an order once nothing is pending for it; the recorder keeps its tally. With
+  // push on it cannot know that: the service may push at any time (the simulator keeps the
+  // app's session while a push is on its way), so it keeps every session, as the recorder does.
+  if (!push_server_) {
+    activity_.set_idle_handler([this](uint64_t order) {
+      client_.erase(order);
+      users_->erase(order);
+    });
+  }
   return {};
 }
 
@@ -219,8 +243,38 @@ void LiveRun::finish() {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_)
           .count();
   for (const auto& channel : channels_) channel->stop();
+  if (push_server_) push_server_->stop();
   progress_timer_.cancel();
   io_.stop();
+}
+
+void LiveRun::on_push(const Request& request, Responder& responder) {
+  using internal::error_response;
+  if (internal::split_target(request).path != options_.push_path) {
+    return responder(
+        error_response(http::status::not_found, "not_found", "pushes go to " + options_.push_path));
+  }
+  if (!internal::method_is(request, http::verb::post, responder)) return;
+  const std::optional<nlohmann::json> body = internal::body_object(request, responder);
+  if (!body) return;
+  const auto id = body->find("order_id");
+  const auto state = body->find("state");
+  if (id == body->end() || !id->is_number_unsigned() || state == body->end() ||
+      !state->is_string() || *state != "paid") {
+    return responder(error_response(http::status::bad_request, "invalid_push",
+                                    R"(a push is {"order_id": N, "state": "paid"})"));
+  }
+  const sut::OrderId order = id->get<uint64_t>();
+  if (!recorder_.created(order)) {
+    return responder(error_response(http::status::not_found, "unknown_order",
+                                    "the app created no order " + std::to_string(order)));
+  }
+  if (!done_) {
+    runtime_.advance();  // the app sees the push at the time it arrived
+    ++pushes_heard_;
+    client_.on_push_paid(order);
+  }
+  responder(make_response(http::status::no_content, ""));
 }
 
 void LiveRun::print_progress() {

@@ -4,6 +4,8 @@
 //   Traffic -> Users -> sut::Client -> HttpShop ──HTTP──▶ the service under test
 //                 │                                            │ create / query / close / refund
 //                 └ wallet (in process) ─▶ ChannelServer ◀─────┘ (HTTP), signed callbacks ──▶
+//   sut::Client ◀── push server ◀──HTTP── "order PAID" pushes (when the scenario's client has
+//                                          push on: every order names this server's push_url)
 //
 // The channels of the scenario are served in this process (ChannelServer, the model's
 // MockChannel unchanged) on the same real-time runtime as the users and the app, so the ledger,
@@ -26,6 +28,7 @@
 #include "live/attacks.h"
 #include "live/channel_server.h"
 #include "live/http_client.h"
+#include "live/http_server.h"
 #include "live/http_shop.h"
 #include "live/internal/remote_clock.h"
 #include "live/live_recorder.h"
@@ -50,7 +53,11 @@ struct LiveOptions {
   double time_scale = 1.0;
   AttackProfile attacks;
   std::chrono::milliseconds sut_deadline{5000};  // one HTTP call to the service, real time
-  bool progress = false;                         // a line on standard error every few seconds
+  // Where the app hears the service's pushes (client.push.enabled), at `push_path`; port 0: any.
+  boost::asio::ip::tcp::endpoint app_listen{boost::asio::ip::address_v4::loopback(), 0};
+  std::string push_path = "/v1/push";
+  size_t max_connections = ServerLimits{}.connections;  // per server: each channel, the push
+  bool progress = false;  // a line on standard error every few seconds
 };
 
 class LiveRun {
@@ -72,6 +79,12 @@ class LiveRun {
   // How late this process ran the scenario's events (RealTimeRuntime::lateness_us).
   const reports::LogHistogram& lateness_us() const { return runtime_.lateness_us(); }
   const ChannelServer& channel(size_t i) const { return *channels_[i]; }
+  // Where the app hears pushes; unspecified when the scenario's client has push off.
+  boost::asio::ip::tcp::endpoint app_endpoint() const {
+    return push_server_ ? push_server_->local_endpoint() : boost::asio::ip::tcp::endpoint();
+  }
+  // Pushes the app heard for an order it created (others are answered 404 and not counted).
+  uint64_t pushes_heard() const { return pushes_heard_; }
 
  private:
   class Wallet;
@@ -80,6 +93,7 @@ class LiveRun {
   void ask_next_final_state();
   void finish();
   void print_progress();
+  void on_push(const Request& request, Responder& responder);
 
   boost::asio::io_context& io_;
   const LiveOptions options_;
@@ -90,6 +104,8 @@ class LiveRun {
   std::vector<std::unique_ptr<ChannelServer>> channels_;
   std::unique_ptr<HttpClient> http_;
   std::unique_ptr<HttpShop> shop_;
+  std::unique_ptr<HttpServer> push_server_;  // when the scenario's client has push on
+  uint64_t pushes_heard_ = 0;
   sut::Client client_;
   std::vector<std::unique_ptr<Wallet>> wallets_;
   std::unique_ptr<workload::Users> users_;

@@ -76,6 +76,7 @@ class RealTimeRuntime final : public sim::Runtime {
   const reports::LogHistogram& lateness_us() const { return lateness_us_; }
 
   double time_scale() const { return time_scale_; }
+  boost::asio::io_context& io() { return io_; }
   size_t pending() const { return queue_.size(); }
   // The channel time the clock shows now, without running anything (for logs and headers).
   sim::Time clock() const;

@@ -25,23 +25,16 @@ namespace {
 using tcp = boost::asio::ip::tcp;
 
 struct ServeChannelOptions {
-  std::string scenario_path;
+  internal::SharedOptions shared;
   std::string listen;
   std::string notify_url;
   std::string channel;
-  double time_scale = 1.0;
-  bool has_seed = false;
-  uint64_t seed = 0;
   std::string ledger_out;
-  std::string secret_file;
-  std::vector<std::string> set;
-  bool allow_remote = false;
   std::string attacks;
   std::string transport_faults;
   std::string callback_faults;
   std::string outage_mode = "503";
   bool auto_pay = false;
-  size_t max_connections = ServerLimits{}.connections;
 };
 
 int usage_error(const std::string& message) {
@@ -50,11 +43,12 @@ int usage_error(const std::string& message) {
 }
 
 int serve_channel(const ServeChannelOptions& options) {
-  const std::optional<harness::Scenario> scenario = harness::load_for_command(
-      options.scenario_path, options.set, options.has_seed, options.seed, /*variant=*/"");
-  if (!scenario) return 2;
-  if (scenario->channels.empty())
-    return usage_error(options.scenario_path + ": no channel to serve");
+  std::string error;
+  std::optional<internal::Loaded> loaded = internal::load_shared(options.shared, "", &error);
+  if (!loaded) return error.empty() ? 2 : usage_error(error);
+  const harness::Scenario* scenario = &loaded->scenario;
+  const std::string& scenario_path = options.shared.scenario_path;
+  if (scenario->channels.empty()) return usage_error(scenario_path + ": no channel to serve");
   uint32_t index = 0;
   if (!options.channel.empty()) {
     std::string names;
@@ -65,21 +59,13 @@ int serve_channel(const ServeChannelOptions& options) {
       ++index;
     }
     if (index == scenario->channels.size()) {
-      return usage_error("--channel: no channel '" + options.channel + "' in " +
-                         options.scenario_path + " (it has: " + names + ")");
+      return usage_error("--channel: no channel '" + options.channel + "' in " + scenario_path +
+                         " (it has: " + names + ")");
     }
   }
-  std::string error;
-  const std::optional<std::string> secret =
-      internal::read_secret(options.secret_file, scenario->live.signing_secret_file, &error);
-  if (!secret) return usage_error(error);
   const std::optional<tcp::endpoint> listen =
-      internal::parse_listen(options.listen, "--listen", &error);
+      internal::listen_address(options.listen, "--listen", options.shared.allow_remote, &error);
   if (!listen) return usage_error(error);
-  if (!listen->address().is_loopback() && !options.allow_remote) {
-    return usage_error("--listen: " + options.listen +
-                       " is not a loopback address; pass --allow-remote to serve other hosts");
-  }
   const std::optional<AttackProfile> attacks = parse_attacks(options.attacks, &error);
   if (!attacks) return usage_error("--attacks: " + error);
   const std::optional<TransportFaultProfile> transport =
@@ -97,7 +83,7 @@ int serve_channel(const ServeChannelOptions& options) {
   ChannelServerOptions server_options;
   server_options.service.channel = scenario->channels[index];
   server_options.service.channel_index = index;
-  server_options.service.secret = *secret;
+  server_options.service.secret = loaded->secret;
   server_options.service.attacks = *attacks;
   server_options.service.transport_faults = *transport;
   server_options.service.callback_faults = *callback_faults;
@@ -107,10 +93,10 @@ int serve_channel(const ServeChannelOptions& options) {
   server_options.service.auto_pay = options.auto_pay;
   server_options.service.user = scenario->user;
   server_options.seed = scenario->seed;
-  server_options.time_scale = options.time_scale;
+  server_options.time_scale = options.shared.time_scale;
   server_options.listen = *listen;
   server_options.notify = *notify;
-  server_options.limits.connections = options.max_connections;
+  server_options.limits.connections = options.shared.max_connections;
   ChannelServer server(io, server_options, *notify_endpoint);
   error = server.start();
   if (!error.empty()) return usage_error("cannot listen on " + options.listen + ": " + error);
@@ -122,7 +108,7 @@ int serve_channel(const ServeChannelOptions& options) {
                "time scale %g, callbacks to %s (ack: %s)%s\n",
                bound.address().to_string().c_str(), bound.port(), channel.name.c_str(),
                channel.preset.empty() ? "none" : channel.preset.c_str(),
-               static_cast<unsigned long long>(scenario->seed), options.time_scale,
+               static_cast<unsigned long long>(scenario->seed), options.shared.time_scale,
                notify->text.c_str(), ack_rule_for(channel).describe().c_str(),
                options.auto_pay ? ", the wallet pays as the scenario's users decide" : "");
   std::fflush(stderr);
@@ -164,7 +150,7 @@ harness::CommandRunner add_serve_channel_command(CLI::App& app) {
       "serve-channel",
       "Serve one channel of a scenario over HTTP: a stateful mock channel with signed, faulty "
       "callbacks (docs/live.md)");
-  cmd->add_option("scenario", options->scenario_path, "Scenario file (YAML)")->required();
+  internal::add_shared_options(cmd, options->shared);
   cmd->add_option("--listen", options->listen,
                   "Address to serve, HOST:PORT (loopback; port 0: any)")
       ->required();
@@ -173,20 +159,8 @@ harness::CommandRunner add_serve_channel_command(CLI::App& app) {
       ->required();
   cmd->add_option("--channel", options->channel,
                   "The scenario's channel to serve (default: the first)");
-  cmd->add_option("--time-scale", options->time_scale,
-                  "Channel time runs K times faster than real time (every delay divided by K)")
-      ->check(CLI::Range(1e-3, 1e6));
-  harness::add_seed_option(cmd, options->seed, options->has_seed);
-  cmd->add_option("--set", options->set,
-                  "Override a key: KEY=VALUE (dotted path; a channel by its name)");
   cmd->add_option("--ledger-out", options->ledger_out,
                   "Write the ledger (JSON lines) here at exit");
-  cmd->add_option("--secret-file", options->secret_file,
-                  "File holding the signing secret (PAYSIM_CHANNEL_SECRET wins when set; this "
-                  "wins over the scenario's live.signing_secret_file)");
-  cmd->add_option("--max-connections", options->max_connections,
-                  "Open connections at most; more are closed at once (default 256)")
-      ->check(CLI::Range(1, 100'000));
   cmd->add_option("--attacks", options->attacks,
                   "Attacks beside genuine callbacks, KIND=P,...: forged_signature, replay_old, "
                   "replay_same_event, tampered_amount, unknown_trade (docs/live.md)");
@@ -204,8 +178,6 @@ harness::CommandRunner add_serve_channel_command(CLI::App& app) {
   cmd->add_flag("--auto-pay", options->auto_pay,
                 "The wallet plays the scenario's users: each created trade is paid after "
                 "user.pay_delay, if its user pays at all (user.pay_probability)");
-  cmd->add_flag("--allow-remote", options->allow_remote,
-                "Allow --listen on an address other than loopback");
   return {cmd, [options] { return serve_channel(*options); }};
 }
 

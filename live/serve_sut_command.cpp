@@ -23,16 +23,9 @@ namespace {
 using tcp = boost::asio::ip::tcp;
 
 struct ServeSutOptions {
-  std::string scenario_path;
+  internal::SharedOptions shared;
   std::string listen;
   std::vector<std::string> channels;  // URL, or NAME=URL
-  double time_scale = 1.0;
-  bool has_seed = false;
-  uint64_t seed = 0;
-  std::string secret_file;
-  std::vector<std::string> set;
-  bool allow_remote = false;
-  size_t max_connections = ServerLimits{}.connections;
   std::string db;
   bool db_full_sync = false;
 };
@@ -40,9 +33,9 @@ struct ServeSutOptions {
 // What a journal must have been written by to be replayed here: the scenario's text, the
 // overrides and the seed (live/journal.h).
 std::string scenario_fingerprint(const ServeSutOptions& options, uint64_t seed) {
-  std::ifstream in(options.scenario_path, std::ios::binary);
+  std::ifstream in(options.shared.scenario_path, std::ios::binary);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  for (const std::string& set : options.set) text += "\n--set " + set;
+  for (const std::string& set : options.shared.set) text += "\n--set " + set;
   return fingerprint_of(text + "\n--seed " + std::to_string(seed));
 }
 
@@ -105,22 +98,15 @@ std::optional<std::vector<tcp::endpoint>> channel_endpoints(boost::asio::io_cont
 }
 
 int serve_sut(const ServeSutOptions& options) {
-  const std::optional<harness::Scenario> scenario = harness::load_for_command(
-      options.scenario_path, options.set, options.has_seed, options.seed, /*variant=*/"");
-  if (!scenario) return 2;
-  if (const std::string why = unsupported_by_serve_sut(*scenario); !why.empty())
-    return usage_error(options.scenario_path + ": " + why);
   std::string error;
-  const std::optional<std::string> secret =
-      internal::read_secret(options.secret_file, scenario->live.signing_secret_file, &error);
-  if (!secret) return usage_error(error);
+  std::optional<internal::Loaded> loaded = internal::load_shared(options.shared, "", &error);
+  if (!loaded) return error.empty() ? 2 : usage_error(error);
+  const harness::Scenario* scenario = &loaded->scenario;
+  if (const std::string why = unsupported_by_serve_sut(*scenario); !why.empty())
+    return usage_error(options.shared.scenario_path + ": " + why);
   const std::optional<tcp::endpoint> listen =
-      internal::parse_listen(options.listen, "--listen", &error);
+      internal::listen_address(options.listen, "--listen", options.shared.allow_remote, &error);
   if (!listen) return usage_error(error);
-  if (!listen->address().is_loopback() && !options.allow_remote) {
-    return usage_error("--listen: " + options.listen +
-                       " is not a loopback address; pass --allow-remote to serve other hosts");
-  }
   boost::asio::io_context io;
   std::optional<std::vector<tcp::endpoint>> channels =
       channel_endpoints(io, *scenario, options.channels, &error);
@@ -129,10 +115,11 @@ int serve_sut(const ServeSutOptions& options) {
   SutServerOptions server_options;
   server_options.scenario = *scenario;
   server_options.channels = std::move(*channels);
-  server_options.shop.secret = *secret;
-  server_options.time_scale = options.time_scale;
+  server_options.shop.secret = loaded->secret;
+  server_options.shop.push.allow_remote = options.shared.allow_remote;
+  server_options.time_scale = options.shared.time_scale;
   server_options.listen = *listen;
-  server_options.limits.connections = options.max_connections;
+  server_options.limits.connections = options.shared.max_connections;
   server_options.db_path = options.db;
   server_options.db_fingerprint = scenario_fingerprint(options, scenario->seed);
   server_options.db_full_sync = options.db_full_sync;
@@ -159,7 +146,7 @@ int serve_sut(const ServeSutOptions& options) {
                "paysim serve-sut: listening on %s:%u: scenario %s, seed %llu, time scale %g; "
                "callbacks at /v1/channels/NAME/notify\n",
                bound.address().to_string().c_str(), bound.port(), scenario->name.c_str(),
-               static_cast<unsigned long long>(scenario->seed), options.time_scale);
+               static_cast<unsigned long long>(scenario->seed), options.shared.time_scale);
   std::fflush(stderr);
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -192,33 +179,18 @@ harness::CommandRunner add_serve_sut_command(CLI::App& app) {
       "serve-sut",
       "Serve the scenario's design as a payment service over HTTP: the model's own order and "
       "payment services, calling serve-channel (docs/live.md)");
-  cmd->add_option("scenario", options->scenario_path, "Scenario file (YAML)")->required();
+  internal::add_shared_options(cmd, options->shared);
   cmd->add_option("--listen", options->listen,
                   "Address to serve, HOST:PORT (loopback; port 0: any)")
       ->required();
   cmd->add_option("--channel", options->channels,
                   "A channel's merchant API: URL (one channel) or NAME=URL for each channel")
       ->required();
-  cmd->add_option("--time-scale", options->time_scale,
-                  "Time runs K times faster than real time (every delay divided by K); use the "
-                  "channel's K")
-      ->check(CLI::Range(1e-3, 1e6));
-  harness::add_seed_option(cmd, options->seed, options->has_seed);
-  cmd->add_option("--set", options->set,
-                  "Override a key: KEY=VALUE (dotted path; a channel by its name)");
-  cmd->add_option("--secret-file", options->secret_file,
-                  "File holding the channels' signing secret (PAYSIM_CHANNEL_SECRET wins when "
-                  "set)");
-  cmd->add_option("--max-connections", options->max_connections,
-                  "Open connections at most; more are closed at once (default 256)")
-      ->check(CLI::Range(1, 100'000));
   cmd->add_option("--db", options->db,
                   "Durable storage: an SQLite journal (WAL) replayed at a restart, so a killed "
                   "service loses only what the scenario's crashes lose (docs/live.md)");
   cmd->add_flag("--db-full-sync", options->db_full_sync,
                 "fsync the journal at every commit: survive a power loss, not only a kill");
-  cmd->add_flag("--allow-remote", options->allow_remote,
-                "Allow --listen on an address other than loopback");
   return {cmd, [options] { return serve_sut(*options); }};
 }
 

@@ -79,7 +79,8 @@ ShopServer::ShopServer(RealTimeRuntime& runtime, links::Shop& shop,
       names_(std::move(names)),
       activity_(activity),
       resolutions_(resolutions),
-      options_(std::move(options)) {
+      options_(std::move(options)),
+      push_(runtime_.io(), options_.push) {
   assert(channels_.size() == names_.size());
   for (HttpChannel* channel : channels_) {
     channel->set_acknowledger(
@@ -144,8 +145,10 @@ void ShopServer::dispatch(const Request& request, Responder& responder, int64_t 
   if (target.path == "/v1/drain") {
     // Clock-free "is anything still in flight": a harness polls it before it reads the orders.
     if (method_is(request, http::verb::get, responder)) {
-      responder(json_response(http::status::ok, {{"idle", activity_.busy_entities() == 0},
-                                                 {"orders_in_flight", activity_.busy_entities()}}));
+      const size_t busy = activity_.busy_entities();
+      responder(json_response(http::status::ok, {{"idle", busy == 0 && push_.in_flight() == 0},
+                                                 {"orders_in_flight", busy},
+                                                 {"pushes_in_flight", push_.in_flight()}}));
     }
     return;
   }
@@ -210,6 +213,15 @@ void ShopServer::create_order(const Request& request, Responder& responder) {
   }
   const std::optional<int64_t> amount = internal::amount_field(*body, 0, responder);
   if (!amount) return;
+  std::optional<AppPush::Destination> push_to;
+  if (const auto url = body->find("push_url"); url != body->end()) {
+    std::string why = "push_url must be a string";
+    if (url->is_string()) push_to = push_.destination(url->get_ref<const std::string&>(), &why);
+    if (!push_to) {
+      ++stats_.bad_push_url;
+      return responder(error_response(http::status::bad_request, "invalid_push_url", why));
+    }
+  }
   const OrderId order = id->get<uint64_t>();
   if (orders_.contains(order)) {
     return responder(error_response(http::status::conflict, "order_exists",
@@ -220,6 +232,7 @@ void ShopServer::create_order(const Request& request, Responder& responder) {
                                     "the service holds its maximum number of orders"));
   }
   orders_.emplace(order, *amount);
+  if (push_to) push_to_.emplace(order, *push_to);
   ++stats_.orders_created;
   shop_.app_to_orders().create_order(begin_call(responder), order);
 }
@@ -306,7 +319,16 @@ void ShopServer::on_apply_pay_reply(CallId call, const shop::ApplyPayRequest& re
   responder(json_response(status, body));
 }
 
-void ShopServer::on_push_paid(OrderId /*order*/) { ++stats_.pushes; }
+void ShopServer::on_push_paid(OrderId order) {
+  ++stats_.pushes;
+  const auto to = push_to_.find(order);
+  if (to == push_to_.end()) {
+    ++stats_.pushes_unaddressed;
+    return;
+  }
+  // A replayed push was sent (or lost) before the crash.
+  if (!runtime_.replaying()) push_.paid(to->second, order);
+}
 
 // ---- callbacks ----------------------------------------------------------------------------------
 
@@ -419,7 +441,13 @@ void ShopServer::stats(Responder& responder) const {
                                          {"unknown_trade", stats_.unknown_trade},
                                          {"amount_mismatch", stats_.amount_mismatch},
                                          {"malformed", stats_.malformed_callback}}},
-                                       {"pushes", stats_.pushes}}));
+                                       {"pushes", stats_.pushes},
+                                       {"push",
+                                        {{"unaddressed", stats_.pushes_unaddressed},
+                                         {"bad_push_url", stats_.bad_push_url},
+                                         {"sent", push_.stats().sent},
+                                         {"delivered", push_.stats().delivered},
+                                         {"failed", push_.stats().failed}}}}));
 }
 
 }  // namespace live

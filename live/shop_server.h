@@ -2,7 +2,9 @@
 // services (links::Shop) on the real-time runtime — what `paysim serve-sut` serves, and the
 // reference a team's payment service is measured against. The routes:
 //
-//   POST /v1/orders                       {"order_id": N, "amount_minor": A}: a new UNPAID order
+//   POST /v1/orders                       {"order_id": N, "amount_minor": A, "push_url": U}: a
+//                                         new UNPAID order; the optional push_url is where the
+//                                         app hears "PAID" pushed (live/app_push.h)
 //   GET  /v1/orders/{id}                  {"order_id", "state", "resolved_by", "paid_at_ms",
 //                                         "now_ms"}: what the app polls
 //   POST /v1/orders/{id}/pay              {"channel": NAME, "click": n}: apply pay; answers the
@@ -32,6 +34,7 @@
 
 #include "contracts/shop_api.h"
 #include "links/shop.h"
+#include "live/app_push.h"
 #include "live/http_channel.h"
 #include "live/http_server.h"
 #include "live/journal.h"
@@ -50,6 +53,7 @@ struct ShopServerOptions {
   size_t max_orders = 1'000'000;
   size_t max_event_ids = 1'000'000;  // acknowledged callback event ids remembered
   sim::Duration ack_wait = sim::Duration::seconds(10);  // channel time
+  AppPushOptions push;
 };
 
 // What the server refused or counted, for /v1/stats and the tests.
@@ -66,7 +70,9 @@ struct ShopServerStats {
   uint64_t unknown_trade = 0;
   uint64_t amount_mismatch = 0;
   uint64_t malformed_callback = 0;
-  uint64_t pushes = 0;  // the order service's pushes (no app connection to push to)
+  uint64_t pushes = 0;              // the order service's pushes, after the link's loss
+  uint64_t pushes_unaddressed = 0;  // of those: the order named no push_url
+  uint64_t bad_push_url = 0;        // orders refused for their push_url
 };
 
 // How and when each PAID order learned of its payment, as the model reports it: answered with the
@@ -113,6 +119,9 @@ class ShopServer final : public shop::AppReplies {
   bool replay(const JournalEntry& entry);
 
   const ShopServerStats& stats() const { return stats_; }
+  const AppPushStats& push_stats() const { return push_.stats(); }
+  // Pushes sent and not yet answered (the drain hook waits for them).
+  size_t pushes_in_flight() const { return push_.in_flight(); }
 
   // shop::AppReplies: the model's answers to the app's calls.
   void on_create_order_reply(CallId call, OrderId order, shop::CallStatus status) override;
@@ -152,7 +161,9 @@ class ShopServer final : public shop::AppReplies {
   ShopServerStats stats_;
   CallId next_call_ = 1;
   std::map<CallId, Responder> pending_;
-  std::map<OrderId, int64_t> orders_;  // the amount of every order the app created
+  std::map<OrderId, int64_t> orders_;                // the amount of every order the app created
+  std::map<OrderId, AppPush::Destination> push_to_;  // the orders that named a push_url
+  AppPush push_;
   std::map<AckKey, WaitingAck> waiting_acks_;
   std::set<std::string, std::less<>> acknowledged_events_;
   Journal* journal_ = nullptr;

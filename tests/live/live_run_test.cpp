@@ -27,13 +27,16 @@ constexpr double kTimeScale = 50;
 
 // 3 minutes of traffic at 2 orders/s (about 360 orders) and 3 minutes of drain: 7 s of real time
 // at K = 50. Orders left unpaid still wait for their expiry at the end, so the drain runs out.
-harness::Scenario scenario(const std::string& strategy) {
+// `callback_drop` replaces the channel's 30% callback loss.
+harness::Scenario scenario(const std::string& strategy, const std::string& callback_drop = "0.3") {
+  std::string users = kLossyWalletUsers;
+  users.replace(users.find("drop_probability: 0.3"), 21, "drop_probability: " + callback_drop);
   const std::string text = R"(name: live-vs-sim
 seed: 11
 duration: 3m
 drain: 3m
 traffic: {arrival: poisson, rate: 2/s}
-)" + std::string(kLossyWalletUsers) +
+)" + users +
                            "system:\n  compensation: " + strategy + "\n";
   harness::LoadResult loaded = harness::load_scenario_text(text, "live-vs-sim.yaml");
   EXPECT_TRUE(loaded.ok()) << (loaded.errors.empty() ? "" : loaded.errors[0].to_string());
@@ -44,6 +47,9 @@ traffic: {arrival: poisson, rate: 2/s}
 struct LiveResult {
   reports::Report report;
   sim::Duration lateness_p99;  // the larger of live's and serve-sut's
+  uint64_t pushes_heard = 0;   // by live's app
+  ShopServerStats sut;         // serve-sut's counters at the end
+  AppPushStats sut_push;
 };
 
 // Runs `live` against serve-sut, both on loopback.
@@ -71,9 +77,13 @@ LiveResult live_against_serve_sut(const harness::Scenario& s, AttackProfile atta
   options.attacks = attacks;
   LiveRun run(io, std::move(options));
   EXPECT_EQ(run.start(), "");
-  LiveResult result{run.run(), {}};
+  LiveResult result;
+  result.report = run.run();
   EXPECT_EQ(run.shop_stats().failed, 0u) << "a call to serve-sut failed on loopback";
   sut_thread.stop([&sut] { sut.stop(); });
+  result.pushes_heard = run.pushes_heard();
+  result.sut = sut.server().stats();
+  result.sut_push = sut.server().push_stats();
   result.lateness_p99 = sim::Duration::micros(static_cast<int64_t>(
       std::max(run.lateness_us().quantile(0.99), sut.runtime().lateness_us().quantile(0.99))));
   return result;
@@ -243,6 +253,59 @@ TEST(LiveRun, ReconciliationFromDownloadedStatementsLeavesNoDrop) {
   // A statement run finds a lost payment within every + lag of its charge, up to a minute later.
   expect_same_latencies(live.latency.charge_to_paid_us, sim.report.latency.charge_to_paid_us,
                         result.lateness_p99, "charge to PAID, reconciliation");
+}
+
+// Server push (seed 002: the server pushes the result to the app, which shows it without polling):
+// the app names where it hears pushes in every order (push_url), serve-sut's order service pushes
+// each PAID order through the model's own push link (20% lost, 200 ms) and then over HTTP. The app
+// polls only 3 s after the user comes back, and compensation finds the 60% of callbacks lost only
+// at its next poll of the channel a minute apart, so most of those orders become PAID after the
+// app gave up: what the user sees then is the push.
+TEST(LiveRun, ServerPushReachesTheAppAsInTheSimulator) {
+  harness::Scenario s = scenario(
+      "{strategy: polling, polling: {interval: 1m}}\n  client: {poll_interval: 1s, "
+      "poll_timeout: 3s, push: {enabled: true}}\nenvironment:\n  push: {loss_probability: "
+      "0.2, latency: {dist: fixed, value: 200ms}}",
+      "0.6");
+  const LiveResult result = live_against_serve_sut(s);
+  const reports::Report& live = result.report;
+  EXPECT_EQ(live.dropped.final, 0u);
+  EXPECT_EQ(live.invariants.violations, 0u);
+  // Every PAID order was pushed once by the order service; the link lost a fifth of them; every
+  // other one was addressed (the app named push_url), sent, answered and heard.
+  EXPECT_EQ(result.sut.pushes_unaddressed, 0u);
+  EXPECT_EQ(result.sut_push.sent, result.sut.pushes);
+  EXPECT_EQ(result.sut_push.delivered, result.sut_push.sent);
+  EXPECT_EQ(result.sut_push.failed, 0u);
+  EXPECT_EQ(result.pushes_heard, result.sut_push.delivered);
+  expect_binomial(result.pushes_heard, live.orders.paid, 0.8, "pushes heard of PAID orders");
+
+  // The simulator on the same scenario. The app polls for 3 s after the user is back, so PAID
+  // shown more than 5 s after that is the push's doing: the share of charged orders the push
+  // showed PAID, and the user-visible drops (the app showed "unpaid" to a charged user), agree
+  // with `run`; an app that ignored its pushes would show none of the first.
+  const harness::RunOutcome sim = harness::run_scenario(s);
+  const auto shown_by_push = [](const reports::Report& r) {
+    const reports::LogHistogram& h = r.latency.client_visible_us;
+    const double late = static_cast<double>(h.count()) * (1 - cdf_at(h, 5'000'000));
+    return late / static_cast<double>(r.orders.charged);
+  };
+  const auto visible = [](const reports::Report& r) {
+    return static_cast<double>(r.dropped.user_visible) / static_cast<double>(r.orders.charged);
+  };
+  for (const auto& [what, share] : {std::pair{"PAID shown by a push after polling", +shown_by_push},
+                                    std::pair{"user-visible drops", +visible}}) {
+    const double p = share(sim.report);
+    std::printf("[push] %s: live %.3f, simulated %.3f of charged orders (%llu, %llu)\n", what,
+                share(live), p, static_cast<unsigned long long>(live.orders.charged),
+                static_cast<unsigned long long>(sim.report.orders.charged));
+    EXPECT_GT(p, 0.2) << what;
+    const double se = std::sqrt(p * (1 - p) / static_cast<double>(live.orders.charged) +
+                                p * (1 - p) / static_cast<double>(sim.report.orders.charged));
+    EXPECT_NEAR(share(live), p, 5 * se) << what;
+  }
+  expect_same_latencies(live.latency.client_visible_us, sim.report.latency.client_visible_us,
+                        result.lateness_p99, "back in the app to PAID shown, with push");
 }
 
 }  // namespace

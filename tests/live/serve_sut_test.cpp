@@ -7,8 +7,10 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "harness/scenario_loader.h"
 #include "live/signature.h"
@@ -220,6 +222,75 @@ TEST(ServeSut, BadRequestsAndBadCallbacksGetA4xxAndAreCounted) {
   EXPECT_EQ(refused["malformed"], 1);
   EXPECT_EQ(refused["amount_mismatch"], 1);
   EXPECT_EQ(refused["unknown_trade"], 1);
+}
+
+// Push to the app: the order names where the app hears pushes; once the order is PAID the service
+// POSTs {order_id, state: paid} there, once. A push_url the service will not push to is refused at
+// create with a 400 naming why: not http, a host name, not loopback, too long.
+TEST(ServeSut, APaidOrderIsPushedToThePushUrlItsAppNamed) {
+  std::mutex mutex;
+  std::vector<nlohmann::json> heard;
+  IoThread app_thread;
+  HttpServer app(app_thread.io(), ServerLimits{}, [&](Request&& request, Responder responder) {
+    {
+      const std::lock_guard lock(mutex);
+      heard.push_back(nlohmann::json::parse(request.body(), nullptr, false));
+      heard.back()["path"] = std::string(request.target());
+    }
+    responder(make_response(http::status::no_content, ""));
+  });
+  ASSERT_EQ(app.listen(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)), "");
+  const std::string push_url =
+      "http://127.0.0.1:" + std::to_string(app.local_endpoint().port()) + "/app/push";
+  app_thread.start();
+
+  const uint16_t sut_port = free_port();
+  LiveChannel channel(quiet_channel(), sut_port, /*time_scale=*/10, to_sut());
+  LiveSut sut(scenario_from("system:\n  compensation: {strategy: none}\n  client: {push: "
+                            "{enabled: true}}\nenvironment:\n  push: {loss_probability: 0}\n"),
+              sut_port, channel.port(), 10);
+  for (const std::string& bad :
+       {std::string("https://127.0.0.1:1/x"), std::string("http://localhost:9/x"),
+        std::string("http://10.1.2.3:9/x"), "http://127.0.0.1:9/" + std::string(2100, 'a')}) {
+    const HttpAnswer refused =
+        sut.post("/v1/orders",
+                 nlohmann::json{{"order_id", 7}, {"amount_minor", 100}, {"push_url", bad}}.dump());
+    EXPECT_EQ(refused.status, 400u) << bad;
+    EXPECT_EQ(refused.json().value("error", ""), "invalid_push_url") << refused.body;
+  }
+  EXPECT_EQ(sut.post("/v1/orders", R"({"order_id":7,"amount_minor":100,"push_url":5})").status,
+            400u);
+
+  ASSERT_EQ(
+      sut.post(
+             "/v1/orders",
+             nlohmann::json{{"order_id", 1}, {"amount_minor", 1250}, {"push_url", push_url}}.dump())
+          .status,
+      201u);
+  const HttpAnswer applied = sut.post("/v1/orders/1/pay", "{}");
+  EXPECT_EQ(channel.post(pay_path(applied.json())).json()["outcome"], "charged");
+  ASSERT_TRUE(sut.wait_for_state(1, "paid"));
+  const Clock::time_point end = Clock::now() + 5s;
+  while (Clock::now() < end && sut.stats()["push"].value("delivered", 0) == 0)
+    std::this_thread::sleep_for(20ms);
+  // An order without a push_url is paid all the same; its push has nowhere to go.
+  sut.order_and_pay(2);
+  const nlohmann::json second = sut.post("/v1/orders/2/pay", R"({"click":1})").json();
+  EXPECT_EQ(channel.post(pay_path(second)).json()["outcome"], "charged");
+  ASSERT_TRUE(sut.wait_for_state(2, "paid"));
+  std::this_thread::sleep_for(200ms);
+
+  const nlohmann::json stats = sut.stats();
+  EXPECT_EQ(stats["pushes"], 2);
+  EXPECT_EQ(stats["push"]["unaddressed"], 1);
+  EXPECT_EQ(stats["push"]["bad_push_url"], 5);
+  EXPECT_EQ(stats["push"]["sent"], 1);
+  EXPECT_EQ(stats["push"]["delivered"], 1);
+  app_thread.stop([&app] { app.stop(); });
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(heard[0]["order_id"], 1);
+  EXPECT_EQ(heard[0]["state"], "paid");
+  EXPECT_EQ(heard[0]["path"], "/app/push");
 }
 
 TEST(ServeSut, EveryStrategyIsServedReconciliationIncluded) {
