@@ -146,7 +146,19 @@ int command_run(const RunOptions& options) {
   // On a terminal, the simulated time reached, with the time left (harness/progress.h); erased
   // before the table is printed.
   RunProgress progress(loaded->duration, loaded->drain, Progress::stderr_is_terminal());
-  RunOutcome outcome = run_scenario(*loaded, nullptr, [&](sim::Time t) { progress.reached(t); });
+  const bool terminal = Progress::stderr_is_terminal();
+  RunOutcome outcome = run_judged(
+      *loaded, nullptr, [&](sim::Time t) { progress.reached(t); },
+      [&](size_t replication) {
+        // Expectations "at N%": the scenario's other replications, one line on a terminal.
+        progress.finish();
+        if (terminal) {
+          std::fprintf(stderr, "\rpaysim: replication %zu of %d for the expectations at N%%",
+                       replication + 1, loaded->replications);
+          if (replication + 1 == static_cast<size_t>(loaded->replications))
+            std::fprintf(stderr, "\r\033[K");
+        }
+      });
   progress.finish();
   if (const int written =
           print_and_write_report(outcome.report, loaded->expect, options.formats, options.out_dir);

@@ -24,9 +24,23 @@ struct RunOutcome {
 RunOutcome run_scenario(const Scenario& scenario, sim::Tracer* tracer = nullptr,
                         const std::function<void(sim::Time)>& on_minute = {});
 
+// run_scenario, then the expectations asked "at N%" judged over the scenario's replications: the
+// run is replication 0, replications 1.. run with replication_seed (harness/sweep.h) as sweep's
+// do; each such expectation passes when the N% confidence interval of the metric's mean (Student's
+// t) lies on its passing side, fails when it lies on the other, and is inconclusive (not passed)
+// when it straddles the threshold. What `run` and `check` do, so they cannot disagree.
+// `on_replication(r)`: called before replication r >= 1 starts (a progress display).
+RunOutcome run_judged(const Scenario& scenario, sim::Tracer* tracer = nullptr,
+                      const std::function<void(sim::Time)>& on_minute = {},
+                      const std::function<void(size_t)>& on_replication = {});
+
 // Evaluates `expectations` against a finished report, filling report.expect. Returns whether
-// all passed.
+// all passed. An expectation with a confidence is compared on this report's value alone (a
+// replication of a sweep or compare: "k of n runs passed").
 bool evaluate_expectations(const std::vector<Expectation>& expectations, reports::Report& report);
+
+// Judges `e` (with a confidence) on the metric's values over the replications.
+reports::ConfidenceVerdict judge(const Expectation& e, const std::vector<double>& values);
 
 std::string_view to_string(CompareOp op);
 

@@ -23,6 +23,9 @@ struct Expectation {
   CompareOp op = CompareOp::kEq;
   double threshold = 0.0;
   std::string text;  // as written, e.g. "< 60000"
+  // "< 60000 at 95%": judged over the scenario's replications, the 95% confidence interval of
+  // the metric's mean must lie on the passing side (harness/run.h). 0: one run's value.
+  double confidence = 0.0;
 };
 
 // One `variants:` entry: a name and key overrides applied to the base scenario. Values are kept

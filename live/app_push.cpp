@@ -43,9 +43,9 @@ std::optional<AppPush::Destination> AppPush::destination(std::string_view url, s
              " distinct push_url values";
     return std::nullopt;
   }
-  const std::string authority =
-      address.is_v6() ? "[" + parsed->host + "]:" + std::to_string(parsed->port)
-                      : parsed->host + ":" + std::to_string(parsed->port);
+  const std::string authority = address.is_v6()
+                                    ? "[" + parsed->host + "]:" + std::to_string(parsed->port)
+                                    : parsed->host + ":" + std::to_string(parsed->port);
   HttpClientLimits limits;
   limits.max_in_flight = 64;
   limits.max_queued = 10'000;
@@ -73,7 +73,8 @@ void AppPush::paid(Destination to, contracts::OrderId order) {
 
 size_t AppPush::in_flight() const {
   size_t total = 0;
-  for (const Target& target : targets_) total += target.client->in_flight() + target.client->queued();
+  for (const Target& target : targets_)
+    total += target.client->in_flight() + target.client->queued();
   return total;
 }
 

@@ -18,14 +18,16 @@ std::string suite_name(const JunitRun& run) {
                      run.replication);
 }
 
-std::string expectation_name(const Expectation& e) {
-  return fmt::format("{} {} {}", e.metric, e.op, internal::number_text(e.threshold));
-}
+std::string expectation_name(const Expectation& e) { return condition_text(e); }
 
 std::string expectation_failure(const Expectation& e) {
   if (!e.actual) {
     return fmt::format("{}: no such metric in the report (expected {} {})", e.metric, e.op,
                        internal::number_text(e.threshold));
+  }
+  if (e.over_replications) {
+    return fmt::format("{} {}: {}, expected {}", e.metric, verdict_word(e),
+                       interval_text(*e.over_replications), condition_text(e));
   }
   return fmt::format("{} = {}, expected {} {}", e.metric, internal::number_text(*e.actual), e.op,
                      internal::number_text(e.threshold));
@@ -88,7 +90,9 @@ void append_expectation(const Expectation& e, const std::string& suite, std::str
     return;
   }
   const char* element = e.actual ? "failure" : "error";
-  const char* type = e.actual ? "expectation" : "missing_metric";
+  const char* type = !e.actual                           ? "missing_metric"
+                     : verdict_word(e) == "INCONCLUSIVE" ? "inconclusive"
+                                                         : "expectation";
   fmt::format_to(std::back_inserter(out),
                  ">\n      <{} type=\"{}\" message=\"{}\"/>\n    </testcase>\n", element, type,
                  xml_escape(expectation_failure(e)));

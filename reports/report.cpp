@@ -5,6 +5,7 @@
 #include <string>
 #include <variant>
 
+#include "reports/internal/number_text.h"
 #include "reports/metrics.h"
 
 namespace reports {
@@ -47,12 +48,52 @@ Json expect_json(const std::vector<Expectation>& expectations) {
     j["threshold"] = e.threshold;
     j["actual"] = e.actual ? Json(*e.actual) : Json(nullptr);
     j["pass"] = e.pass;
+    if (const std::optional<ConfidenceVerdict>& c = e.over_replications) {
+      j["confidence"] = c->confidence;
+      j["replications"] = c->replications;
+      j["mean"] = c->mean;
+      j["ci_low"] = c->low;
+      j["ci_high"] = c->high;
+      j["verdict"] = to_string(c->verdict);
+    }
     list.push_back(std::move(j));
   }
   return list;
 }
 
 }  // namespace
+
+std::string_view to_string(ConfidenceVerdict::Verdict verdict) {
+  switch (verdict) {
+    case ConfidenceVerdict::Verdict::kPass:
+      return "pass";
+    case ConfidenceVerdict::Verdict::kFail:
+      return "fail";
+    case ConfidenceVerdict::Verdict::kInconclusive:
+      return "inconclusive";
+  }
+  return "inconclusive";
+}
+
+std::string interval_text(const ConfidenceVerdict& c) {
+  return fmt::format("mean {:.6g}, {}% interval [{:.6g}, {:.6g}] over {} runs", c.mean,
+                     internal::number_text(c.confidence * 100), c.low, c.high, c.replications);
+}
+
+std::string condition_text(const Expectation& e) {
+  std::string text = e.metric + " " + e.op + " " + internal::number_text(e.threshold);
+  if (e.over_replications)
+    text += " at " + internal::number_text(e.over_replications->confidence * 100) + "%";
+  return text;
+}
+
+std::string_view verdict_word(const Expectation& e) {
+  if (e.pass) return "PASS";
+  if (e.over_replications && e.actual &&
+      e.over_replications->verdict == ConfidenceVerdict::Verdict::kInconclusive)
+    return "INCONCLUSIVE";
+  return "FAIL";
+}
 
 double rounded_ms(double ms) { return std::round(ms * 1000.0) / 1000.0; }
 

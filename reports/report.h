@@ -150,13 +150,34 @@ struct Invariants {
 };
 
 // One line of the scenario's expect block, evaluated against the report's JSON.
+// An expectation asked "with confidence" (`"< 60000 at 95%"`), judged over the scenario's
+// replications: the interval of the metric's mean must lie on the passing side of the threshold.
+struct ConfidenceVerdict {
+  enum class Verdict : std::uint8_t { kPass, kFail, kInconclusive };
+  double confidence = 0.95;
+  std::size_t replications = 0;  // runs whose metric was measured
+  double mean = 0.0;
+  double low = 0.0;  // the two-sided `confidence` interval of the mean (Student's t)
+  double high = 0.0;
+  Verdict verdict = Verdict::kInconclusive;
+};
+std::string_view to_string(ConfidenceVerdict::Verdict verdict);
+// "mean 12.5, 95% interval [10.1, 14.9] over 10 runs": what every output says of a verdict.
+std::string interval_text(const ConfidenceVerdict& c);
+
 struct Expectation {
   std::string metric;  // dotted metric path, e.g. "latency.charge_to_paid_ms.p99"
   std::string op;      // "<", "<=", "==", "!=", ">=" or ">"
   double threshold = 0.0;
   std::optional<double> actual;  // nullopt when the metric does not exist (written as null)
   bool pass = false;
+  // With confidence: `actual` is this run's value, `pass` the verdict over the replications.
+  std::optional<ConfidenceVerdict> over_replications = std::nullopt;
 };
+// "latency.charge_to_paid_ms.p99 < 60000", with " at 95%" for a confidence.
+std::string condition_text(const Expectation& e);
+// PASS, FAIL or INCONCLUSIVE (a confidence interval across the threshold).
+std::string_view verdict_word(const Expectation& e);
 
 struct Report {
   std::string scenario;

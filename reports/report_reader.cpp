@@ -119,6 +119,19 @@ Report read(const Json& j) {
     const Json& actual = at(e, "actual", "expect.");
     if (!actual.is_null()) x.actual = actual.get<double>();
     x.pass = at(e, "pass", "expect.").get<bool>();
+    if (e.contains("verdict")) {
+      ConfidenceVerdict c;
+      c.confidence = number_at(e, "confidence", "expect.");
+      c.replications = count_at(e, "replications", "expect.");
+      c.mean = number_at(e, "mean", "expect.");
+      c.low = number_at(e, "ci_low", "expect.");
+      c.high = number_at(e, "ci_high", "expect.");
+      const std::string verdict = string_at(e, "verdict", "expect.");
+      c.verdict = verdict == "pass"   ? ConfidenceVerdict::Verdict::kPass
+                  : verdict == "fail" ? ConfidenceVerdict::Verdict::kFail
+                                      : ConfidenceVerdict::Verdict::kInconclusive;
+      x.over_replications = c;
+    }
     r.expect.push_back(std::move(x));
   }
   read_timeseries(at(j, "timeseries", ""), r.timeseries);

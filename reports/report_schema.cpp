@@ -38,7 +38,16 @@ constexpr std::string_view kExpect = R"json({
       "threshold": {"type": "number", "description": "value compared against"},
       "actual": {"type": ["number", "null"],
                  "description": "the metric's value, null when no such metric"},
-      "pass": {"type": "boolean", "description": "whether actual op threshold holds"}
+      "pass": {"type": "boolean", "description": "whether actual op threshold holds; with a confidence, whether the verdict over the replications is pass"},
+      "confidence": {"type": "number", "exclusiveMinimum": 0.5, "exclusiveMaximum": 1,
+                     "description": "only for an expectation written \"... at N%\": N / 100"},
+      "replications": {"type": "integer", "minimum": 0,
+                       "description": "only with a confidence: the runs the metric was measured in (this run is the first)"},
+      "mean": {"type": "number", "description": "only with a confidence: the metric's mean over the replications"},
+      "ci_low": {"type": "number", "description": "only with a confidence: the interval's low end (Student's t)"},
+      "ci_high": {"type": "number", "description": "only with a confidence: the interval's high end"},
+      "verdict": {"type": "string", "enum": ["pass", "fail", "inconclusive"],
+                  "description": "only with a confidence: the interval lies on the passing side, on the failing side, or across the threshold"}
     },
     "required": ["metric", "op", "threshold", "actual", "pass"], "additionalProperties": false
   }

@@ -23,6 +23,9 @@ struct MeanInterval {
 };
 
 MeanInterval mean_interval(const std::vector<double>& values);
+// The same with a two-sided interval of `confidence` (0.5 < confidence < 1): the quantile is
+// Student's t at (1 + confidence) / 2.
+MeanInterval mean_interval(const std::vector<double>& values, double confidence);
 
 // The 97.5% quantile of Student's t with `degrees_of_freedom` degrees of freedom, as
 // mean_interval uses it. REQUIRES: degrees_of_freedom >= 1.

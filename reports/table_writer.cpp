@@ -101,13 +101,20 @@ void append_expectations(const Json& j, std::string& out) {
   if (expect.empty()) return;
   out += "\nexpectations\n";
   for (const Json& e : expect) {
-    const std::string condition =
+    std::string condition =
         fmt::format("{} {} {}", e.at("metric").get<std::string>(), e.at("op").get<std::string>(),
                     internal::number_text(e.at("threshold")));
-    const std::string actual =
+    std::string actual =
         e.at("actual").is_null() ? "no such metric" : internal::number_text(e.at("actual"));
-    fmt::format_to(std::back_inserter(out), "  {}  {:<60} actual {}\n",
-                   e.at("pass").get<bool>() ? "PASS" : "FAIL", condition, actual);
+    std::string word = e.at("pass").get<bool>() ? "PASS" : "FAIL";
+    if (e.contains("verdict")) {  // judged over the replications (report.h, ConfidenceVerdict)
+      condition += " at " + internal::number_text(e.at("confidence").get<double>() * 100) + "%";
+      actual += fmt::format("; mean {:.6g}, interval [{:.6g}, {:.6g}] over {} runs",
+                            e.at("mean").get<double>(), e.at("ci_low").get<double>(),
+                            e.at("ci_high").get<double>(), e.at("replications").get<uint64_t>());
+      if (e.at("verdict") == "inconclusive" && !e.at("actual").is_null()) word = "INCONCLUSIVE";
+    }
+    fmt::format_to(std::back_inserter(out), "  {}  {:<60} actual {}\n", word, condition, actual);
   }
 }
 

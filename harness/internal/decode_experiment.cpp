@@ -96,13 +96,35 @@ std::optional<Expectation> decode_expectation(Decoder& d, const Cursor& at,
       break;
     }
   }
+  // "< 60000 at 95%": a confidence over the replications.
+  if (const size_t at_sign = text.rfind(" at "); at_sign != std::string_view::npos) {
+    std::string_view level = trim(text.substr(at_sign + 4));
+    text = trim(text.substr(0, at_sign));
+    const std::optional<double> percent = level.size() > 1 && level.back() == '%'
+                                              ? parse_threshold(level.substr(0, level.size() - 1))
+                                              : std::nullopt;
+    if (!percent || *percent < 80 || *percent > 99.9) {
+      d.error(at,
+              "expected a confidence like \"at 95%\" (80% to 99.9%) after the threshold, got '" +
+                  at.node.Scalar() + "'");
+      return std::nullopt;
+    }
+    if (expectation.op == CompareOp::kEq || expectation.op == CompareOp::kNe) {
+      d.error(at,
+              "a confidence needs <, <=, > or >= (an interval is on one side of a threshold), "
+              "got '" +
+                  at.node.Scalar() + "'");
+      return std::nullopt;
+    }
+    expectation.confidence = *percent / 100.0;
+  }
   if (std::optional<double> threshold = parse_threshold(text)) {
     expectation.threshold = *threshold;
     return expectation;
   }
   d.error(at,
-          "expected a number or a comparison like \"< 60000\", \"<= 5\", \">= 0.99\", \"== 0\" or "
-          "\"!= 0\", got '" +
+          "expected a number or a comparison like \"< 60000\", \"<= 5\", \">= 0.99\", \"== 0\", "
+          "\"!= 0\" or \"< 60000 at 95%\", got '" +
               at.node.Scalar() + "'");
   return std::nullopt;
 }
@@ -257,7 +279,16 @@ void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out,
     if (auto at = reader.get("sweep")) decode_sweep(d, *at, out.sweep);
   }
   reader.read("replications", out.replications, IntInRange{1, 100'000});
-  if (auto at = reader.get("expect")) decode_expect(d, *at, out.expect);
+  if (auto at = reader.get("expect")) {
+    decode_expect(d, *at, out.expect);
+    const bool with_confidence = std::any_of(out.expect.begin(), out.expect.end(),
+                                             [](const Expectation& e) { return e.confidence > 0; });
+    if (with_confidence && out.replications < 2) {
+      d.error(*at,
+              "an expectation \"at N%\" is judged over the scenario's replications: set "
+              "replications to 2 or more (5 to 30 gives a useful interval)");
+    }
+  }
   if (auto at = reader.get("live")) decode_live(d, *at, out.live);
 }
 

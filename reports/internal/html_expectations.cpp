@@ -12,16 +12,25 @@ namespace {
 
 constexpr const char* kNoSuchMetric = "no such metric";
 
-std::string expected_text(const Expectation& e) { return e.op + " " + number_text(e.threshold); }
+std::string expected_text(const Expectation& e) {
+  std::string text = e.op + " " + number_text(e.threshold);
+  if (e.over_replications)
+    text += " at " + number_text(e.over_replications->confidence * 100) + "%";
+  return text;
+}
 
 std::string actual_text(const Expectation& e) {
-  return e.actual ? number_text(*e.actual) : kNoSuchMetric;
+  if (!e.actual) return kNoSuchMetric;
+  if (e.over_replications)
+    return number_text(*e.actual) + "; " + interval_text(*e.over_replications);
+  return number_text(*e.actual);
 }
 
 // ERROR, as in JUnit: the check could not be made, which is not a number over its limit.
 std::string result_text(const Expectation& e) {
   if (!e.actual) return "ERROR";
-  return e.pass ? "pass" : "FAIL";
+  if (e.pass) return "pass";
+  return verdict_word(e) == "INCONCLUSIVE" ? "inconclusive" : "FAIL";
 }
 
 // Entry `index` of every run of a point, in replication order: the runs of one point share one

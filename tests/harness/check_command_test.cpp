@@ -104,6 +104,41 @@ TEST_F(CheckCommand, FailedExpectationExitsOneAndWritesJunit) {
   EXPECT_EQ(paysim("run " + file).exit_code, 1);
 }
 
+// issue 18: "at 95%" judges the metric over the scenario's replications; a straddling interval is
+// INCONCLUSIVE, not a pass, in the output, the JUnit file (type "inconclusive") and run's exit.
+TEST_F(CheckCommand, AConfidenceExpectationIsJudgedOverTheReplications) {
+  const std::string file =
+      write("c.yaml", tiny("  orders.created: \"> 100 at 95%\"\n  sim.events: \"> 0 at 99%\"\n",
+                           "replications: 5\n"));
+  Result r = paysim("check " + file);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("PASS  orders.created > 100 at 95%  (mean "), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("95% interval ["), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("over 5 runs)"), std::string::npos) << r.output;
+  // About 600 orders (5/s for 2 minutes): a threshold inside the interval straddles it.
+  const std::string straddle =
+      write("s.yaml", tiny("  orders.created: \"> 600 at 95%\"\n", "replications: 5\n"));
+  const std::string junit = (dir_ / "junit.xml").string();
+  r = paysim("check --junit " + junit + " " + straddle);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("INCONCLUSIVE  orders.created > 600 at 95%"), std::string::npos)
+      << r.output;
+  std::ifstream in(junit);
+  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(xml.find("<failure type=\"inconclusive\""), std::string::npos) << xml;
+  // run judges it the same way, and its report.json carries the verdict.
+  r = paysim("run --out " + (dir_ / "out").string() + " " + straddle);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  std::ifstream report_in(dir_ / "out" / "report.json");
+  const nlohmann::json report = nlohmann::json::parse(report_in);
+  const nlohmann::json& e = report["expect"][0];
+  EXPECT_EQ(e["verdict"], "inconclusive") << e.dump();
+  EXPECT_EQ(e["replications"], 5);
+  EXPECT_LT(e["ci_low"].get<double>(), 600);
+  EXPECT_GT(e["ci_high"].get<double>(), 600);
+}
+
 TEST_F(CheckCommand, EveryVariantRunsWithItsOwnExpectations) {
   const std::string file = write(
       "v.yaml", tiny("  orders.created: \"> 100\"\n",

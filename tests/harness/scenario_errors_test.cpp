@@ -214,8 +214,8 @@ TEST(ScenarioErrors, MissingFileAndNonMapDocument) {
 TEST(ScenarioErrors, BadExpectations) {
   EXPECT_EQ(errors("expect: {dropped.final: \"~ 5\"}\n"),
             Lines{"bad.yaml:2:25: expect.dropped.final: expected a number or a comparison like \"< "
-                  "60000\", \"<= 5\", "
-                  "\">= 0.99\", \"== 0\" or \"!= 0\", got '~ 5'"});
+                  "60000\", \"<= 5\", \">= 0.99\", \"== 0\", \"!= 0\" or \"< 60000 at 95%\", got "
+                  "'~ 5'"});
   EXPECT_EQ(errors("expect: {dropped.final: \"<\"}\n")[0].substr(0, 46),
             "bad.yaml:2:25: expect.dropped.final: expected ");
   EXPECT_EQ(errors("expect: {droped.final: 0}\n"),
