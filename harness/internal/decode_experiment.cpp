@@ -259,6 +259,7 @@ void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out,
   reader.read("replications", out.replications, IntInRange{1, 100'000});
   if (auto at = reader.get("expect")) decode_expect(d, *at, out.expect);
   if (auto at = reader.get("live")) decode_live(d, *at, out.live);
+  reader.read("$schema", out.schema, decode_string);
 }
 
 }  // namespace harness::internal
