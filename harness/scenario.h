@@ -64,6 +64,10 @@ struct Scenario {
   int replications = 1;
   std::vector<Expectation> expect;
   LiveConfig live;
+  // The top-level `$schema`: where an editor or validator finds the scenario JSON Schema (a path
+  // or URL), so a scenario copied into another repository still says what it follows. paysim has
+  // the schema built in and never reads this one; "" when not given.
+  std::string schema;
 };
 
 }  // namespace harness

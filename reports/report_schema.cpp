@@ -202,7 +202,9 @@ Json report_json_schema() {
   // Only in sweep shards (to_json with include_histograms), so not required.
   Json histograms = object_schema("raw latency histograms, only in sweep part files");
   for (const LatencyFamily& family : latency_families()) {
-    add_property(histograms, family.histogram_key, ref_schema(kHistogramRef));
+    add_property(histograms, family.histogram_key,
+                 ref_schema(kHistogramRef, fmt::format("the raw buckets behind {}, in microseconds",
+                                                       family.path)));
   }
   schema["properties"]["histograms"] = std::move(histograms);
 

@@ -11,6 +11,9 @@ packages=(
   libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format            # version 14 on Debian 12: scripts/check-format.sh
+  dpkg-dev file           # the .deb (scripts/package.sh): dpkg-shlibdeps computes its Depends
+  python3-jsonschema      # the package test validates a report with the installed JSON Schema
+  python3-yaml            # ... and reads the GitHub Actions recipes (tests/package/)
 )
 if [[ "${PAYSIM_WITH_BROWSER:-0}" == 1 ]]; then
   packages+=(chromium)    # renders the HTML report in the report tests

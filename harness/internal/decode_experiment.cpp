@@ -290,6 +290,7 @@ void decode_scenario(Decoder& d, const YAML::Node& document, Scenario& out,
     }
   }
   if (auto at = reader.get("live")) decode_live(d, *at, out.live);
+  reader.read("$schema", out.schema, decode_string);
 }
 
 }  // namespace harness::internal

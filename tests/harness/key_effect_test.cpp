@@ -157,6 +157,7 @@ const std::map<std::string, KeyCase>& key_cases() {
     const std::string secret_file = std::string(PAYSIM_SOURCE_DIR) + "/scenarios/README.md";
     add("live", "{signing_secret_file: " + secret_file + "}");
     add("live.signing_secret_file", secret_file);
+    add("$schema", "schema/scenario.schema.json");  // for editors only (kKnownInert)
     add("variants[].name", "w", kVariant, &kOneChannel, Runner::kCompare);
     c["variants[].name"].change = {{"variants.0.name", "w"}};
     c["variants[].name"].labels = true;  // a variant's name is the label of its runs
@@ -309,6 +310,8 @@ const std::map<std::string, std::string> kKnownInert = {
     // act (SignsWithTheSecretOfTheFileTheScenarioNames).
     {"live", "live mode only: the simulator ignores it"},
     {"live.signing_secret_file", "live mode only: the simulator ignores it"},
+    // For editors and validators (issue 17); scenario_docs_test shows the loader keeps it.
+    {"$schema", "tells editors where the JSON Schema is; paysim has its own built in"},
 };
 
 // ---- running ---------------------------------------------------------------------------------

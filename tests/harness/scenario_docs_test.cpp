@@ -101,6 +101,7 @@ const std::map<std::string, Field>& fields() {
       FIELD("replications", replications),
       FIELD("expect", expect),
       FIELD("live.signing_secret_file", live.signing_secret_file),
+      FIELD("$schema", schema),
       FIELD("traffic.arrival", traffic.arrival),
       FIELD("traffic.rate", traffic.rate_per_s),
       {"traffic.profile",

@@ -32,7 +32,7 @@ TEST(ScenarioErrors, UnknownKeySuggestsTheNearestKnownOne) {
   EXPECT_EQ(errors("sed: 4\n"), Lines{"bad.yaml:2:1: sed: unknown key 'sed' (did you mean "
                                       "'seed'?); allowed keys: name, seed, duration, "
                                       "drain, traffic, user, channels, system, environment, "
-                                      "variants, sweep, replications, expect, live"});
+                                      "variants, sweep, replications, expect, live, $schema"});
   EXPECT_EQ(
       errors("channels:\n  - {name: w, callback: {drop_probabilty: 0.1}}\n"),
       Lines{"bad.yaml:2:26: channels[w].callback.drop_probabilty: unknown key 'drop_probabilty' "

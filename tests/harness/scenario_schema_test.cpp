@@ -1,10 +1,14 @@
 // scenarios/schema/scenario.schema.json must describe exactly what the loader accepts. The
 // loader itself is the oracle: an unknown key at each level makes it list the allowed keys, an
-// unknown enum value makes it list the allowed values; both must equal the schema's.
+// unknown enum value makes it list the allowed values; both must equal the schema's. And what an
+// editor shows from it is there (issue 17): a description on every key, the default as a value.
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 #include "harness/scenario_loader.h"
@@ -160,6 +164,86 @@ TEST(ScenarioSchema, PresetEnumListsEveryPreset) {
   for (const channels::PresetInfo& info : channels::channel_presets()) presets.push_back(info.name);
   EXPECT_EQ(schema_at(schema, {"channels", "[]", "preset"})["enum"].get<std::vector<std::string>>(),
             presets);
+}
+
+// Calls `visit(where, key, node)` for every property of every object schema under `node`: each
+// level, each $defs entry, each branch of a oneOf.
+template <class Visit>
+void for_each_property(const json& node, const std::string& where, const Visit& visit) {
+  if (node.is_object()) {
+    if (node.contains("properties")) {
+      for (auto it = node["properties"].begin(); it != node["properties"].end(); ++it)
+        visit(where + "." + it.key(), it.value());
+    }
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const bool named = it.key() == "properties" || it.key() == "$defs";
+      const std::string prefix = it.key() == "$defs" ? where + ".$defs" : where;
+      for (auto sub = it->begin(); named && sub != it->end(); ++sub)
+        for_each_property(*sub, prefix + "." + sub.key(), visit);
+      if (!named) for_each_property(*it, where, visit);
+    }
+  } else if (node.is_array()) {
+    for (const json& item : node) for_each_property(item, where, visit);
+  }
+}
+
+TEST(ScenarioSchema, EveryKeyHasADescription) {
+  json schema = load_schema();
+  ASSERT_FALSE(schema.is_discarded());
+  int keys = 0;
+  for_each_property(schema, "#", [&](const std::string& where, const json& node) {
+    ++keys;
+    EXPECT_FALSE(node.value("description", "").empty()) << where << " has no description";
+  });
+  EXPECT_GT(keys, 140);  // every level was walked
+}
+
+// YAML's reading of a default as the schema writes it: a flow map or list, true/false, a number,
+// or else a string ("1h", "10/s", "rocketmq").
+json yaml_to_json(const YAML::Node& node) {
+  if (node.IsSequence()) {
+    json out = json::array();
+    for (const YAML::Node& item : node) out.push_back(yaml_to_json(item));
+    return out;
+  }
+  if (node.IsMap()) {
+    json out = json::object();
+    for (const auto& entry : node) out[entry.first.as<std::string>()] = yaml_to_json(entry.second);
+    return out;
+  }
+  const std::string text = node.Scalar();
+  if (text == "true" || text == "false") return text == "true";
+  char* end = nullptr;
+  const long long integer = std::strtoll(text.c_str(), &end, 10);
+  if (!text.empty() && *end == '\0') return integer;
+  const double number = std::strtod(text.c_str(), &end);
+  if (!text.empty() && *end == '\0') return number;
+  return text;
+}
+
+// A key whose description says "Default X." with X one YAML value (not a phrase such as
+// "Default: not set.") has "default": X, so an editor can fill it in; and no key has a "default"
+// its description does not state. scenario_docs_test.cpp holds the description's default to
+// scenarios/README.md and to what the loader gives, so "default" is the loader's too.
+TEST(ScenarioSchema, DefaultsAreTheDescribedOnes) {
+  json schema = load_schema();
+  ASSERT_FALSE(schema.is_discarded());
+  const std::regex described(R"(Default (\{[^}]*\}|\[\]|\S+?)\.(\s|$))");
+  int defaults = 0;
+  for_each_property(schema, "#", [&](const std::string& where, const json& node) {
+    const std::string description = node.value("description", "");
+    std::smatch match;
+    if (!std::regex_search(description, match, described)) {
+      EXPECT_FALSE(node.contains("default")) << where << ": a default its description lacks";
+      return;
+    }
+    ++defaults;
+    ASSERT_TRUE(node.contains("default"))
+        << where << ": described as \"" << match[0] << "\" but has no \"default\"";
+    EXPECT_EQ(node["default"], yaml_to_json(YAML::Load(match[1].str())))
+        << where << ": \"" << match[0] << "\"";
+  });
+  EXPECT_GT(defaults, 80);
 }
 
 }  // namespace

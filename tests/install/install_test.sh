@@ -12,7 +12,7 @@ trap 'rm -rf "$prefix"' EXIT
 for file in bin/paysim \
   share/paysim/scenarios/README.md share/paysim/scenarios/healthy-baseline.yaml \
   share/paysim/schema/scenario.schema.json share/paysim/schema/report.schema.json \
-  share/paysim/schema/summary.schema.json share/man/man1/paysim.1 \
+  share/paysim/schema/summary.schema.json share/man/man1/paysim.1.gz \
   share/bash-completion/completions/paysim share/zsh/vendor-completions/_paysim \
   share/fish/vendor_completions.d/paysim.fish; do
   [[ -f $prefix/$file ]] || { echo "not installed: $file" >&2; exit 1; }
@@ -25,7 +25,7 @@ bin/paysim validate share/paysim/scenarios/*.yaml >/dev/null
 report=$(bin/paysim run share/paysim/scenarios/healthy-baseline.yaml --set duration=1m --format json)
 grep -q '"schema": "paysim.report/1"' <<<"$report"
 if command -v groff >/dev/null; then  # the generated man page renders without a warning
-  warnings=$(groff -man -Tutf8 -ww -z share/man/man1/paysim.1 2>&1)
-  [[ -z $warnings ]] || { echo "share/man/man1/paysim.1: $warnings" >&2; exit 1; }
+  warnings=$(zcat share/man/man1/paysim.1.gz | groff -man -Tutf8 -ww -z 2>&1)
+  [[ -z $warnings ]] || { echo "share/man/man1/paysim.1.gz: $warnings" >&2; exit 1; }
 fi
 echo "installed into a fresh prefix and ran a scenario from it"
