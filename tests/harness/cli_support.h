@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -24,10 +25,14 @@ inline int paysim(const std::string& args, const std::string& log) {
   return WEXITSTATUS(std::system(cmd.c_str()));
 }
 
-// A path under the test's temporary directory, removed if it exists.
+// A path under the test's temporary directory, removed if it exists. The directory is this
+// process's own: two test binaries (the debug and the sanitizer build, or two checkouts) running
+// at once on one machine share /tmp, and must not write or remove each other's outputs.
 inline std::filesystem::path fresh_dir(const std::string& name) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / name;
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
+                                    ("paysim-test-" + std::to_string(getpid())) / name;
   std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir.parent_path());
   return dir;
 }
 

@@ -119,9 +119,9 @@ TEST(ConfidenceGate, JudgeOnKnownValues) {
 
 TEST(ConfidenceGate, TheScenarioSaysWhatItMeansOrIsRefusedWhereItIsWritten) {
   const auto error_of = [](const std::string& expect, const std::string& replications) {
-    const std::string text =
-        "name: g\nreplications: " + replications +
-        "\nchannels: [{name: wallet}]\nexpect:\n  dropped.final: \"" + expect + "\"\n";
+    const std::string text = "name: g\nreplications: " + replications +
+                             "\nchannels: [{name: wallet}]\nexpect:\n  dropped.final: \"" + expect +
+                             "\"\n";
     LoadResult loaded = load_scenario_text(text, "g.yaml");
     return loaded.ok() ? std::string() : loaded.errors.at(0).to_string();
   };
