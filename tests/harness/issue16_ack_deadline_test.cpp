@@ -108,8 +108,8 @@ TEST(AckDeadline, AcknowledgedOnReceiptEveryCallbackIsSentOnce) {
 Scenario crash_while_handling(Ack ack) {
   Scenario s = slow_handler(ack);
   s.channels[0].callback.ack_deadline = Duration::zero();
-  s.system.payment_service.crashes = {{sim::Time::zero() + Duration::minutes(5),
-                                       Duration::seconds(10)}};
+  s.system.payment_service.crashes = {
+      {sim::Time::zero() + Duration::minutes(5), Duration::seconds(10)}};
   return s;
 }
 
