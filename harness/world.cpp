@@ -111,8 +111,13 @@ const reports::Report& World::run(const std::function<void(sim::Time)>& on_minut
   recorder_.finish(simulator_.now());
 
   uint64_t callbacks_lost = 0;
-  for (const auto& channel : channels_) callbacks_lost += channel->stats().callbacks_dropped;
+  uint64_t late_acks = 0;
+  for (const auto& channel : channels_) {
+    callbacks_lost += channel->stats().callbacks_dropped;
+    late_acks += channel->stats().acks_late;
+  }
   report_.dropped.callbacks_lost = callbacks_lost;
+  report_.cost.late_acks = late_acks;
   report_.sim.events = simulator_.events_processed();
   report_.sim.simulated_us = simulator_.now().us();
   return report_;

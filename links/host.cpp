@@ -18,6 +18,13 @@ sim::Duration Host::pause(uint64_t entity, uint64_t index) const {
   return rng.bernoulli(pauses_.lock_stall_probability) ? pauses_.lock_stall : sim::Duration::zero();
 }
 
+sim::Duration Host::handling(uint64_t entity, uint64_t index) const {
+  const sim::Distribution& handling = config_.callback_handling;
+  if (handling == sim::Distribution::fixed(sim::Duration::zero())) return sim::Duration::zero();
+  sim::RandomStream rng = world_.random(entity, sim::purpose("host.callback_handling"), index);
+  return handling.sample(rng);
+}
+
 void Host::start() {
   for (const sut::CrashWindow& window : config_.crashes) {
     const sim::Duration at = window.at - world_.now();

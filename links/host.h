@@ -11,7 +11,8 @@
 // re-reads its table after the restart would).
 //
 // Its database round trip is `payment_service.step_latency`. It also injects the process's pauses
-// (`dedup.lock_stall_probability`, `dedup.lock_stall`).
+// (`dedup.lock_stall_probability`, `dedup.lock_stall`) and the callback handler's time
+// (`payment_service.callback_handling`, asked for through sim::Process::handling).
 //
 // Without configured crashes the host is a plain pass-through of the world's runtime.
 #pragma once
@@ -54,6 +55,9 @@ class Host final : public sim::Process {
   bool up() const override { return up_; }
   sim::Duration round_trip() const override { return config_.step_latency; }
   sim::Duration pause(uint64_t entity, uint64_t index) const override;
+  // The callback handler's time for the work `index` of order `entity`, a keyed draw of
+  // `payment_service.callback_handling`; zero without a draw when that is a fixed 0.
+  sim::Duration handling(uint64_t entity, uint64_t index) const override;
   sim::Time now() const override { return world_.now(); }
   sim::TimerId schedule_after(sim::Duration delay, sim::Callback&& fn) override;
   bool cancel(sim::TimerId id) override { return world_.cancel(id); }

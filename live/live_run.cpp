@@ -219,6 +219,7 @@ void LiveRun::finish() {
     const ChannelService& service = std::as_const(*channel).service();
     ledgers.push_back(&service.ledger());
     report_.dropped.callbacks_lost += service.channel().stats().callbacks_dropped;
+    report_.cost.late_acks += service.channel().stats().acks_late;
     report_.cost.channel_queries += service.channel().stats().queries;
     const NotifierStats& notifier = service.notifier().stats();
     for (size_t k = 0; k < kAttackKinds; ++k) {

@@ -31,6 +31,10 @@ struct CallbackProfile {
   // Gaps between re-sends after the first attempt; the channel stops once acknowledged.
   std::vector<sim::Duration> retries;
   bool notify_failures = false;  // WeChat Pay notifies successes only
+  // The merchant must acknowledge a delivered attempt within this long (WeChat Pay 5 s, Adyen
+  // 10 s); a later acknowledgement is ignored and the attempt is sent again on `retries`.
+  // Zero: no deadline, any acknowledgement counts.
+  sim::Duration ack_deadline;
 };
 
 struct QueryProfile {

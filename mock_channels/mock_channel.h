@@ -50,7 +50,8 @@ struct ChannelStats {
   uint64_t callbacks_duplicated = 0;  // extra copies delivered
   uint64_t callbacks_stale = 0;       // reordered stale "pending" notices delivered
   uint64_t callbacks_blocked = 0;     // attempts not sent because the channel was down
-  uint64_t charges = 0;               // ledger charge entries, double charges included
+  uint64_t acks_late = 0;  // acknowledgements after callback.ack_deadline: ignored, re-sent
+  uint64_t charges = 0;    // ledger charge entries, double charges included
   uint64_t double_charges = 0;
   uint64_t calls_during_outage = 0;  // calls and wallet payments refused by an outage
 };
@@ -71,6 +72,7 @@ class MockChannel final : public Channel, public Wallet {
   void query(CallId call, const PaymentKey& key, QuerySource source) override;
   void close(CallId call, const PaymentKey& key) override;
   void refund(CallId call, const PaymentKey& key, int64_t amount_minor) override;
+  // Stops the re-sends, unless it misses callback.ack_deadline (counted in acks_late).
   void acknowledge(const CallbackNotice& notice) override;
 
   // Wallet.
@@ -145,6 +147,9 @@ class MockChannel final : public Channel, public Wallet {
   // Delivers an extra copy in flight after callback attempt `attempt`: a duplicate of it, or a
   // stale "pending" notice that it overtook.
   void deliver_copy(PaymentId payment, uint32_t attempt, bool stale);
+  // True when an acknowledgement of `notice` made now misses callback.ack_deadline: it answers
+  // an attempt older than the last one the channel sent, or comes too long after that one arrived.
+  bool ack_too_late(const Trade& trade, const CallbackNotice& notice) const;
 
   // Activity (sim/activity.h): every timer the channel schedules holds one unit for its order,
   // so the harness retires an order only when the channel has nothing left to do for it.

@@ -86,6 +86,7 @@ void MockChannel::send_callback(PaymentId payment) {
            std::string(to_string(notice.state));
   });
   if (!resend_scheduled) trace_exhausted(order, attempt);
+  trade->delivered_at = runtime_.now();  // the acknowledgement deadline counts from here
   // Last: the client may create or forget trades here, which invalidates `trade`.
   client_.on_callback(notice);
 }
@@ -108,7 +109,7 @@ bool MockChannel::schedule_next_callback(Trade& trade) {
 }
 
 void MockChannel::deliver_copy(PaymentId payment, uint32_t attempt, bool stale) {
-  const Trade* trade = trades_.find(payment);
+  Trade* trade = trades_.find(payment);
   if (trade == nullptr) return;  // forgotten meanwhile
   CallbackNotice notice{.key = trade->key,
                         .state = trade->notice_state,
@@ -123,6 +124,8 @@ void MockChannel::deliver_copy(PaymentId payment, uint32_t attempt, bool stale) 
     ++stats_.callbacks_stale;
   } else {
     ++stats_.callbacks_duplicated;
+    // A copy of the latest attempt is a delivery of it: the merchant may acknowledge that one.
+    if (attempt == trade->callback_attempts) trade->delivered_at = runtime_.now();
   }
   trace(notice.key.order, [&] {
     return attempt_name(attempt) +
@@ -132,9 +135,28 @@ void MockChannel::deliver_copy(PaymentId payment, uint32_t attempt, bool stale) 
   client_.on_callback(notice);
 }
 
+bool MockChannel::ack_too_late(const Trade& trade, const CallbackNotice& notice) const {
+  const sim::Duration deadline = config_.callback.ack_deadline;
+  if (deadline <= sim::Duration::zero()) return false;  // no deadline: the default
+  return notice.sequence != trade.callback_attempts ||
+         runtime_.now() - trade.delivered_at > deadline;
+}
+
 void MockChannel::acknowledge(const CallbackNotice& notice) {
   Trade* trade = trades_.find(notice.key.payment);
-  if (trade == nullptr || trade->acknowledged) return;
+  if (trade == nullptr) return;
+  // Checked before `acknowledged`: a handler slower than the re-send gap answers attempt n after
+  // attempt n+1 was acknowledged, and that answer was late all the same.
+  if (ack_too_late(*trade, notice)) {
+    // A stale "pending" notice's answer is no answer to the payment's notification: not counted.
+    if (notice.state == trade->notice_state) ++stats_.acks_late;
+    trace(notice.key.order, [&] {
+      return attempt_name(notice.sequence) +
+             " acknowledged after the deadline: the channel counts it failed and sends it again";
+    });
+    return;
+  }
+  if (trade->acknowledged) return;
   trade->acknowledged = true;
   const sim::TimerId resend = std::exchange(trade->resend_timer, sim::TimerId{});
   trace(notice.key.order,

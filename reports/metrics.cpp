@@ -152,6 +152,8 @@ constexpr ScalarMetric kScalarMetrics[] = {
      "payment->order notify calls, retries included"},
     {"cost.dead_letters", kCount, kLower, at<&R::cost, &CostCounts::dead_letters>,
      "messages given up after their last retry"},
+    {"cost.late_acks", kCount, kLower, at<&R::cost, &CostCounts::late_acks>,
+     "callback acknowledgements after the channel's deadline, each attempt sent again"},
 
     {"security.attacks_sent", kCount, kNone, at<&R::security, &SecurityCounts::attacks_sent>,
      "forged, replayed, tampered and unknown-trade callbacks sent beside genuine ones"},

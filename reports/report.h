@@ -121,6 +121,7 @@ struct CostCounts {
   std::uint64_t mq_messages = 0;      // messages published, redeliveries included
   std::uint64_t notify_attempts = 0;  // payment -> order notify calls, retries included
   std::uint64_t dead_letters = 0;     // messages given up on after their last retry
+  std::uint64_t late_acks = 0;        // callback acknowledgements after the channel's deadline
 };
 
 // Attacks on the service's callback endpoint (`paysim live --attacks`): what the channels sent

@@ -28,6 +28,15 @@ class Process : public Runtime {
   // the services ask at the point where a pause does harm (between a lock holder's read and its
   // write). `entity` and `index` name the step. A real process pauses for real: zero here.
   virtual Duration pause(uint64_t entity, uint64_t index) const = 0;
+  // How long the process takes over one piece of work that came from outside, beyond its steps
+  // (a full thread pool, a slow query, a lock held elsewhere): the services ask where the sender
+  // waits for an answer against a deadline (a callback the channel wants acknowledged in time).
+  // `entity` and `index` name the work. A real process takes its real time: zero here.
+  virtual Duration handling(uint64_t entity, uint64_t index) const {
+    (void)entity;
+    (void)index;
+    return Duration::zero();
+  }
 };
 
 // A part of a process whose in-memory state a crash loses. The host calls lose_memory() at the

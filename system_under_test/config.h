@@ -31,6 +31,9 @@ struct PaymentServiceConfig {
   // While crashed the service answers nothing and loses in-memory state: timers, retry
   // schedules kept in memory, sync notify retries. The database and the MQ survive.
   std::vector<CrashWindow> crashes;
+  // The callback handler's time beyond its steps (a lock wait, a slow database, a full thread
+  // pool), drawn per callback attempt by the host (sim::Process::handling, links/host.h).
+  sim::Distribution callback_handling = sim::Distribution::fixed(sim::Duration::zero());
 };
 
 struct OrderServiceConfig {
@@ -178,8 +181,18 @@ struct MerchantChannel {
   sim::Duration cancel_min_age;  // WeChat Pay: no close within 5 minutes of creation
 };
 
+// How the payment service answers a channel's callback.
+struct CallbackConfig {
+  // kAfterProcessing: acknowledge once the callback is handled (state written, order notified):
+  // a slow handler misses the channel's ack deadline and the channel sends it again.
+  // kOnReceipt: acknowledge on arrival, then handle it (Adyen: "acknowledge, then process"):
+  // never late, but a crash before the handling loses a callback the channel no longer re-sends.
+  enum class Ack : uint8_t { kAfterProcessing, kOnReceipt } ack = Ack::kAfterProcessing;
+};
+
 struct SystemConfig {
   PaymentServiceConfig payment_service;
+  CallbackConfig callback;
   OrderServiceConfig order_service;
   NotifyConfig notify;
   CreateRetryConfig create_retry;

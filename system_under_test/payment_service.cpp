@@ -304,10 +304,23 @@ void PaymentService::reply_apply_pay(RequestId id, ApplyPayReply::Outcome outcom
 // ---- learning results ------------------------------------------------------------------------
 
 void PaymentService::on_callback(const channels::CallbackNotice& notice) {
-  after_step(notice.key.order, sim::Duration::zero(),
+  // The handler's time (a slow database, a full pool) comes before the work: with the
+  // acknowledgement after processing, the channel waits for all of it.
+  const sim::Duration handling =
+      runtime_.handling(notice.key.order, (uint64_t{notice.key.attempt} << 32) | notice.sequence);
+  after_step(notice.key.order, handling,
              [callback = WaitingCallback::of(notice, 0)](PaymentService& self, OrderId order_id) {
                self.handle_callback(callback.notice(order_id), callback.waits);
              });
+  if (config_.callback.ack == CallbackConfig::Ack::kOnReceipt) {
+    // After the step is scheduled: acknowledging cancels the channel's re-send, whose release of
+    // the order's activity must not retire it before the handling holds it.
+    sim::trace(tracer_, runtime_.now(), kComponent, notice.key.order, [&] {
+      return "callback #" + std::to_string(notice.sequence) +
+             " acknowledged on receipt, to be handled after";
+    });
+    calls_.acknowledge(notice);
+  }
 }
 
 void PaymentService::handle_callback(const channels::CallbackNotice& notice, uint32_t waits) {
@@ -344,7 +357,7 @@ void PaymentService::handle_callback(const channels::CallbackNotice& notice, uin
   });
   apply_trade_state(notice.key.payment, notice.state, Resolution::kCallback, notice.paid_at_us);
   if (token != 0) unlock(order, token);
-  calls_.acknowledge(notice);
+  if (config_.callback.ack == CallbackConfig::Ack::kAfterProcessing) calls_.acknowledge(notice);
 }
 
 bool PaymentService::apply_trade_state(PaymentId payment, TradeState state, Resolution how,

@@ -22,6 +22,7 @@ void decode_callback(Decoder& d, const Cursor& at, channels::CallbackProfile& ou
   reader.read("reorder_probability", out.reorder_probability, decode_probability);
   reader.read("retries", out.retries, decode_durations);
   reader.read("notify_failures", out.notify_failures, decode_bool);
+  reader.read("ack_deadline", out.ack_deadline, decode_duration);
 }
 
 void decode_query(Decoder& d, const Cursor& at, channels::QueryProfile& out) {

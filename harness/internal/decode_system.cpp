@@ -49,6 +49,7 @@ void decode_payment_host(Decoder& d, const Cursor& at, sut::PaymentServiceConfig
   }
   reader.read("lock_stall_probability", pauses.lock_stall_probability, decode_probability);
   reader.read("lock_stall", pauses.lock_stall, decode_duration);
+  reader.read("callback_handling", out.callback_handling, decode_distribution);
 }
 
 // environment.order_service: the link from the payment service and the MQ to the order service.
@@ -102,6 +103,14 @@ void decode_create_retry(Decoder& d, const Cursor& at, sut::CreateRetryConfig& o
   reader.read("retries", out.retries, IntInRange{0, 100});
   reader.read("backoff", out.backoff, decode_duration);
   reader.read("idempotency_key", out.idempotency_key, decode_bool);
+}
+
+void decode_callback(Decoder& d, const Cursor& at, sut::CallbackConfig& out) {
+  using Ack = sut::CallbackConfig::Ack;
+  MapReader reader(d, at);
+  reader.read(
+      "ack", out.ack,
+      EnumOf<Ack>{{{"after_processing", Ack::kAfterProcessing}, {"on_receipt", Ack::kOnReceipt}}});
 }
 
 void decode_polling(Decoder& d, const Cursor& at, sut::PollingConfig& out) {
@@ -220,6 +229,7 @@ void decode_system(Decoder& d, const Cursor& at, sut::SystemConfig& out) {
   if (auto c = reader.get("order_service")) decode_order_service(d, *c, out.order_service);
   if (auto c = reader.get("notify")) decode_notify(d, *c, out.notify);
   if (auto c = reader.get("create_retry")) decode_create_retry(d, *c, out.create_retry);
+  if (auto c = reader.get("callback")) decode_callback(d, *c, out.callback);
   if (auto c = reader.get("compensation")) decode_compensation(d, *c, out.compensation);
   if (auto c = reader.get("order_query")) decode_order_query(d, *c, out.order_query);
   if (auto c = reader.get("dedup")) decode_dedup(d, *c, out.dedup);

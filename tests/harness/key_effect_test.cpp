@@ -112,6 +112,10 @@ const Overrides kLatePay = {{"user.pay_delay", "1m"},
 const Overrides kCreateRetry = {{"channels.0.mode", "sync"},
                                 {"channels.0.create_reply_loss_probability", "0.5"},
                                 {"system.create_retry.retries", "1"}};
+// The handler takes 3 s to acknowledge, the channel waits 2 s and re-sends 10 s later.
+const Overrides kSlowHandler = {{"channels.0.callback.ack_deadline", "2s"},
+                                {"channels.0.callback.retries", "[10s]"},
+                                {"environment.payment_service.callback_handling", "3s"}};
 const Overrides kReconciliation = {{"channels.0.double_charge_probability", "0.5"},
                                    {"system.compensation.reconciliation", "{every: 1m, lag: 10s}"}};
 const Overrides kOrderQuery = kLost + Overrides{{"system.order_query", "{at_ages: [10s]}"}};
@@ -198,6 +202,7 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("channels[].callback.duplicate_probability", "0.5");
     add("channels[].callback.reorder_probability", "0.5");
     add("channels[].callback.retries", "[10s]", kLost);
+    add("channels[].callback.ack_deadline", "5s", kSlowHandler);  // now the 3 s handler is in time
     add("channels[].callback.notify_failures", "true", {{"channels.0.success_probability", "0.5"}});
     add("channels[].query.latency", "1s", kPolling);
     add("channels[].query.failure_probability", "0.5", kPolling);
@@ -235,6 +240,7 @@ const std::map<std::string, KeyCase>& key_cases() {
         kNotifyFails + Overrides{{"system.notify.sync_retries", "0"}});
     add("environment.mq.loss_probability", "0.5",
         kNotifyFails + Overrides{{"system.notify.sync_retries", "0"}});
+    add("system.callback.ack", "on_receipt", kSlowHandler);
     add("system.create_retry.retries", "0", kCreateRetry);
     add("system.create_retry.backoff", "1m", kCreateRetry);
     add("system.create_retry.idempotency_key", "false", kCreateRetry);
@@ -275,6 +281,7 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("environment.payment_service.lock_stall_probability", "1",
         kRepeatClick + Overrides{{"system.dedup.order_lock", "true"}});
     add("environment.payment_service.lock_stall", "1s", kLockStall);
+    add("environment.payment_service.callback_handling", "0s", kSlowHandler);
     add("system.dedup.compare_and_set", "true", kRepeatClick);
     // The second click comes after the order is paid.
     add("system.dedup.check_paid", "false",

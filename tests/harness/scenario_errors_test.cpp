@@ -38,10 +38,20 @@ TEST(ScenarioErrors, UnknownKeySuggestsTheNearestKnownOne) {
       Lines{"bad.yaml:2:26: channels[w].callback.drop_probabilty: unknown key 'drop_probabilty' "
             "(did you mean "
             "'drop_probability'?); allowed keys: delay, drop_probability, duplicate_probability, "
-            "reorder_probability, retries, notify_failures"});
+            "reorder_probability, retries, notify_failures, ack_deadline"});
   // Nothing close: no guess.
   EXPECT_EQ(errors("system: {dedup: {banana: true}}\n")[0].substr(0, 59),
             "bad.yaml:2:18: system.dedup.banana: unknown key 'banana'; a");
+}
+
+// Issue 16 item 6: the acknowledgement deadline and when the service acknowledges.
+TEST(ScenarioErrors, AckDeadlineKeys) {
+  EXPECT_EQ(errors("channels: [{name: a, callback: {ack_deadline: -1s}}]\n"
+                   "system:\n  callback: {ack: later}\n"),
+            (Lines{"bad.yaml:1:47: channels[a].callback.ack_deadline: duration must not be "
+                   "negative, got '-1s'",
+                   "bad.yaml:3:19: system.callback.ack: unknown value 'later'; expected one of: "
+                   "after_processing, on_receipt"}));
 }
 
 TEST(ScenarioErrors, WrongTypes) {
@@ -306,19 +316,21 @@ TEST(ScenarioErrors, ManyErrorsInOnePassInFileOrder) {
   const std::string file = kBadDir + "many_errors.yaml";
   EXPECT_EQ(
       errors_of(load_scenario_file(file)),
-      (Lines{file + ":3:7: seed: expected an integer in [0, 18446744073709551615], got '-3'",
-             file + ":4:11: duration: expected a duration with a unit (us, ms, s, m, h, d), e.g. "
-                    "250ms, 10s or "
-                    "1h30m, got '1 hour'",
-             file + ":8:16: channels[wallet_a].callback.drop_probabilty: unknown key "
-                    "'drop_probabilty' (did "
-                    "you mean 'drop_probability'?); allowed keys: delay, drop_probability, "
-                    "duplicate_probability, reorder_probability, retries, notify_failures",
-             file + ":9:5: channels[wallet_a]: duplicate channel name 'wallet_a' (first at line 6)",
-             file + ":13:15: system.compensation.strategy: unknown value 'pollling'; expected one "
-                    "of: none, "
-                    "polling, delay_message, hybrid (did you mean 'polling'?)",
-             file + ":14:24: system.compensation.polling.workers: must be at least 1, got 0"}));
+      (Lines{
+          file + ":3:7: seed: expected an integer in [0, 18446744073709551615], got '-3'",
+          file + ":4:11: duration: expected a duration with a unit (us, ms, s, m, h, d), e.g. "
+                 "250ms, 10s or "
+                 "1h30m, got '1 hour'",
+          file +
+              ":8:16: channels[wallet_a].callback.drop_probabilty: unknown key "
+              "'drop_probabilty' (did "
+              "you mean 'drop_probability'?); allowed keys: delay, drop_probability, "
+              "duplicate_probability, reorder_probability, retries, notify_failures, ack_deadline",
+          file + ":9:5: channels[wallet_a]: duplicate channel name 'wallet_a' (first at line 6)",
+          file + ":13:15: system.compensation.strategy: unknown value 'pollling'; expected one "
+                 "of: none, "
+                 "polling, delay_message, hybrid (did you mean 'polling'?)",
+          file + ":14:24: system.compensation.polling.workers: must be at least 1, got 0"}));
 }
 
 TEST(ScenarioErrors, NeverThrowsOnTruncatedOrMangledInput) {

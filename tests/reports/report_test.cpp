@@ -56,8 +56,9 @@ TEST(ReportJson, GroupKeysInSpecOrder) {
                                          "closed_payment", "gave_up"}));
   EXPECT_EQ(keys_of(j["reconciliation"]), (Keys{"runs", "orders_checked", "payments_found",
                                                 "notifies_resent", "refunds_requested"}));
-  EXPECT_EQ(keys_of(j["cost"]), (Keys{"channel_queries", "peak_query_qps", "db_rows_scanned",
-                                      "mq_messages", "notify_attempts", "dead_letters"}));
+  EXPECT_EQ(keys_of(j["cost"]),
+            (Keys{"channel_queries", "peak_query_qps", "db_rows_scanned", "mq_messages",
+                  "notify_attempts", "dead_letters", "late_acks"}));
   EXPECT_EQ(keys_of(j["invariants"]), (Keys{"violations", "details"}));
   EXPECT_EQ(keys_of(j["invariants"]["details"][0]), (Keys{"order", "event", "time_ms", "message"}));
   EXPECT_EQ(keys_of(j["expect"][0]), (Keys{"metric", "op", "threshold", "actual", "pass"}));
@@ -152,7 +153,7 @@ TEST(MetricValue, NestedAndMissingPaths) {
 TEST(MetricPaths, ListsEveryNumericLeafInDocumentOrder) {
   const auto j = to_json(sample_report());
   const auto paths = metric_paths(j);
-  ASSERT_EQ(paths.size(), 3u + 7 + 7 + 3 * 7 + 7 + 6 + 6 + 5 + 6 + 6 + 1);
+  ASSERT_EQ(paths.size(), 3u + 7 + 7 + 3 * 7 + 7 + 6 + 6 + 5 + 7 + 6 + 1);
   EXPECT_EQ(paths.front(), "sim.events");
   EXPECT_EQ(paths[3], "orders.created");
   EXPECT_EQ(paths[17], "latency.charge_to_paid_ms.count");
