@@ -294,7 +294,9 @@ void Recorder::on_payment_created(const sut::PaymentRecord& record) {
 void Recorder::on_payment_state(const sut::PaymentRecord& record, PaymentState from, Resolution,
                                 sim::Time at) {
   const PaymentState to = record.state;
-  if (!sut::is_allowed_transition(from, to)) {
+  const bool late_success_accepted = system_.compensation.success_after_failed ==
+                                     sut::CompensationConfig::SuccessAfterFailed::kAccept;
+  if (!sut::is_allowed_transition(from, to, late_success_accepted)) {
     violation(record.order, "payment_state", at,
               "payment " + std::to_string(record.id) + " moved " +
                   std::string(sut::to_string(from)) + " -> " + std::string(sut::to_string(to)) +

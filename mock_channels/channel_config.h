@@ -41,6 +41,9 @@ struct QueryProfile {
   sim::Distribution latency = sim::Distribution::fixed(sim::Duration::millis(100));
   double failure_probability = 0.0;  // the query returns an error
   double stale_probability = 0.0;    // says pending although the payment succeeded
+  // Alipay: before the QR code is scanned a query answers "trade does not exist" (kNotFound). The
+  // scan is the user's action in the wallet (paying or declining); async channels only.
+  bool not_found_before_scan = false;
 };
 
 struct CancelProfile {

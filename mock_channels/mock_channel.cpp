@@ -228,6 +228,7 @@ MockChannel::Trade* MockChannel::payable_trade(const PaymentKey& key, const char
     trace(key.order, [&] { return std::string(what) + " refused: trade is " + state_name(state); });
     return nullptr;
   }
+  trade->scanned = true;  // from now on a query finds it (query.not_found_before_scan)
   return trade;
 }
 
@@ -324,6 +325,16 @@ void MockChannel::on_query_landed(CallId call, const PaymentKey& key, QuerySourc
   }
   const TradeState truth = trade_state(key.payment);
   const Trade* trade = trades_.find(key.payment);
+  if (truth == TradeState::kPending && config_.query.not_found_before_scan &&
+      config_.mode == ChannelMode::kAsync && !trade->scanned) {
+    // Alipay: before the buyer scans the QR code the trade does not exist at the channel.
+    ++stats_.queries_not_scanned;
+    trace(key.order, [] {
+      return std::string("query answered NOT_FOUND: the user has not scanned the code yet");
+    });
+    client_.on_query_reply(call, key, source, {CallStatus::kOk, TradeState::kNotFound});
+    return;
+  }
   if (truth == TradeState::kSuccess && stale) {
     ++stats_.queries_stale;
     trace(key.order,

@@ -42,6 +42,7 @@ struct ChannelStats {
   uint64_t queries = 0;               // query calls
   uint64_t queries_failed = 0;        // answered kError by the failure fault
   uint64_t queries_stale = 0;         // answered kPending although the trade had succeeded
+  uint64_t queries_not_scanned = 0;   // answered kNotFound: created, not yet scanned
   uint64_t closes = 0;                // close calls
   uint64_t refunds = 0;               // refund calls
   uint64_t refunds_failed = 0;        // refund calls answered kError (fault, unsupported, refused)

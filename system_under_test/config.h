@@ -126,6 +126,18 @@ struct CompensationConfig {
   // once never enters it, and neither does one whose create answer never came).
   enum class PendingRow : uint8_t { kBeforeCall, kOnAccepted };
   PendingRow pending_row = PendingRow::kBeforeCall;
+  // What a query's "trade does not exist" answer means: not yet (kWait: the user has not scanned
+  // the code, Alipay), or that the payment failed (kMarkFailed: it may still be paid later).
+  enum class OnNotFound : uint8_t { kWait, kMarkFailed } on_not_found = OnNotFound::kWait;
+  // When the re-query schedule runs out with the payment still pending: leave it PAYING
+  // (kGiveUp), or mark it FAILED (kMarkFailed: Hyperswitch, "retries exhausted").
+  enum class OnExhausted : uint8_t { kGiveUp, kMarkFailed } on_exhausted = OnExhausted::kGiveUp;
+  // A success the channel reports for a payment this service marked FAILED: refund it (kRefund,
+  // WeChat Pay's closed-loop rule), let it move FAILED -> SUCCESS and pay the order (kAccept), or
+  // drop the news, leaving the charge with an unpaid order (kIgnore: a drop). Reconciliation
+  // never ignores a charge: under kIgnore it refunds.
+  enum class SuccessAfterFailed : uint8_t { kRefund, kAccept, kIgnore };
+  SuccessAfterFailed success_after_failed = SuccessAfterFailed::kRefund;
 };
 
 // The payment service's retries of a create that timed out (its answer lost, or the channel down).

@@ -369,6 +369,10 @@ bool PaymentService::apply_trade_state(PaymentId payment, TradeState state, Reso
       on_success(*record, how, paid_at_us);
       break;
     case TradeEffect::kRefund:
+      if (record->state == PaymentState::kFailed && !refunds_success_after_failed(how)) {
+        accept_or_ignore_success(*record, how, paid_at_us);
+        break;
+      }
       sim::trace(tracer_, runtime_.now(), kComponent, record->order, [&] {
         return "payment " + std::to_string(payment) + " is " +
                std::string(to_string(record->state)) +
@@ -396,6 +400,36 @@ bool PaymentService::apply_trade_state(PaymentId payment, TradeState state, Reso
       break;
   }
   return is_terminal(record->state);
+}
+
+bool PaymentService::refunds_success_after_failed(Resolution how) const {
+  using Policy = CompensationConfig::SuccessAfterFailed;
+  const Policy policy = config_.compensation.success_after_failed;
+  // Reconciliation never leaves money with an unpaid order: it refunds what kIgnore would drop.
+  return policy == Policy::kRefund ||
+         (policy == Policy::kIgnore && how == Resolution::kReconciliation);
+}
+
+void PaymentService::accept_or_ignore_success(PaymentRecord& record, Resolution how,
+                                              int64_t paid_at_us) {
+  const bool accept =
+      config_.compensation.success_after_failed == CompensationConfig::SuccessAfterFailed::kAccept;
+  sim::trace(tracer_, runtime_.now(), kComponent, record.order, [&] {
+    return "payment " + std::to_string(record.id) + " is FAILED here but SUCCESS at the channel: " +
+           (accept ? "accepted late (FAILED -> SUCCESS)"
+                   : "ignored, FAILED is final here (the charge stays, the order unpaid)");
+  });
+  if (accept) on_success(record, how, paid_at_us);
+}
+
+void PaymentService::fail_exhausted(PaymentId payment, Resolution how) {
+  PaymentRecord* record = db_.find(payment);
+  if (record == nullptr || is_terminal(record->state)) return;
+  sim::trace(tracer_, runtime_.now(), kComponent, record->order, [&] {
+    return "payment " + std::to_string(payment) +
+           " still pending when its re-query schedule ran out: marked FAILED";
+  });
+  states_.set(*record, PaymentState::kFailed, how);
 }
 
 void PaymentService::on_success(PaymentRecord& record, Resolution how, int64_t paid_at_us) {
@@ -471,6 +505,10 @@ void PaymentService::on_query_reply(channels::CallId call, const channels::Payme
     });
     terminal =
         apply_trade_state(key.payment, reply.state, resolution_for(source), reply.paid_at_us);
+    if (reply.state == TradeState::kNotFound &&
+        config_.compensation.on_not_found == CompensationConfig::OnNotFound::kMarkFailed) {
+      terminal = fail_not_found(key.payment, resolution_for(source));
+    }
   } else {
     sim::trace(tracer_, runtime_.now(), kComponent, key.order, [&] {
       return std::string(to_string(resolution_for(source))) + " query of payment " +
@@ -479,6 +517,18 @@ void PaymentService::on_query_reply(channels::CallId call, const channels::Payme
     });
   }
   compensation_.on_query_reply(key, source, reply, terminal);
+}
+
+bool PaymentService::fail_not_found(PaymentId payment, Resolution how) {
+  PaymentRecord* record = db_.find(payment);
+  if (record == nullptr) return true;
+  if (is_terminal(record->state)) return true;
+  sim::trace(tracer_, runtime_.now(), kComponent, record->order, [&] {
+    return "payment " + std::to_string(payment) +
+           ": the channel says the trade does not exist: marked FAILED";
+  });
+  states_.set(*record, PaymentState::kFailed, how);
+  return true;
 }
 
 void PaymentService::late_payment_rejected(CallId call, OrderId order, PaymentId payment,

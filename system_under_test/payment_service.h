@@ -95,6 +95,8 @@ class PaymentService final : public shop::PaymentFront,
   // notify (RefundJob::refund_late_payment).
   void late_payment_rejected(CallId call, OrderId order, PaymentId payment,
                              Resolution how) override;
+  // Marks a payment still pending FAILED (compensation.on_exhausted: mark_failed).
+  void fail_exhausted(PaymentId payment, Resolution how) override;
   // An active query (compensation; QueryRouter). Counts as a channel query.
   void query_payment(PaymentId payment, channels::QuerySource source) override {
     queries_.query_payment(payment, source);
@@ -229,6 +231,12 @@ class PaymentService final : public shop::PaymentFront,
   bool try_lock(OrderId order, uint64_t token);
   void unlock(OrderId order, uint64_t token);
   void handle_callback(const channels::CallbackNotice& notice, uint32_t tries);
+  // compensation.success_after_failed: whether a success for a FAILED payment learned by `how` is
+  // refunded; else it is accepted (FAILED -> SUCCESS) or ignored by accept_or_ignore_success.
+  bool refunds_success_after_failed(Resolution how) const;
+  void accept_or_ignore_success(PaymentRecord& record, Resolution how, int64_t paid_at_us);
+  // compensation.on_not_found: mark_failed. Returns true (the payment is terminal, or gone).
+  bool fail_not_found(PaymentId payment, Resolution how);
 
   void on_success(PaymentRecord& record, Resolution how, int64_t paid_at_us);
 

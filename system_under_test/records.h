@@ -47,10 +47,15 @@ std::string_view to_string(RefundReason reason);
 inline bool is_terminal(PaymentState s) {
   return s != PaymentState::kUnpaid && s != PaymentState::kPaying;
 }
-// The one transition out of a terminal state the model allows.
-inline bool is_allowed_transition(PaymentState from, PaymentState to) {
+// The one transition out of a terminal state the model allows; with `late_success_accepted`
+// (compensation.success_after_failed: accept) also FAILED -> SUCCESS, the channel's word
+// overriding a failure the service decided itself.
+inline bool is_allowed_transition(PaymentState from, PaymentState to,
+                                  bool late_success_accepted = false) {
   if (from == to) return false;
   if (!is_terminal(from)) return from == PaymentState::kUnpaid || to != PaymentState::kUnpaid;
+  if (late_success_accepted && from == PaymentState::kFailed && to == PaymentState::kSuccess)
+    return true;
   return from == PaymentState::kSuccess && to == PaymentState::kRefunded;
 }
 

@@ -30,6 +30,7 @@ void decode_query(Decoder& d, const Cursor& at, channels::QueryProfile& out) {
   reader.read("latency", out.latency, decode_distribution);
   reader.read("failure_probability", out.failure_probability, decode_probability);
   reader.read("stale_probability", out.stale_probability, decode_probability);
+  reader.read("not_found_before_scan", out.not_found_before_scan, decode_bool);
 }
 
 void decode_cancel(Decoder& d, const Cursor& at, channels::CancelProfile& out) {

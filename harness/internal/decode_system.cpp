@@ -167,6 +167,19 @@ void decode_compensation(Decoder& d, const Cursor& at, sut::CompensationConfig& 
   reader.read("pending_row", out.pending_row,
               EnumOf<PendingRow>{{{"before_call", PendingRow::kBeforeCall},
                                   {"on_accepted", PendingRow::kOnAccepted}}});
+  using OnNotFound = sut::CompensationConfig::OnNotFound;
+  reader.read(
+      "on_not_found", out.on_not_found,
+      EnumOf<OnNotFound>{{{"wait", OnNotFound::kWait}, {"mark_failed", OnNotFound::kMarkFailed}}});
+  using OnExhausted = sut::CompensationConfig::OnExhausted;
+  reader.read("on_exhausted", out.on_exhausted,
+              EnumOf<OnExhausted>{
+                  {{"give_up", OnExhausted::kGiveUp}, {"mark_failed", OnExhausted::kMarkFailed}}});
+  using SuccessAfterFailed = sut::CompensationConfig::SuccessAfterFailed;
+  reader.read("success_after_failed", out.success_after_failed,
+              EnumOf<SuccessAfterFailed>{{{"refund", SuccessAfterFailed::kRefund},
+                                          {"accept", SuccessAfterFailed::kAccept},
+                                          {"ignore", SuccessAfterFailed::kIgnore}}});
   bool uses_delay_messages =
       out.strategy == Strategy::kDelayMessage || out.strategy == Strategy::kHybrid;
   if (uses_delay_messages && out.delay_message.schedule.empty()) {

@@ -34,6 +34,7 @@ struct Trade {
   uint32_t refund_calls = 0;
   uint32_t callback_attempts = 0;  // number of the last callback attempt made (1-based)
   bool acknowledged = false;       // the merchant acknowledged a callback: re-sends stop
+  bool scanned = false;            // the user acted on it in the wallet (paid or declined)
   sim::Time delivered_at;          // when attempt callback_attempts (or its latest copy) arrived
 };
 

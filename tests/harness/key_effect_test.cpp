@@ -116,6 +116,11 @@ const Overrides kCreateRetry = {{"channels.0.mode", "sync"},
 const Overrides kSlowHandler = {{"channels.0.callback.ack_deadline", "2s"},
                                 {"channels.0.callback.retries", "[10s]"},
                                 {"environment.payment_service.callback_handling", "3s"}};
+// One delay query, 2 s after the payment is created; the user pays 5 s in.
+const Overrides kEarlyQuery = {{"system.compensation.strategy", "delay_message"},
+                               {"system.compensation.delay_message.schedule", "[2s]"}};
+const Overrides kFailedEarly =
+    kEarlyQuery + Overrides{{"system.compensation.on_exhausted", "mark_failed"}};
 const Overrides kReconciliation = {{"channels.0.double_charge_probability", "0.5"},
                                    {"system.compensation.reconciliation", "{every: 1m, lag: 10s}"}};
 const Overrides kOrderQuery = kLost + Overrides{{"system.order_query", "{at_ages: [10s]}"}};
@@ -207,6 +212,8 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("channels[].query.latency", "1s", kPolling);
     add("channels[].query.failure_probability", "0.5", kPolling);
     add("channels[].query.stale_probability", "0.5", kPolling);
+    add("channels[].query.not_found_before_scan", "true",
+        kEarlyQuery + Overrides{{"system.compensation.on_not_found", "mark_failed"}});
     add("channels[].double_charge_probability", "0.5");
     // A sync card's lost answer: nothing re-queries it, the charged order is dropped.
     add("channels[].create_reply_loss_probability", "0.5", {{"channels.0.mode", "sync"}});
@@ -271,6 +278,11 @@ const std::map<std::string, KeyCase>& key_cases() {
             Overrides{{"environment.payment_service.crashes", "[{at: 5s, restart_after: 2s}]"}});
     // The first delay message leaves at the channel's answer (80 ms later), not before the call.
     add("system.compensation.pending_row", "on_accepted", kDelayMessage);
+    // The user pays 5 s in; the one delay query at 2 s finds the trade not yet paid (or scanned).
+    add("system.compensation.on_not_found", "mark_failed",
+        kEarlyQuery + Overrides{{"channels.0.query.not_found_before_scan", "true"}});
+    add("system.compensation.on_exhausted", "mark_failed", kEarlyQuery);
+    add("system.compensation.success_after_failed", "ignore", kFailedEarly);
     add("system.order_query", "{at_ages: [10s]}", kLost);
     add("system.order_query.enabled", "false", kOrderQuery);
     add("system.order_query.at_ages", "[30s]", kOrderQuery);

@@ -44,14 +44,22 @@ TEST(ScenarioErrors, UnknownKeySuggestsTheNearestKnownOne) {
             "bad.yaml:2:18: system.dedup.banana: unknown key 'banana'; a");
 }
 
-// Issue 16 item 6: the acknowledgement deadline and when the service acknowledges.
-TEST(ScenarioErrors, AckDeadlineKeys) {
+// Issue 16 items 6 and 7: the acknowledgement deadline and what "trade does not exist" means.
+TEST(ScenarioErrors, AckDeadlineAndTradeNotFoundKeys) {
   EXPECT_EQ(errors("channels: [{name: a, callback: {ack_deadline: -1s}}]\n"
                    "system:\n  callback: {ack: later}\n"),
             (Lines{"bad.yaml:1:47: channels[a].callback.ack_deadline: duration must not be "
                    "negative, got '-1s'",
                    "bad.yaml:3:19: system.callback.ack: unknown value 'later'; expected one of: "
                    "after_processing, on_receipt"}));
+  EXPECT_EQ(errors("channels: [{name: a, query: {not_found_before_scan: 1}}]\n"
+                   "system:\n  compensation: {on_not_found: fail, success_after_failed: keep}\n"),
+            (Lines{"bad.yaml:1:53: channels[a].query.not_found_before_scan: expected true or "
+                   "false, got '1'",
+                   "bad.yaml:3:32: system.compensation.on_not_found: unknown value 'fail'; "
+                   "expected one of: wait, mark_failed (did you mean 'wait'?)",
+                   "bad.yaml:3:60: system.compensation.success_after_failed: unknown value "
+                   "'keep'; expected one of: refund, accept, ignore"}));
 }
 
 TEST(ScenarioErrors, WrongTypes) {
