@@ -108,13 +108,14 @@ reports::ConfidenceVerdict judge(const Expectation& e, const std::vector<double>
 
 RunOutcome run_judged(const Scenario& scenario, sim::Tracer* tracer,
                       const std::function<void(sim::Time)>& on_minute,
-                      const std::function<void(size_t)>& on_replication) {
+                      const std::function<void(size_t)>& on_replication,
+                      std::vector<reports::Report>* replications) {
   RunOutcome outcome = run_scenario(scenario, tracer, on_minute);
   std::vector<size_t> judged;  // indexes into scenario.expect (= report.expect)
   for (size_t i = 0; i < scenario.expect.size(); ++i) {
     if (scenario.expect[i].confidence > 0) judged.push_back(i);
   }
-  if (judged.empty()) return outcome;
+  if (judged.empty() && replications == nullptr) return outcome;
   // values[k]: the metric of judged[k] in each replication that has it.
   std::vector<std::vector<double>> values(judged.size());
   std::vector<bool> missing(judged.size(), false);
@@ -132,7 +133,7 @@ RunOutcome run_judged(const Scenario& scenario, sim::Tracer* tracer,
     if (on_replication) on_replication(r);
     Scenario replica = scenario;
     replica.seed = replication_seed(scenario.seed, r);
-    const RunOutcome run = run_scenario(replica);
+    RunOutcome run = run_scenario(replica);
     collect(run.report);
     // A broken invariant in any replication is a finding: named in the report that is written.
     if (!run.invariants_held) {
@@ -143,7 +144,9 @@ RunOutcome run_judged(const Scenario& scenario, sim::Tracer* tracer,
                ") broke " + std::to_string(run.report.invariants.violations) +
                " invariant(s): paysim run --seed " + std::to_string(replica.seed)});
     }
+    if (replications != nullptr) replications->push_back(std::move(run.report));
   }
+  if (judged.empty()) return outcome;
   outcome.expectations_passed = true;
   for (size_t k = 0; k < judged.size(); ++k) {
     reports::Expectation& result = outcome.report.expect[judged[k]];

@@ -30,9 +30,13 @@ RunOutcome run_scenario(const Scenario& scenario, sim::Tracer* tracer = nullptr,
 // t) lies on its passing side, fails when it lies on the other, and is inconclusive (not passed)
 // when it straddles the threshold. What `run` and `check` do, so they cannot disagree.
 // `on_replication(r)`: called before replication r >= 1 starts (a progress display).
+// `replications`: when non-null, every replication 1.. runs whether or not an expectation needs
+// it, and their reports are appended in order (replication 0 is the outcome's report): what
+// `check --baseline` compares.
 RunOutcome run_judged(const Scenario& scenario, sim::Tracer* tracer = nullptr,
                       const std::function<void(sim::Time)>& on_minute = {},
-                      const std::function<void(size_t)>& on_replication = {});
+                      const std::function<void(size_t)>& on_replication = {},
+                      std::vector<reports::Report>* replications = nullptr);
 
 // Evaluates `expectations` against a finished report, filling report.expect. Returns whether
 // all passed. An expectation with a confidence is compared on this report's value alone (a

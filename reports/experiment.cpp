@@ -156,8 +156,11 @@ PointAggregate aggregate_point(const ExperimentPoint& point) {
 
 Differences paired_differences(const ExperimentPoint& base, const ExperimentPoint& point) {
   assert(base.runs.size() == point.runs.size());
-  const std::vector<Json> base_documents = documents_of(base);
-  const std::vector<Json> documents = documents_of(point);
+  return paired_differences(documents_of(base), documents_of(point));
+}
+
+Differences paired_differences(const std::vector<Json>& base_documents,
+                               const std::vector<Json>& documents, double confidence) {
   Differences out;
   out.metric_paths = paths_of(documents);
   for (const std::string& path : out.metric_paths) {
@@ -167,7 +170,7 @@ Differences paired_differences(const ExperimentPoint& base, const ExperimentPoin
       const std::optional<double> v = measured_value(documents[r], path);
       if (b && v) differences.push_back(*v - *b);
     }
-    out.metrics.push_back(mean_interval(differences));
+    out.metrics.push_back(mean_interval(differences, confidence));
   }
   return out;
 }

@@ -90,6 +90,12 @@ struct Differences {
 };
 
 Differences paired_differences(const ExperimentPoint& base, const ExperimentPoint& point);
+// The same over report.json documents (replication r of each side at index r), for runs kept as
+// JSON (`check --baseline`), with intervals at `confidence` (0.5 < confidence < 1). Pairs the
+// first min(sizes) replications.
+Differences paired_differences(const std::vector<nlohmann::ordered_json>& base_documents,
+                               const std::vector<nlohmann::ordered_json>& documents,
+                               double confidence = 0.95);
 
 // summary.json (schema reports/schema/summary.schema.json): kind, scenario, seeds, set, axes,
 // then per point its label, values, runs, failed_runs, every metric as {n, mean, ci95_low,

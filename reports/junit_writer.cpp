@@ -53,8 +53,13 @@ struct Counts {
   std::size_t errors = 0;
 };
 
-Counts counts_of(const Report& report) {
+Counts counts_of(const JunitRun& run) {
+  const Report& report = *run.report;
   Counts counts{report.expect.size() + 1, report.invariants.violations > 0 ? 1u : 0u, 0};
+  if (run.baseline) {
+    ++counts.tests;
+    counts.failures += run.baseline->failed ? 1 : 0;
+  }
   for (const Expectation& e : report.expect) {
     if (!e.actual) {
       ++counts.errors;
@@ -98,10 +103,24 @@ void append_expectation(const Expectation& e, const std::string& suite, std::str
                  xml_escape(expectation_failure(e)));
 }
 
+void append_baseline(const JunitBaselineCase& c, const std::string& suite, std::string& out) {
+  fmt::format_to(std::back_inserter(out),
+                 "    <testcase classname=\"{}\" name=\"baseline\" time=\"{}\"", suite,
+                 seconds_text(0.0));
+  if (!c.failed) {
+    out += "/>\n";
+    return;
+  }
+  fmt::format_to(std::back_inserter(out),
+                 ">\n      <failure type=\"baseline\" message=\"{}\">{}</failure>\n    "
+                 "</testcase>\n",
+                 xml_escape(c.summary), xml_escape(c.details, XmlContext::kText));
+}
+
 void append_suite(const JunitRun& run, std::string_view build, std::string& out) {
   const Report& report = *run.report;
   const std::string name = xml_escape(suite_name(run));
-  const Counts counts = counts_of(report);
+  const Counts counts = counts_of(run);
   const std::string time = seconds_text(report.sim.wall_ms);
   fmt::format_to(std::back_inserter(out),
                  "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
@@ -121,6 +140,7 @@ void append_suite(const JunitRun& run, std::string_view build, std::string& out)
                    n, n == 1 ? "" : "s",
                    xml_escape(violation_lines(report.invariants), XmlContext::kText));
   }
+  if (run.baseline) append_baseline(*run.baseline, name, out);
   out += "  </testsuite>\n";
 }
 
@@ -169,7 +189,7 @@ std::string render_junit(const std::vector<JunitRun>& runs, std::string_view bui
   Counts total;
   double wall_ms = 0.0;
   for (const JunitRun& run : runs) {
-    const Counts counts = counts_of(*run.report);
+    const Counts counts = counts_of(run);
     total.tests += counts.tests;
     total.failures += counts.failures;
     total.errors += counts.errors;

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,10 +26,23 @@
 
 namespace reports {
 
+// `check --baseline`'s verdict on a run, reported as one more testcase named "baseline" (time 0);
+// a failed one carries <failure type="baseline" message=summary> with the details (the moved
+// metrics, one per line) as its text.
+struct JunitBaselineCase {
+  bool failed = false;
+  std::string summary;
+  std::string details;
+};
+
 // One run as JUnit reports it.
 struct JunitRun {
+  JunitRun(const Report* r, std::size_t replication_index = 0)  // NOLINT: {&report, r} reads well
+      : report(r), replication(replication_index) {}
+
   const Report* report = nullptr;  // REQUIRES: non-null
   std::size_t replication = 0;     // of its point in a compare or sweep; 0 for run and check
+  std::optional<JunitBaselineCase> baseline;  // check --baseline only
 };
 
 // `build`: the paysim that made the runs, e.g. "paysim 0.1.0 (revision c96b707d1e2f)".
