@@ -150,7 +150,17 @@ void ShopLinks::OrderConsumer::on_message(sut::MessageId id, const sut::Message&
   links.observer_.on_notify_attempt(links.runtime_.now());
   if (links.order_service_fails(message.order, delivery_key(message.payment, message.delivery),
                                 message.payment)) {
-    links.mq_.ack(id, false);  // reconsume later
+    // The order update failed. A consumer that acknowledged the message on receipt has lost it:
+    // the broker will not send it again. One that acknowledges after the update asks for it again.
+    const bool acked_first = links.config_.order_service.consumer_ack ==
+                             sut::OrderServiceConfig::ConsumerAck::kBeforeUpdate;
+    if (acked_first) {
+      sim::trace(links.tracer_, links.runtime_.now(), "order-service", message.order, [&] {
+        return "payment-succeeded message for payment " + std::to_string(message.payment) +
+               " was acknowledged before the order update, which failed: the message is gone";
+      });
+    }
+    links.mq_.ack(id, acked_first);  // consumed (lost), or reconsume later
     return;
   }
   links.order_service_consumer_->on_message(id, message);

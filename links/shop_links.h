@@ -14,7 +14,8 @@
 //    then the order service fails the call with `notify_failure_probability` or during an
 //    `outages` window (the sender sees kFailed), or the test seam kFaultNotify;
 //  - MQ -> order service (payment-succeeded deliveries, order_consumer()): the same failure and
-//    outage, answered "reconsume later";
+//    outage fail the order update, answered "reconsume later" (or, with
+//    order_service.consumer_ack: before_update, already acknowledged: the message is lost);
 //  - order service -> payment service (close, query, late payment): the same instant;
 //  - order service -> app (push): lost with `environment.push.loss_probability`, else after
 //    `environment.push.latency`.

@@ -49,6 +49,14 @@ struct OrderServiceConfig {
   // Whether expiry closes in-flight payments at the channel before closing the order. Without
   // it the order closes locally and a late success may be rejected (a known production bug).
   bool close_at_channel = false;
+  // When the order service's MQ consumer acknowledges a "payment succeeded" message: after the
+  // order is updated (seed 001: "订单服务要在完成订单状态更新后再确认完成消息消费"), so an update
+  // that fails is redelivered; or before it (a known bug): an update that then fails is lost with
+  // the message, which the broker never sends again.
+  enum class ConsumerAck : uint8_t {
+    kAfterUpdate,
+    kBeforeUpdate
+  } consumer_ack = ConsumerAck::kAfterUpdate;
 };
 
 // RocketMQ's default consumer retry gaps: 16 retries over about 4h46m (DOMAIN.md).
@@ -69,6 +77,17 @@ struct NotifyConfig {
   std::vector<sim::Duration> mq_retry = rocketmq_consumer_retries();
   sim::Distribution mq_latency = sim::Distribution::fixed(sim::Duration::millis(20));
   double mq_loss_probability = 0.0;  // a message lost on publish (an unreliable broker/producer)
+  // How long after the database commit of a success its notify leaves the process (the sync call
+  // and the MQ publish): a publish from a thread of its own after the transaction. The notify
+  // waits as a timer of the process, so a crash in that window loses it (seed 001: reliable
+  // messages vs distributed transactions). Zero: sent in the commit's own step, no window.
+  sim::Duration publish_delay = sim::Duration::zero();
+  // Transactional outbox (or a RocketMQ transactional message): the "payment succeeded" message is
+  // written with the commit, so a crash before its publish leaves it in the outbox table, and the
+  // relay publishes it once the process is up again, polling every outbox_relay_interval (a
+  // RocketMQ broker checks a half message back after about a minute). REQUIRES async_mq.
+  bool outbox = false;
+  sim::Duration outbox_relay_interval = sim::Duration::seconds(1);
 };
 
 enum class Strategy : uint8_t { kNone, kPolling, kDelayMessage, kHybrid };

@@ -8,10 +8,11 @@ namespace sut {
 
 using internal::kPaymentServiceTrace;
 
-OrderNotifier::OrderNotifier(sim::Runtime& process, const SystemConfig& config, PaymentDb& db,
-                             MessageQueue& mq, RefundJob& refunds, sim::Activity& activity,
-                             sim::Tracer* tracer)
+OrderNotifier::OrderNotifier(sim::Process& process, sim::Runtime& durable,
+                             const SystemConfig& config, PaymentDb& db, MessageQueue& mq,
+                             RefundJob& refunds, sim::Activity& activity, sim::Tracer* tracer)
     : process_(process),
+      durable_(durable),
       config_(config),
       db_(db),
       mq_(mq),
@@ -21,7 +22,61 @@ OrderNotifier::OrderNotifier(sim::Runtime& process, const SystemConfig& config, 
 
 void OrderNotifier::notify_paid(OrderId order, PaymentId payment, Resolution how) {
   resolved_by_.insert_or_assign(payment, static_cast<uint32_t>(how));
+  const sim::Duration delay = config_.notify.publish_delay;
+  if (delay <= sim::Duration::zero()) {
+    send(order, payment, how, 0);
+    return;
+  }
+  // The commit is done; the notify leaves from another thread a moment later. The outbox row is
+  // part of the commit's transaction, so it survives what the timer does not.
+  if (config_.notify.outbox && config_.notify.async_mq) {
+    outbox_.insert_or_assign(payment, OutboxRow{order, how, sim::Hold(activity_, order)});
+  }
+  process_.schedule_after_inline(delay, [this, payment, how, hold = sim::Hold(activity_, order)] {
+    on_publish_delay(hold.entity(), payment, how);
+  });
+}
+
+void OrderNotifier::on_publish_delay(OrderId order, PaymentId payment, Resolution how) {
+  // Published by the process itself: the relay must not publish the row again.
+  outbox_.erase(payment);
   send(order, payment, how, 0);
+}
+
+void OrderNotifier::lose_memory() {
+  calls_.forget();
+  if (!outbox_.empty()) {
+    sim::trace(tracer_, process_.now(), kPaymentServiceTrace, outbox_.begin()->second.order, [&] {
+      return "crash before publishing: " + std::to_string(outbox_.size()) +
+             " notify message(s) wait in the outbox for the relay";
+    });
+    schedule_relay();
+  }
+}
+
+void OrderNotifier::schedule_relay() {
+  if (relay_scheduled_) return;
+  relay_scheduled_ = true;
+  durable_.schedule_after(config_.notify.outbox_relay_interval, [this] { relay_outbox(); });
+}
+
+void OrderNotifier::relay_outbox() {
+  relay_scheduled_ = false;
+  if (!process_.up()) {  // the relay runs in the process: it polls again once it is back
+    schedule_relay();
+    return;
+  }
+  // Taken whole first: publishing never adds a row, and the map must not change under the loop.
+  std::map<PaymentId, OutboxRow> rows = std::move(outbox_);
+  outbox_.clear();
+  for (auto& [payment, row] : rows) {
+    sim::trace(tracer_, process_.now(), kPaymentServiceTrace, row.order, [&] {
+      return "outbox relay publishes the notify message of payment " + std::to_string(payment) +
+             " lost from memory in the crash";
+    });
+    ++relayed_;
+    publish_message(row.order, payment, row.how);
+  }
 }
 
 void OrderNotifier::renotify(PaymentId payment, Resolution how) {
@@ -30,14 +85,17 @@ void OrderNotifier::renotify(PaymentId payment, Resolution how) {
   notify_paid(record->order, payment, how);
 }
 
+void OrderNotifier::publish_message(OrderId order, PaymentId payment, Resolution how) {
+  const PaymentRecord* record = db_.find(payment);
+  Message message{order, payment, how, 0};
+  message.paid_at_us = record != nullptr ? record->paid_at.us() : 0;
+  mq_.publish(Topic::kPaymentSucceeded, message, sim::Duration::zero());
+}
+
 void OrderNotifier::send(OrderId order, PaymentId payment, Resolution how, uint32_t attempt) {
   const PaymentRecord* record = db_.find(payment);
   const sim::Time paid_at = record != nullptr ? record->paid_at : sim::Time();
-  if (attempt == 0 && config_.notify.async_mq) {
-    Message message{order, payment, how, 0};
-    message.paid_at_us = paid_at.us();
-    mq_.publish(Topic::kPaymentSucceeded, message, sim::Duration::zero());
-  }
+  if (attempt == 0 && config_.notify.async_mq) publish_message(order, payment, how);
   const CallId call = next_call_++;
   calls_.called(call);
   orders_->notify_paid(call, order, payment, how, paid_at.us(), attempt);

@@ -49,7 +49,7 @@ PaymentService::PaymentService(sim::Process& process, sim::Runtime& durable,
       calls_(activity, std::move(channels)),
       states_(process, db, compensation, observer),
       refunds_(durable, config, db, calls_, states_, activity, observer, tracer),
-      notifier_(process, config, db, mq, refunds_, activity, tracer),
+      notifier_(process, durable, config, db, mq, refunds_, activity, tracer),
       closer_(db, calls_),
       queries_(process, db, calls_, notifier_, observer, tracer) {}
 

@@ -88,6 +88,20 @@ void decode_order_service(Decoder& d, const Cursor& at, sut::OrderServiceConfig&
                                    {"refund", LatePayment::kRefund},
                                    {"reject", LatePayment::kReject}}});
   reader.read("close_at_channel", out.close_at_channel, decode_bool);
+  using ConsumerAck = sut::OrderServiceConfig::ConsumerAck;
+  reader.read("consumer_ack", out.consumer_ack,
+              EnumOf<ConsumerAck>{{{"after_update", ConsumerAck::kAfterUpdate},
+                                   {"before_update", ConsumerAck::kBeforeUpdate}}});
+}
+
+// A duration of at most an hour: a window that stays open longer is not a publish delay.
+std::optional<sim::Duration> decode_publish_delay(Decoder& d, const Cursor& at) {
+  std::optional<sim::Duration> value = decode_duration(d, at);
+  if (value && *value > sim::Duration::hours(1)) {
+    d.error(at, "must be at most 1h, got '" + at.node.Scalar() + "'");
+    return std::nullopt;
+  }
+  return value;
 }
 
 void decode_notify(Decoder& d, const Cursor& at, sut::NotifyConfig& out) {
@@ -96,6 +110,24 @@ void decode_notify(Decoder& d, const Cursor& at, sut::NotifyConfig& out) {
   reader.read("sync_backoff", out.sync_backoff, decode_duration);
   reader.read("async_mq", out.async_mq, decode_bool);
   reader.read("mq_retry", out.mq_retry, decode_mq_retry);
+  reader.read("publish_delay", out.publish_delay, decode_publish_delay);
+  std::optional<Cursor> outbox_at = reader.get("outbox");
+  if (outbox_at) {
+    if (std::optional<bool> outbox = decode_bool(d, *outbox_at)) out.outbox = *outbox;
+  }
+  reader.read("outbox_relay_interval", out.outbox_relay_interval,
+              [](Decoder& dd, const Cursor& c) -> std::optional<sim::Duration> {
+                std::optional<sim::Duration> value = decode_publish_delay(dd, c);
+                if (value && *value <= sim::Duration::zero()) {
+                  dd.error(c, "duration must be greater than 0, got '" + c.node.Scalar() + "'");
+                  return std::nullopt;
+                }
+                return value;
+              });
+  if (out.outbox && !out.async_mq) {
+    d.error(outbox_at.value_or(reader.cursor()),
+            "an outbox holds the \"payment succeeded\" message: it needs async_mq: true");
+  }
 }
 
 void decode_create_retry(Decoder& d, const Cursor& at, sut::CreateRetryConfig& out) {

@@ -121,6 +121,9 @@ const Overrides kEarlyQuery = {{"system.compensation.strategy", "delay_message"}
                                {"system.compensation.delay_message.schedule", "[2s]"}};
 const Overrides kFailedEarly =
     kEarlyQuery + Overrides{{"system.compensation.on_exhausted", "mark_failed"}};
+const Overrides kCrashBeforePublish = {
+    {"system.notify.publish_delay", "2s"},
+    {"environment.payment_service.crashes", "[{at: 10s, restart_after: 2s}]"}};
 const Overrides kReconciliation = {{"channels.0.double_charge_probability", "0.5"},
                                    {"system.compensation.reconciliation", "{every: 1m, lag: 10s}"}};
 const Overrides kOrderQuery = kLost + Overrides{{"system.order_query", "{at_ages: [10s]}"}};
@@ -247,6 +250,16 @@ const std::map<std::string, KeyCase>& key_cases() {
         kNotifyFails + Overrides{{"system.notify.sync_retries", "0"}});
     add("environment.mq.loss_probability", "0.5",
         kNotifyFails + Overrides{{"system.notify.sync_retries", "0"}});
+    // A failed consume acknowledged first is lost instead of redelivered.
+    add("system.order_service.consumer_ack", "before_update",
+        kNotifyFails + Overrides{{"system.notify.sync_retries", "0"}});
+    // Every notify leaves a second after its commit (latencies move); with a crash at 10 s the
+    // notifies of the successes committed in the last 2 s before it are lost, unless an outbox
+    // wrote them with the commit (its relay publishes them after the restart).
+    add("system.notify.publish_delay", "1s");
+    add("system.notify.outbox", "true", kCrashBeforePublish);
+    add("system.notify.outbox_relay_interval", "30s",
+        kCrashBeforePublish + Overrides{{"system.notify.outbox", "true"}});
     add("system.callback.ack", "on_receipt", kSlowHandler);
     add("system.create_retry.retries", "0", kCreateRetry);
     add("system.create_retry.backoff", "1m", kCreateRetry);
