@@ -78,6 +78,9 @@ struct CloseReply {
   int64_t paid_at_us = 0;
 };
 
+// {kOk, refunded}: the money is back. {kOk, !refunded}: the refund was accepted and finishes later
+// (channels[].refund.completion_delay; DOMAIN.md: "the response means accepted, the result must
+// be queried"): asking the same refund again answers its progress, and starts it over if it failed.
 struct RefundReply {
   CallStatus status = CallStatus::kOk;
   bool refunded = false;
@@ -100,6 +103,10 @@ class ChannelClient {
                               const QueryReply& reply) = 0;
   virtual void on_close_reply(CallId call, const PaymentKey& key, const CloseReply& reply) = 0;
   virtual void on_refund_reply(CallId call, const PaymentKey& key, const RefundReply& reply) = 0;
+  // The result of an accepted refund, sent when it finishes (channels[].refund.notify: WeChat Pay's
+  // refund notice): `refunded` true when the money went back, false when the refund failed. It
+  // answers no call, is never re-sent and may be lost; channels that refund at once never send it.
+  virtual void on_refund_notice(const PaymentKey& /*key*/, const RefundReply& /*result*/) {}
   // A callback arrived. The receiver acknowledges it with Channel::acknowledge once it has
   // handled it; an unacknowledged callback is sent again on the channel's retry schedule.
   virtual void on_callback(const CallbackNotice& notice) = 0;

@@ -149,6 +149,12 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
   void update(sut::OrderId order, Change&& change);
 
   void violation(sut::OrderId order, std::string event, sim::Time at, std::string message);
+  // `refund.on_accepted: trust` records a refund REFUNDED when the channel accepts it, before (or
+  // whether or not) the money goes back: the design's outcome, shown by the ledger's duplicate
+  // and drop counts, not a broken invariant.
+  bool trusts_accepted_refunds() const {
+    return system_.refund.on_accepted == sut::RefundConfig::OnAccepted::kTrust;
+  }
 
   const channels::Ledger& ledger_;
   const sut::SystemConfig& system_;

@@ -83,6 +83,14 @@ void Host::ChannelGate::on_refund_reply(channels::CallId call, const channels::P
   host_.process_->on_refund_reply(call, key, reply);
 }
 
+// A refund notice is a request to the host, as a callback is: while it is down the notice is lost
+// (the channel never re-sends it), and the refund job's next check finds the result instead.
+void Host::ChannelGate::on_refund_notice(const channels::PaymentKey& key,
+                                         const channels::RefundReply& result) {
+  if (!host_.up_) return;
+  host_.process_->on_refund_notice(key, result);
+}
+
 void Host::ChannelGate::on_callback(const channels::CallbackNotice& notice) {
   if (!host_.up_) return;  // not acknowledged: the channel sends it again
   host_.process_->on_callback(notice);

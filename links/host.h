@@ -76,6 +76,8 @@ class Host final : public sim::Process {
                         const channels::CloseReply& reply) override;
     void on_refund_reply(channels::CallId call, const channels::PaymentKey& key,
                          const channels::RefundReply& reply) override;
+    void on_refund_notice(const channels::PaymentKey& key,
+                          const channels::RefundReply& result) override;
     void on_callback(const channels::CallbackNotice& notice) override;
 
    private:

@@ -55,7 +55,20 @@ struct CancelProfile {
 struct RefundProfile {
   bool supported = true;
   sim::Duration latency = sim::Duration::seconds(1);
-  double failure_probability = 0.0;
+  double failure_probability = 0.0;  // the refund call is refused at once
+  // Refunds that finish later (DOMAIN.md: "Refunds are requests: the response means accepted,
+  // the result must be queried"). Unless this is a fixed 0, a refund call that lands is answered
+  // "accepted" and the money goes back this long afterwards; asking the same refund again
+  // answers its progress (and starts a failed one over, the same refund number retried).
+  sim::Distribution completion_delay = sim::Distribution::fixed(sim::Duration::zero());
+  // An accepted refund fails when it would finish (insufficient merchant balance, bank error).
+  double completion_failure_probability = 0.0;
+  bool notify = false;                   // a refund notice reports each finished refund's result
+  double notify_drop_probability = 0.0;  // a refund notice is lost on the way
+
+  bool completes_later() const {
+    return completion_delay != sim::Distribution::fixed(sim::Duration::zero());
+  }
 };
 
 struct ChannelConfig {

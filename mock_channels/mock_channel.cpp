@@ -39,6 +39,8 @@ MockChannel::MockChannel(sim::Runtime& runtime, const ChannelConfig& config, uin
   assert(is_probability(config_.query.failure_probability));
   assert(is_probability(config_.query.stale_probability));
   assert(is_probability(config_.refund.failure_probability));
+  assert(is_probability(config_.refund.completion_failure_probability));
+  assert(is_probability(config_.refund.notify_drop_probability));
   assert(config_.timeout >= sim::Duration::zero());
   for (const OutageWindow& window : config_.outages) {
     assert(window.duration >= sim::Duration::zero());
@@ -443,6 +445,10 @@ void MockChannel::on_refund_landed(CallId call, const PaymentKey& key, int64_t a
   const bool failed = fault_stream(runtime_, key, purpose::kRefundFailure, counter)
                           .bernoulli(config_.refund.failure_probability);
   Trade* trade = trades_.find(key.payment);
+  if (trade != nullptr && config_.refund.completes_later()) {
+    on_later_refund_landed(call, *trade, amount_minor, failed);
+    return;
+  }
   const char* failure = nullptr;
   if (failed) {
     failure = "refund failed (failure fault)";
@@ -465,6 +471,89 @@ void MockChannel::on_refund_landed(CallId call, const PaymentKey& key, int64_t a
     return "refunded " + std::to_string(amount_minor) + " minor, trade " + state_name(trade->state);
   });
   client_.on_refund_reply(call, key, {CallStatus::kOk, true});
+}
+
+// ---- refunds that finish later ------------------------------------------------------------
+
+void MockChannel::on_later_refund_landed(CallId call, Trade& trade, int64_t amount_minor,
+                                         bool failed) {
+  const PaymentKey key = trade.key;
+  const bool same_refund = trade.refund_amount_minor == amount_minor;
+  if (same_refund && trade.refund_progress == internal::RefundProgress::kProcessing) {
+    trace(key.order, [] { return std::string("refund asked again: still processing"); });
+    client_.on_refund_reply(call, key, {CallStatus::kOk, false});
+    return;
+  }
+  if (same_refund && trade.refund_progress == internal::RefundProgress::kSucceeded) {
+    trace(key.order, [] { return std::string("refund asked again: already refunded"); });
+    client_.on_refund_reply(call, key, {CallStatus::kOk, true});
+    return;
+  }
+  if (failed) {
+    ++stats_.refunds_failed;
+    trace(key.order, [] { return std::string("refund failed (failure fault)"); });
+    client_.on_refund_reply(call, key, {CallStatus::kError, false});
+    return;
+  }
+  // A new refund, or the failed one started over under the same refund number.
+  trade.refund_progress = internal::RefundProgress::kProcessing;
+  trade.refund_amount_minor = amount_minor;
+  const uint32_t counter = trade.refunds_accepted++;
+  ++stats_.refunds_accepted;
+  sim::RandomStream rng = fault_stream(runtime_, key, purpose::kRefundCompletionDelay, counter);
+  const PaymentId payment = key.payment;
+  begin_work(key.order);
+  runtime_.schedule_after(config_.refund.completion_delay.sample(rng),
+                          [this, order = key.order, payment, counter] {
+                            const sim::Hold work = finish_work(order);
+                            finish_refund(payment, counter);
+                          });
+  trace(key.order, [&] {
+    return "refund of " + std::to_string(amount_minor) + " minor accepted, finishes later";
+  });
+  client_.on_refund_reply(call, key, {CallStatus::kOk, false});
+}
+
+void MockChannel::finish_refund(PaymentId payment, uint32_t counter) {
+  Trade* trade = trades_.find(payment);
+  if (trade == nullptr) return;  // forgotten: nothing may touch it any more
+  assert(trade->refund_progress == internal::RefundProgress::kProcessing);
+  const bool failed =
+      fault_stream(runtime_, trade->key, purpose::kRefundCompletionFailure, counter)
+          .bernoulli(config_.refund.completion_failure_probability) ||
+      !ledger_.record_refund(trade->key, trade->refund_amount_minor, runtime_.now());
+  if (failed) {
+    trade->refund_progress = internal::RefundProgress::kFailed;
+    ++stats_.refunds_failed_later;
+    trace(trade->key.order,
+          [] { return std::string("accepted refund failed: the money stays taken"); });
+  } else {
+    trade->refund_progress = internal::RefundProgress::kSucceeded;
+    trade->refunded_minor += trade->refund_amount_minor;
+    // Pair assertion with the ledger's own refusal: the channel never pays out more than it took.
+    assert(trade->refunded_minor <= trade->charged_minor);
+    if (trade->refunded_minor == trade->charged_minor) trade->state = TradeState::kRefunded;
+    ++stats_.refunds_completed;
+    trace(trade->key.order, [&] {
+      return "accepted refund done: " + std::to_string(trade->refund_amount_minor) +
+             " minor returned, trade " + state_name(trade->state);
+    });
+  }
+  if (config_.refund.notify) send_refund_notice(*trade, counter, !failed);
+}
+
+void MockChannel::send_refund_notice(const Trade& trade, uint32_t counter, bool refunded) {
+  ++stats_.refund_notices_sent;
+  if (fault_stream(runtime_, trade.key, purpose::kRefundNoticeDrop, counter)
+          .bernoulli(config_.refund.notify_drop_probability)) {
+    ++stats_.refund_notices_dropped;
+    trace(trade.key.order, [] { return std::string("refund notice dropped by fault"); });
+    return;
+  }
+  trace(trade.key.order, [&] {
+    return std::string("refund notice sent: ") + (refunded ? "refunded" : "refund failed");
+  });
+  client_.on_refund_notice(trade.key, {CallStatus::kOk, refunded});
 }
 
 }  // namespace channels

@@ -36,21 +36,27 @@ class Ledger;
 
 // Counters since construction. "Calls" count what the merchant asked, whatever the outcome.
 struct ChannelStats {
-  uint64_t creates = 0;               // create calls
-  uint64_t create_replies_lost = 0;   // creates that took effect but whose answer was lost
-  uint64_t keyless_recharges = 0;     // sync creates repeated without a key: charged again
-  uint64_t queries = 0;               // query calls
-  uint64_t queries_failed = 0;        // answered kError by the failure fault
-  uint64_t queries_stale = 0;         // answered kPending although the trade had succeeded
-  uint64_t queries_not_scanned = 0;   // answered kNotFound: created, not yet scanned
-  uint64_t closes = 0;                // close calls
-  uint64_t refunds = 0;               // refund calls
-  uint64_t refunds_failed = 0;        // refund calls answered kError (fault, unsupported, refused)
-  uint64_t callbacks_sent = 0;        // attempts that left the channel
-  uint64_t callbacks_dropped = 0;     // sent, never arrived
-  uint64_t callbacks_duplicated = 0;  // extra copies delivered
-  uint64_t callbacks_stale = 0;       // reordered stale "pending" notices delivered
-  uint64_t callbacks_blocked = 0;     // attempts not sent because the channel was down
+  uint64_t creates = 0;              // create calls
+  uint64_t create_replies_lost = 0;  // creates that took effect but whose answer was lost
+  uint64_t keyless_recharges = 0;    // sync creates repeated without a key: charged again
+  uint64_t queries = 0;              // query calls
+  uint64_t queries_failed = 0;       // answered kError by the failure fault
+  uint64_t queries_stale = 0;        // answered kPending although the trade had succeeded
+  uint64_t queries_not_scanned = 0;  // answered kNotFound: created, not yet scanned
+  uint64_t closes = 0;               // close calls
+  uint64_t refunds = 0;              // refund calls
+  uint64_t refunds_failed = 0;       // refund calls answered kError (fault, unsupported, refused)
+  // Refunds that finish later (refund.completion_delay):
+  uint64_t refunds_accepted = 0;        // refunds started: answered "accepted"
+  uint64_t refunds_completed = 0;       // accepted refunds that gave the money back
+  uint64_t refunds_failed_later = 0;    // accepted refunds that failed when they would finish
+  uint64_t refund_notices_sent = 0;     // refund notices that left the channel
+  uint64_t refund_notices_dropped = 0;  // of those, lost on the way
+  uint64_t callbacks_sent = 0;          // attempts that left the channel
+  uint64_t callbacks_dropped = 0;       // sent, never arrived
+  uint64_t callbacks_duplicated = 0;    // extra copies delivered
+  uint64_t callbacks_stale = 0;         // reordered stale "pending" notices delivered
+  uint64_t callbacks_blocked = 0;       // attempts not sent because the channel was down
   uint64_t acks_late = 0;  // acknowledgements after callback.ack_deadline: ignored, re-sent
   uint64_t charges = 0;    // ledger charge entries, double charges included
   uint64_t double_charges = 0;
@@ -135,6 +141,12 @@ class MockChannel final : public Channel, public Wallet {
   void on_query_landed(CallId call, const PaymentKey& key, QuerySource source, uint32_t counter);
   void on_close_landed(CallId call, const PaymentKey& key);
   void on_refund_landed(CallId call, const PaymentKey& key, int64_t amount_minor, uint32_t counter);
+  // Refunds that finish later: answers a refund call that landed on a known trade with the
+  // progress of its last refund of that amount, or accepts a new one (after the failure fault was
+  // drawn); finish_refund moves the money, or fails it, and sends the refund notice.
+  void on_later_refund_landed(CallId call, Trade& trade, int64_t amount_minor, bool failed);
+  void finish_refund(PaymentId payment, uint32_t counter);
+  void send_refund_notice(const Trade& trade, uint32_t counter, bool refunded);
   // True (and counted, traced) when a call made now meets an outage: the caller then gets
   // kTimeout after config.timeout and the call has no effect.
   bool refused_by_outage(const PaymentKey& key, const char* call);

@@ -221,9 +221,19 @@ struct CallbackConfig {
   enum class Ack : uint8_t { kAfterProcessing, kOnReceipt } ack = Ack::kAfterProcessing;
 };
 
+// How the refund job (refund_job.h) reads a refund the channel accepted but has not finished
+// (channels[].refund.completion_delay). kConfirm: the refund is done when the channel says the
+// money went back (its refund notice, or the same refund asked again every RefundJob::kRetryGap,
+// which also starts a failed refund over). kTrust: "accepted" is taken for done: the payment is
+// REFUNDED at once, and a refund that fails later leaves the money with the shop, unseen.
+struct RefundConfig {
+  enum class OnAccepted : uint8_t { kConfirm, kTrust } on_accepted = OnAccepted::kConfirm;
+};
+
 struct SystemConfig {
   PaymentServiceConfig payment_service;
   CallbackConfig callback;
+  RefundConfig refund;
   OrderServiceConfig order_service;
   NotifyConfig notify;
   CreateRetryConfig create_retry;

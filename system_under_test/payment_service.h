@@ -136,6 +136,10 @@ class PaymentService final : public shop::PaymentFront,
     const sim::Hold in_flight = calls_.answered(call, key.order);
     refunds_.on_refund_reply(key, reply);
   }
+  void on_refund_notice(const channels::PaymentKey& key,
+                        const channels::RefundReply& result) override {
+    refunds_.on_refund_notice(key, result);
+  }
   void on_callback(const channels::CallbackNotice& notice) override;
 
   // PaymentReplies: the order service's answers to notifies (OrderNotifier).

@@ -39,7 +39,9 @@ void RefundJob::refund(PaymentRecord& record, RefundReason reason, int64_t amoun
       states_.set(record, PaymentState::kRefunded, Resolution::kNone);
     return;
   }
-  refunding_.insert_or_assign(record.id, Refunding{amount_minor, 0, keep_state, reason});
+  refunding_.insert_or_assign(
+      record.id,
+      Refunding{.amount_minor = amount_minor, .keep_state = keep_state, .reason = reason});
   send_refund(record, amount_minor);
 }
 
@@ -64,38 +66,67 @@ void RefundJob::on_refund_reply(const channels::PaymentKey& key,
   const Refunding refunding = *pending;
   PaymentRecord* record = db_.find(key.payment);
   if (record == nullptr) return;
-  if (reply.status == channels::CallStatus::kOk && reply.refunded) {
-    refunding_.erase(key.payment);
-    if (!refunding.keep_state) {
-      refunded_.insert_or_assign(key.payment, true);
-      if (db_.paid_by(key.order) == key.payment) db_.set_paid_by(key.order, 0);
+  const bool ok = reply.status == channels::CallStatus::kOk;
+  if (ok && (reply.refunded || config_.refund.on_accepted == RefundConfig::OnAccepted::kTrust)) {
+    finish_refund(*record, key, refunding);
+    return;
+  }
+  if (ok) {  // accepted, not finished: ask again later
+    if (refunding.checks + 1 >= kMaxChecks) {
+      give_up(*record, refunding,
+              " still not finished after " + std::to_string(refunding.checks + 1) + " checks");
+      return;
     }
-    if (record->state == PaymentState::kSuccess && !refunding.keep_state) {
-      states_.set(*record, PaymentState::kRefunded, Resolution::kNone);
-    }
-    sim::trace(tracer_, durable_.now(), kPaymentServiceTrace, key.order, [&] {
-      return "refund of payment " + std::to_string(key.payment) + " (" +
-             std::string(to_string(refunding.reason)) + ") done";
-    });
-    if (bug_ == PlantedBug::kRefundTwice) send_refund(*record, refunding.amount_minor);
+    Refunding next = refunding;
+    next.checks += 1;
+    retry_refund(key, next);
     return;
   }
   if (refunding.attempt + 1 >= kMaxAttempts) {
-    refunding_.erase(key.payment);
-    observer_.on_refund_given_up(*record, refunding.reason, durable_.now());
-    sim::trace(tracer_, durable_.now(), kPaymentServiceTrace, key.order, [&] {
-      return "refund of payment " + std::to_string(key.payment) + " failed " +
-             std::to_string(refunding.attempt + 1) + " times: giving up";
-    });
+    give_up(*record, refunding, " failed " + std::to_string(refunding.attempt + 1) + " times");
     return;
   }
-  retry_refund(key, refunding);
-}
-
-void RefundJob::retry_refund(const channels::PaymentKey& key, const Refunding& refunding) {
-  const PaymentId payment = key.payment;
   Refunding next = refunding;
   next.attempt += 1;
+  retry_refund(key, next);
+}
+
+void RefundJob::on_refund_notice(const channels::PaymentKey& key,
+                                 const channels::RefundReply& result) {
+  const Refunding* pending = refunding_.find(key.payment);
+  PaymentRecord* record = db_.find(key.payment);
+  if (pending == nullptr || record == nullptr || !result.refunded) return;
+  finish_refund(*record, key, *pending);  // the pending check then finds nothing to do
+}
+
+void RefundJob::finish_refund(PaymentRecord& record, const channels::PaymentKey& key,
+                              const Refunding& refunding) {
+  refunding_.erase(key.payment);
+  if (!refunding.keep_state) {
+    refunded_.insert_or_assign(key.payment, true);
+    if (db_.paid_by(key.order) == key.payment) db_.set_paid_by(key.order, 0);
+  }
+  if (record.state == PaymentState::kSuccess && !refunding.keep_state) {
+    states_.set(record, PaymentState::kRefunded, Resolution::kNone);
+  }
+  sim::trace(tracer_, durable_.now(), kPaymentServiceTrace, key.order, [&] {
+    return "refund of payment " + std::to_string(key.payment) + " (" +
+           std::string(to_string(refunding.reason)) + ") done";
+  });
+  if (bug_ == PlantedBug::kRefundTwice) send_refund(record, refunding.amount_minor);
+}
+
+void RefundJob::give_up(const PaymentRecord& record, const Refunding& refunding,
+                        const std::string& why) {
+  refunding_.erase(record.id);
+  observer_.on_refund_given_up(record, refunding.reason, durable_.now());
+  sim::trace(tracer_, durable_.now(), kPaymentServiceTrace, record.order, [&] {
+    return "refund of payment " + std::to_string(record.id) + why + ": giving up";
+  });
+}
+
+void RefundJob::retry_refund(const channels::PaymentKey& key, const Refunding& next) {
+  const PaymentId payment = key.payment;
   refunding_.insert_or_assign(payment, next);
   durable_.schedule_after_inline(kRetryGap,
                                  [this, payment, next, hold = sim::Hold(activity_, key.order)] {

@@ -45,6 +45,18 @@ void decode_refund(Decoder& d, const Cursor& at, channels::RefundProfile& out) {
   reader.read("supported", out.supported, decode_bool);
   reader.read("latency", out.latency, decode_duration);
   reader.read("failure_probability", out.failure_probability, decode_probability);
+  reader.read("completion_delay", out.completion_delay, decode_distribution);
+  reader.read("completion_failure_probability", out.completion_failure_probability,
+              decode_probability);
+  reader.read("notify", out.notify, decode_bool);
+  reader.read("notify_drop_probability", out.notify_drop_probability, decode_probability);
+  // Only a refund that finishes later can fail later or be notified: refuse keys that would do
+  // nothing.
+  if (!out.completes_later() && (out.completion_failure_probability > 0.0 || out.notify)) {
+    d.error(reader.cursor(),
+            "refund.completion_failure_probability and refund.notify need a "
+            "refund.completion_delay (refunds that finish later)");
+  }
 }
 
 std::vector<std::string> preset_names() {

@@ -240,6 +240,14 @@ void decode_dedup(Decoder& d, const Cursor& at, sut::DedupConfig& out) {
   reader.read("refund_duplicates", out.refund_duplicates, decode_bool);
 }
 
+void decode_refund(Decoder& d, const Cursor& at, sut::RefundConfig& out) {
+  MapReader reader(d, at);
+  using OnAccepted = sut::RefundConfig::OnAccepted;
+  reader.read(
+      "on_accepted", out.on_accepted,
+      EnumOf<OnAccepted>{{{"confirm", OnAccepted::kConfirm}, {"trust", OnAccepted::kTrust}}});
+}
+
 void decode_push(Decoder& d, const Cursor& at, sut::ClientConfig& out) {
   MapReader reader(d, at);
   out.push_enabled = true;
@@ -275,6 +283,7 @@ void decode_system(Decoder& d, const Cursor& at, sut::SystemConfig& out) {
   if (auto c = reader.get("notify")) decode_notify(d, *c, out.notify);
   if (auto c = reader.get("create_retry")) decode_create_retry(d, *c, out.create_retry);
   if (auto c = reader.get("callback")) decode_callback(d, *c, out.callback);
+  if (auto c = reader.get("refund")) decode_refund(d, *c, out.refund);
   if (auto c = reader.get("compensation")) decode_compensation(d, *c, out.compensation);
   if (auto c = reader.get("order_query")) decode_order_query(d, *c, out.order_query);
   if (auto c = reader.get("dedup")) decode_dedup(d, *c, out.dedup);

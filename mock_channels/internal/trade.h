@@ -12,6 +12,9 @@
 
 namespace channels::internal {
 
+// Where the last accepted refund of a trade is (refunds that finish later only).
+enum class RefundProgress : uint8_t { kNone, kProcessing, kSucceeded, kFailed };
+
 struct Trade {
   PaymentKey key;
   // kNotFound while the create call is in flight: the entry exists so that forget() can drop it,
@@ -36,6 +39,10 @@ struct Trade {
   bool acknowledged = false;       // the merchant acknowledged a callback: re-sends stop
   bool scanned = false;            // the user acted on it in the wallet (paid or declined)
   sim::Time delivered_at;          // when attempt callback_attempts (or its latest copy) arrived
+  // Refunds that finish later (refund.completion_delay): the last refund accepted, by amount.
+  RefundProgress refund_progress = RefundProgress::kNone;
+  int64_t refund_amount_minor = 0;
+  uint32_t refunds_accepted = 0;  // counter of the completion draws
 };
 
 // The trade's state as of `now`: an unpaid trade past `expiry` (when expiry > 0) is closed.
@@ -73,6 +80,10 @@ inline constexpr uint64_t kQueryLatency = sim::purpose("channel.query.latency");
 inline constexpr uint64_t kQueryFailure = sim::purpose("channel.query.failure");
 inline constexpr uint64_t kQueryStale = sim::purpose("channel.query.stale");
 inline constexpr uint64_t kRefundFailure = sim::purpose("channel.refund.failure");
+inline constexpr uint64_t kRefundCompletionDelay = sim::purpose("channel.refund.completion_delay");
+inline constexpr uint64_t kRefundCompletionFailure =
+    sim::purpose("channel.refund.completion_failure");
+inline constexpr uint64_t kRefundNoticeDrop = sim::purpose("channel.refund.notice_drop");
 }  // namespace purpose
 
 // Counter used for draws about a payment the channel does not know (never created, or forgotten).

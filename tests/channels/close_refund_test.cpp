@@ -151,5 +151,55 @@ TEST(MockChannelRefund, UnsupportedAndFailingRefunds) {
   EXPECT_EQ(failing.ledger.total_refunds(), kPayments - failing.channel->stats().refunds_failed);
 }
 
+// Refunds that finish later (refund.completion_delay): "accepted" first, the money a minute later;
+// the same refund asked again answers its progress and never pays out twice.
+TEST(MockChannelRefund, AnAcceptedRefundFinishesLaterAndAskingAgainAnswersItsProgress) {
+  ChannelConfig config = quiet_config();
+  config.refund.completion_delay = sim::Distribution::fixed(Duration::minutes(1));
+  ChannelWorld world(config);
+  const PaymentKey key = ChannelWorld::key(1);
+  world.create(key, 1000);
+  world.channel->user_pays(key);
+  world.channel->refund(world.client.call(), key, 1000);  // lands after refund.latency, 1 s
+  world.run_for(Duration::seconds(30));
+  world.channel->refund(world.client.call(), key, 1000);  // the same refund, still processing
+  world.run_for(Duration::seconds(10));
+  EXPECT_EQ(world.ledger.find(1)->refunded_minor, 0);
+  world.simulator.run_until_idle();
+  EXPECT_EQ(world.ledger.find(1)->refunded_minor, 1000);
+  world.channel->refund(world.client.call(), key, 1000);  // asked once more: already done
+  world.simulator.run_until_idle();
+  ASSERT_EQ(world.client.refunds.size(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(world.client.refunds[i].reply.status, CallStatus::kOk);
+  EXPECT_FALSE(world.client.refunds[0].reply.refunded);
+  EXPECT_FALSE(world.client.refunds[1].reply.refunded);
+  EXPECT_TRUE(world.client.refunds[2].reply.refunded);
+  EXPECT_EQ(world.ledger.find(1)->refunded_minor, 1000);
+  EXPECT_EQ(world.channel->stats().refunds_accepted, 1u);
+  EXPECT_EQ(world.channel->stats().refunds_completed, 1u);
+  EXPECT_EQ(world.channel->trade_state(key.payment), TradeState::kRefunded);
+}
+
+TEST(MockChannelRefund, AFailedAcceptedRefundIsStartedOverWhenAskedAgain) {
+  ChannelConfig config = quiet_config();
+  config.refund.completion_delay = sim::Distribution::fixed(Duration::minutes(1));
+  config.refund.completion_failure_probability = 1.0;
+  ChannelWorld world(config);
+  const PaymentKey key = ChannelWorld::key(1);
+  world.create(key, 1000);
+  world.channel->user_pays(key);
+  world.channel->refund(world.client.call(), key, 1000);
+  world.simulator.run_until_idle();
+  world.channel->refund(world.client.call(), key, 1000);
+  world.simulator.run_until_idle();
+  ASSERT_EQ(world.client.refunds.size(), 2u);
+  EXPECT_EQ(world.client.refunds[1].reply.status, CallStatus::kOk);  // accepted again
+  EXPECT_FALSE(world.client.refunds[1].reply.refunded);
+  EXPECT_EQ(world.channel->stats().refunds_accepted, 2u);
+  EXPECT_EQ(world.channel->stats().refunds_failed_later, 2u);
+  EXPECT_EQ(world.ledger.find(1)->refunded_minor, 0);
+  EXPECT_EQ(world.channel->trade_state(key.payment), TradeState::kSuccess);
+}
+
 }  // namespace
 }  // namespace channels::testing

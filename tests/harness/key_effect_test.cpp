@@ -100,6 +100,8 @@ const Overrides kCancelInFlight =
     kRepeatClick + Overrides{{"system.dedup.cancel_in_flight", "true"}};
 const Overrides kRefunds = kRepeatClick + Overrides{{"user.pay_both_probability", "1"},
                                                     {"system.dedup.refund_duplicates", "true"}};
+// Refunds answered "accepted" that finish a second later.
+const Overrides kLaterRefunds = kRefunds + Overrides{{"channels.0.refund.completion_delay", "1s"}};
 const Overrides kLockStall =
     kRepeatClick + Overrides{{"system.dedup.order_lock", "true"},
                              {"environment.payment_service.lock_stall_probability", "1"}};
@@ -226,6 +228,12 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("channels[].refund.supported", "false", kRefunds);
     add("channels[].refund.latency", "1h", kRefunds);  // still refunding when the drain ends
     add("channels[].refund.failure_probability", "1", kRefunds);
+    add("channels[].refund.completion_delay", "1h", kRefunds);  // not done when the drain ends
+    add("channels[].refund.completion_failure_probability", "1", kLaterRefunds);
+    // The notice ends a refund being confirmed: no second refund call to learn it is done.
+    add("channels[].refund.notify", "true", kLaterRefunds);
+    add("channels[].refund.notify_drop_probability", "1",
+        kLaterRefunds + Overrides{{"channels.0.refund.notify", "true"}});
     add("channels[].outages", "[{start: 2s, duration: 5s}]");
     // Calls made in the outage hang until the timeout: past the drain, they keep the run going.
     add("channels[].timeout", "20m", {{"channels.0.outages", "[{start: 2s, duration: 5s}]"}});
@@ -261,6 +269,9 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("system.notify.outbox_relay_interval", "30s",
         kCrashBeforePublish + Overrides{{"system.notify.outbox", "true"}});
     add("system.callback.ack", "on_receipt", kSlowHandler);
+    // Trusting "accepted" leaves the failed refunds' duplicates charged.
+    add("system.refund.on_accepted", "trust",
+        kLaterRefunds + Overrides{{"channels.0.refund.completion_failure_probability", "0.5"}});
     add("system.create_retry.retries", "0", kCreateRetry);
     add("system.create_retry.backoff", "1m", kCreateRetry);
     add("system.create_retry.idempotency_key", "false", kCreateRetry);

@@ -143,6 +143,12 @@ const std::map<std::string, Field>& fields() {
       FIELD("channels[].refund.supported", channels[0].refund.supported),
       FIELD("channels[].refund.latency", channels[0].refund.latency),
       FIELD("channels[].refund.failure_probability", channels[0].refund.failure_probability),
+      FIELD("channels[].refund.completion_delay", channels[0].refund.completion_delay),
+      FIELD("channels[].refund.completion_failure_probability",
+            channels[0].refund.completion_failure_probability),
+      FIELD("channels[].refund.notify", channels[0].refund.notify),
+      FIELD("channels[].refund.notify_drop_probability",
+            channels[0].refund.notify_drop_probability),
       FIELD("channels[].outages", channels[0].outages),
       FIELD("channels[].timeout", channels[0].timeout),
       FIELD("channels[].trade_expiry", channels[0].trade_expiry),
@@ -169,6 +175,7 @@ const std::map<std::string, Field>& fields() {
       FIELD("system.notify.outbox", system.notify.outbox),
       FIELD("system.notify.outbox_relay_interval", system.notify.outbox_relay_interval),
       FIELD("system.callback.ack", system.callback.ack),
+      FIELD("system.refund.on_accepted", system.refund.on_accepted),
       FIELD("system.create_retry.retries", system.create_retry.retries),
       FIELD("system.create_retry.backoff", system.create_retry.backoff),
       FIELD("system.create_retry.idempotency_key", system.create_retry.idempotency_key),
@@ -369,6 +376,13 @@ Overrides other_value(const ReadmeKey& k) {
   // A share of a lone channel must be 1: a second channel takes the rest.
   if (k.key == "channels[].share") {
     return {{"channels", "[{name: a, share: 0.37}, {name: b, share: 0.63}]"}};
+  }
+  // Only a refund that finishes later can fail later or be notified (the loader refuses these
+  // keys without a completion_delay).
+  if (k.key == "channels[].refund.completion_failure_probability" ||
+      k.key == "channels[].refund.notify") {
+    return {{testing::override_path("channels[].refund.completion_delay"), "1s"},
+            {testing::override_path(k.key), k.key.ends_with("notify") ? "true" : "0.37"}};
   }
   static const std::map<std::string, std::string> kByKey = {
       {"sweep", "{seed: [2]}"},

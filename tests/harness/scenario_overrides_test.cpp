@@ -147,7 +147,7 @@ TEST(ScenarioOverrides, SetErrorsNameTheCommandLine) {
             (std::vector<std::string>{
                 "--set: system.compensaton: unknown key 'compensaton' (did you mean "
                 "'compensation'?); allowed keys: payment_service, order_service, notify, "
-                "create_retry, callback, compensation, order_query, dedup, client"}));
+                "create_retry, callback, refund, compensation, order_query, dedup, client"}));
   EXPECT_EQ(error_lines(kBase, {{"seed", "[1, 2"}})[0].substr(0, 33),
             "--set: seed: invalid YAML value '");
 }
@@ -175,7 +175,8 @@ TEST(ScenarioOverrides, UnknownKeyInAVariantSetPointsAtTheKey) {
   const std::vector<std::string> expected = {
       "base.yaml:16:7: system.compensaton: unknown key 'compensaton' (did you mean "
       "'compensation'?); allowed keys: "
-      "payment_service, order_service, notify, create_retry, callback, compensation, order_query, "
+      "payment_service, order_service, notify, create_retry, callback, refund, compensation, "
+      "order_query, "
       "dedup, client (set by variants[typo])",
       "base.yaml:17:7: system.client.push.enabld: unknown key 'enabld' (did you mean 'enabled'?); "
       "allowed keys: enabled (set by variants[typo])"};
