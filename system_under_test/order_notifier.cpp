@@ -69,7 +69,8 @@ void OrderNotifier::relay_outbox() {
   // Taken whole first: publishing never adds a row, and the map must not change under the loop.
   std::map<PaymentId, OutboxRow> rows = std::move(outbox_);
   outbox_.clear();
-  for (auto& [payment, row] : rows) {
+  for (auto& [id, row] : rows) {
+    const PaymentId payment = id;  // a structured binding cannot be captured (clang 14)
     sim::trace(tracer_, process_.now(), kPaymentServiceTrace, row.order, [&] {
       return "outbox relay publishes the notify message of payment " + std::to_string(payment) +
              " lost from memory in the crash";

@@ -45,7 +45,7 @@ class OrderNotifierTest : public PaymentJobTest {
   RecordingOrders orders_{runtime_};
   CountingConsumer consumer_{mq_};
   RefundJob refunds_{runtime_, config_, db_, calls_, states_, activity_, observer_, nullptr};
-  OrderNotifier notifier_{process_, config_, db_, mq_, refunds_, activity_, nullptr};
+  OrderNotifier notifier_{process_, runtime_, config_, db_, mq_, refunds_, activity_, nullptr};
 };
 
 TEST_F(OrderNotifierTest, AFailedNotifyIsRetriedSyncRetriesTimesBackoffApartThenLeftToTheMq) {

@@ -23,7 +23,7 @@ class QueryRouterTest : public PaymentJobTest {
   RecordingOrders orders_{runtime_};
   RecordingOrderReplies replies_;
   RefundJob refunds_{runtime_, config_, db_, calls_, states_, activity_, observer_, nullptr};
-  OrderNotifier notifier_{process_, config_, db_, mq_, refunds_, activity_, nullptr};
+  OrderNotifier notifier_{process_, runtime_, config_, db_, mq_, refunds_, activity_, nullptr};
   QueryRouter router_{runtime_, db_, calls_, notifier_, observer_, nullptr};
 };
 
