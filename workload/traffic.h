@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "sim/runtime.h"
 #include "workload/config.h"
@@ -22,6 +23,8 @@ class Traffic {
   void start();
 
   uint64_t arrivals() const { return arrivals_; }
+  // Random draws made: one per arrival, and one for the draw that fell past the window.
+  uint64_t draws() const { return draws_; }
   bool finished() const { return finished_; }
 
   // The arrival rate (per second) at simulated time `at`.
@@ -30,6 +33,7 @@ class Traffic {
 
  private:
   void schedule_next();
+  std::optional<sim::Time> arrival_after(sim::Time from, double need, sim::Time end) const;
 
   sim::Runtime& runtime_;
   const TrafficConfig& config_;
