@@ -258,19 +258,20 @@ std::vector<std::string> baseline_lines(const BaselineComparison& c, FailOn fail
       lines.push_back("  NEW   baseline: none for this scenario and variant (nothing compared)");
       return lines;
     case Status::kSeedMismatch:
-      lines.push_back(fmt::format("  FAIL  baseline: cannot pair the runs: {}; save the baseline "
-                                  "again (check --save-baseline)",
-                                  c.message));
+      lines.push_back(
+          fmt::format("  FAIL  baseline: cannot pair the runs: {}; save the baseline "
+                      "again (check --save-baseline)",
+                      c.message));
       return lines;
     case Status::kCompared:
       break;
   }
   const std::string pairs =
-      c.pairs == 1 ? std::string("1 replication, no interval: any difference counts")
-                   : fmt::format("{} paired replications, each metric at {}% confidence",
-                                 c.pairs,
-                                 reports::internal::number_text(
-                                     std::floor(c.confidence * 100000.0) / 1000.0));
+      c.pairs == 1
+          ? std::string("1 replication, no interval: any difference counts")
+          : fmt::format(
+                "{} paired replications, each metric at {}% confidence", c.pairs,
+                reports::internal::number_text(std::floor(c.confidence * 100000.0) / 1000.0));
   lines.push_back(fmt::format("  {}  baseline: {} of {} metrics moved ({})", verdict,
                               c.moved.size(), c.metrics, pairs));
   for (const MetricMove& m : c.moved) {
@@ -280,12 +281,12 @@ std::vector<std::string> baseline_lines(const BaselineComparison& c, FailOn fail
                              signed_number(*m.difference.high));
     std::string relative;
     if (m.base_mean != 0.0)
-      relative = fmt::format(", {}%", signed_number(std::round(m.difference.mean /
-                                                               std::fabs(m.base_mean) * 1000.0) /
-                                                    10.0));
+      relative = fmt::format(
+          ", {}%",
+          signed_number(std::round(m.difference.mean / std::fabs(m.base_mean) * 1000.0) / 10.0));
     lines.push_back(fmt::format("        {} {}: {}{} (baseline {}{})", kind_word(m.kind), m.path,
-                                signed_number(m.difference.mean), interval,
-                                number(m.base_mean), relative));
+                                signed_number(m.difference.mean), interval, number(m.base_mean),
+                                relative));
   }
   return lines;
 }

@@ -11,6 +11,7 @@ packages=(
   libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format            # version 14 on Debian 12: scripts/check-format.sh
+  clang libclang-rt-14-dev  # libFuzzer with ASan/UBSan: scripts/fuzz.sh
   dpkg-dev file           # the .deb (scripts/package.sh): dpkg-shlibdeps computes its Depends
   python3-jsonschema      # the package test validates a report with the installed JSON Schema
   python3-yaml            # ... and reads the GitHub Actions recipes (tests/package/)

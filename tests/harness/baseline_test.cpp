@@ -87,9 +87,8 @@ TEST_F(BaselineGate, TheSameCodeMovesNothing) {
 TEST_F(BaselineGate, ANoiseOnlyChangePasses) {
   for (std::uint64_t redraw = 1; redraw <= 5; ++redraw) {
     SCOPED_TRACE("redraw " + std::to_string(redraw));
-    const BaselineComparison c =
-        compare_with_baseline(base_, runs(lossy_polling(Duration::seconds(30)), 1000 + redraw, 7),
-                              {});
+    const BaselineComparison c = compare_with_baseline(
+        base_, runs(lossy_polling(Duration::seconds(30)), 1000 + redraw, 7), {});
     EXPECT_EQ(c.pairs, kReplications);
     for (const MetricMove& m : c.moved) ADD_FAILURE() << "moved: " << m.path;
     EXPECT_FALSE(c.failed(FailOn::kAny));
