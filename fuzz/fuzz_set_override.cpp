@@ -42,8 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     std::string error;
-    if (std::optional<harness::Override> o = harness::parse_override(text.substr(start, end - start),
-                                                                     &error))
+    if (std::optional<harness::Override> o =
+            harness::parse_override(text.substr(start, end - start), &error))
       overrides.push_back(std::move(*o));
     start = end + 1;
   }

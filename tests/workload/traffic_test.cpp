@@ -24,7 +24,8 @@ Arrivals run(const TrafficConfig& config, Duration window, uint64_t seed = 11) {
   sim::Simulator simulator;
   sim::SimRuntime runtime(simulator, seed);
   Arrivals out;
-  Traffic traffic(runtime, config, window, [&](uint64_t) { out.at_us.push_back(runtime.now().us()); });
+  Traffic traffic(runtime, config, window,
+                  [&](uint64_t) { out.at_us.push_back(runtime.now().us()); });
   traffic.start();
   simulator.run_until_idle();
   EXPECT_TRUE(traffic.finished());
@@ -78,14 +79,13 @@ TEST(Traffic, AShortSpikeCostsItsOrdersNotItsPeak) {
 // then 4/s. The interval that spans the boundary is half used at 1/s (0.5 of the 1 needed), the
 // rest at 4/s (0.125 s): the arrival after 10 s is at 10.625 s.
 TEST(Traffic, EvenlySpacedArrivalsFollowEachPiece) {
-  TrafficConfig config =
-      profile({{Duration::zero(), 1.0}, {Duration::millis(10'500), 4.0}});
+  TrafficConfig config = profile({{Duration::zero(), 1.0}, {Duration::millis(10'500), 4.0}});
   config.arrival = TrafficConfig::Arrival::kUniform;
   const Arrivals a = run(config, Duration::seconds(12));
-  const std::vector<int64_t> expected = {
-      1'000'000,  2'000'000,  3'000'000,  4'000'000,  5'000'000,  6'000'000,
-      7'000'000,  8'000'000,  9'000'000,  10'000'000, 10'625'000, 10'875'000,
-      11'125'000, 11'375'000, 11'625'000, 11'875'000};
+  const std::vector<int64_t> expected = {1'000'000,  2'000'000,  3'000'000,  4'000'000,
+                                         5'000'000,  6'000'000,  7'000'000,  8'000'000,
+                                         9'000'000,  10'000'000, 10'625'000, 10'875'000,
+                                         11'125'000, 11'375'000, 11'625'000, 11'875'000};
   EXPECT_EQ(a.at_us, expected);
 }
 
