@@ -89,8 +89,10 @@ struct OrderPayment {
 class OrderFront {
  public:
   virtual ~OrderFront() = default;
-  // A new order, UNPAID.
-  virtual void create_order(CallId call, OrderId order) = 0;
+  // A new order, UNPAID, for `purchase` (the id of the purchase's first order; `order` itself
+  // for a first order). A shop with an idempotent checkout per purchase may answer with the
+  // purchase's existing order instead (on_create_order_reply's `order`).
+  virtual void create_order(CallId call, OrderId order, OrderId purchase) = 0;
   // What the app polls.
   virtual void order_state(CallId call, OrderId order) = 0;
   // The payment service: `payment` of the order succeeded, the user paid at `paid_at_us`.
@@ -121,6 +123,7 @@ class PaymentFront {
 class AppReplies {
  public:
   virtual ~AppReplies() = default;
+  // `order`: the order the app shows, the one asked for or the purchase's existing order.
   virtual void on_create_order_reply(CallId call, OrderId order, CallStatus status) = 0;
   virtual void on_order_state_reply(CallId call, OrderId order, CallStatus status,
                                     OrderState state) = 0;

@@ -4,6 +4,8 @@
 #include <bit>
 #include <string>
 
+#include "workload/config.h"
+
 namespace harness {
 
 using sut::OrderState;
@@ -128,7 +130,16 @@ void Recorder::check_at_end(sut::OrderId order, const Tally& tally, const char* 
 void Recorder::finish(sim::Time at) {
   // Orders still in flight are checked as if they retired now.
   for (uint64_t order = 1; order <= last_order_; ++order) {
-    if (const Tally* tally = tallies_.find(order)) check_at_end(order, *tally, "end_of_run", at);
+    if (const Tally* tally = tallies_.find(order)) {
+      check_at_end(order, *tally, "end_of_run", at);
+      count_purchase_holder(order, *tally);
+    }
+  }
+  for (uint64_t order : reorders_) {
+    if (const Tally* tally = tallies_.find(order)) {
+      check_at_end(order, *tally, "end_of_run", at);
+      count_purchase_holder(order, *tally);
+    }
   }
   // The report's identities, from two sources each: the outcome classes partition the orders,
   // and every PAID order was counted once under the path that made it PAID.
@@ -166,6 +177,7 @@ void Recorder::retire(sut::OrderId order, uint64_t paying_payments) {
   pending_payments_ -= std::min(pending_payments_, paying_payments);
   if (const Tally* tally = tallies_.find(order)) {
     check_at_end(order, *tally, "retire", tally->last_payment_event_at);
+    count_purchase_holder(order, *tally);
     if ((classify(*tally) & kDropped) &&
         (first_dropped_retired_ == 0 || order < first_dropped_retired_)) {
       first_dropped_retired_ = order;
@@ -174,14 +186,30 @@ void Recorder::retire(sut::OrderId order, uint64_t paying_payments) {
   tallies_.erase(order);
 }
 
+void Recorder::count_purchase_holder(sut::OrderId order, const Tally& tally) {
+  // Ground truth: the ledger's charges minus its refunds for this order.
+  if (!track_purchases_ || tally.held_minor <= 0) return;
+  uint32_t& holders = purchase_holders_.find_or_insert(workload::purchase_of(order));
+  if (++holders == 2) ++report_.duplicates.purchases;
+}
+
 uint64_t Recorder::first_dropped() const {
   // Orders still in flight keep their tallies; only those below the retired minimum matter.
-  const uint64_t limit = first_dropped_retired_ == 0 ? last_order_ + 1 : first_dropped_retired_;
+  // Re-orders' ids lie above every arrival's, outside 1..last_order_.
+  const uint64_t limit = first_dropped_retired_ == 0
+                             ? last_order_ + 1
+                             : std::min(first_dropped_retired_, last_order_ + 1);
   for (uint64_t order = 1; order < limit; ++order) {
     const Tally* tally = tallies_.find(order);
     if (tally != nullptr && (classify(*tally) & kDropped)) return order;
   }
-  return first_dropped_retired_;
+  uint64_t first = first_dropped_retired_;
+  for (uint64_t order : reorders_) {
+    const Tally* tally = tallies_.find(order);
+    if (tally != nullptr && (classify(*tally) & kDropped) && (first == 0 || order < first))
+      first = order;
+  }
+  return first;
 }
 
 // ---- orders and users ------------------------------------------------------------------------
@@ -189,7 +217,11 @@ uint64_t Recorder::first_dropped() const {
 void Recorder::on_order_created(sut::OrderId order, sim::Time) {
   const Tally& tally = tallies_.insert(order, Tally{});
   ++report_.orders.created;
-  if (order > last_order_) last_order_ = order;
+  if (workload::is_reorder(order)) {
+    reorders_.push_back(order);
+  } else if (order > last_order_) {
+    last_order_ = order;
+  }
   // A new order already satisfies some predicates (it is unpaid and nothing was attempted).
   const uint32_t flags = classify(tally);
   for (int bit = 0; bit < kFlagCount; ++bit) {

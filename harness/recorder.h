@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "mock_channels/ledger.h"
 #include "reports/report.h"
@@ -35,6 +36,10 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
  public:
   Recorder(const channels::Ledger& ledger, const sut::SystemConfig& system,
            reports::Report& report);
+
+  // Users may place a second order for a purchase (workload::purchase_of): count the purchases
+  // whose orders hold the user's money twice (duplicates.purchases). REQUIRES: before the run.
+  void track_purchases() { track_purchases_ = true; }
 
   // SystemObserver
   void on_order_created(sut::OrderId order, sim::Time at) override;
@@ -168,7 +173,15 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
   uint64_t first_dropped_retired_ = 0;  // smallest retired order that ended dropped
   uint64_t first_duplicate_ = 0;
   uint64_t first_user_visible_ = 0;
-  uint64_t last_order_ = 0;  // highest order id created
+  uint64_t last_order_ = 0;  // highest order id created among the arrivals
+  // Re-orders (workload::kReorderBase + purchase), in creation order: their ids lie outside
+  // 1..last_order_.
+  std::vector<uint64_t> reorders_;
+  // Purchases: how many of their orders ended holding the user's money (only when users may
+  // re-order; duplicates.purchases counts those reaching two).
+  bool track_purchases_ = false;
+  sim::IdMap<uint32_t> purchase_holders_;
+  void count_purchase_holder(sut::OrderId order, const Tally& tally);
   int64_t query_second_ = -1;
   uint64_t queries_this_second_ = 0;
 };

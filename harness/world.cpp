@@ -28,6 +28,7 @@ World::World(const Scenario& scenario, sim::Tracer* tracer, sut::SystemObserver*
   report_.variant = scenario_.variant;
   report_.seed = scenario_.seed;
   ledger_.set_observer(&recorder_);
+  if (scenario_.user.reorder_if_unpaid_probability > 0) recorder_.track_purchases();
   if (shop_.reconciliation().enabled()) ledger_.keep_journal();  // the statements by period
   shop_.connect_app(client_);
   client_.connect(shop_.app_to_orders(), shop_.app_to_payments());

@@ -65,9 +65,10 @@ bool ShopLinks::order_service_fails(OrderId order, uint64_t call_key, PaymentId 
 
 // ---- app or payment service -> order service: create, state -------------------------------------
 
-void ShopLinks::ToOrders::create_order(CallId call, OrderId order) {
-  links_.at_once(
-      order, [&links = links_, call](OrderId o) { links.order_service_->create_order(call, o); });
+void ShopLinks::ToOrders::create_order(CallId call, OrderId order, OrderId purchase) {
+  links_.at_once(order, [&links = links_, call, purchase](OrderId o) {
+    links.order_service_->create_order(call, o, purchase);
+  });
 }
 
 void ShopLinks::ToOrders::order_state(CallId call, OrderId order) {

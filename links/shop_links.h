@@ -76,7 +76,7 @@ class ShopLinks {
   class ToOrders final : public shop::OrderFront {
    public:
     explicit ToOrders(ShopLinks& links) : links_(links) {}
-    void create_order(CallId call, OrderId order) override;
+    void create_order(CallId call, OrderId order, OrderId purchase) override;
     void order_state(CallId call, OrderId order) override;
     void notify_paid(CallId call, OrderId order, PaymentId payment, shop::Resolution how,
                      int64_t paid_at_us, uint32_t attempt) override;

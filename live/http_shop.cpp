@@ -77,7 +77,7 @@ void HttpShop::send(OrderId order, http::verb method, std::string target, std::s
       });
 }
 
-void HttpShop::create_order(CallId call, OrderId order) {
+void HttpShop::create_order(CallId call, OrderId order, OrderId /*purchase*/) {
   nlohmann::json body = {{"order_id", order}, {"amount_minor", amount_minor_}};
   if (!push_url_.empty()) body["push_url"] = push_url_;
   send(order, http::verb::post, "/v1/orders", body.dump(),

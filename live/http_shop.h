@@ -57,7 +57,8 @@ class HttpShop final : public shop::OrderFront, public shop::PaymentFront {
   void set_push_url(std::string url) { push_url_ = std::move(url); }
 
   // OrderFront, as the app calls it.
-  void create_order(CallId call, OrderId order) override;
+  // The shop's HTTP contract has no purchase key (live/openapi/shop.json): `purchase` is not sent.
+  void create_order(CallId call, OrderId order, OrderId purchase) override;
   void order_state(CallId call, OrderId order) override;
   // PaymentFront, as the app calls it.
   void apply_pay(CallId call, const shop::ApplyPayRequest& request) override;

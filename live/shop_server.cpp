@@ -234,7 +234,7 @@ void ShopServer::create_order(const Request& request, Responder& responder) {
   orders_.emplace(order, *amount);
   if (push_to) push_to_.emplace(order, *push_to);
   ++stats_.orders_created;
-  shop_.app_to_orders().create_order(begin_call(responder), order);
+  shop_.app_to_orders().create_order(begin_call(responder), order, /*purchase=*/order);
 }
 
 void ShopServer::order_state(OrderId order, Responder& responder) {

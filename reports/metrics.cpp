@@ -111,6 +111,8 @@ constexpr ScalarMetric kScalarMetrics[] = {
     {"duplicates.overcharged_minor", Unit::kMinorUnits, kLower,
      at<&R::duplicates, &DuplicateCounts::overcharged_minor>,
      "money held in un-refunded extra charges, minor units"},
+    {"duplicates.purchases", kCount, kLower, at<&R::duplicates, &DuplicateCounts::purchases>,
+     "purchases with two or more orders holding the user's money"},
 
     {"refunds.requested", kCount, kNone, at<&R::refunds, &RefundCounts::requested>,
      "every refund asked for (the reasons below sum to it)"},

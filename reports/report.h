@@ -92,6 +92,7 @@ struct DuplicateCounts {
   std::uint64_t refunds_issued = 0;  // refunds of duplicate or extra charges the system asked for
   std::uint64_t wrong_refunds = 0;   // refunds that left a PAID order charged zero times
   std::uint64_t overcharged_minor = 0;  // money held in un-refunded extra charges, minor units
+  std::uint64_t purchases = 0;  // purchases with two or more orders holding the user's money
 };
 
 // Every refund the system asked a channel for, by reason (the reasons sum to `requested`).

@@ -16,7 +16,9 @@ Client::Client(sim::Runtime& runtime, const ClientConfig& config, sim::Activity&
       observer_(observer),
       tracer_(tracer) {}
 
-void Client::create_order(OrderId order) { orders_->create_order(new_call(), order); }
+void Client::create_order(OrderId order, OrderId purchase) {
+  orders_->create_order(new_call(), order, purchase);
+}
 
 void Client::on_create_order_reply(CallId call, OrderId order, shop::CallStatus) {
   calls_.answered(call);

@@ -50,7 +50,8 @@ class Client final : public shop::AppReplies {
   void set_listener(ClientListener* listener) { listener_ = listener; }
 
   // What the person does with the app.
-  void create_order(OrderId order);
+  // `purchase`: the purchase's first order (`order` itself for a first order).
+  void create_order(OrderId order, OrderId purchase);
   void apply_pay(const shop::ApplyPayRequest& request);
   // Back from the wallet: poll the order until it shows PAID or the poll timeout passes.
   void user_returned(OrderId order);

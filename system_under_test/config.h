@@ -57,6 +57,9 @@ struct OrderServiceConfig {
     kAfterUpdate,
     kBeforeUpdate
   } consumer_ack = ConsumerAck::kAfterUpdate;
+  // An idempotent checkout per purchase: a second order for a purchase whose order is still open
+  // (UNPAID or PAID, not CLOSED) gets that order back instead of a new one.
+  bool checkout_per_purchase = false;
 };
 
 // RocketMQ's default consumer retry gaps: 16 retries over about 4h46m (DOMAIN.md).

@@ -25,11 +25,28 @@ void OrderService::connect(shop::PaymentFront& payments, shop::AppReplies& app,
   payment_replies_ = &payment_replies;
 }
 
-void OrderService::create_order(CallId call, OrderId order) {
-  OrderRecord& record =
-      orders_.insert(order, OrderRecord{OrderState::kUnpaid, runtime_.now(), false, {}});
-  observer_.on_order_created(order, runtime_.now());
+void OrderService::create_order(CallId call, OrderId order, OrderId purchase) {
   const OrderServiceConfig& cfg = config_.order_service;
+  if (cfg.checkout_per_purchase) {
+    // An idempotent checkout: the purchase's order still open (not CLOSED) is the answer, and the
+    // user pays that one again, where the per-order guards see both payments.
+    if (const OrderId* existing = purchase_orders_.find(purchase)) {
+      const OrderRecord* open = orders_.find(*existing);
+      if (open != nullptr && open->state != OrderState::kClosed) {
+        const OrderId answer = *existing;
+        sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
+          return "checkout of purchase " + std::to_string(purchase) + ": its order " +
+                 std::to_string(answer) + " is still open, no new order";
+        });
+        app_->on_create_order_reply(call, answer, shop::CallStatus::kOk);
+        return;
+      }
+    }
+    purchase_orders_.insert_or_assign(purchase, order);
+  }
+  OrderRecord& record =
+      orders_.insert(order, OrderRecord{OrderState::kUnpaid, runtime_.now(), false, {}, purchase});
+  observer_.on_order_created(order, runtime_.now());
   if (cfg.order_timeout > sim::Duration::zero()) {
     record.expiry = runtime_.schedule_after(
         cfg.order_timeout, [this, order, hold = sim::Hold(activity_, order)] { on_expiry(order); });
@@ -40,6 +57,14 @@ void OrderService::create_order(CallId call, OrderId order) {
         [this, order, hold = sim::Hold(activity_, order)] { on_order_query(order, 0); });
   }
   app_->on_create_order_reply(call, order, shop::CallStatus::kOk);
+}
+
+void OrderService::erase(OrderId order) {
+  if (const OrderRecord* record = orders_.find(order)) {
+    const OrderId* latest = purchase_orders_.find(record->purchase);
+    if (latest != nullptr && *latest == order) purchase_orders_.erase(record->purchase);
+  }
+  orders_.erase(order);
 }
 
 void OrderService::order_state(CallId call, OrderId order) {

@@ -45,7 +45,7 @@ class OrderService final : public shop::OrderFront,
                shop::PaymentReplies& payment_replies);
 
   // OrderFront
-  void create_order(CallId call, OrderId order) override;
+  void create_order(CallId call, OrderId order, OrderId purchase) override;
   void order_state(CallId call, OrderId order) override;
   void notify_paid(CallId call, OrderId order, PaymentId payment, Resolution how,
                    int64_t paid_at_us, uint32_t attempt) override;
@@ -62,7 +62,7 @@ class OrderService final : public shop::OrderFront,
   // For the harness: the order's state (kClosed once forgotten), whether it exists, and forgetting.
   OrderState state(OrderId order) const;
   bool exists(OrderId order) const { return orders_.contains(order); }
-  void erase(OrderId order) { orders_.erase(order); }
+  void erase(OrderId order);
   size_t open_orders() const { return orders_.size(); }
 
  private:
@@ -71,6 +71,7 @@ class OrderService final : public shop::OrderFront,
     sim::Time created_at;
     bool closing = false;  // expiry is closing payments at the channel
     sim::TimerId expiry;   // cancelled once the order is paid, so a paid order retires at once
+    OrderId purchase = 0;  // the purchase's first order (itself for a first order)
   };
 
   // The idempotent update: marks the order PAID by `payment`, or refuses a late payment.
@@ -99,6 +100,8 @@ class OrderService final : public shop::OrderFront,
   contracts::CallTracker calls_;  // the order service's calls to the payment service
   CallId next_call_ = 1;
   sim::IdMap<OrderRecord> orders_;
+  // With checkout_per_purchase: the latest order of each purchase still held.
+  sim::IdMap<OrderId> purchase_orders_;
 };
 
 }  // namespace sut

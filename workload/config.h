@@ -2,6 +2,7 @@
 // world that is neither channel nor system: people arriving, clicking, paying, coming back.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "sim/distribution.h"
@@ -22,6 +23,17 @@ struct TrafficConfig {
   int64_t amount_minor = 10000;    // order amount (minor units), e.g. 100.00
 };
 
+// A re-order (user.reorder_if_unpaid_probability) is a new order of the same purchase. Its id is
+// kReorderBase plus the first order's id, outside the arrivals' 1, 2, 3... (a purchase is
+// re-ordered at most once), so every variant gives the same re-order the same id and the same
+// random streams.
+inline constexpr uint64_t kReorderBase = uint64_t{1} << 40;
+constexpr bool is_reorder(uint64_t order) { return order >= kReorderBase; }
+// The purchase an order is for: the id of its first order.
+constexpr uint64_t purchase_of(uint64_t order) {
+  return is_reorder(order) ? order - kReorderBase : order;
+}
+
 struct UserConfig {
   double pay_probability = 0.9;  // the user completes payment in the wallet at all
   sim::Distribution pay_delay = sim::Distribution::exponential(sim::Duration::seconds(20));
@@ -33,6 +45,9 @@ struct UserConfig {
   double pay_both_probability = 0.5;
   double repay_if_unpaid_probability = 0.0;  // sees "unpaid" after paying, pays again
   sim::Distribution repay_delay = sim::Distribution::exponential(sim::Duration::seconds(30));
+  // Sees "unpaid" and, instead of paying the same order again, places a second order for the
+  // same purchase (after repay_delay; at most once per purchase). Its own random stream.
+  double reorder_if_unpaid_probability = 0.0;
   double switch_channel_probability = 0.0;     // opens one channel, switches and pays on another
   double pay_abandoned_too_probability = 0.3;  // after switching, later pays the first as well
   int max_pay_attempts = 3;                    // a user gives up after this many pay clicks

@@ -55,11 +55,37 @@ void Users::on_arrival(OrderId order) {
       channel_configs_.size() > 1 && runtime_.random(order, sim::purpose("user.switch"))
                                          .bernoulli(user_.switch_channel_probability);
   sessions_.insert(order, session);
-  client_.create_order(order);  // the user clicks pay once the app has the order
+  client_.create_order(order, order);  // the user clicks pay once the app has the order
 }
 
 void Users::on_order_created(OrderId order) {
-  if (Session* session = sessions_.find(order)) click(order, *session);
+  if (Session* session = sessions_.find(order)) {
+    if (session->reorder_pending) {
+      // Asked for a second order, the checkout gave this purchase's open order back: the user
+      // pays it again, a same-order re-pay.
+      session->reorder_pending = false;
+      session->repay_pending = true;
+      sim::trace(tracer_, runtime_.now(), kComponent, order, [] {
+        return std::string("the checkout gives back the open order: looks before paying again");
+      });
+      client_.look(order);
+      return;
+    }
+    click(order, *session);
+    return;
+  }
+  if (!is_reorder(order)) return;
+  // The purchase's second order: the same user, who means to pay, on the same channel.
+  Session fresh;
+  fresh.will_pay = true;
+  fresh.reordered = true;
+  if (Session* first = sessions_.find(purchase_of(order))) {
+    first->reorder_pending = false;
+    fresh.channel = fresh.first_channel = first->channel;
+  } else {
+    fresh.channel = fresh.first_channel = choose_channel(order, sim::purpose("user.channel"), -1);
+  }
+  click(order, sessions_.insert(order, fresh));
 }
 
 void Users::click(OrderId order, Session& session) {
@@ -199,13 +225,36 @@ void Users::on_result_shown(OrderId order, bool paid) {
   // Sees "unpaid" (perhaps after paying: a drop). Some users pay again (drop-driven re-pay).
   if (session->round + 1 >= static_cast<uint32_t>(user_.max_pay_attempts)) return;
   sim::RandomStream rng = runtime_.random(order, sim::purpose("user.repay"), session->round);
-  if (!rng.bernoulli(user_.repay_if_unpaid_probability)) return;
+  if (!rng.bernoulli(user_.repay_if_unpaid_probability)) {
+    maybe_reorder(order, *session);
+    return;
+  }
   const sim::Duration delay = user_.repay_delay.sample(rng);
   runtime_.schedule_after(delay, [this, order, hold = sim::Hold(activity_, order)] {
     Session* s = sessions_.find(order);
     if (s == nullptr) return;
     s->repay_pending = true;
     client_.look(order);  // opens the order page before paying again
+  });
+}
+
+void Users::maybe_reorder(OrderId order, Session& session) {
+  if (user_.reorder_if_unpaid_probability <= 0 || session.reordered) return;
+  // Its own stream: the draws of every other decision stay where they were.
+  sim::RandomStream rng = runtime_.random(order, sim::purpose("user.reorder"), session.round);
+  if (!rng.bernoulli(user_.reorder_if_unpaid_probability)) return;
+  session.reordered = true;
+  const sim::Duration delay = user_.repay_delay.sample(rng);
+  runtime_.schedule_after(delay, [this, order, hold = sim::Hold(activity_, order)] {
+    Session* s = sessions_.find(order);
+    if (s == nullptr) return;
+    s->reorder_pending = true;
+    sim::trace(tracer_, runtime_.now(), kComponent, order,
+               [] { return std::string("saw \"unpaid\": places a new order for the purchase"); });
+    client_.create_order(kReorderBase + order, order);
+    // The first order stays held a moment longer, until the order service has answered the
+    // checkout (at once, in the simulator): an idempotent checkout can then still give it back.
+    runtime_.schedule_after(sim::Duration::millis(1), [first = sim::Hold(activity_, order)] {});
   });
 }
 

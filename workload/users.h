@@ -1,8 +1,9 @@
 // Users: the people behind the orders. Each arrival is an order whose user clicks "pay", goes to
 // the wallet, maybe pays, comes back to the app and looks at what it shows; some click twice,
 // some switch channels, some pay again when the app says "unpaid" (the causes of 重复支付 in
-// seed 002). Every decision is keyed by (seed, order, purpose, round), so the same user makes
-// the same choices in every variant of a comparison, and only the system's answers differ.
+// seed 002), on the same order or on a second order for the same purchase ("可能就会再下一单").
+// Every decision is keyed by (seed, order, purpose, round), so the same user makes the same choices
+// in every variant of a comparison, and only the system's answers differ.
 #pragma once
 
 #include <cstdint>
@@ -55,10 +56,14 @@ class Users final : public sut::ClientListener {
     bool return_scheduled = false;
     bool has_first_key = false;
     bool repay_pending = false;      // decided to pay again: looking at the order page first
+    bool reordered = false;          // placed (or is) the purchase's second order
+    bool reorder_pending = false;    // asked the shop for a second order, awaiting its answer
     channels::PaymentKey first_key;  // the first payment of the round that opened a wallet
   };
 
   void click(OrderId order, Session& session);
+  // Sees "unpaid" and did not pay again: maybe places a second order for the same purchase.
+  void maybe_reorder(OrderId order, Session& session);
   void pay_later(OrderId order, const channels::PaymentKey& key, sim::Duration delay);
   void pay_now(OrderId order, const channels::PaymentKey& key);
   void return_later(OrderId order, Session& session, sim::Duration extra);

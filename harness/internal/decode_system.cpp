@@ -92,6 +92,7 @@ void decode_order_service(Decoder& d, const Cursor& at, sut::OrderServiceConfig&
   reader.read("consumer_ack", out.consumer_ack,
               EnumOf<ConsumerAck>{{{"after_update", ConsumerAck::kAfterUpdate},
                                    {"before_update", ConsumerAck::kBeforeUpdate}}});
+  reader.read("checkout_per_purchase", out.checkout_per_purchase, decode_bool);
 }
 
 // A duration of at most an hour: a window that stays open longer is not a publish delay.

@@ -122,6 +122,8 @@ void decode_user(Decoder& d, const Cursor& at, workload::UserConfig& out) {
   reader.read("repeat_click_gap", out.repeat_click_gap, decode_distribution);
   reader.read("pay_both_probability", out.pay_both_probability, decode_probability);
   reader.read("repay_if_unpaid_probability", out.repay_if_unpaid_probability, decode_probability);
+  reader.read("reorder_if_unpaid_probability", out.reorder_if_unpaid_probability,
+              decode_probability);
   reader.read("repay_delay", out.repay_delay, decode_distribution);
   reader.read("switch_channel_probability", out.switch_channel_probability, decode_probability);
   reader.read("pay_abandoned_too_probability", out.pay_abandoned_too_probability,

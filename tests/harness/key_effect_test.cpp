@@ -106,6 +106,7 @@ const Overrides kLockStall =
     kRepeatClick + Overrides{{"system.dedup.order_lock", "true"},
                              {"environment.payment_service.lock_stall_probability", "1"}};
 const Overrides kRepay = kLost + Overrides{{"user.repay_if_unpaid_probability", "1"}};
+const Overrides kReorder = kLost + Overrides{{"user.reorder_if_unpaid_probability", "1"}};
 const Overrides kSwitch = {{"user.switch_channel_probability", "1"}};
 const Overrides kNotifyFails = {{"environment.order_service.notify_failure_probability", "0.5"}};
 const Overrides kLatePay = {{"user.pay_delay", "1m"},
@@ -194,6 +195,7 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("user.pay_both_probability", "1", kRepeatClick);
     add("user.repay_if_unpaid_probability", "1", kLost);
     add("user.repay_delay", "5s", kRepay);
+    add("user.reorder_if_unpaid_probability", "1", kLost);
     add("user.switch_channel_probability", "1", {}, &kTwoChannels);
     add("user.pay_abandoned_too_probability", "1", kSwitch, &kTwoChannels);
     add("user.max_pay_attempts", "1", kRepay);
@@ -249,6 +251,7 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("system.order_service.order_timeout", "30s", {{"user.pay_delay", "1m"}});
     add("system.order_service.late_payment", "refund", kLatePay);
     add("system.order_service.close_at_channel", "true", kLatePay);
+    add("system.order_service.checkout_per_purchase", "true", kReorder);
     add("system.notify.sync_retries", "0", kNotifyFails);
     add("system.notify.sync_backoff", "1s", kNotifyFails);
     add("system.notify.async_mq", "false", kNotifyFails);

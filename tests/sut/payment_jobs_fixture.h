@@ -103,7 +103,7 @@ class RecordingOrders final : public shop::OrderFront {
     sim::Time at;
   };
   explicit RecordingOrders(const sim::Runtime& runtime) : runtime_(runtime) {}
-  void create_order(CallId, OrderId) override {}
+  void create_order(CallId, OrderId, OrderId) override {}
   void order_state(CallId, OrderId) override {}
   void notify_paid(CallId call, OrderId order, PaymentId payment, Resolution how, int64_t,
                    uint32_t attempt) override {
