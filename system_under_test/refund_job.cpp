@@ -100,7 +100,8 @@ void RefundJob::on_refund_notice(const channels::PaymentKey& key,
 }
 
 void RefundJob::finish_refund(PaymentRecord& record, const channels::PaymentKey& key,
-                              const Refunding& refunding) {
+                              const Refunding& pending) {
+  const Refunding refunding = pending;  // `pending` may live in refunding_: copied before erase
   refunding_.erase(key.payment);
   if (!refunding.keep_state) {
     refunded_.insert_or_assign(key.payment, true);
@@ -116,8 +117,9 @@ void RefundJob::finish_refund(PaymentRecord& record, const channels::PaymentKey&
   if (bug_ == PlantedBug::kRefundTwice) send_refund(record, refunding.amount_minor);
 }
 
-void RefundJob::give_up(const PaymentRecord& record, const Refunding& refunding,
+void RefundJob::give_up(const PaymentRecord& record, const Refunding& pending,
                         const std::string& why) {
+  const Refunding refunding = pending;  // `pending` may live in refunding_: copied before erase
   refunding_.erase(record.id);
   observer_.on_refund_given_up(record, refunding.reason, durable_.now());
   sim::trace(tracer_, durable_.now(), kPaymentServiceTrace, record.order, [&] {
