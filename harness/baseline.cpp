@@ -49,13 +49,6 @@ std::optional<Json> read_json(const std::filesystem::path& path, std::string* er
   return j;
 }
 
-std::vector<Json> parsed(const std::vector<std::string>& documents) {
-  std::vector<Json> out;
-  out.reserve(documents.size());
-  for (const std::string& text : documents) out.push_back(Json::parse(text));
-  return out;
-}
-
 // |difference| > max(relative × |base|, absolute), and significant.
 bool moved(const reports::MeanInterval& d, double base_mean, const Tolerance& tolerance) {
   if (d.n == 0) return false;
@@ -118,7 +111,7 @@ BaselineRuns baseline_runs(const std::string& scenario, const std::string& varia
   for (const reports::Report* run : runs) {
     Json j = reports::to_json(*run);
     j["sim"]["wall_ms"] = 0.0;  // the one number that is not a function of scenario and seed
-    out.documents.push_back(j.dump(1));
+    out.documents.push_back(std::move(j));
   }
   return out;
 }
@@ -141,7 +134,7 @@ bool save_baseline(const std::filesystem::path& dir, const std::vector<BaselineR
                                 {"file", name}});
     std::string runs = "[\n";
     for (std::size_t r = 0; r < entry.documents.size(); ++r)
-      runs += (r > 0 ? ",\n" : "") + entry.documents[r];
+      runs += (r > 0 ? ",\n" : "") + entry.documents[r].dump(1);
     files.emplace_back(name, runs + "\n]\n");
   }
   files.emplace_back(std::string(kIndexFile), index.dump(2) + "\n");
@@ -185,7 +178,7 @@ std::optional<Baseline> load_baseline(const std::filesystem::path& dir, std::str
                            entry.seeds.size());
       return std::nullopt;
     }
-    for (const Json& run : *runs) entry.documents.push_back(run.dump(1));
+    entry.documents = runs->get<std::vector<Json>>();
     auto key = std::make_pair(entry.scenario, entry.variant);
     if (!baseline.entries.emplace(std::move(key), std::move(entry)).second)
       return bad(fmt::format("two entries for scenario \"{}\" variant \"{}\"",
@@ -222,10 +215,9 @@ BaselineComparison compare_with_baseline(const BaselineRuns* baseline, const Bas
     return out;
   }
   out.pairs = pairs;
-  std::vector<Json> base_documents = parsed(baseline->documents);
-  std::vector<Json> documents = parsed(current.documents);
-  base_documents.resize(pairs);
-  documents.resize(pairs);
+  const std::vector<Json> base_documents(baseline->documents.begin(),
+                                         baseline->documents.begin() + pairs);
+  const std::vector<Json> documents(current.documents.begin(), current.documents.begin() + pairs);
   // Bonferroni: every metric is tested at 1 - 5%/m, so that a change that moves nothing (new
   // random draws, same design) fails a run with probability at most 5% over all m metrics.
   const std::size_t m = compared_metric_count();

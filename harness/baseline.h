@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
@@ -46,7 +47,7 @@ struct BaselineRuns {
   std::string scenario;
   std::string variant;  // empty for the scenario as written
   std::vector<std::uint64_t> seeds;
-  std::vector<std::string> documents;  // report.json text per replication, wall clock zeroed
+  std::vector<nlohmann::ordered_json> documents;  // report.json per replication, wall clock zeroed
 };
 
 // Builds BaselineRuns from a check's runs (replication 0 first). Zeroes each report's wall clock
@@ -106,7 +107,7 @@ struct BaselineComparison {
   bool failed(FailOn fail_on) const;
 };
 
-// Compares the current runs (report.json text per replication, replication 0 first, with their
+// Compares the current runs (report.json per replication, replication 0 first, with their
 // seeds) with the baseline's entry for the same scenario and variant (nullptr: none).
 BaselineComparison compare_with_baseline(const BaselineRuns* baseline, const BaselineRuns& current,
                                          const Tolerance& tolerance);
