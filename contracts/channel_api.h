@@ -158,7 +158,11 @@ class StatementSource {
 enum class PayOutcome : uint8_t {
   kCharged,      // money taken (once, or twice on a double-charge fault)
   kDeclined,     // the payment failed (insufficient funds, risk control)
-  kUnavailable,  // trade closed, expired, unknown, or the channel is down
+  kUnavailable,  // no payable trade here: unknown, a sync channel's, or the channel is down
+  // The trade can no longer be paid: it expired at the channel (`trade_expiry`: WeChat Pay
+  // revokes a quick-pay order unpaid after 45 s, a prepay is valid 2 h) or the merchant closed it.
+  // Money is never taken; a sale is lost unless the shop offers a new payment.
+  kClosed,
 };
 
 // The one synchronous part of the contract, on purpose: the wallet is the channel's own UI, not

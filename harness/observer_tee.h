@@ -29,6 +29,9 @@ class ObserverTee final : public sut::SystemObserver {
   void on_user_paid(sut::OrderId order, bool charged, sim::Time at) override {
     both(&SystemObserver::on_user_paid, order, charged, at);
   }
+  void on_pay_refused(sut::OrderId order, sim::Time at) override {
+    both(&SystemObserver::on_pay_refused, order, at);
+  }
   void on_user_returned(sut::OrderId order, sim::Time at) override {
     both(&SystemObserver::on_user_returned, order, at);
   }

@@ -31,6 +31,7 @@ uint32_t Recorder::classify(const Tally& t) const {
     flags |= kRefunded;
   } else if (t.attempted) {
     flags |= kFailed;
+    if (t.refused) flags |= kPayRefused;
   } else {
     flags |= kAbandoned;
   }
@@ -78,6 +79,7 @@ void Recorder::publish_totals() {
   orders.failed = totals_[4];
   orders.refunded = totals_[5];
   orders.closed = totals_[6];
+  orders.pay_refused = totals_[11];
   report_.duplicates.charged_orders = totals_[7];
   report_.duplicates.unresolved = totals_[8];
   report_.duplicates.refunded = totals_[7] - totals_[8];
@@ -239,6 +241,10 @@ void Recorder::on_pay_clicked(sut::OrderId order, sim::Time at) {
 
 void Recorder::on_user_paid(sut::OrderId order, bool, sim::Time) {
   update(order, [](Tally& t) { t.attempted = true; });
+}
+
+void Recorder::on_pay_refused(sut::OrderId order, sim::Time) {
+  update(order, [](Tally& t) { t.refused = true; });
 }
 
 void Recorder::on_user_returned(sut::OrderId order, sim::Time at) {

@@ -48,6 +48,7 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
   void on_client_shown(sut::OrderId order, bool paid, sim::Time at) override;
   void on_pay_clicked(sut::OrderId order, sim::Time at) override;
   void on_user_paid(sut::OrderId order, bool charged, sim::Time at) override;
+  void on_pay_refused(sut::OrderId order, sim::Time at) override;
   void on_user_returned(sut::OrderId order, sim::Time at) override;
   void on_payment_created(const sut::PaymentRecord& record) override;
   void on_payment_state(const sut::PaymentRecord& record, sut::PaymentState from,
@@ -111,6 +112,7 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
     bool clicked = false;
     bool returned = false;
     bool attempted = false;  // the user tried to pay in a wallet (or a sync channel)
+    bool refused = false;    // a wallet refused that: the trade had expired or been closed
     bool paid = false;
     bool closed = false;
     bool shown_unpaid_charged = false;
@@ -134,8 +136,10 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
     // order (the news never reached the payment service) or they do (it stopped there).
     kDroppedExternal = 1u << 9,
     kDroppedInternal = 1u << 10,
+    // Of kFailed: a wallet refused the user's payment, the trade had expired or been closed.
+    kPayRefused = 1u << 11,
   };
-  static constexpr int kFlagCount = 11;
+  static constexpr int kFlagCount = 12;
   static constexpr uint32_t kOutcomeClasses = kPaid | kDropped | kAbandoned | kFailed | kRefunded;
   static constexpr uint32_t kMaxCheckedOrdinal = 30;
   static uint32_t ordinal_bit(uint32_t attempt) {

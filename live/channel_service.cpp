@@ -292,6 +292,7 @@ void ChannelService::wallet(const TradeRecord& trade, WalletAction action, Respo
       pays ? channel_.user_pays(trade.key) : channel_.user_declines(trade.key);
   const char* name = outcome == channels::PayOutcome::kCharged    ? "charged"
                      : outcome == channels::PayOutcome::kDeclined ? "declined"
+                     : outcome == channels::PayOutcome::kClosed   ? "closed"
                                                                   : "unavailable";
   responder(json_response(http::status::ok,
                           {{"trade_id", trade_id(trade.key.payment)}, {"outcome", name}}));

@@ -29,6 +29,10 @@ void LiveRecorder::on_user_paid(sut::OrderId order, bool /*charged*/, sim::Time 
   orders_[order].confirmed = true;
 }
 
+void LiveRecorder::on_pay_refused(sut::OrderId order, sim::Time /*at*/) {
+  orders_[order].refused = true;
+}
+
 void LiveRecorder::on_user_returned(sut::OrderId order, sim::Time at) {
   Tally& tally = orders_[order];
   if (!tally.returned) tally.returned = at;
@@ -105,6 +109,7 @@ void LiveRecorder::fill(const std::vector<const channels::Ledger*>& ledgers,
       }
     } else if (charges == 0) {
       ++(tally.confirmed ? report.orders.failed : report.orders.abandoned);
+      if (tally.confirmed && tally.refused) ++report.orders.pay_refused;
     } else if (held <= 0) {
       ++report.orders.refunded;
     }

@@ -41,6 +41,7 @@ class LiveRecorder final : public sut::SystemObserver {
   void on_client_shown(sut::OrderId order, bool paid, sim::Time at) override;
   void on_pay_clicked(sut::OrderId order, sim::Time at) override;
   void on_user_paid(sut::OrderId order, bool charged, sim::Time at) override;
+  void on_pay_refused(sut::OrderId order, sim::Time at) override;
   void on_user_returned(sut::OrderId order, sim::Time at) override;
 
   // The wallet paid `trade` (the channel's key of it, `channel` by scenario index) for `order`.
@@ -69,6 +70,7 @@ class LiveRecorder final : public sut::SystemObserver {
   struct Tally {
     bool created = false;
     bool confirmed = false;  // the user confirmed a payment in a wallet or a card form
+    bool refused = false;    // a wallet refused it: the trade had expired or been closed
     std::optional<sim::Time> first_click;
     std::optional<sim::Time> returned;
     std::optional<sim::Time> seen_paid;

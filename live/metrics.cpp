@@ -24,6 +24,8 @@ std::vector<Counter> counters(const channels::ChannelStats& m, const NotifierSta
       {"model", "charges", m.charges, "Charges in the ledger, double charges included"},
       {"model", "double_charges", m.double_charges, "Payments charged twice (fault)"},
       {"model", "calls_during_outage", m.calls_during_outage, "Calls refused by an outage"},
+      {"model", "pays_refused_closed", m.pays_refused_closed,
+       "Wallet payments refused: the trade had expired or been closed"},
       {"callbacks", "sent", c.sent, "Callback POSTs to the notify URL"},
       {"callbacks", "acknowledged", c.acknowledged, "Answers that met the acknowledgement rule"},
       {"callbacks", "not_acknowledged", c.not_acknowledged, "Answers that did not meet the rule"},

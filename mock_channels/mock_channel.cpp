@@ -199,8 +199,9 @@ bool MockChannel::create_reply_lost(Trade& trade) {
 // ---- pay ----------------------------------------------------------------------------------
 
 PayOutcome MockChannel::user_pays(const PaymentKey& key) {
-  Trade* trade = payable_trade(key, "wallet payment");
-  if (trade == nullptr) return PayOutcome::kUnavailable;
+  PayOutcome refused = PayOutcome::kUnavailable;
+  Trade* trade = payable_trade(key, "wallet payment", &refused);
+  if (trade == nullptr) return refused;
   const TradeState outcome = decide_payment(*trade);
   if (outcome == TradeState::kSuccess) {
     start_callbacks(*trade, TradeState::kSuccess);
@@ -210,14 +211,17 @@ PayOutcome MockChannel::user_pays(const PaymentKey& key) {
 }
 
 PayOutcome MockChannel::user_declines(const PaymentKey& key) {
-  Trade* trade = payable_trade(key, "wallet decline");
-  if (trade == nullptr) return PayOutcome::kUnavailable;
+  PayOutcome refused = PayOutcome::kUnavailable;
+  Trade* trade = payable_trade(key, "wallet decline", &refused);
+  if (trade == nullptr) return refused;
   trade->state = TradeState::kFailed;
   trace(key.order, [] { return std::string("payment declined by the user in the wallet"); });
   return notify_declined(*trade);
 }
 
-MockChannel::Trade* MockChannel::payable_trade(const PaymentKey& key, const char* what) {
+MockChannel::Trade* MockChannel::payable_trade(const PaymentKey& key, const char* what,
+                                               PayOutcome* refused) {
+  *refused = PayOutcome::kUnavailable;
   if (refused_by_outage(key, what)) return nullptr;
   Trade* trade = trades_.find(key.payment);
   if (trade == nullptr || config_.mode == ChannelMode::kSync) {
@@ -226,6 +230,11 @@ MockChannel::Trade* MockChannel::payable_trade(const PaymentKey& key, const char
   }
   const TradeState state = effective_state(*trade, runtime_.now(), config_.trade_expiry);
   if (state != TradeState::kPending) {
+    if (state == TradeState::kClosed) {
+      // Expired (trade_expiry: WeChat Pay's 45 s quick-pay revoke) or closed by the merchant.
+      *refused = PayOutcome::kClosed;
+      ++stats_.pays_refused_closed;
+    }
     trade->state = state;  // records an expiry the user just observed
     trace(key.order, [&] { return std::string(what) + " refused: trade is " + state_name(state); });
     return nullptr;

@@ -61,6 +61,8 @@ struct ChannelStats {
   uint64_t charges = 0;    // ledger charge entries, double charges included
   uint64_t double_charges = 0;
   uint64_t calls_during_outage = 0;  // calls and wallet payments refused by an outage
+  // Wallet actions refused because the trade had expired (trade_expiry) or been closed.
+  uint64_t pays_refused_closed = 0;
 };
 
 class MockChannel final : public Channel, public Wallet {
@@ -134,8 +136,9 @@ class MockChannel final : public Channel, public Wallet {
   // as the first was. Earlier charges stand whatever its outcome; returns the outcome.
   TradeState charge_again(Trade& trade);
   // The trade a wallet action (`what`) may act on now, or nullptr (traced) when an outage
-  // refuses it or the trade is unknown, sync, or no longer pending.
-  Trade* payable_trade(const PaymentKey& key, const char* what);
+  // refuses it or the trade is unknown, sync, or no longer pending; `refused` then says which:
+  // kClosed for a trade that expired or was closed, kUnavailable for the rest.
+  Trade* payable_trade(const PaymentKey& key, const char* what, PayOutcome* refused);
   // A declined payment of `trade` (already kFailed): the failure callback if the preset sends one.
   PayOutcome notify_declined(Trade& trade);
   void on_query_landed(CallId call, const PaymentKey& key, QuerySource source, uint32_t counter);

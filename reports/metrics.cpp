@@ -63,6 +63,8 @@ constexpr ScalarMetric kScalarMetrics[] = {
      "not PAID, charged, every charge refunded"},
     {"orders.closed", kCount, kNone, at<&R::orders, &OrderCounts::closed>,
      "orders that ended CLOSED"},
+    {"orders.pay_refused", kCount, kLower, at<&R::orders, &OrderCounts::pay_refused>,
+     "of orders.failed, the wallet refused the payment: the trade had expired or been closed"},
 
     {"dropped.final", kCount, kLower, at<&R::dropped, &DropCounts::final>,
      "money taken but not PAID at the end"},

@@ -53,6 +53,9 @@ struct OrderCounts {
   std::uint64_t failed = 0;     // not PAID, never charged, although the user confirmed one
   std::uint64_t refunded = 0;   // not PAID, charged, and every charge refunded
   std::uint64_t closed = 0;     // ended CLOSED (timeout); cuts across the classes
+  // Of `failed`: the wallet refused the user's payment because the trade had expired at the
+  // channel (trade_expiry; WeChat Pay's quick-pay revoke) or been closed: sales lost to a clock.
+  std::uint64_t pay_refused = 0;
 };
 
 // Drops (掉单), and each split by cause (外部/内部掉单): external when the payment service had not

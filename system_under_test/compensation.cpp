@@ -279,7 +279,7 @@ void Compensation::give_up(PaymentId payment, std::string_view why) {
              std::to_string(progress ? progress->attempts : 0) + " polls): given up";
     });
     observer_.on_compensation_exhausted(*record, runtime_.now());
-    fail_if_told(payment, Resolution::kPolling);
+    payments_->settle_exhausted(payment, Resolution::kPolling);
   }
   if (!full_scan_) {
     db_.remove_pending(payment);  // releases the row's hold on the order
@@ -287,12 +287,6 @@ void Compensation::give_up(PaymentId payment, std::string_view why) {
   }
   db_.remove_scan_row(payment);
   release_lookback(payment);
-}
-
-void Compensation::fail_if_told(PaymentId payment, Resolution how) {
-  if (config_.compensation.on_exhausted == CompensationConfig::OnExhausted::kMarkFailed) {
-    payments_->fail_exhausted(payment, how);
-  }
 }
 
 // ---- delay messages --------------------------------------------------------------------------
@@ -306,7 +300,7 @@ void Compensation::schedule_delay_query(OrderId order, PaymentId payment, uint32
                " still pending after the last delay query: schedule exhausted";
       });
       observer_.on_compensation_exhausted(*record, runtime_.now());
-      fail_if_told(payment, Resolution::kDelayMessage);
+      payments_->settle_exhausted(payment, Resolution::kDelayMessage);
     }
     return;
   }

@@ -45,8 +45,9 @@ namespace sut {
 class PaymentQueries {
  public:
   virtual void query_payment(PaymentId payment, channels::QuerySource source) = 0;
-  // The schedule ran out with the payment still pending and `on_exhausted` says mark it FAILED.
-  virtual void fail_exhausted(PaymentId payment, Resolution how) = 0;
+  // The schedule ran out with the payment still pending: do what `on_exhausted` says (nothing,
+  // mark it FAILED, or close the trade at the channel).
+  virtual void settle_exhausted(PaymentId payment, Resolution how) = 0;
 
  protected:
   ~PaymentQueries() = default;
@@ -107,7 +108,6 @@ class Compensation final : public MessageConsumer, public sim::Volatile {
   void finish_poll(PaymentId payment, bool terminal);
   void give_up(PaymentId payment, std::string_view why);
   // After a schedule ran out on a pending payment: marks it FAILED if on_exhausted says so.
-  void fail_if_told(PaymentId payment, Resolution how);
   void release_lookback(PaymentId payment);
   void schedule_delay_query(OrderId order, PaymentId payment, uint32_t step);
   void start_delay_query(OrderId order, PaymentId payment, uint32_t step, MessageId message);

@@ -152,8 +152,15 @@ struct CompensationConfig {
   // the code, Alipay), or that the payment failed (kMarkFailed: it may still be paid later).
   enum class OnNotFound : uint8_t { kWait, kMarkFailed } on_not_found = OnNotFound::kWait;
   // When the re-query schedule runs out with the payment still pending: leave it PAYING
-  // (kGiveUp), or mark it FAILED (kMarkFailed: Hyperswitch, "retries exhausted").
-  enum class OnExhausted : uint8_t { kGiveUp, kMarkFailed } on_exhausted = OnExhausted::kGiveUp;
+  // (kGiveUp), mark it FAILED (kMarkFailed: Hyperswitch, "retries exhausted"), or close the trade
+  // at the channel and settle by the close's answer (kClose: WeChat Pay's quick-pay advice,
+  // "query every 5 s for 30 s, then reverse"; Alipay's cancel). A close the channel refuses
+  // (unsupported, younger than cancel.min_age) leaves the payment PAYING, as kGiveUp does.
+  enum class OnExhausted : uint8_t {
+    kGiveUp,
+    kMarkFailed,
+    kClose
+  } on_exhausted = OnExhausted::kGiveUp;
   // A success the channel reports for a payment this service marked FAILED: refund it (kRefund,
   // WeChat Pay's closed-loop rule), let it move FAILED -> SUCCESS and pay the order (kAccept), or
   // drop the news, leaving the charge with an unpaid order (kIgnore: a drop). Reconciliation

@@ -23,6 +23,8 @@ class SystemObserver {
   // The user (reported by the workload, which drives the client).
   virtual void on_pay_clicked(OrderId, sim::Time) {}
   virtual void on_user_paid(OrderId, bool /*charged*/, sim::Time) {}
+  // The wallet refused that payment: the trade had expired at the channel or been closed.
+  virtual void on_pay_refused(OrderId, sim::Time) {}
   virtual void on_user_returned(OrderId, sim::Time) {}
 
   // Payments.

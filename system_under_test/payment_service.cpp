@@ -422,9 +422,21 @@ void PaymentService::accept_or_ignore_success(PaymentRecord& record, Resolution 
   if (accept) on_success(record, how, paid_at_us);
 }
 
-void PaymentService::fail_exhausted(PaymentId payment, Resolution how) {
+void PaymentService::settle_exhausted(PaymentId payment, Resolution how) {
+  using OnExhausted = CompensationConfig::OnExhausted;
+  const OnExhausted policy = config_.compensation.on_exhausted;
+  if (policy == OnExhausted::kGiveUp) return;
   PaymentRecord* record = db_.find(payment);
   if (record == nullptr || is_terminal(record->state)) return;
+  if (policy == OnExhausted::kClose) {
+    sim::trace(tracer_, runtime_.now(), kComponent, record->order, [&] {
+      return "payment " + std::to_string(payment) +
+             " still pending when its re-query schedule ran out: closing the trade at the channel";
+    });
+    ++exhausted_closes_.find_or_insert(payment);
+    calls_.close(record->key());  // answered by on_close_reply; its activity ends with the reply
+    return;
+  }
   sim::trace(tracer_, runtime_.now(), kComponent, record->order, [&] {
     return "payment " + std::to_string(payment) +
            " still pending when its re-query schedule ran out: marked FAILED";
@@ -468,6 +480,10 @@ void PaymentService::on_close_reply(channels::CallId call, const channels::Payme
                " (unsupported or too young)";
       });
     }
+  }
+  if (uint32_t* exhausted = exhausted_closes_.find(key.payment)) {
+    if (--*exhausted == 0) exhausted_closes_.erase(key.payment);
+    return;  // asked because the re-query schedule ran out: nobody waits for it
   }
   if (RequestId* request = closing_for_request_.find(key.payment)) {
     const RequestId id = *request;

@@ -95,8 +95,8 @@ class PaymentService final : public shop::PaymentFront,
   // notify (RefundJob::refund_late_payment).
   void late_payment_rejected(CallId call, OrderId order, PaymentId payment,
                              Resolution how) override;
-  // Marks a payment still pending FAILED (compensation.on_exhausted: mark_failed).
-  void fail_exhausted(PaymentId payment, Resolution how) override;
+  // A payment still pending when its re-query schedule ran out: compensation.on_exhausted.
+  void settle_exhausted(PaymentId payment, Resolution how) override;
   // An active query (compensation; QueryRouter). Counts as a channel query.
   void query_payment(PaymentId payment, channels::QuerySource source) override {
     queries_.query_payment(payment, source);
@@ -270,6 +270,9 @@ class PaymentService final : public shop::PaymentFront,
   sim::IdMap<Request> requests_;
   sim::IdMap<RequestId> creating_;             // payment id -> request awaiting its create reply
   sim::IdMap<RequestId> closing_for_request_;  // payment id -> apply-pay waiting for its close
+  // payment id -> closes in flight because its re-query schedule ran out (on_exhausted: close);
+  // their answers are not the expiry closer's. Kept across a crash, as the close job is durable.
+  sim::IdMap<uint32_t> exhausted_closes_;
   RequestId next_request_ = 1;
   PaymentId next_payment_ = 1;
   uint64_t next_token_ = 1;

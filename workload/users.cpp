@@ -197,12 +197,14 @@ void Users::pay_now(OrderId order, const channels::PaymentKey& key) {
   const channels::PayOutcome outcome = wallets_[key.channel]->user_pays(key);
   const bool charged = outcome == channels::PayOutcome::kCharged;
   observer_.on_user_paid(order, charged, runtime_.now());
+  if (outcome == channels::PayOutcome::kClosed) observer_.on_pay_refused(order, runtime_.now());
   sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
     return "pays payment " + std::to_string(key.payment) + " in the " +
            channel_configs_[key.channel].name + " wallet: " +
            (charged                                      ? "charged"
             : outcome == channels::PayOutcome::kDeclined ? "declined"
-                                                         : "wallet unavailable");
+            : outcome == channels::PayOutcome::kClosed ? "refused, the trade expired or was closed"
+                                                       : "wallet unavailable");
   });
 }
 

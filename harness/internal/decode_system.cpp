@@ -206,8 +206,9 @@ void decode_compensation(Decoder& d, const Cursor& at, sut::CompensationConfig& 
       EnumOf<OnNotFound>{{{"wait", OnNotFound::kWait}, {"mark_failed", OnNotFound::kMarkFailed}}});
   using OnExhausted = sut::CompensationConfig::OnExhausted;
   reader.read("on_exhausted", out.on_exhausted,
-              EnumOf<OnExhausted>{
-                  {{"give_up", OnExhausted::kGiveUp}, {"mark_failed", OnExhausted::kMarkFailed}}});
+              EnumOf<OnExhausted>{{{"give_up", OnExhausted::kGiveUp},
+                                   {"mark_failed", OnExhausted::kMarkFailed},
+                                   {"close", OnExhausted::kClose}}});
   using SuccessAfterFailed = sut::CompensationConfig::SuccessAfterFailed;
   reader.read("success_after_failed", out.success_after_failed,
               EnumOf<SuccessAfterFailed>{{{"refund", SuccessAfterFailed::kRefund},
