@@ -140,7 +140,9 @@ TEST(MerchantApi, CloseStopsTheUserFromPaying) {
   const HttpAnswer closed = channel.post("/v1/trades/" + id + "/close");
   ASSERT_EQ(closed.status, 200u);
   EXPECT_EQ(closed.json()["closed"], true);
-  EXPECT_EQ(channel.post("/v1/wallet/trades/" + id + "/pay").json()["outcome"], "unavailable");
+  // Refused as a trade that can no longer be paid, not as a channel that is down.
+  EXPECT_EQ(channel.post("/v1/wallet/trades/" + id + "/pay").json()["outcome"], "closed");
+  EXPECT_EQ(channel.get("/admin/stats").json()["model"]["pays_refused_closed"], 1);
   EXPECT_EQ(channel.get("/v1/trades/tr_99").status, 404u);
 }
 
