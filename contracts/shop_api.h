@@ -75,6 +75,9 @@ enum class NotifyResult : uint8_t {
   kOk,        // the order is PAID (now or already)
   kFailed,    // the call failed; the sender should retry
   kRejected,  // the payment was made after the order's deadline and late payments are refused
+  // Another order of the same purchase is already PAID and the shop keeps one paid order per
+  // purchase (order_service.refund_repeat_purchase): this payment is refused, to be refunded.
+  kRepeatPurchase,
 };
 
 // What the payment service knows about an order's money: the payment that pays it, if any.
@@ -111,10 +114,10 @@ class PaymentFront {
   virtual void close_order_payments(CallId call, OrderId order) = 0;
   // The order service asks about an order it still sees unpaid (order-side active query).
   virtual void query_order(CallId call, OrderId order) = 0;
-  // The order refused `payment` as paid after its deadline (an MQ delivery has no reply of its
-  // own).
-  virtual void late_payment_rejected(CallId call, OrderId order, PaymentId payment,
-                                     Resolution how) = 0;
+  // The order refused `payment` (`why`: kRejected, paid after its deadline; kRepeatPurchase,
+  // another order of its purchase is paid): an MQ delivery or a close has no reply of its own.
+  virtual void payment_refused(CallId call, OrderId order, PaymentId payment, Resolution how,
+                               NotifyResult why) = 0;
 };
 
 // ---- the callers' reply sides ------------------------------------------------------------------
@@ -148,7 +151,7 @@ class OrderReplies {
   virtual void on_close_order_reply(CallId call, OrderId order, CallStatus status,
                                     const OrderPayment& paid) = 0;
   virtual void on_query_order_reply(CallId call, OrderId order, CallStatus status) = 0;
-  virtual void on_late_payment_reply(CallId call, OrderId order, CallStatus status) = 0;
+  virtual void on_payment_refused_reply(CallId call, OrderId order, CallStatus status) = 0;
 };
 
 }  // namespace shop

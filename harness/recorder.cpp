@@ -390,6 +390,9 @@ void Recorder::on_refund_issued(const sut::PaymentRecord& record, sut::RefundRea
     case sut::RefundReason::kClosedPayment:
       ++refunds.closed_payment;
       break;
+    case sut::RefundReason::kRepeatPurchase:
+      ++refunds.repeat_purchase;
+      break;
   }
   report_.duplicates.refunds_issued = refunds.duplicate + refunds.extra_charge;
   // Every refund matches a charge: the system may only ask to refund a payment the channel charged.

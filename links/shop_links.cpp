@@ -107,10 +107,10 @@ void ShopLinks::ToPayments::query_order(CallId call, OrderId order) {
   });
 }
 
-void ShopLinks::ToPayments::late_payment_rejected(CallId call, OrderId order, PaymentId payment,
-                                                  shop::Resolution how) {
-  links_.at_once(order, [&links = links_, call, payment, how](OrderId o) {
-    links.payment_service_->late_payment_rejected(call, o, payment, how);
+void ShopLinks::ToPayments::payment_refused(CallId call, OrderId order, PaymentId payment,
+                                            shop::Resolution how, shop::NotifyResult why) {
+  links_.at_once(order, [&links = links_, call, payment, how, why](OrderId o) {
+    links.payment_service_->payment_refused(call, o, payment, how, why);
   });
 }
 
@@ -216,9 +216,9 @@ void ShopLinks::ToOrderService::on_query_order_reply(CallId call, OrderId order,
   links_.order_service_replies_->on_query_order_reply(call, order, status);
 }
 
-void ShopLinks::ToOrderService::on_late_payment_reply(CallId call, OrderId order,
-                                                      shop::CallStatus status) {
-  links_.order_service_replies_->on_late_payment_reply(call, order, status);
+void ShopLinks::ToOrderService::on_payment_refused_reply(CallId call, OrderId order,
+                                                         shop::CallStatus status) {
+  links_.order_service_replies_->on_payment_refused_reply(call, order, status);
 }
 
 }  // namespace links

@@ -90,8 +90,8 @@ class ShopLinks {
     void apply_pay(CallId call, const shop::ApplyPayRequest& request) override;
     void close_order_payments(CallId call, OrderId order) override;
     void query_order(CallId call, OrderId order) override;
-    void late_payment_rejected(CallId call, OrderId order, PaymentId payment,
-                               shop::Resolution how) override;
+    void payment_refused(CallId call, OrderId order, PaymentId payment, shop::Resolution how,
+                         shop::NotifyResult why) override;
 
    private:
     ShopLinks& links_;
@@ -124,7 +124,7 @@ class ShopLinks {
     void on_close_order_reply(CallId call, OrderId order, shop::CallStatus status,
                               const shop::OrderPayment& paid) override;
     void on_query_order_reply(CallId call, OrderId order, shop::CallStatus status) override;
-    void on_late_payment_reply(CallId call, OrderId order, shop::CallStatus status) override;
+    void on_payment_refused_reply(CallId call, OrderId order, shop::CallStatus status) override;
 
    private:
     ShopLinks& links_;

@@ -140,8 +140,8 @@ void HttpShop::notify_paid(CallId, OrderId, PaymentId, shop::Resolution, int64_t
 }
 void HttpShop::close_order_payments(CallId, OrderId) { not_an_app_call("close_order_payments"); }
 void HttpShop::query_order(CallId, OrderId) { not_an_app_call("query_order"); }
-void HttpShop::late_payment_rejected(CallId, OrderId, PaymentId, shop::Resolution) {
-  not_an_app_call("late_payment_rejected");
+void HttpShop::payment_refused(CallId, OrderId, PaymentId, shop::Resolution, shop::NotifyResult) {
+  not_an_app_call("payment_refused");
 }
 
 }  // namespace live

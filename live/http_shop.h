@@ -68,8 +68,8 @@ class HttpShop final : public shop::OrderFront, public shop::PaymentFront {
                    int64_t paid_at_us, uint32_t attempt) override;
   void close_order_payments(CallId call, OrderId order) override;
   void query_order(CallId call, OrderId order) override;
-  void late_payment_rejected(CallId call, OrderId order, PaymentId payment,
-                             shop::Resolution how) override;
+  void payment_refused(CallId call, OrderId order, PaymentId payment, shop::Resolution how,
+                       shop::NotifyResult why) override;
 
   // The channel's trade the service named for `payment` at `channel`; "" when none.
   std::string trade_id(uint32_t channel, PaymentId payment) const;

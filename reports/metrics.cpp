@@ -126,6 +126,8 @@ constexpr ScalarMetric kScalarMetrics[] = {
      "paid after the order's deadline, refused by the order"},
     {"refunds.closed_payment", kCount, kNone, at<&R::refunds, &RefundCounts::closed_payment>,
      "charged although the records had closed or failed the payment"},
+    {"refunds.repeat_purchase", kCount, kNone, at<&R::refunds, &RefundCounts::repeat_purchase>,
+     "another order of the same purchase was already paid (a re-order)"},
     {"refunds.gave_up", kCount, kLower, at<&R::refunds, &RefundCounts::gave_up>,
      "abandoned after the last retry failed"},
 

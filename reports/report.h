@@ -101,11 +101,12 @@ struct DuplicateCounts {
 // Every refund the system asked a channel for, by reason (the reasons sum to `requested`).
 struct RefundCounts {
   std::uint64_t requested = 0;
-  std::uint64_t duplicate = 0;       // a second success on an order already paid
-  std::uint64_t extra_charge = 0;    // a channel double charge
-  std::uint64_t late_payment = 0;    // paid after the order's deadline, refused by the order
-  std::uint64_t closed_payment = 0;  // charged although the records had closed or failed it
-  std::uint64_t gave_up = 0;         // abandoned after the last retry failed
+  std::uint64_t duplicate = 0;        // a second success on an order already paid
+  std::uint64_t extra_charge = 0;     // a channel double charge
+  std::uint64_t late_payment = 0;     // paid after the order's deadline, refused by the order
+  std::uint64_t closed_payment = 0;   // charged although the records had closed or failed it
+  std::uint64_t repeat_purchase = 0;  // another order of the same purchase was already paid
+  std::uint64_t gave_up = 0;          // abandoned after the last retry failed
 };
 
 // What reconciliation (对账) runs did.

@@ -60,6 +60,10 @@ struct OrderServiceConfig {
   // An idempotent checkout per purchase: a second order for a purchase whose order is still open
   // (UNPAID or PAID, not CLOSED) gets that order back instead of a new one.
   bool checkout_per_purchase = false;
+  // One paid order per purchase: a payment that would make a second order of a purchase PAID is
+  // refused by the order (NotifyResult::kRepeatPurchase) and refunded by the payment service, the
+  // check a purchase-level reconciliation makes, made as the payment lands.
+  bool refund_repeat_purchase = false;
 };
 
 // RocketMQ's default consumer retry gaps: 16 retries over about 4h46m (DOMAIN.md).

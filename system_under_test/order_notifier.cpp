@@ -111,6 +111,10 @@ void OrderNotifier::on_notify_reply(CallId call, OrderId order, PaymentId paymen
     refunds_.refund_late_payment(order, payment, resolution);
     return;
   }
+  if (result == shop::NotifyResult::kRepeatPurchase) {
+    refunds_.refund_repeat_purchase(order, payment);
+    return;
+  }
   if (result == shop::NotifyResult::kOk) return;
   if (attempt >= static_cast<uint32_t>(config_.notify.sync_retries)) {
     sim::trace(tracer_, process_.now(), kPaymentServiceTrace, order, [&] {

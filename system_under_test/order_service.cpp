@@ -30,10 +30,10 @@ void OrderService::create_order(CallId call, OrderId order, OrderId purchase) {
   if (cfg.checkout_per_purchase) {
     // An idempotent checkout: the purchase's order still open (not CLOSED) is the answer, and the
     // user pays that one again, where the per-order guards see both payments.
-    if (const OrderId* existing = purchase_orders_.find(purchase)) {
-      const OrderRecord* open = orders_.find(*existing);
+    if (const Purchase* existing = purchases_.find(purchase)) {
+      const OrderRecord* open = orders_.find(existing->latest);
       if (open != nullptr && open->state != OrderState::kClosed) {
-        const OrderId answer = *existing;
+        const OrderId answer = existing->latest;
         sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
           return "checkout of purchase " + std::to_string(purchase) + ": its order " +
                  std::to_string(answer) + " is still open, no new order";
@@ -42,7 +42,11 @@ void OrderService::create_order(CallId call, OrderId order, OrderId purchase) {
         return;
       }
     }
-    purchase_orders_.insert_or_assign(purchase, order);
+  }
+  if (tracks_purchases()) {
+    Purchase& entry = purchases_.find_or_insert(purchase);
+    entry.latest = order;
+    ++entry.held;
   }
   OrderRecord& record =
       orders_.insert(order, OrderRecord{OrderState::kUnpaid, runtime_.now(), false, {}, purchase});
@@ -61,8 +65,8 @@ void OrderService::create_order(CallId call, OrderId order, OrderId purchase) {
 
 void OrderService::erase(OrderId order) {
   if (const OrderRecord* record = orders_.find(order)) {
-    const OrderId* latest = purchase_orders_.find(record->purchase);
-    if (latest != nullptr && *latest == order) purchase_orders_.erase(record->purchase);
+    Purchase* entry = tracks_purchases() ? purchases_.find(record->purchase) : nullptr;
+    if (entry != nullptr && --entry->held == 0) purchases_.erase(record->purchase);
   }
   orders_.erase(order);
 }
@@ -84,6 +88,16 @@ bool OrderService::is_late(const OrderRecord& record, sim::Time paid_at) const {
 NotifyResult OrderService::decide_paid(OrderId order, OrderRecord& record, PaymentId payment,
                                        Resolution how, sim::Time paid_at) {
   if (record.state == OrderState::kPaid) return NotifyResult::kOk;
+  Purchase* purchase = tracks_purchases() ? purchases_.find(record.purchase) : nullptr;
+  if (config_.order_service.refund_repeat_purchase && purchase != nullptr && purchase->paid != 0 &&
+      purchase->paid != order) {
+    const OrderId paid = purchase->paid;
+    sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
+      return "payment " + std::to_string(payment) + " refused: order " + std::to_string(paid) +
+             " of the same purchase is already PAID";
+    });
+    return NotifyResult::kRepeatPurchase;
+  }
   const OrderState from = record.state;
   const bool late = is_late(record, paid_at);
   if (late && config_.order_service.late_payment != OrderServiceConfig::LatePayment::kAccept) {
@@ -95,6 +109,7 @@ NotifyResult OrderService::decide_paid(OrderId order, OrderRecord& record, Payme
   }
   record.state = OrderState::kPaid;
   record.closing = false;
+  if (purchase != nullptr) purchase->paid = order;
   const sim::TimerId expiry = std::exchange(record.expiry, sim::TimerId{});
   observer_.on_order_state(order, from, OrderState::kPaid, how, payment, runtime_.now());
   sim::trace(tracer_, runtime_.now(), kComponent, order, [&] {
@@ -127,15 +142,16 @@ void OrderService::on_message(MessageId id, const Message& message) {
                                       sim::Time::from_us(message.paid_at_us));
   mq_.ack(id, true);
   // A consumer has no reply to give: it tells the payment service of the refusal by a call.
-  if (result == NotifyResult::kRejected)
-    tell_late_payment(message.order, message.payment, message.resolution);
+  if (result == NotifyResult::kRejected || result == NotifyResult::kRepeatPurchase)
+    tell_payment_refused(message.order, message.payment, message.resolution, result);
 }
 
-void OrderService::tell_late_payment(OrderId order, PaymentId payment, Resolution how) {
-  payments_->late_payment_rejected(new_call(), order, payment, how);
+void OrderService::tell_payment_refused(OrderId order, PaymentId payment, Resolution how,
+                                        NotifyResult why) {
+  payments_->payment_refused(new_call(), order, payment, how, why);
 }
 
-void OrderService::on_late_payment_reply(CallId call, OrderId, shop::CallStatus) {
+void OrderService::on_payment_refused_reply(CallId call, OrderId, shop::CallStatus) {
   calls_.answered(call);
 }
 
@@ -175,10 +191,11 @@ void OrderService::on_close_order_reply(CallId call, OrderId order, shop::CallSt
   // The channel (or the payment service's records) says the order was paid: settle it by that
   // payment, exactly as a notify would, instead of closing it under the paying user.
   const PaymentId payment = paid.paid_by;
-  if (decide_paid(order, *record, payment, Resolution::kClose,
-                  sim::Time::from_us(paid.paid_at_us)) == NotifyResult::kRejected) {
+  const NotifyResult result =
+      decide_paid(order, *record, payment, Resolution::kClose, sim::Time::from_us(paid.paid_at_us));
+  if (result == NotifyResult::kRejected || result == NotifyResult::kRepeatPurchase) {
     close(order, *record);
-    tell_late_payment(order, payment, Resolution::kClose);
+    tell_payment_refused(order, payment, Resolution::kClose, result);
   }
 }
 

@@ -54,7 +54,7 @@ class OrderService final : public shop::OrderFront,
   void on_close_order_reply(CallId call, OrderId order, shop::CallStatus status,
                             const shop::OrderPayment& paid) override;
   void on_query_order_reply(CallId call, OrderId order, shop::CallStatus status) override;
-  void on_late_payment_reply(CallId call, OrderId order, shop::CallStatus status) override;
+  void on_payment_refused_reply(CallId call, OrderId order, shop::CallStatus status) override;
 
   // The MQ's "payment succeeded" messages.
   void on_message(MessageId id, const Message& message) override;
@@ -74,14 +74,15 @@ class OrderService final : public shop::OrderFront,
     OrderId purchase = 0;  // the purchase's first order (itself for a first order)
   };
 
-  // The idempotent update: marks the order PAID by `payment`, or refuses a late payment.
+  // The idempotent update: marks the order PAID by `payment`, or refuses a late payment or a
+  // second paid order of a purchase.
   NotifyResult decide_paid(OrderId order, OrderRecord& record, PaymentId payment, Resolution how,
                            sim::Time paid_at);
   bool is_late(const OrderRecord& record, sim::Time paid_at) const;
   void close(OrderId order, OrderRecord& record);
   void on_expiry(OrderId order);
   void on_order_query(OrderId order, uint32_t index);
-  void tell_late_payment(OrderId order, PaymentId payment, Resolution how);
+  void tell_payment_refused(OrderId order, PaymentId payment, Resolution how, NotifyResult why);
   CallId new_call() {
     const CallId call = next_call_++;
     calls_.called(call);
@@ -100,8 +101,19 @@ class OrderService final : public shop::OrderFront,
   contracts::CallTracker calls_;  // the order service's calls to the payment service
   CallId next_call_ = 1;
   sim::IdMap<OrderRecord> orders_;
-  // With checkout_per_purchase: the latest order of each purchase still held.
-  sim::IdMap<OrderId> purchase_orders_;
+  // With checkout_per_purchase or refund_repeat_purchase: each purchase with an order still held
+  // (a re-order is placed while the user still holds the first order, so a purchase's entry
+  // lives from its first order to its last).
+  struct Purchase {
+    OrderId latest = 0;  // its latest order (checkout_per_purchase answers with it while open)
+    OrderId paid = 0;    // its order that is PAID, if any (refund_repeat_purchase keeps it one)
+    uint32_t held = 0;   // its orders still held here
+  };
+  sim::IdMap<Purchase> purchases_;
+  bool tracks_purchases() const {
+    return config_.order_service.checkout_per_purchase ||
+           config_.order_service.refund_repeat_purchase;
+  }
 };
 
 }  // namespace sut

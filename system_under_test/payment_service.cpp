@@ -547,10 +547,14 @@ bool PaymentService::fail_not_found(PaymentId payment, Resolution how) {
   return true;
 }
 
-void PaymentService::late_payment_rejected(CallId call, OrderId order, PaymentId payment,
-                                           Resolution how) {
-  refunds_.refund_late_payment(order, payment, how);
-  order_replies_->on_late_payment_reply(call, order, shop::CallStatus::kOk);
+void PaymentService::payment_refused(CallId call, OrderId order, PaymentId payment, Resolution how,
+                                     shop::NotifyResult why) {
+  if (why == shop::NotifyResult::kRepeatPurchase) {
+    refunds_.refund_repeat_purchase(order, payment);
+  } else {
+    refunds_.refund_late_payment(order, payment, how);
+  }
+  order_replies_->on_payment_refused_reply(call, order, shop::CallStatus::kOk);
 }
 
 void PaymentService::refund_extra_charge(PaymentId payment, int64_t amount_minor) {

@@ -90,11 +90,12 @@ class PaymentService final : public shop::PaymentFront,
   // Order-side active query: the order service asks about an order it still sees unpaid
   // (QueryRouter: the records first, then the channel).
   void query_order(CallId call, OrderId order) override { queries_.query_order(call, order); }
-  // The order service refused a success because it was paid after the order's deadline. The
-  // payment is refunded with late_payment: refund, and always when reconciliation sent the
-  // notify (RefundJob::refund_late_payment).
-  void late_payment_rejected(CallId call, OrderId order, PaymentId payment,
-                             Resolution how) override;
+  // The order service refused a success: paid after the order's deadline (kRejected: refunded
+  // with late_payment: refund, and always when reconciliation sent the notify;
+  // RefundJob::refund_late_payment), or another order of its purchase is paid (kRepeatPurchase:
+  // refunded; RefundJob::refund_repeat_purchase).
+  void payment_refused(CallId call, OrderId order, PaymentId payment, Resolution how,
+                       shop::NotifyResult why) override;
   // A payment still pending when its re-query schedule ran out: compensation.on_exhausted.
   void settle_exhausted(PaymentId payment, Resolution how) override;
   // An active query (compensation; QueryRouter). Counts as a channel query.

@@ -34,6 +34,8 @@ std::string_view to_string(RefundReason reason) {
       return "late payment";
     case RefundReason::kClosedPayment:
       return "closed payment";
+    case RefundReason::kRepeatPurchase:
+      return "repeat purchase";
   }
   return "?";
 }

@@ -37,8 +37,10 @@ enum class RefundReason : uint8_t {
   kExtraCharge,    // the channel charged one payment more than once (reconciliation)
   kLatePayment,    // paid after the order's deadline, refused by the order (late_payment: refund)
   kClosedPayment,  // charged, although the records had closed or failed it (the closed-loop rule)
+  // Another order of the same purchase is already paid (order_service.refund_repeat_purchase).
+  kRepeatPurchase,
 };
-inline constexpr int kRefundReasonCount = 4;
+inline constexpr int kRefundReasonCount = 5;
 
 std::string_view to_string(PaymentState state);
 using shop::to_string;

@@ -55,6 +55,16 @@ void RefundJob::refund_late_payment(OrderId order, PaymentId payment, Resolution
   refund(*record, RefundReason::kLatePayment);
 }
 
+void RefundJob::refund_repeat_purchase(OrderId order, PaymentId payment) {
+  PaymentRecord* record = db_.find(payment);
+  if (record == nullptr || record->state != PaymentState::kSuccess) return;
+  sim::trace(tracer_, durable_.now(), kPaymentServiceTrace, order, [&] {
+    return "payment " + std::to_string(payment) +
+           " refused by the order: another order of its purchase is paid: refunding";
+  });
+  refund(*record, RefundReason::kRepeatPurchase);
+}
+
 void RefundJob::send_refund(const PaymentRecord& record, int64_t amount_minor) {
   calls_.refund(record.key(), amount_minor);  // its activity ends with the reply
 }

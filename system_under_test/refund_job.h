@@ -51,6 +51,9 @@ class RefundJob {
   // The order refused the successful `payment` as paid after its deadline (learned by `how`):
   // refunds it when refunds_late_payment() says so.
   void refund_late_payment(OrderId order, PaymentId payment, Resolution how);
+  // The order refused the successful `payment` because another order of its purchase is paid
+  // (order_service.refund_repeat_purchase): refunds it.
+  void refund_repeat_purchase(OrderId order, PaymentId payment);
   // The channel's answer to a refund call (the caller has checked the call and holds its
   // activity until this returns).
   void on_refund_reply(const channels::PaymentKey& key, const channels::RefundReply& reply);

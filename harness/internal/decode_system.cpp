@@ -93,6 +93,7 @@ void decode_order_service(Decoder& d, const Cursor& at, sut::OrderServiceConfig&
               EnumOf<ConsumerAck>{{{"after_update", ConsumerAck::kAfterUpdate},
                                    {"before_update", ConsumerAck::kBeforeUpdate}}});
   reader.read("checkout_per_purchase", out.checkout_per_purchase, decode_bool);
+  reader.read("refund_repeat_purchase", out.refund_repeat_purchase, decode_bool);
 }
 
 // A duration of at most an hour: a window that stays open longer is not a publish delay.

@@ -71,8 +71,7 @@ Outcome run(const Scenario& s) {
   const reports::Report& r = o.report;
   EXPECT_EQ(r.invariants.violations, 0u);
   // Every user pays once: each order is charged once, or refused by its wallet.
-  EXPECT_EQ(o.charges[0] + o.charges[1] + o.charges[2] + o.refused[0] + o.refused[1] +
-                o.refused[2],
+  EXPECT_EQ(o.charges[0] + o.charges[1] + o.charges[2] + o.refused[0] + o.refused[1] + o.refused[2],
             r.orders.created);
   // The too-late payers find the trade revoked, whatever the merchant did: nobody is charged.
   EXPECT_EQ(o.charges[2], 0u);

@@ -146,6 +146,30 @@ TEST(ReorderAfterDrop, ACheckoutPerPurchaseTurnsTheReorderIntoASameOrderRepay) {
   EXPECT_EQ(guarded.report.duplicates.wrong_refunds, 0u);
 }
 
+TEST(ReorderAfterDrop, OnePaidOrderPerPurchaseRefundsTheSecondPaidOrder) {
+  // The re-order is placed and paid; whichever order of the purchase is found paid second (the
+  // first order's charge, found later by polling, or the re-order) is refused by the shop and
+  // refunded: each purchase keeps one paid order and the user's money once.
+  Scenario s = reorder_after_drop(1.0);
+  s.system.order_service.refund_repeat_purchase = true;
+  const Outcome base = run(reorder_after_drop(1.0));
+  const Outcome o = run(s);
+  const reports::Report& r = o.report;
+  EXPECT_EQ(r.invariants.violations, 0u);
+  // The same users re-order (the shop does not stop them) and are charged for both orders...
+  EXPECT_EQ(o.reorders_charged, base.reorders_charged);
+  EXPECT_EQ(o.duplicated, 0u);
+  // ...and one order of each such purchase is refunded, by this guard and nothing else.
+  EXPECT_EQ(r.refunds.repeat_purchase, base.report.duplicates.purchases);
+  EXPECT_EQ(r.refunds.requested, r.refunds.repeat_purchase);
+  EXPECT_EQ(r.duplicates.purchases, 0u);
+  EXPECT_EQ(r.orders.paid, base.report.orders.paid - base.report.duplicates.purchases);
+  EXPECT_EQ(r.orders.refunded, base.report.duplicates.purchases);
+  EXPECT_EQ(r.dropped.final, 0u);
+  ::testing::Test::RecordProperty("repeat_purchase_refunds",
+                                  std::to_string(r.refunds.repeat_purchase));
+}
+
 TEST(ReorderAfterDrop, TheKeysAreValidatedWithTheirPlace) {
   const LoadResult result = load_scenario_text(
       "channels: [{name: wallet}]\nuser: {reorder_if_unpaid_probability: 1.5}\n"

@@ -252,6 +252,12 @@ const std::map<std::string, KeyCase>& key_cases() {
     add("system.order_service.late_payment", "refund", kLatePay);
     add("system.order_service.close_at_channel", "true", kLatePay);
     add("system.order_service.checkout_per_purchase", "true", kReorder);
+    // Users shown "unpaid" re-order at once; polling finds the first order's charge afterwards.
+    add("system.order_service.refund_repeat_purchase", "true",
+        kReorder + Overrides{{"user.repay_delay", "1s"},
+                             {"system.client.poll_timeout", "5s"},
+                             {"system.compensation.strategy", "polling"},
+                             {"system.compensation.polling.interval", "1m"}});
     add("system.notify.sync_retries", "0", kNotifyFails);
     add("system.notify.sync_backoff", "1s", kNotifyFails);
     add("system.notify.async_mq", "false", kNotifyFails);

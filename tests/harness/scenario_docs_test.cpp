@@ -170,6 +170,8 @@ const std::map<std::string, Field>& fields() {
       FIELD("system.order_service.consumer_ack", system.order_service.consumer_ack),
       FIELD("system.order_service.checkout_per_purchase",
             system.order_service.checkout_per_purchase),
+      FIELD("system.order_service.refund_repeat_purchase",
+            system.order_service.refund_repeat_purchase),
       FIELD("system.notify.sync_retries", system.notify.sync_retries),
       FIELD("system.notify.sync_backoff", system.notify.sync_backoff),
       FIELD("system.notify.async_mq", system.notify.async_mq),

@@ -88,6 +88,15 @@ TEST_F(OrderNotifierTest, ARejectedNotifyRefundsTheLatePaymentByHowItsSuccessWas
   EXPECT_TRUE(refunds_.under_way(by_reconciliation));  // the last safety net gives it back
 }
 
+TEST_F(OrderNotifierTest, ARepeatPurchaseIsRefundedWhateverTheLatePaymentPolicy) {
+  config_.order_service.late_payment = OrderServiceConfig::LatePayment::kReject;
+  const PaymentId payment = add_payment(7, PaymentState::kSuccess);
+  notifier_.notify_paid(7, payment, Resolution::kCallback);
+  answer_last_notify(shop::NotifyResult::kRepeatPurchase);
+  EXPECT_TRUE(refunds_.under_way(payment));
+  EXPECT_EQ(orders_.notifies.size(), 1u);  // refused for good: never sent again
+}
+
 TEST_F(OrderNotifierTest, RenotifyTellsTheOrderOnlyOfASuccess) {
   const PaymentId closed = add_payment(7, PaymentState::kClosed);
   const PaymentId paid = add_payment(7, PaymentState::kSuccess);

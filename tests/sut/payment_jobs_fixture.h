@@ -131,7 +131,7 @@ class RecordingOrderReplies final : public shop::OrderReplies {
   void on_query_order_reply(CallId call, OrderId, shop::CallStatus) override {
     query_answers.push_back(call);
   }
-  void on_late_payment_reply(CallId, OrderId, shop::CallStatus) override {}
+  void on_payment_refused_reply(CallId, OrderId, shop::CallStatus) override {}
 
   std::vector<CloseAnswer> closes;
   std::vector<CallId> query_answers;
