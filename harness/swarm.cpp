@@ -32,8 +32,9 @@ struct Draw {
   // A channel's shape (mode, schedules, success rate): drawn only onto the swarm's own channels,
   // never onto BASE's, whose presets and keys say what they are.
   bool shape = false;
-  // A map whose presence turns a feature on (system.compensation.reconciliation): when BASE
-  // writes it, BASE decides, and the draw is left out even if its own key is not in BASE.
+  // A map whose presence turns a feature on (system.compensation.reconciliation), or a key that
+  // excludes this one (traffic.profile for traffic.rate): when BASE writes it, BASE decides, and
+  // the draw is left out even if its own key is not in BASE.
   std::string group;
 };
 
@@ -91,7 +92,8 @@ std::string bool_text(bool b) { return b ? "true" : "false"; }
 void draw_workload(Drawer& d, std::vector<Draw>& out) {
   out.push_back(setting("duration", fmt::format("{}m", d.between(2, 5))));
   out.push_back(setting("drain", "12h"));
-  out.push_back(setting("traffic.rate", fmt::format("{}/s", d.between(5, 20))));
+  // A day profile in BASE replaces the rate: the two may not both be given.
+  out.push_back(setting("traffic.rate", fmt::format("{}/s", d.between(5, 20)), "traffic.profile"));
   out.push_back(setting("traffic.arrival", d.coin(0.8) ? "poisson" : "uniform"));
   out.push_back(setting("user.pay_probability", Drawer::probability_text(0.8 + 0.2 * d.uniform())));
   out.push_back(
@@ -395,6 +397,10 @@ std::optional<SwarmBase> load_swarm_base(const std::string& path,
 }
 
 bool has_recovering_strategy(const Scenario& s) {
+  // A duplicate charge on a channel that cannot refund stays whatever the design does.
+  for (const channels::ChannelConfig& channel : s.channels) {
+    if (!channel.refund.supported) return false;
+  }
   const sut::CompensationConfig& c = s.system.compensation;
   if (c.reconciliation.enabled && s.drain >= 2 * c.reconciliation.every + c.reconciliation.lag)
     return true;
@@ -430,7 +436,8 @@ SwarmScenario generate_swarm_scenario(uint64_t seed, SwarmPhase phase, const Swa
     for (const Draw& draw : draws) {
       if (base != nullptr) {
         if (draw.shape) continue;  // every channel is BASE's
-        const bool base_sets = has_key(document, draw.group.empty() ? draw.key : draw.group);
+        const bool base_sets =
+            has_key(document, draw.key) || (!draw.group.empty() && has_key(document, draw.group));
         if (base_sets && !(draw.fault && !faults)) continue;
       }
       std::string error;

@@ -77,10 +77,11 @@ SwarmScenario generate_swarm_scenario(uint64_t seed, SwarmPhase phase,
                                       const SwarmBase* base = nullptr);
 
 // Whether the liveness claim applies to `s` with its faults off: something settles what the
-// users' behaviour leaves (duplicate payments, late payments): reconciliation that runs at least
-// twice within the drain, or refunds of duplicates with a re-query strategy and none of the
-// configurations known to keep money by design (late_payment: reject, on_not_found: mark_failed
-// with success_after_failed: ignore, consumer_ack: before_update, refund.on_accepted: trust).
+// users' behaviour leaves (duplicate payments, late payments): every channel can refund, and
+// reconciliation runs at least twice within the drain, or duplicates are refunded with a
+// re-query strategy and none of the configurations known to keep money by design (late_payment:
+// reject, on_not_found: mark_failed with success_after_failed: ignore, consumer_ack:
+// before_update, refund.on_accepted: trust).
 bool has_recovering_strategy(const Scenario& s);
 
 struct SwarmOptions {

@@ -95,6 +95,17 @@ TEST(SwarmCommand, BaseKeysStayAndTheRestIsDrawn) {
     EXPECT_EQ(off.loaded->channels[0].callback.drop_probability, 0.0);
     EXPECT_EQ(off.loaded->traffic.rate_per_s, 7.0);
   }
+  // A key that excludes a drawn one: a day profile in BASE, and no drawn rate beside it.
+  const fs::path profile = fresh_dir("swarm_base_profile.yaml");
+  std::ofstream(profile) << "traffic: {profile: [[0h, 6/s], [12h, 9/s]]}\n"
+                            "channels: [{name: w}]\n";
+  const std::optional<SwarmBase> day = load_swarm_base(profile.string(), &errors);
+  ASSERT_TRUE(day.has_value()) << (errors.empty() ? "" : errors[0]);
+  const SwarmScenario with_profile = generate_swarm_scenario(1, SwarmPhase::kSafety, &*day);
+  ASSERT_TRUE(with_profile.loaded.has_value())
+      << with_profile.yaml << (with_profile.load_errors.empty() ? "" : with_profile.load_errors[0]);
+  EXPECT_EQ(with_profile.loaded->traffic.profile.size(), 2u);
+
   const Output r = paysim_output("swarm --seeds 2 " + path.string(), "swarm_base_run");
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("on " + path.string()), std::string::npos) << r.out;
