@@ -32,6 +32,7 @@ CommandRunner add_compare_command(CLI::App& app);  // harness/command_compare.cp
 CommandRunner add_sweep_command(CLI::App& app);    // harness/command_sweep.cpp
 CommandRunner add_merge_command(CLI::App& app);    // harness/command_merge.cpp
 CommandRunner add_schema_command(CLI::App& app);   // harness/command_schema.cpp
+CommandRunner add_swarm_command(CLI::App& app);    // harness/command_swarm.cpp
 
 struct RunOptions {
   std::string scenario_path;

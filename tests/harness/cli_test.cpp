@@ -49,8 +49,9 @@ TEST(Cli, UnknownCommandSuggestsTheNearestAndListsTheCommands) {
   const Output bogus = paysim_output("bogus", "bogus");
   EXPECT_EQ(bogus.exit_code, 2);
   EXPECT_NE(bogus.err.find("paysim: unknown command 'bogus'\n"), std::string::npos) << bogus.err;
-  EXPECT_NE(bogus.err.find("commands: run, validate, check, trace, compare, sweep, merge, schema"),
-            std::string::npos)
+  EXPECT_NE(
+      bogus.err.find("commands: run, validate, check, trace, compare, sweep, merge, schema, swarm"),
+      std::string::npos)
       << bogus.err;
   EXPECT_EQ(bogus.err.find("completions"), std::string::npos) << "hidden commands stay hidden";
   EXPECT_EQ(bogus.out, "");
@@ -162,7 +163,7 @@ TEST(Cli, CompletionsAndManPageCoverEveryCommand) {
   ASSERT_EQ(bash.exit_code, 0);
   ASSERT_EQ(man.exit_code, 0);
   for (const char* command : {"run", "validate", "check", "trace", "compare", "sweep", "merge",
-                              "schema", "serve-channel", "serve-sut", "live", "help"}) {
+                              "schema", "swarm", "serve-channel", "serve-sut", "live", "help"}) {
     EXPECT_NE(bash.out.find(std::string("      ") + command + ") words="), std::string::npos)
         << command;
     const std::string roff_name = std::regex_replace(std::string(command), std::regex("-"), "\\-");
