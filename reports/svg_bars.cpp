@@ -212,7 +212,7 @@ std::string render_heat_map(const HeatMap& map) {
   f.top = 96;
   f.right = 200;
   f.bottom = 24;
-  f.width = f.left + cell_width * n_columns + f.right;
+  f.width = std::max(f.left + cell_width * n_columns + f.right, 760.0);
   f.height = f.top + std::max(kCellHeight * static_cast<double>(map.rows.size()), 80.0) + f.bottom;
   double low = 0.0;
   double high = 0.0;
@@ -228,18 +228,16 @@ std::string render_heat_map(const HeatMap& map) {
 
   std::string out = internal::svg_open(f, map.id, map.title);
   out += "<g class=\"axes\">\n";
-  out +=
-      fmt::format("<text class=\"axis-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-                  coord(f.plot_left() + cell_width * n_columns / 2), coord(f.top - 34),
-                  escape(map.column_label));
+  // The axes' keys in full, on lines of their own: rows down the side, columns across the top.
+  out += fmt::format(
+      "<text class=\"axis-label\" x=\"12\" y=\"{}\">rows ↓ {}</text>\n"
+      "<text class=\"axis-label\" x=\"12\" y=\"{}\">columns → {}</text>\n",
+      coord(f.top - 50), escape(map.row_label), coord(f.top - 32), escape(map.column_label));
   for (std::size_t c = 0; c < map.columns.size(); ++c) {
     out += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
                        coord(f.plot_left() + cell_width * (static_cast<double>(c) + 0.5)),
                        coord(f.top - 10), escape(truncated(map.columns[c], 18)));
   }
-  out += fmt::format("<text class=\"axis-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
-                     coord(f.plot_left() - 10), coord(f.top - 10),
-                     escape(truncated(map.row_label, 30) + " ↓"));
   for (std::size_t r = 0; r < map.rows.size(); ++r) {
     out += fmt::format(
         "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\" "

@@ -76,6 +76,12 @@ std::string render_line_chart(const LineChart& chart) {
     for (const auto& [low, high] : s.band) y_high = std::max(y_high, high);
   }
   const bool empty = x_low > x_high;
+  if (!empty && chart.markers && !chart.log_x) {
+    // Room around the first and last dot so that their markers and error bars clear the frame.
+    const double pad = std::max(x_high - x_low, 1.0) * 0.05;
+    x_low = x_low >= 0 && x_low - pad < 0 ? 0.0 : x_low - pad;  // no negative tick for counts
+    x_high += pad;
+  }
   if (empty) {
     x_low = chart.log_x ? 1.0 : 0.0;
     x_high = chart.log_x ? 1000.0 : 1.0;
@@ -213,6 +219,14 @@ std::string render_scatter_chart(const ScatterChart& chart) {
       const double bottom = std::min(y(std::max(*p.y_low, 0.0)), f.plot_bottom());
       error_bars.push_back({x(p.x) - 5, top, 10, bottom - top});
     }
+  }
+  // The staircase of the front, segment by segment, is a soft obstacle too.
+  for (std::size_t k = 0; k < front.size(); ++k) {
+    const ScatterPoint& p = chart.points[front[k]];
+    const double right = k + 1 < front.size() ? x(chart.points[front[k + 1]].x) : f.plot_right();
+    const double top = k == 0 ? f.plot_top() : y(chart.points[front[k - 1]].y);
+    error_bars.push_back({x(p.x), y(p.y) - 1, right - x(p.x), 2});
+    error_bars.push_back({x(p.x) - 1, top, 2, y(p.y) - top});
   }
   const internal::Box plot{f.plot_left(), f.plot_top(), f.plot_right() - f.plot_left(),
                            f.plot_bottom() - f.plot_top()};

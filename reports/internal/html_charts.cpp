@@ -25,15 +25,20 @@ BarValue bar_value(const MeanInterval* m) {
   return {m->mean, m->low, m->high};
 }
 
+// Short enough for a cell, never in exponent notation: "55430", "343.5", "0.25".
 std::string value_text(double v) {
   if (std::abs(v) < 1e15 && v == std::round(v)) return fmt::format("{}", static_cast<long long>(v));
+  if (std::abs(v) >= 1000) return fmt::format("{:.0f}", v);
   return fmt::format("{:.4g}", v);
 }
 
 std::string cell_text(const MeanInterval& m) {
   if (m.n == 0) return "none";
   if (!has_spread(m)) return value_text(m.mean);
-  return fmt::format("{} ± {:.2g}", value_text(m.mean), (*m.high - *m.low) / 2.0);
+  const double half_width = (*m.high - *m.low) / 2.0;
+  return value_text(m.mean) + " ± " +
+         (half_width >= 100 ? fmt::format("{:.0f}", half_width)
+                            : fmt::format("{:.3g}", half_width));
 }
 
 // The value a point sets for a sweep key, or "".

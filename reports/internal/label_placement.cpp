@@ -57,8 +57,8 @@ double text_width_px(std::string_view text, double font_px) {
 }
 
 std::vector<PlacedLabel> place_labels(const std::vector<LabelRequest>& requests, const Box& plot,
-                                      const std::vector<Box>& obstacles) {
-  std::vector<Box> taken = obstacles;
+                                      const std::vector<Box>& soft_obstacles) {
+  std::vector<Box> taken;
   for (const LabelRequest& r : requests) {
     taken.push_back({r.x - r.radius, r.y - r.radius, 2 * r.radius, 2 * r.radius});
   }
@@ -67,21 +67,28 @@ std::vector<PlacedLabel> place_labels(const std::vector<LabelRequest>& requests,
   for (const LabelRequest& r : requests) {
     PlacedLabel label;
     bool found = false;
-    for (int as_number = 0; as_number < 2 && !found; ++as_number) {
+    // Attempts in order: the text avoiding everything, the text crossing soft obstacles, the
+    // number avoiding everything, the number crossing soft obstacles.
+    for (int attempt = 0; attempt < 4 && !found; ++attempt) {
+      const bool as_number = attempt >= 2;
+      const bool soft = attempt % 2 == 0;
       const double width =
-          as_number == 0 ? text_width_px(r.text) : text_width_px(std::to_string(numbered + 1));
+          !as_number ? text_width_px(r.text) : text_width_px(std::to_string(numbered + 1));
       for (int ring = 0; ring < kRings && !found; ++ring) {
         for (int d = 0; d < 8 && !found; ++d) {
           const Box box = candidate(r, width, d, kRingStep * ring);
           if (!inside(box, plot)) continue;
           bool clear = true;
           for (const Box& t : taken) clear = clear && !intersects(box, t);
+          if (soft) {
+            for (const Box& t : soft_obstacles) clear = clear && !intersects(box, t);
+          }
           if (!clear) continue;
           found = true;
-          label = {box, ring > 0, as_number == 1, 0};
+          label = {box, ring > 0, as_number, 0};
         }
       }
-      if (!found && as_number == 1) {
+      if (!found && attempt == 3) {
         label = {candidate(r, width, 0, 0), false, true, 0};
         found = true;
       }

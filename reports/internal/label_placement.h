@@ -4,9 +4,11 @@
 //
 // For each point in the order given, the candidates are tried in a fixed order: eight positions
 // around the point (right, left, above, below, then the diagonals), then the same directions
-// farther out (drawn with a leader line back to the point). The first box that fits is taken. A
-// label no candidate fits is replaced by its number ("1", "2", ...) placed the same way; a number
-// that fits nowhere goes to the right of its point regardless. Same input, same boxes.
+// farther out (drawn with a leader line back to the point). The first box that fits is taken:
+// first avoiding the soft obstacles too (thin lines such as error bars and the Pareto staircase,
+// which text may cross if it must), then only the hard ones (points, labels). A label no
+// candidate fits is replaced by its number ("1", "2", ...) placed the same way; a number that
+// fits nowhere goes to the right of its point regardless. Same input, same boxes.
 #pragma once
 
 #include <cstddef>
@@ -45,6 +47,6 @@ struct PlacedLabel {
 
 // REQUIRES: the requests' points lie inside `plot`.
 std::vector<PlacedLabel> place_labels(const std::vector<LabelRequest>& requests, const Box& plot,
-                                      const std::vector<Box>& obstacles = {});
+                                      const std::vector<Box>& soft_obstacles = {});
 
 }  // namespace reports::internal
