@@ -163,7 +163,7 @@ std::string render_stacked_bar_chart(const StackedBarChart& chart) {
     out += fmt::format(
         "<text class=\"tick row-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\" "
         "dominant-baseline=\"middle\">{}<title>{} ({:g} in all)</title></text>\n",
-        coord(f.plot_left() - 8), coord(top + kRowHeight / 2), escape(truncated(row.label, 34)),
+        coord(f.plot_left() - 8), coord(top + kRowHeight / 2), escape(truncated(row.label, 30)),
         escape(row.label), total);
     if (!(total > 0)) {
       out += fmt::format(
