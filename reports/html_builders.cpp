@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/html_writer.h"
+#include "reports/internal/html_charts.h"
 #include "reports/internal/html_expectations.h"
 #include "reports/internal/number_text.h"
 #include "reports/metric_direction.h"
@@ -16,19 +17,8 @@ namespace {
 // The header of the column after each variant's: that variant minus the base scenario.
 constexpr const char* kDifferenceHeader = "Δ vs base";
 
-// The metrics an architect reads first, with the label the key table gives them.
-struct KeyMetric {
-  const char* path;
-  const char* label;
-};
-constexpr KeyMetric kKeyMetrics[] = {
-    {"dropped.final", "dropped.final"},
-    {"dropped.user_visible", "dropped.user_visible"},
-    {"duplicates.unresolved", "duplicates.unresolved"},
-    {"latency.charge_to_paid_ms.p99", "charge→paid p99 (ms)"},
-    {"cost.channel_queries", "channel queries"},
-    {"cost.peak_query_qps", "peak query qps"},
-};
+using internal::KeyMetric;
+using internal::kKeyMetrics;
 
 std::string value_text(double v) {
   if (std::abs(v) < 1e15 && v == std::round(v)) return fmt::format("{}", static_cast<long long>(v));
@@ -147,6 +137,11 @@ HtmlReport html_for_run(const Report& report, const std::vector<std::string>& ex
         static_cast<double>(report.timeseries.at(m, kQueries)));
   }
   html.expectations = internal::run_expectations_table(report, expect_as_written);
+  // The run as a point of one replication: one bar per group, no error bars.
+  const ExperimentPoint point{html.series.back().name, {}, {&report}};
+  const std::vector<PointAggregate> aggregate = {aggregate_point(point)};
+  html.outcomes = internal::outcome_bars({point.label}, aggregate);
+  html.resolved_by = internal::resolved_by_bars({point.label}, aggregate);
   const nlohmann::ordered_json j = to_json(report);
   html.full_table.header = {"metric", "value"};
   for (const std::string& path : metric_paths(j)) {
@@ -184,8 +179,15 @@ HtmlReport html_for_experiment(const Experiment& e) {
     html.series.push_back(
         {point.label, a.latency.charge_to_paid_us, a.pending_payments, a.queries_per_minute});
     const std::optional<double> p99 = measured_mean(a.find("latency.charge_to_paid_ms.p99"));
-    if (e.points.size() >= 2 && p99)
-      html.cost_latency.push_back({point.label, queries_per_order(a), *p99});
+    if (e.points.size() >= 2 && p99) {
+      ScatterPoint sp{point.label, queries_per_order(a), *p99};
+      const MeanInterval* m = a.find("latency.charge_to_paid_ms.p99");
+      if (has_spread(*m)) {
+        sp.y_low = m->low;
+        sp.y_high = m->high;
+      }
+      html.cost_latency.push_back(std::move(sp));
+    }
   }
 
   // Key metrics: one row per point, the best of each column marked.
@@ -218,6 +220,20 @@ HtmlReport html_for_experiment(const Experiment& e) {
     for (std::size_t p : best_indices(column, Better::kLower)) key.best[p][first_metric + k] = true;
   }
 
+  std::vector<std::string> labels;
+  for (const ExperimentPoint& point : e.points) labels.push_back(point.label);
+  html.outcomes = internal::outcome_bars(labels, aggregates);
+  html.resolved_by = internal::resolved_by_bars(labels, aggregates);
+  html.sweep_lines = internal::sweep_line_charts(e, aggregates);
+  html.sweep_heat_maps = internal::sweep_heat_maps(e, aggregates);
+  if (e.kind == "sweep" && e.points.size() >= 2 && html.sweep_lines.empty() &&
+      html.sweep_heat_maps.empty()) {
+    html.sweep_note = e.axes.size() > 2
+                          ? "More than two swept axes: no chart against the swept values; the "
+                            "outcome bars and the tables show every grid point."
+                          : "The swept values are not all numbers: no line against them; the "
+                            "outcome bars and the tables show every point.";
+  }
   html.expectations = internal::experiment_expectations_table(e);
   html.full_table = full_metrics_table(e, aggregates);
   html.notes.push_back(

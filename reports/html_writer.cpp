@@ -32,6 +32,9 @@ svg .tick { font-size: 12px; fill: #333333; } svg .axis-label { font-size: 13px;
 svg .legend-text, svg .point-label { font-size: 12px; fill: #1a1a1a; }
 svg .grid { stroke: #e4e4de; stroke-width: 1; } svg .plot-frame { fill: none; stroke: #555555; stroke-width: 1; }
 svg .no-data { font-size: 14px; fill: #777777; }
+svg .bar-value, svg .segment-value, svg .cell-value { font-size: 11px; } svg .bar-value { fill: #1a1a1a; }
+svg .segment-value, svg .cell-value { font-weight: 600; }
+.chart-wrap { overflow-x: auto; max-width: 100%; } .chart-wrap svg.chart { max-width: none; }
 p.note { color: #444; font-size: 13px; max-width: 70em; }
 )css";
 
@@ -67,7 +70,7 @@ LineChart latency_cdf(const std::vector<HtmlSeries>& series) {
                   "%",
                   {}};
   for (const HtmlSeries& s : series) {
-    ChartSeries line{s.name, {}};
+    ChartSeries line{s.name, {}, {}};
     const double total = static_cast<double>(s.charge_to_paid_us.count());
     double cumulative = 0.0;
     for (const HistogramBucket& b : s.charge_to_paid_us.nonempty_buckets()) {
@@ -90,7 +93,7 @@ LineChart per_minute(const std::vector<HtmlSeries>& series, bool queries) {
   chart.y_label =
       queries ? "active queries per second (minute mean)" : "pending payments (peak in minute)";
   for (const HtmlSeries& s : series) {
-    ChartSeries line{s.name, {}};
+    ChartSeries line{s.name, {}, {}};
     const std::vector<double>& values = queries ? s.queries_per_minute : s.pending_payments;
     for (std::size_t m = 0; m < values.size(); ++m) {
       line.points.emplace_back(static_cast<double>(m), queries ? values[m] / 60.0 : values[m]);
@@ -119,6 +122,21 @@ std::string render_html(const HtmlReport& report) {
              ? "<p class=\"note\">No expectations: the scenario has no <code>expect:</code> "
                "block.</p>\n"
              : table_html(report.expectations);
+  if (!report.outcomes.groups.empty() || !report.resolved_by.rows.empty()) {
+    out += "<h2>Outcomes</h2>\n";
+    if (!report.outcomes.groups.empty()) out += render_bar_chart(report.outcomes);
+    if (!report.resolved_by.rows.empty()) out += render_stacked_bar_chart(report.resolved_by);
+  }
+  if (!report.sweep_lines.empty() || !report.sweep_heat_maps.empty() ||
+      !report.sweep_note.empty()) {
+    out += "<h2>Against the swept values</h2>\n";
+    for (const LineChart& chart : report.sweep_lines) out += render_line_chart(chart);
+    for (const HeatMap& map : report.sweep_heat_maps) {
+      out += "<div class=\"chart-wrap\">" + render_heat_map(map) + "</div>\n";
+    }
+    if (!report.sweep_note.empty())
+      out += "<p class=\"note\">" + escape(report.sweep_note) + "</p>\n";
+  }
   out += "<h2>Consistency latency</h2>\n" + render_line_chart(latency_cdf(report.series));
   out += "<h2>Over time</h2>\n" + render_line_chart(per_minute(report.series, false));
   out += render_line_chart(per_minute(report.series, true));

@@ -2,7 +2,10 @@
 // scripts, no network, no external fonts), dark text on a light page, that opens from disk in any
 // browser. It holds, in order: the title and the facts of the run (scenario, seeds, ...), a
 // key-metrics table, the Expectations (the scenario's expect block as evaluated: metric,
-// threshold, actual value, pass or fail; or a sentence saying there is none), the charts — the
+// threshold, actual value, pass or fail; or a sentence saying there is none), the outcomes (bars
+// of drops by cause and unresolved duplicates per point with 95% error bars, the resolved-by mix
+// as stacked shares), for a sweep the key metrics against the swept values (lines with a
+// confidence band for one numeric axis, heat maps for two), the charts — the
 // charge→paid latency CDF per series (log x axis in ms), pending payments and query rate over time
 // per series (minutes on x) and, when there are scatter points, the cost-vs-latency chart with its
 // Pareto front — then the full metrics table (metrics as rows, series as columns, the best value
@@ -19,6 +22,7 @@
 #include "reports/experiment.h"
 #include "reports/histogram.h"
 #include "reports/report.h"
+#include "reports/svg_bars.h"
 #include "reports/svg_chart.h"
 
 namespace reports {
@@ -46,6 +50,15 @@ struct HtmlReport {
   HtmlTable key_table;                                     // may be empty
   // A row per expect entry (internal/html_expectations.h); no rows: the scenario has none.
   HtmlTable expectations;
+  // Outcomes (each drawn when it has groups or rows): drops by cause and unresolved duplicates per
+  // point, and how PAID orders learned of their payment.
+  BarChart outcomes;
+  StackedBarChart resolved_by;
+  // A sweep: each key metric against a one-axis numeric sweep's value, or a heat map per key
+  // metric over two axes; a sentence when neither fits.
+  std::vector<LineChart> sweep_lines;
+  std::vector<HeatMap> sweep_heat_maps;
+  std::string sweep_note;
   std::vector<HtmlSeries> series;
   std::vector<ScatterPoint> cost_latency;  // may be empty: no scatter chart
   HtmlTable full_table;

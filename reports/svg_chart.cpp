@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "reports/internal/label_placement.h"
 #include "reports/internal/svg_axes.h"
 
 namespace reports {
@@ -25,6 +26,21 @@ Frame frame_for(std::size_t legend_rows) {
   return f;
 }
 
+// The name a legend row shows: the series' own, and "= NAME" when its points equal an earlier
+// series' (drawn on top of it: its dashes let the one below show through).
+std::string legend_name(const std::vector<ChartSeries>& series, std::size_t i) {
+  std::string name = series[i].name;
+  if (name.size() > 30) name = name.substr(0, 29) + "…";
+  for (std::size_t j = 0; j < i; ++j) {
+    if (!series[i].points.empty() && series[j].points == series[i].points) {
+      std::string other = series[j].name;
+      if (other.size() > 14) other = other.substr(0, 13) + "…";
+      return name + " (= " + other + ")";
+    }
+  }
+  return name;
+}
+
 std::string legend(const Frame& f, const std::vector<ChartSeries>& series) {
   std::string out = "<g class=\"legend\">\n";
   const double x = f.plot_right() + 16;
@@ -35,11 +51,9 @@ std::string legend(const Frame& f, const std::vector<ChartSeries>& series) {
         "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"3\"{}/>\n",
         coord(x), coord(y), coord(x + 22), coord(y), internal::series_colour(i),
         dash.empty() ? "" : " stroke-dasharray=\"" + dash + "\"");
-    std::string name = series[i].name;
-    if (name.size() > 42) name = name.substr(0, 41) + "…";
     out += fmt::format(
         "<text class=\"legend-text\" x=\"{}\" y=\"{}\" dominant-baseline=\"middle\">{}</text>\n",
-        coord(x + 28), coord(y), escape(name));
+        coord(x + 28), coord(y), escape(legend_name(series, i)));
   }
   out += "</g>\n";
   return out;
@@ -59,8 +73,15 @@ std::string render_line_chart(const LineChart& chart) {
       x_high = std::max(x_high, x);
       y_high = std::max(y_high, y);
     }
+    for (const auto& [low, high] : s.band) y_high = std::max(y_high, high);
   }
   const bool empty = x_low > x_high;
+  if (!empty && chart.markers && !chart.log_x) {
+    // Room around the first and last dot so that their markers and error bars clear the frame.
+    const double pad = std::max(x_high - x_low, 1.0) * 0.05;
+    x_low = x_low >= 0 && x_low - pad < 0 ? 0.0 : x_low - pad;  // no negative tick for counts
+    x_high += pad;
+  }
   if (empty) {
     x_low = chart.log_x ? 1.0 : 0.0;
     x_high = chart.log_x ? 1000.0 : 1.0;
@@ -83,6 +104,30 @@ std::string render_line_chart(const LineChart& chart) {
   }
   out += "<g class=\"data\">\n";
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
+    const ChartSeries& s = chart.series[i];
+    if (s.band.size() != s.points.size() || s.points.empty() || chart.log_x) continue;
+    // The band: along the highs, back along the lows; clipped to the plot (a count's interval
+    // can reach below 0).
+    const auto clip = [&](double v) { return std::clamp(y(v), f.plot_top(), f.plot_bottom()); };
+    std::string d;
+    for (std::size_t k = 0; k < s.points.size(); ++k) {
+      d += fmt::format("{}{},{}", k == 0 ? "M" : " L", coord(x(s.points[k].first)),
+                       coord(clip(s.band[k].second)));
+    }
+    for (std::size_t k = s.points.size(); k-- > 0;) {
+      d += fmt::format(" L{},{}", coord(x(s.points[k].first)), coord(clip(s.band[k].first)));
+    }
+    out += fmt::format(
+        "<path class=\"band\" data-series=\"{}\" d=\"{} Z\" fill=\"{}\" fill-opacity=\"0.15\" "
+        "stroke=\"none\"/>\n",
+        escape(s.name), d, internal::series_colour(i));
+    for (std::size_t k = 0; k < s.points.size(); ++k) {
+      out +=
+          internal::error_bar(x(s.points[k].first), clip(s.band[k].first), clip(s.band[k].second),
+                              8, internal::series_colour(i), s.band[k].first, s.band[k].second);
+    }
+  }
+  for (std::size_t i = 0; i < chart.series.size(); ++i) {
     std::string d;
     for (const auto& [px, py] : chart.series[i].points) {
       if (chart.log_x && !(px > 0)) continue;
@@ -95,6 +140,14 @@ std::string render_line_chart(const LineChart& chart) {
         "stroke-linejoin=\"round\"{}/>\n",
         escape(chart.series[i].name), d, internal::series_colour(i),
         dash.empty() ? "" : " stroke-dasharray=\"" + dash + "\"");
+    if (!chart.markers) continue;
+    for (const auto& [px, py] : chart.series[i].points) {
+      if (chart.log_x && !(px > 0)) continue;
+      out += fmt::format(
+          "<circle class=\"marker\" cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"{}\" stroke=\"#ffffff\" "
+          "stroke-width=\"1\"/>\n",
+          coord(x(px)), coord(y(py)), internal::series_colour(i));
+    }
   }
   out += "</g>\n";
   out += legend(f, chart.series);
@@ -127,7 +180,7 @@ std::string render_scatter_chart(const ScatterChart& chart) {
   double y_high = 0.0;
   for (const ScatterPoint& p : chart.points) {
     x_high = std::max(x_high, p.x);
-    y_high = std::max(y_high, p.y);
+    y_high = std::max({y_high, p.y, p.y_high.value_or(0.0)});
   }
   const std::vector<double> x_ticks =
       internal::nice_ticks(0.0, x_high > 0 ? x_high * 1.08 : 1.0, 8);
@@ -137,7 +190,57 @@ std::string render_scatter_chart(const ScatterChart& chart) {
   const Scale y{y_ticks.front(), y_ticks.back(), f.plot_bottom(), f.plot_top(), false};
   const std::vector<std::size_t> front = pareto_front(chart.points);
 
-  std::string out = internal::svg_open(f, chart.id, chart.title);
+  // Points at the same place (e.g. a key that does not matter for this strategy) are drawn and
+  // labelled once, naming how many share it.
+  std::vector<std::size_t> drawn;
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < chart.points.size(); ++i) {
+    const ScatterPoint& p = chart.points[i];
+    std::size_t same = 0;
+    bool drawn_before = false;
+    for (std::size_t j = 0; j < chart.points.size(); ++j) {
+      if (chart.points[j].x != p.x || chart.points[j].y != p.y) continue;
+      drawn_before = drawn_before || j < i;
+      same += j != i ? 1 : 0;
+    }
+    if (drawn_before) continue;
+    drawn.push_back(i);
+    labels.push_back(same == 0 ? p.label
+                               : fmt::format("{} (+{} at the same place)", p.label, same));
+  }
+  // Labels go where they overlap nothing: not each other, the points or their error bars.
+  std::vector<internal::LabelRequest> requests;
+  std::vector<internal::Box> error_bars;
+  for (std::size_t k = 0; k < drawn.size(); ++k) {
+    const ScatterPoint& p = chart.points[drawn[k]];
+    requests.push_back({x(p.x), y(p.y), 6.0, labels[k]});
+    if (p.y_low && p.y_high) {
+      const double top = std::max(y(*p.y_high), f.plot_top());
+      const double bottom = std::min(y(std::max(*p.y_low, 0.0)), f.plot_bottom());
+      error_bars.push_back({x(p.x) - 5, top, 10, bottom - top});
+    }
+  }
+  // The staircase of the front, segment by segment, is a soft obstacle too.
+  for (std::size_t k = 0; k < front.size(); ++k) {
+    const ScatterPoint& p = chart.points[front[k]];
+    const double right = k + 1 < front.size() ? x(chart.points[front[k + 1]].x) : f.plot_right();
+    const double top = k == 0 ? f.plot_top() : y(chart.points[front[k - 1]].y);
+    error_bars.push_back({x(p.x), y(p.y) - 1, right - x(p.x), 2});
+    error_bars.push_back({x(p.x) - 1, top, 2, y(p.y) - top});
+  }
+  const internal::Box plot{f.plot_left(), f.plot_top(), f.plot_right() - f.plot_left(),
+                           f.plot_bottom() - f.plot_top()};
+  const std::vector<internal::PlacedLabel> placed =
+      internal::place_labels(requests, plot, error_bars);
+  std::vector<std::size_t> keyed;  // indices into drawn of the labels shown as numbers
+  for (std::size_t k = 0; k < placed.size(); ++k) {
+    if (placed[k].numbered) keyed.push_back(k);
+  }
+  // The key of numbered labels goes under the x axis title; the plot itself does not move.
+  Frame outer = f;
+  outer.height += keyed.empty() ? 0.0 : 8.0 + kLegendRow * static_cast<double>(keyed.size());
+
+  std::string out = internal::svg_open(outer, chart.id, chart.title);
   out += internal::svg_axes(f, x, x_ticks, y, y_ticks, chart.x_label, chart.y_label, "");
   out += "<g class=\"data\">\n";
   if (!front.empty()) {
@@ -159,41 +262,62 @@ std::string render_scatter_chart(const ScatterChart& chart) {
         "stroke-width=\"2\" stroke-dasharray=\"6 3\"/>\n",
         d);
   }
-  for (std::size_t i = 0; i < chart.points.size(); ++i) {
-    const ScatterPoint& p = chart.points[i];
-    // Points at the same place (e.g. a key that does not matter for this strategy) are drawn and
-    // labelled once, naming how many share it.
-    std::size_t same = 0;
-    bool drawn_before = false;
-    for (std::size_t j = 0; j < chart.points.size(); ++j) {
-      if (chart.points[j].x != p.x || chart.points[j].y != p.y) continue;
-      drawn_before = drawn_before || j < i;
-      same += j != i ? 1 : 0;
+  for (std::size_t k = 0; k < drawn.size(); ++k) {
+    const ScatterPoint& p = chart.points[drawn[k]];
+    if (p.y_low && p.y_high) {
+      const double low = std::min(y(std::max(*p.y_low, 0.0)), f.plot_bottom());
+      out += internal::error_bar(x(p.x), low, std::max(y(*p.y_high), f.plot_top()), 8, "#555555",
+                                 *p.y_low, *p.y_high);
     }
-    if (drawn_before) continue;
-    const std::string label =
-        same == 0 ? p.label : fmt::format("{} (+{} at the same place)", p.label, same);
+  }
+  for (std::size_t k = 0; k < drawn.size(); ++k) {
+    const std::size_t i = drawn[k];
+    const ScatterPoint& p = chart.points[i];
     const bool on_front = std::find(front.begin(), front.end(), i) != front.end();
     out += fmt::format(
         "<circle class=\"point{}\" data-label=\"{}\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" "
         "stroke=\"#1a1a1a\" "
         "stroke-width=\"1\"><title>{}: x={:g}, y={:g}</title></circle>\n",
         on_front ? " on-front" : "", escape(p.label), coord(x(p.x)), coord(y(p.y)),
-        on_front ? 6 : 5, on_front ? "#d62728" : "#ffffff", escape(label), p.x, p.y);
-    // Labels of points near the right edge go to their left, so they stay inside the chart.
-    const bool flip = x(p.x) > f.plot_right() - 7.0 * static_cast<double>(label.size());
-    out += fmt::format("<text class=\"point-label\" x=\"{}\" y=\"{}\"{}>{}</text>\n",
-                       coord(x(p.x) + (flip ? -9 : 9)), coord(y(p.y) - 7),
-                       flip ? " text-anchor=\"end\"" : "", escape(label));
+        on_front ? 6 : 5, on_front ? "#d62728" : "#ffffff", escape(labels[k]), p.x, p.y);
+  }
+  for (std::size_t k = 0; k < drawn.size(); ++k) {
+    const internal::PlacedLabel& l = placed[k];
+    const internal::Box& b = l.box;
+    if (l.leader) {
+      // From the point to the nearest point of the label's box.
+      const double lx = std::clamp(requests[k].x, b.x, b.x + b.width);
+      const double ly = std::clamp(requests[k].y, b.y, b.y + b.height);
+      out += fmt::format(
+          "<line class=\"leader\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#777777\" "
+          "stroke-width=\"1\"/>\n",
+          coord(requests[k].x), coord(requests[k].y), coord(lx), coord(ly));
+    }
+    out += fmt::format(
+        "<text class=\"point-label{}\" x=\"{}\" y=\"{}\" data-box=\"{} {} {} {}\">{}</text>\n",
+        l.numbered ? " label-number" : "", coord(b.x + 1), coord(b.y + 0.8 * b.height), coord(b.x),
+        coord(b.y), coord(b.width), coord(b.height),
+        l.numbered ? std::to_string(l.number) : escape(labels[k]));
   }
   out += "</g>\n";
+  if (!keyed.empty()) {
+    out += "<g class=\"label-key\">\n";
+    for (std::size_t n = 0; n < keyed.size(); ++n) {
+      out += fmt::format("<text class=\"legend-text\" x=\"{}\" y=\"{}\">{}: {}</text>\n",
+                         coord(f.plot_left()),
+                         coord(f.height + 4 + kLegendRow * static_cast<double>(n + 1) - 6),
+                         placed[keyed[n]].number, escape(labels[keyed[n]]));
+    }
+    out += "</g>\n";
+  }
+  // The legend sits on the title's line, outside the plot, so it covers no point or label.
   out += fmt::format(
       "<g class=\"legend\"><circle cx=\"{0}\" cy=\"{1}\" r=\"6\" fill=\"#d62728\" "
       "stroke=\"#1a1a1a\"/>"
       "<text class=\"legend-text\" x=\"{2}\" y=\"{1}\" dominant-baseline=\"middle\">on the Pareto "
       "front (no point is "
       "cheaper and faster)</text></g>\n",
-      coord(f.plot_right() - 330), coord(f.plot_top() + 14), coord(f.plot_right() - 320));
+      coord(f.plot_right() - 330), coord(22), coord(f.plot_right() - 320));
   out += "</svg>\n";
   return out;
 }

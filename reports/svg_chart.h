@@ -17,6 +17,9 @@ namespace reports {
 struct ChartSeries {
   std::string name;
   std::vector<std::pair<double, double>> points;  // (x, y) in increasing x
+  // Empty, or parallel to points: the 95% confidence interval (low, high) of each y, drawn as a
+  // shaded band with an error bar at each point.
+  std::vector<std::pair<double, double>> band;
 };
 
 struct LineChart {
@@ -29,12 +32,19 @@ struct LineChart {
   std::optional<double> y_max;  // default: the data's maximum, rounded up to a nice number
   std::string y_unit_suffix;    // appended to y tick labels, e.g. "%"
   std::vector<ChartSeries> series;
+  bool markers = false;  // a dot at every point (few points, e.g. one per sweep value)
 };
 
 struct ScatterPoint {
+  ScatterPoint() = default;
+  ScatterPoint(std::string label_text, double x_value, double y_value)
+      : label(std::move(label_text)), x(x_value), y(y_value) {}
+
   std::string label;
   double x = 0.0;
   double y = 0.0;
+  std::optional<double> y_low;  // the 95% confidence interval of y, drawn as an error bar
+  std::optional<double> y_high;
 };
 
 struct ScatterChart {
@@ -45,9 +55,13 @@ struct ScatterChart {
   std::vector<ScatterPoint> points;
 };
 
+// Every series has its own colour and dash pattern, so a series drawn exactly over another still
+// shows through its gaps; the legend names a series whose points equal an earlier one's
+// ("= NAME"). A series with a band gets a shaded band (class "band") and error bars.
 std::string render_line_chart(const LineChart& chart);
 // Lower is better on both axes: the Pareto front (pareto_front) is drawn as a red staircase and its
-// points are filled; every point is labelled.
+// points are filled; every point is labelled, without overlap (internal/label_placement.h): a
+// label that fits nowhere near its point becomes a number listed under the chart.
 std::string render_scatter_chart(const ScatterChart& chart);
 
 // Indices of the points no other point dominates when lower x and lower y are better (a point

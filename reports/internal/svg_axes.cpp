@@ -113,6 +113,16 @@ std::string svg_axes(const Frame& f, const Scale& x, const std::vector<double>& 
   return out;
 }
 
+std::string error_bar(double x, double low_px, double high_px, double cap, std::string_view colour,
+                      double low, double high) {
+  return fmt::format(
+      "<path class=\"error-bar\" data-low=\"{:g}\" data-high=\"{:g}\" d=\"M{},{} L{},{} M{},{} "
+      "L{},{} M{},{} L{},{}\" stroke=\"{}\" stroke-width=\"1.5\" fill=\"none\"/>\n",
+      low, high, coord(x), coord(low_px), coord(x), coord(high_px), coord(x - cap / 2),
+      coord(low_px), coord(x + cap / 2), coord(low_px), coord(x - cap / 2), coord(high_px),
+      coord(x + cap / 2), coord(high_px), colour);
+}
+
 std::string series_colour(std::size_t i) {
   static constexpr std::array<const char*, 10> kColours = {
       "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
@@ -121,8 +131,11 @@ std::string series_colour(std::size_t i) {
 }
 
 std::string series_dash(std::size_t i) {
-  static constexpr std::array<const char*, 3> kDashes = {"", "6 3", "2 3"};
-  return kDashes[(i / 10) % kDashes.size()];
+  // Six patterns against ten colours: no two of the first thirty series look alike, and a dashed
+  // series drawn over an identical one lets it show through its gaps.
+  static constexpr std::array<const char*, 6> kDashes = {"",         "9 4", "3 3",
+                                                         "12 3 3 3", "2 6", "16 5"};
+  return kDashes[i % kDashes.size()];
 }
 
 }  // namespace reports::internal

@@ -53,7 +53,13 @@ std::string svg_axes(const Frame& frame, const Scale& x, const std::vector<doubl
                      const Scale& y, const std::vector<double>& y_ticks, std::string_view x_label,
                      std::string_view y_label, std::string_view y_suffix);
 
-// Series colours (Tableau 10, dark enough on white); series beyond ten repeat them dashed.
+// A vertical error bar (class "error-bar") at x from low_px to high_px with caps `cap` wide;
+// data-low and data-high carry the interval's values.
+std::string error_bar(double x, double low_px, double high_px, double cap, std::string_view colour,
+                      double low, double high);
+
+// Series colours (Tableau 10, dark enough on white) and dash patterns ("" solid, else an SVG
+// stroke-dasharray): series i has colour i % 10 and dash i % 6.
 std::string series_colour(std::size_t i);
 std::string series_dash(std::size_t i);
 

@@ -1,6 +1,6 @@
 // The HTML report: self-contained (no scripts, nothing fetched), the charts present with their
-// titles and data, the Pareto front right; and, in headless Chromium, the charts and the
-// Expectations section really render.
+// titles and data, the Pareto front right; and, in headless Chromium, the charts (outcome bars,
+// resolved-by mix, sweep lines included) and the Expectations section really render.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -49,8 +49,8 @@ TEST(HtmlReport, IsSelfContainedWithEveryChart) {
             html.find("http://www.w3.org/2000/svg"));  // only the SVG namespace
   EXPECT_EQ(html.find("https://"), std::string::npos);
   EXPECT_EQ(html.find("@import"), std::string::npos);
-  for (const char* id :
-       {"chart-latency-cdf", "chart-pending-payments", "chart-query-rate", "chart-cost-latency"}) {
+  for (const char* id : {"chart-latency-cdf", "chart-pending-payments", "chart-query-rate",
+                         "chart-cost-latency", "chart-outcomes", "chart-resolved-by"}) {
     EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
   }
   EXPECT_NE(html.find("data-series=\"fast-but-costly\""), std::string::npos);
@@ -115,7 +115,9 @@ TEST(HtmlReport, RendersInHeadlessChromium) {
   // The browser parsed the document into SVG elements, titles and data paths.
   for (const char* title :
        {"Charge→paid latency, cumulative distribution", "Pending payments over time",
-        "Channel query rate over time", "Cost against consistency latency"}) {
+        "Channel query rate over time", "Cost against consistency latency",
+        "Outcomes: drops by cause and unresolved duplicates",
+        "How PAID orders learned of their payment (resolved_by)"}) {
     EXPECT_NE(dom.find(std::string(">") + title + "</title>"), std::string::npos) << title;
   }
   for (const char* variant : {"polling", "delay_message"}) {
@@ -124,6 +126,15 @@ TEST(HtmlReport, RendersInHeadlessChromium) {
         << variant;
   }
   EXPECT_NE(dom.find("class=\"series pareto-front\""), std::string::npos);
+  // issue 17: a bar per point in each of the four outcome groups, error bars from the two
+  // replications where the runs differ, and the resolved-by mix.
+  std::size_t bars = 0;
+  for (std::size_t at = dom.find("<rect class=\"bar\""); at != std::string::npos;
+       at = dom.find("<rect class=\"bar\"", at + 1))
+    ++bars;
+  EXPECT_EQ(bars, 3u * 4u);
+  EXPECT_NE(dom.find("<rect class=\"segment\" data-row=\"polling\" data-segment=\"callback\""),
+            std::string::npos);
   EXPECT_NE(dom.find("<td class=\"best\">"), std::string::npos);
   // issue 17: the Expectations section, a row per point for the scenario's one expect entry.
   EXPECT_NE(dom.find("<h2 id=\"expectations\">Expectations</h2>"), std::string::npos);
@@ -150,6 +161,24 @@ TEST(HtmlReport, RendersInHeadlessChromium) {
                          "<td>invariants.violations: 0</td><td>0</td><td>pass</td></tr>"),
             std::string::npos)
       << run_dom;
+
+  // A sweep over one numeric axis: each key metric against the swept value, with a band.
+  const fs::path sweep_dir = dir / "sweep";
+  ASSERT_EQ(shell(std::string(PAYSIM_BINARY) + " sweep " + scenario + " --out " +
+                      sweep_dir.string() + " >/dev/null 2>&1",
+                  nullptr),
+            0);
+  std::string sweep_dom;
+  ASSERT_EQ(shell("timeout 120 chromium" + flags + " --dump-dom file://" +
+                      (sweep_dir / "report.html").string() + " 2>/dev/null",
+                  &sweep_dom),
+            0);
+  for (const char* title : {"dropped.final against system.compensation.polling.interval",
+                            "charge→paid p99 (ms) against system.compensation.polling.interval",
+                            "Outcomes: drops by cause and unresolved duplicates"}) {
+    EXPECT_NE(sweep_dom.find(std::string(">") + title + "</title>"), std::string::npos) << title;
+  }
+  EXPECT_NE(sweep_dom.find("<path class=\"band\""), std::string::npos);
 
   const fs::path png = dir / "report.png";
   ASSERT_EQ(shell("timeout 120 chromium" + flags + " --screenshot=" + png.string() +
