@@ -80,6 +80,14 @@ enum class NotifyResult : uint8_t {
   kRepeatPurchase,
 };
 
+// The `attempt` of a notify call: retry `retry` (0 = the first call) of notify round `round`.
+inline constexpr uint32_t kNotifyRetryBits = 12;  // sync_retries is at most 1000
+inline uint32_t notify_attempt(uint32_t round, uint32_t retry) {
+  return (round << kNotifyRetryBits) | retry;
+}
+inline uint32_t notify_retry(uint32_t attempt) { return attempt & ((1u << kNotifyRetryBits) - 1); }
+inline uint32_t notify_round(uint32_t attempt) { return attempt >> kNotifyRetryBits; }
+
 // What the payment service knows about an order's money: the payment that pays it, if any.
 struct OrderPayment {
   PaymentId paid_by = 0;  // 0: none known (yet)
@@ -99,7 +107,9 @@ class OrderFront {
   // What the app polls.
   virtual void order_state(CallId call, OrderId order) = 0;
   // The payment service: `payment` of the order succeeded, the user paid at `paid_at_us`.
-  // `attempt` numbers the sender's tries of this notify (0 first), as a webhook's retry count.
+  // `attempt` numbers the sender's tries of this notify, as a webhook's retry count: the retry
+  // (0 first) in its low bits, and in its high bits the notify round (a renotify starts a new
+  // one; notify_attempt below).
   virtual void notify_paid(CallId call, OrderId order, PaymentId payment, Resolution how,
                            int64_t paid_at_us, uint32_t attempt) = 0;
 };

@@ -5,12 +5,22 @@
 namespace links {
 
 namespace {
-// The index of a sync notify call's random streams: one per (payment, attempt).
-uint64_t notify_call_key(PaymentId payment, uint32_t attempt) { return (payment << 16) ^ attempt; }
-// MQ deliveries are keyed apart from sync calls by the high bit, and each redelivery by its
-// number, so a consumer that failed once does not fail forever.
-uint64_t delivery_key(PaymentId payment, uint32_t delivery) {
-  return (uint64_t{1} << 63) | (payment << 8) | delivery;
+// A notify round (shop::notify_round: a renotify by an order query or reconciliation) spread over
+// the key's bits, 0 for the first round: the first round's keys are what they were before rounds
+// were numbered.
+uint64_t round_bits(uint32_t round) {
+  return round == 0 ? 0 : (uint64_t{round} * 0x9E3779B97F4A7C15ull) >> 1;
+}
+// The index of a sync notify call's random streams: one per (payment, round, retry), so a
+// renotify fails or gets through on draws of its own.
+uint64_t notify_call_key(PaymentId payment, uint32_t attempt) {
+  return ((payment << 16) ^ shop::notify_retry(attempt)) ^ round_bits(shop::notify_round(attempt));
+}
+// MQ deliveries are keyed apart from sync calls by the high bit, each redelivery by its number
+// and each message by its notify round (`step`), so a consumer that failed once does not fail
+// forever, nor a message published again by a renotify.
+uint64_t delivery_key(PaymentId payment, uint32_t round, uint32_t delivery) {
+  return (uint64_t{1} << 63) | (((payment << 8) | delivery) ^ round_bits(round));
 }
 }  // namespace
 
@@ -149,7 +159,8 @@ void ShopLinks::deliver_notify(CallId call, OrderId order) {
 void ShopLinks::OrderConsumer::on_message(sut::MessageId id, const sut::Message& message) {
   ShopLinks& links = links_;
   links.observer_.on_notify_attempt(links.runtime_.now());
-  if (links.order_service_fails(message.order, delivery_key(message.payment, message.delivery),
+  if (links.order_service_fails(message.order,
+                                delivery_key(message.payment, message.step, message.delivery),
                                 message.payment)) {
     // The order update failed. A consumer that acknowledged the message on receipt has lost it:
     // the broker will not send it again. One that acknowledges after the update asks for it again.

@@ -21,10 +21,12 @@ OrderNotifier::OrderNotifier(sim::Process& process, sim::Runtime& durable,
       tracer_(tracer) {}
 
 void OrderNotifier::notify_paid(OrderId order, PaymentId payment, Resolution how) {
-  resolved_by_.insert_or_assign(payment, static_cast<uint32_t>(how));
+  Notified& notified = notified_.find_or_insert(payment);
+  notified.how = static_cast<uint32_t>(how);
+  ++notified.rounds;
   const sim::Duration delay = config_.notify.publish_delay;
   if (delay <= sim::Duration::zero()) {
-    send(order, payment, how, 0);
+    send(order, payment, how, first_attempt(payment));
     return;
   }
   // The commit is done; the notify leaves from another thread a moment later. The outbox row is
@@ -40,7 +42,13 @@ void OrderNotifier::notify_paid(OrderId order, PaymentId payment, Resolution how
 void OrderNotifier::on_publish_delay(OrderId order, PaymentId payment, Resolution how) {
   // Published by the process itself: the relay must not publish the row again.
   outbox_.erase(payment);
-  send(order, payment, how, 0);
+  send(order, payment, how, first_attempt(payment));
+}
+
+uint32_t OrderNotifier::first_attempt(PaymentId payment) const {
+  const Notified* notified = notified_.find(payment);
+  const uint32_t rounds = notified != nullptr ? notified->rounds : 0;
+  return shop::notify_attempt(rounds > 0 ? rounds - 1 : 0, 0);
 }
 
 void OrderNotifier::lose_memory() {
@@ -76,7 +84,7 @@ void OrderNotifier::relay_outbox() {
              " lost from memory in the crash";
     });
     ++relayed_;
-    publish_message(row.order, payment, row.how);
+    publish_message(row.order, payment, row.how, shop::notify_round(first_attempt(payment)));
   }
 }
 
@@ -86,9 +94,10 @@ void OrderNotifier::renotify(PaymentId payment, Resolution how) {
   notify_paid(record->order, payment, how);
 }
 
-void OrderNotifier::publish_message(OrderId order, PaymentId payment, Resolution how) {
+void OrderNotifier::publish_message(OrderId order, PaymentId payment, Resolution how,
+                                    uint32_t round) {
   const PaymentRecord* record = db_.find(payment);
-  Message message{order, payment, how, 0};
+  Message message{order, payment, how, round};
   message.paid_at_us = record != nullptr ? record->paid_at.us() : 0;
   mq_.publish(Topic::kPaymentSucceeded, message, sim::Duration::zero());
 }
@@ -96,7 +105,8 @@ void OrderNotifier::publish_message(OrderId order, PaymentId payment, Resolution
 void OrderNotifier::send(OrderId order, PaymentId payment, Resolution how, uint32_t attempt) {
   const PaymentRecord* record = db_.find(payment);
   const sim::Time paid_at = record != nullptr ? record->paid_at : sim::Time();
-  if (attempt == 0 && config_.notify.async_mq) publish_message(order, payment, how);
+  if (shop::notify_retry(attempt) == 0 && config_.notify.async_mq)
+    publish_message(order, payment, how, shop::notify_round(attempt));
   const CallId call = next_call_++;
   calls_.called(call);
   orders_->notify_paid(call, order, payment, how, paid_at.us(), attempt);
@@ -105,8 +115,9 @@ void OrderNotifier::send(OrderId order, PaymentId payment, Resolution how, uint3
 void OrderNotifier::on_notify_reply(CallId call, OrderId order, PaymentId payment, uint32_t attempt,
                                     shop::NotifyResult result) {
   calls_.answered(call);
-  const uint32_t* how = resolved_by_.find(payment);
-  const Resolution resolution = how ? static_cast<Resolution>(*how) : Resolution::kNone;
+  const Notified* notified = notified_.find(payment);
+  const Resolution resolution =
+      notified != nullptr ? static_cast<Resolution>(notified->how) : Resolution::kNone;
   if (result == shop::NotifyResult::kRejected) {
     refunds_.refund_late_payment(order, payment, resolution);
     return;
@@ -116,10 +127,10 @@ void OrderNotifier::on_notify_reply(CallId call, OrderId order, PaymentId paymen
     return;
   }
   if (result == shop::NotifyResult::kOk) return;
-  if (attempt >= static_cast<uint32_t>(config_.notify.sync_retries)) {
+  if (shop::notify_retry(attempt) >= static_cast<uint32_t>(config_.notify.sync_retries)) {
     sim::trace(tracer_, process_.now(), kPaymentServiceTrace, order, [&] {
       return "sync notify for payment " + std::to_string(payment) + " failed " +
-             std::to_string(attempt + 1) + " times" +
+             std::to_string(shop::notify_retry(attempt) + 1) + " times" +
              (config_.notify.async_mq ? ": the MQ message must deliver it"
                                       : ": giving up (internal drop)");
     });

@@ -11,7 +11,13 @@
 //    unless notify.outbox wrote the message with the commit: the outbox row is durable, and after
 //    a crash the relay publishes it once the process is up again (publish_from_outbox).
 // It remembers, per payment, how its success was learned (resolved_by), for the retries and the
-// late-payment rule; erase() forgets it when the order retires.
+// late-payment rule, and how many notify rounds it started (a renotify by an order query or
+// reconciliation starts a new one); erase() forgets both when the order retires.
+//
+// A notify call's `attempt` (what the links key the call's faults by) is the round in the high
+// bits and the retry within it in the low 12 (notify_attempt): a renotify is a new call, which
+// fails or gets through on its own draws, not on the first round's again. So is its MQ message
+// (Message::step = the round). Round 0 is numbered as before rounds existed.
 #pragma once
 
 #include <cstdint>
@@ -62,7 +68,7 @@ class OrderNotifier {
   // lost).
   uint64_t relayed() const { return relayed_; }
   // The payment's order retired: forget it.
-  void erase(PaymentId payment) { resolved_by_.erase(payment); }
+  void erase(PaymentId payment) { notified_.erase(payment); }
 
  private:
   // An outbox row: the message written with the commit, until it is published. It holds its order,
@@ -75,7 +81,9 @@ class OrderNotifier {
 
   // The delayed first notify: the outbox row (if any) is deleted as its message is published.
   void on_publish_delay(OrderId order, PaymentId payment, Resolution how);
-  void publish_message(OrderId order, PaymentId payment, Resolution how);
+  void publish_message(OrderId order, PaymentId payment, Resolution how, uint32_t round);
+  // The first call of the payment's latest notify round.
+  uint32_t first_attempt(PaymentId payment) const;
   void schedule_relay();
   void relay_outbox();
 
@@ -88,8 +96,14 @@ class OrderNotifier {
   sim::Activity& activity_;
   sim::Tracer* tracer_;
   shop::OrderFront* orders_ = nullptr;
-  sim::IdMap<uint32_t> resolved_by_;  // payment id -> Resolution of its success
-  contracts::CallTracker calls_;      // exactly one reply per notify (debug builds)
+  // Per payment: how its success was learned (a Resolution), and the notify rounds started. Kept
+  // across a crash: the rounds number the calls of the world, not the process's memory.
+  struct Notified {
+    uint32_t how = 0;
+    uint32_t rounds = 0;
+  };
+  sim::IdMap<Notified> notified_;
+  contracts::CallTracker calls_;  // exactly one reply per notify (debug builds)
   CallId next_call_ = 1;
   std::map<PaymentId, OutboxRow> outbox_;  // ordered: the relay publishes in payment order
   bool relay_scheduled_ = false;

@@ -103,12 +103,12 @@ TEST(Swarm, ReconciliationSettlesEveryFault) {
     const SwarmScenario s = generate_swarm_scenario(seed, SwarmPhase::kSafety);
     ASSERT_TRUE(s.loaded.has_value()) << s.yaml;
     if (!s.loaded->system.compensation.reconciliation.enabled) continue;
-    // Found by this swarm: a success notified again (order query, reconciliation) draws the
-    // same order-service failure and the same MQ loss as its first notify (links/shop_links.cpp
-    // and links/mq_link.h key them by payment and attempt, not by the re-send), so where only
-    // the sync call can deliver (no MQ, or a lossy one) a failed notify fails on every re-send
-    // and the order stays dropped (seeds 4, 189). Until the model draws a re-send afresh, the
-    // claim is made where the MQ's redeliveries, drawn apart, carry the notify.
+    // Reconciliation re-notifies an order at most Reconciliation::kMaxRunsPerOrder times, each a
+    // notify round drawn afresh (found by this swarm, seeds 4 and 189: the rounds once repeated
+    // the first one's draws; tests/harness/notify_rounds_test.cpp). Where only the sync call can
+    // deliver (no MQ, or a lossy one), an order whose every round fails stays dropped, with
+    // probability p^(rounds) per failed notify: a bounded effort, not a bug. The claim is made
+    // where the MQ's redeliveries carry the notify.
     const sut::SystemConfig& system = s.loaded->system;
     if (system.order_service.notify_failure_probability > 0 &&
         (!system.notify.async_mq || system.notify.mq_loss_probability > 0))
