@@ -18,7 +18,8 @@ TEST(MockChannelClose, ClosesAnUnpaidTrade) {
   ASSERT_EQ(world.client.closes.size(), 1u);
   EXPECT_EQ(world.client.closes[0].reply.status, CallStatus::kOk);
   EXPECT_EQ(world.client.closes[0].reply.state, TradeState::kClosed);
-  EXPECT_EQ(world.channel->user_pays(key), PayOutcome::kUnavailable);
+  EXPECT_EQ(world.channel->user_pays(key), PayOutcome::kClosed);
+  EXPECT_EQ(world.channel->stats().pays_refused_closed, 1u);
   EXPECT_EQ(world.ledger.find(1), nullptr);
 }
 

@@ -102,7 +102,8 @@ TEST(MockChannel, UnpaidTradeExpires) {
   world.create(key);
   world.run_for(Duration::minutes(1));
   EXPECT_EQ(world.channel->trade_state(key.payment), TradeState::kClosed);
-  EXPECT_EQ(world.channel->user_pays(key), PayOutcome::kUnavailable);
+  EXPECT_EQ(world.channel->user_pays(key), PayOutcome::kClosed);
+  EXPECT_EQ(world.channel->stats().pays_refused_closed, 1u);
   EXPECT_EQ(world.ledger.find(1), nullptr);
 }
 

@@ -157,9 +157,11 @@ Better rule_direction(std::string_view path) {
 // refunds.gave_up, a refund abandoned after its last retry (the money stays with the shop), is
 // lower-better like cost.dead_letters; so is every attack the service accepted (security.*,
 // added with live mode), while the attacks sent describe the test, not the service; and
-// duplicates.purchases (issue 16 item 4), a duplicate like duplicates.charged_orders.
+// duplicates.purchases (issue 16 item 4), a duplicate like duplicates.charged_orders, and
+// orders.pay_refused (item 8), a lost sale.
 Better table_direction(std::string_view path) {
-  if (path == "refunds.gave_up" || path == "duplicates.purchases") return Better::kLower;
+  if (path == "refunds.gave_up" || path == "duplicates.purchases" || path == "orders.pay_refused")
+    return Better::kLower;
   if (path.starts_with("security."))
     return path == "security.attacks_sent" ? Better::kNone : Better::kLower;
   return rule_direction(path);

@@ -36,8 +36,8 @@ TEST(ReportJson, TopLevelKeysInSpecOrder) {
 TEST(ReportJson, GroupKeysInSpecOrder) {
   const auto j = to_json(sample_report());
   EXPECT_EQ(keys_of(j["sim"]), (Keys{"events", "simulated_ms", "wall_ms"}));
-  EXPECT_EQ(keys_of(j["orders"]),
-            (Keys{"created", "charged", "paid", "abandoned", "failed", "refunded", "closed"}));
+  EXPECT_EQ(keys_of(j["orders"]), (Keys{"created", "charged", "paid", "abandoned", "failed",
+                                        "refunded", "closed", "pay_refused"}));
   EXPECT_EQ(keys_of(j["dropped"]),
             (Keys{"final", "final_external", "final_internal", "user_visible",
                   "user_visible_external", "user_visible_internal", "callbacks_lost"}));
@@ -53,7 +53,7 @@ TEST(ReportJson, GroupKeysInSpecOrder) {
             (Keys{"charged_orders", "refunded", "unresolved", "refunds_issued", "wrong_refunds",
                   "overcharged_minor", "purchases"}));
   EXPECT_EQ(keys_of(j["refunds"]), (Keys{"requested", "duplicate", "extra_charge", "late_payment",
-                                         "closed_payment", "gave_up"}));
+                                         "closed_payment", "repeat_purchase", "gave_up"}));
   EXPECT_EQ(keys_of(j["reconciliation"]), (Keys{"runs", "orders_checked", "payments_found",
                                                 "notifies_resent", "refunds_requested"}));
   EXPECT_EQ(keys_of(j["cost"]),
@@ -153,10 +153,10 @@ TEST(MetricValue, NestedAndMissingPaths) {
 TEST(MetricPaths, ListsEveryNumericLeafInDocumentOrder) {
   const auto j = to_json(sample_report());
   const auto paths = metric_paths(j);
-  ASSERT_EQ(paths.size(), 3u + 7 + 7 + 3 * 7 + 7 + 7 + 6 + 5 + 7 + 6 + 1);
+  ASSERT_EQ(paths.size(), 3u + 8 + 7 + 3 * 7 + 7 + 7 + 7 + 5 + 7 + 6 + 1);
   EXPECT_EQ(paths.front(), "sim.events");
   EXPECT_EQ(paths[3], "orders.created");
-  EXPECT_EQ(paths[17], "latency.charge_to_paid_ms.count");
+  EXPECT_EQ(paths[18], "latency.charge_to_paid_ms.count");
   EXPECT_EQ(paths.back(), "invariants.violations");
   for (const std::string& path : paths) EXPECT_TRUE(metric_value(j, path).has_value()) << path;
 }
