@@ -4,40 +4,15 @@
 // in flight at once (memory follows it; see docs/performance.md for peak RSS per horizon).
 #include <benchmark/benchmark.h>
 
-#include "harness/scenario.h"
+#include "bench/wallet_baseline.h"
 #include "harness/world.h"
 
 namespace {
 
-using sim::Distribution;
 using sim::Duration;
 
 harness::Scenario baseline(Duration duration, sut::Strategy strategy) {
-  harness::Scenario s;
-  s.name = "bench-baseline";
-  s.seed = 42;
-  s.duration = duration;
-  s.drain = Duration::hours(1);
-  s.traffic.rate_per_s = 100;
-  s.user.pay_probability = 0.9;
-  s.user.pay_delay = Distribution::exponential(Duration::seconds(20));
-  s.user.return_delay = Distribution::lognormal(Duration::seconds(3), 0.5);
-  channels::ChannelConfig channel;
-  channel.name = "wallet";
-  channel.accept_latency = Distribution::lognormal(Duration::millis(80), 0.3);
-  channel.success_probability = 0.98;
-  channel.callback.delay = Distribution::exponential(Duration::millis(500));
-  channel.callback.drop_probability = 0.01;
-  channel.callback.retries = {Duration::minutes(4), Duration::minutes(10)};
-  channel.query.latency = Distribution::fixed(Duration::millis(100));
-  s.channels.push_back(channel);
-  s.system.notify.mq_retry = {Duration::seconds(10), Duration::seconds(30), Duration::minutes(1)};
-  s.system.compensation.strategy = strategy;
-  s.system.compensation.polling.interval = Duration::seconds(60);
-  s.system.compensation.delay_message.schedule = {Duration::seconds(10),  Duration::seconds(30),
-                                                  Duration::seconds(60),  Duration::seconds(90),
-                                                  Duration::seconds(120), Duration::seconds(300)};
-  return s;
+  return bench::wallet_baseline(100, duration, Duration::hours(1), strategy);
 }
 
 void BM_Pipeline(benchmark::State& state) {
