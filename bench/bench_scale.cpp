@@ -51,7 +51,8 @@ int64_t peak_rss_kb() {
 double cpu_seconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_utime.tv_sec) + 1e-6 * static_cast<double>(usage.ru_utime.tv_usec);
+  return static_cast<double>(usage.ru_utime.tv_sec) +
+         1e-6 * static_cast<double>(usage.ru_utime.tv_usec);
 }
 
 void run_row(benchmark::State& state, const harness::Scenario& scenario) {
@@ -63,8 +64,8 @@ void run_row(benchmark::State& state, const harness::Scenario& scenario) {
   for (auto _ : state) {
     const double cpu_start = cpu_seconds();
     harness::World world(scenario);
-    const reports::Report& report =
-        world.run([&](sim::Time) { peak_in_flight = std::max(peak_in_flight, world.orders_in_flight()); });
+    const reports::Report& report = world.run(
+        [&](sim::Time) { peak_in_flight = std::max(peak_in_flight, world.orders_in_flight()); });
     cpu += cpu_seconds() - cpu_start;
     orders += report.orders.created;
     events += report.sim.events;
@@ -72,7 +73,8 @@ void run_row(benchmark::State& state, const harness::Scenario& scenario) {
   }
   const double growth_bytes = static_cast<double>(peak_rss_kb() - rss_before) * 1024.0;
   state.counters["ns_per_event"] = 1e9 * cpu / static_cast<double>(std::max<uint64_t>(events, 1));
-  state.counters["cpu_us_per_order"] = 1e6 * cpu / static_cast<double>(std::max<uint64_t>(orders, 1));
+  state.counters["cpu_us_per_order"] =
+      1e6 * cpu / static_cast<double>(std::max<uint64_t>(orders, 1));
   state.counters["events"] = static_cast<double>(events);
   state.counters["peak_in_flight"] = static_cast<double>(peak_in_flight);
   state.counters["rss_growth_mb"] = growth_bytes / 1e6;

@@ -94,7 +94,8 @@ std::size_t compared_metric_count() {
 // Three decimals, as report.json writes milliseconds: enough to read a change, short to print.
 std::string number(double v) { return reports::internal::number_text(std::round(v * 1e3) / 1e3); }
 
-std::string signed_number(double v) { return v > 0 ? "+" + number(v) : number(v); }
+// fmt, not "+" + string: g++ 12 at -O3 flags that concatenation falsely (-Wrestrict).
+std::string signed_number(double v) { return v > 0 ? fmt::format("+{}", number(v)) : number(v); }
 
 std::string seeds_text(const std::vector<std::uint64_t>& seeds) {
   std::string out;

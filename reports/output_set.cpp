@@ -76,7 +76,8 @@ void remove_stale_temp_files(const fs::path& dir, const OutputFiles& files) {
       const std::string name = it->path().filename().string();
       if (!is_stale(name, kTempTag)) continue;
       for (const auto& [file, contents] : files) {
-        const std::string prefix = "." + fs::path(file).filename().string() + std::string(kTempTag);
+        const std::string prefix =
+            fmt::format(".{}{}", fs::path(file).filename().string(), kTempTag);
         if ((dir / file).parent_path() == folder && name.compare(0, prefix.size(), prefix) == 0)
           stale.push_back(it->path());
       }
@@ -206,7 +207,7 @@ bool write_output_set(const fs::path& dir_in, const OutputFiles& files, std::str
   if (!preflight(dir, files, error)) return false;
 
   const fs::path parent = dir.parent_path();
-  const std::string staging_prefix = "." + dir.filename().string() + std::string(kStagingTag);
+  const std::string staging_prefix = fmt::format(".{}{}", dir.filename().string(), kStagingTag);
   remove_stale_staging(parent, staging_prefix);
   if (fs::is_directory(dir, ec)) {
     remove_stale_staging(dir, std::string(kStagingTag));
