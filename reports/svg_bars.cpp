@@ -16,7 +16,7 @@ using internal::escape;
 using internal::Frame;
 using internal::Scale;
 
-constexpr double kLegendRow = 18.0;
+using internal::kLegendRow;
 
 // "12", "0.25", "1.23k": the short text a bar or a cell prints.
 std::string short_text(double v) {
@@ -75,8 +75,7 @@ std::string heat_colour(double t) {
 
 std::string render_bar_chart(const BarChart& chart) {
   Frame f;
-  f.height = std::max(
-      f.height, f.top + 20 + kLegendRow * static_cast<double>(chart.series.size()) + f.bottom);
+  f.height = internal::height_with_legend(f, f.height, chart.series.size());
   double y_high = 0.0;
   for (const BarGroup& g : chart.groups) {
     for (const BarValue& v : g.values) y_high = std::max({y_high, v.value, v.high.value_or(0.0)});
@@ -145,9 +144,7 @@ std::string render_stacked_bar_chart(const StackedBarChart& chart) {
   Frame f;
   f.left = 230;
   const double plot_height = 12 + kRowPitch * static_cast<double>(chart.rows.size());
-  f.height =
-      std::max(f.top + plot_height + f.bottom,
-               f.top + 20 + kLegendRow * static_cast<double>(chart.segments.size()) + f.bottom);
+  f.height = internal::height_with_legend(f, f.top + plot_height + f.bottom, chart.segments.size());
   const std::vector<double> x_ticks = internal::nice_ticks(0.0, 100.0, 6);
   const Scale x{0.0, 100.0, f.plot_left(), f.plot_right(), false};
   const Scale unused_y{0.0, 1.0, f.plot_bottom(), f.plot_top(), false};

@@ -17,12 +17,11 @@ using internal::escape;
 using internal::Frame;
 using internal::Scale;
 
-constexpr double kLegendRow = 18.0;
+using internal::kLegendRow;
 
 Frame frame_for(std::size_t legend_rows) {
   Frame f;
-  f.height =
-      std::max(f.height, f.top + 20 + kLegendRow * static_cast<double>(legend_rows) + f.bottom);
+  f.height = internal::height_with_legend(f, f.height, legend_rows);
   return f;
 }
 

@@ -3,6 +3,8 @@
 // axis titles. Internal to reports/.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +34,13 @@ struct Frame {
   double plot_top() const { return top; }
   double plot_bottom() const { return height - bottom; }
 };
+
+// The height of one legend row beside a plot.
+inline constexpr double kLegendRow = 18.0;
+// The frame's height with room for a legend of `rows` rows beside the plot, at least `height`.
+inline double height_with_legend(const Frame& f, double height, std::size_t rows) {
+  return std::max(height, f.top + 20 + kLegendRow * static_cast<double>(rows) + f.bottom);
+}
 
 // Up to about `target` ticks at 1, 2 or 5 times a power of ten covering [low, high]; the first
 // and last tick bound the range (so a scale built on them includes every value).
