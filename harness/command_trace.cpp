@@ -105,17 +105,14 @@ int command_trace(const TraceOptions& options) {
     }
   }
 
-  TraceRecorder trace(order, options.max_lines);
-  World world(scenario, &trace, &trace);
-  trace.watch_ledger(&world.ledger());
-  const reports::Report& report = world.run();
-  trace.refresh_money();  // still in flight at the end: the ledger has its final money
-  if (!trace.order_seen()) {
+  uint64_t created = 0;
+  const std::optional<std::string> timeline =
+      trace_order(scenario, order, options.max_lines, &created);
+  if (!timeline) {
     // Order ids are 1, 2, ... in arrival order: an id past the last is the caller's mistake.
     std::fprintf(stderr,
                  "--order: order %llu does not exist in this run: it created orders 1 to %llu\n",
-                 static_cast<unsigned long long>(order),
-                 static_cast<unsigned long long>(report.orders.created));
+                 static_cast<unsigned long long>(order), static_cast<unsigned long long>(created));
     return 2;
   }
   std::printf("%s%s, seed %llu: order %llu%s%s\n", scenario.name.c_str(),
@@ -123,7 +120,7 @@ int command_trace(const TraceOptions& options) {
               static_cast<unsigned long long>(scenario.seed),
               static_cast<unsigned long long>(order),
               *pick == OrderPick::kId ? "" : ", the first order that ", describe(*pick));
-  std::fputs(render_trace(trace).c_str(), stdout);
+  std::fputs(timeline->c_str(), stdout);
   return 0;
 }
 

@@ -33,6 +33,7 @@ CommandRunner add_sweep_command(CLI::App& app);    // harness/command_sweep.cpp
 CommandRunner add_merge_command(CLI::App& app);    // harness/command_merge.cpp
 CommandRunner add_schema_command(CLI::App& app);   // harness/command_schema.cpp
 CommandRunner add_swarm_command(CLI::App& app);    // harness/command_swarm.cpp
+CommandRunner add_shrink_command(CLI::App& app);   // harness/command_shrink.cpp
 
 struct RunOptions {
   std::string scenario_path;

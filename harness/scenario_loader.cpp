@@ -372,6 +372,25 @@ LoadResult internal::load_scenario_point(std::string_view yaml_text, const std::
   return load_catching(yaml_text, file_label, overrides, variant, false);
 }
 
+std::optional<YAML::Node> internal::configured_document(std::string_view yaml_text,
+                                                        const std::string& file_label,
+                                                        const std::vector<Override>& overrides,
+                                                        const std::string& variant) {
+  try {
+    Document document{YAML::Load(std::string(yaml_text)), internal::has_aliases(yaml_text)};
+    if (!document.root.IsMap()) return std::nullopt;
+    std::vector<ScenarioError> errors;
+    std::vector<std::string> notices;
+    Decoder decoder(Origin{file_label, true, ""}, &errors);
+    internal::migrate_moved_keys(document.root, file_label, notices, errors);
+    apply_configuration(document, decoder, file_label, overrides, variant, std::nullopt, errors);
+    if (!errors.empty()) return std::nullopt;
+    return document.root;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 LoadResult load_scenario_file(const std::string& path, const std::vector<Override>& overrides,
                               const std::string& variant) {
   std::string error;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <iterator>
 
+#include "harness/world.h"
+
 namespace harness {
 
 TraceRecorder::TraceRecorder(uint64_t order, size_t max_lines)
@@ -118,6 +120,18 @@ std::string render_trace(const TraceRecorder& trace) {
       m.charged_minor - m.refunded_minor);
   fmt::format_to(std::back_inserter(out), "  verdict: {}\n", verdict(trace));
   return out;
+}
+
+std::optional<std::string> trace_order(const Scenario& scenario, uint64_t order, size_t max_lines,
+                                       uint64_t* orders_created) {
+  TraceRecorder trace(order, max_lines);
+  World world(scenario, &trace, &trace);
+  trace.watch_ledger(&world.ledger());
+  const reports::Report& report = world.run();
+  trace.refresh_money();  // still in flight at the end: the ledger has its final money
+  *orders_created = report.orders.created;
+  if (!trace.order_seen()) return std::nullopt;
+  return render_trace(trace);
 }
 
 }  // namespace harness

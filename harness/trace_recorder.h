@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -107,5 +108,12 @@ std::string format_sim_time(sim::Time at);
 
 // The whole timeline and its summary as text, one line per event.
 std::string render_trace(const TraceRecorder& trace);
+
+struct Scenario;
+
+// Runs `scenario` once with a tracer on `order` and returns render_trace's text, or nullopt when
+// the run created no order with that id. `*orders_created`: the orders the run created.
+std::optional<std::string> trace_order(const Scenario& scenario, uint64_t order, size_t max_lines,
+                                       uint64_t* orders_created);
 
 }  // namespace harness

@@ -162,8 +162,9 @@ TEST(Cli, CompletionsAndManPageCoverEveryCommand) {
   const Output man = paysim_output("man", "man");
   ASSERT_EQ(bash.exit_code, 0);
   ASSERT_EQ(man.exit_code, 0);
-  for (const char* command : {"run", "validate", "check", "trace", "compare", "sweep", "merge",
-                              "schema", "swarm", "serve-channel", "serve-sut", "live", "help"}) {
+  for (const char* command :
+       {"run", "validate", "check", "trace", "compare", "sweep", "merge", "schema", "swarm",
+        "shrink", "serve-channel", "serve-sut", "live", "help"}) {
     EXPECT_NE(bash.out.find(std::string("      ") + command + ") words="), std::string::npos)
         << command;
     const std::string roff_name = std::regex_replace(std::string(command), std::regex("-"), "\\-");
