@@ -30,6 +30,8 @@ Report sample_report(const std::string& variant, std::int64_t scale) {
   for (std::int64_t m = 0; m < 30; ++m) {
     r.timeseries.set_max(m, kPendingPayments, 100 - m);
     r.timeseries.add(m, kQueries, 60 * scale);
+    // A p99 in every minute but 5, 15 and 25 (no sample there).
+    if (m % 10 != 5) r.timeseries.set(m, kChargeToPaidP99, (500 + m) * 1000 * scale);
   }
   r.cost.channel_queries = static_cast<std::uint64_t>(1000 / scale);
   r.orders.created = 500;
@@ -51,8 +53,9 @@ TEST(HtmlReport, IsSelfContainedWithEveryChart) {
             html.find("http://www.w3.org/2000/svg"));  // only the SVG namespace
   EXPECT_EQ(html.find("https://"), std::string::npos);
   EXPECT_EQ(html.find("@import"), std::string::npos);
-  for (const char* id : {"chart-latency-cdf", "chart-pending-payments", "chart-query-rate",
-                         "chart-cost-latency", "chart-outcomes", "chart-resolved-by"}) {
+  for (const char* id :
+       {"chart-latency-cdf", "chart-pending-payments", "chart-query-rate",
+        "chart-charge-to-paid-p99", "chart-cost-latency", "chart-outcomes", "chart-resolved-by"}) {
     EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
   }
   EXPECT_NE(html.find("data-series=\"fast-but-costly\""), std::string::npos);
@@ -144,8 +147,8 @@ TEST(HtmlReport, RendersInHeadlessChromium) {
   // The browser parsed the document into SVG elements, titles and data paths.
   for (const char* title :
        {"Charge→paid latency, cumulative distribution", "Pending payments over time",
-        "Channel query rate over time", "Cost against consistency latency",
-        "Outcomes: drops by cause and unresolved duplicates",
+        "Channel query rate over time", "p99 charge→paid per minute (ms)",
+        "Cost against consistency latency", "Outcomes: drops by cause and unresolved duplicates",
         "How PAID orders learned of their payment (resolved_by)"}) {
     EXPECT_NE(dom.find(std::string(">") + title + "</title>"), std::string::npos) << title;
   }
