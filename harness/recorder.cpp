@@ -18,7 +18,10 @@ int64_t minute_of(sim::Time at) { return at.us() / sim::Duration::minutes(1).us(
 
 Recorder::Recorder(const channels::Ledger& ledger, const sut::SystemConfig& system,
                    reports::Report& report)
-    : ledger_(ledger), system_(system), report_(report) {}
+    : ledger_(ledger),
+      system_(system),
+      report_(report),
+      charge_to_paid_p99_(report.timeseries, reports::kChargeToPaidP99, 0.99) {}
 
 uint32_t Recorder::classify(const Tally& t) const {
   uint32_t flags = 0;
@@ -130,6 +133,7 @@ void Recorder::check_at_end(sut::OrderId order, const Tally& tally, const char* 
 }
 
 void Recorder::finish(sim::Time at) {
+  charge_to_paid_p99_.finish();
   // Orders still in flight are checked as if they retired now.
   for (uint64_t order = 1; order <= last_order_; ++order) {
     if (const Tally* tally = tallies_.find(order)) {
@@ -295,8 +299,11 @@ void Recorder::on_order_state(sut::OrderId order, OrderState from, OrderState to
                 "order PAID by payment " + std::to_string(payment) +
                     ", for which the channel holds no money");
     }
-    if (tally->charges > 0)
-      report_.latency.charge_to_paid_us.record((at - tally->first_charge_at).us());
+    if (tally->charges > 0) {
+      const int64_t charge_to_paid_us = (at - tally->first_charge_at).us();
+      report_.latency.charge_to_paid_us.record(charge_to_paid_us);
+      charge_to_paid_p99_.record(minute_of(at), charge_to_paid_us);
+    }
     if (tally->clicked) report_.latency.pay_to_paid_us.record((at - tally->first_click_at).us());
     count_resolution(report_.resolved_by, how);
     report_.timeseries.add(minute_of(at), reports::kOrdersPaid, 1);

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "mock_channels/ledger.h"
+#include "reports/minute_quantile.h"
 #include "reports/report.h"
 #include "sim/id_map.h"
 #include "system_under_test/config.h"
@@ -90,8 +91,9 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
   void sample_minute(sim::Time at);
   uint64_t pending_payments() const { return pending_payments_; }
 
-  // End of the run: checks the orders still in flight as if they retired now (retired orders were
-  // checked as they retired), then the report's identities. Call once, after the last event.
+  // End of the run: writes the last minute's charge->paid p99 into the time series, checks the
+  // orders still in flight as if they retired now (retired orders were checked as they retired),
+  // then the report's identities. Call once, after the last event.
   void finish(sim::Time at);
   uint64_t compensation_exhausted() const { return compensation_exhausted_; }
 
@@ -168,6 +170,8 @@ class Recorder final : public sut::SystemObserver, public channels::LedgerObserv
   const channels::Ledger& ledger_;
   const sut::SystemConfig& system_;
   reports::Report& report_;
+  // The timeseries' charge_to_paid_p99_us: the current minute's charge->paid latencies only.
+  reports::MinuteQuantile charge_to_paid_p99_;
   sim::IdMap<Tally> tallies_;
   // Running totals of the flags (monotone ones never decrease).
   uint64_t totals_[kFlagCount] = {};

@@ -143,13 +143,24 @@ PointAggregate aggregate_point(const ExperimentPoint& point) {
   out.pending_payments.assign(static_cast<std::size_t>(minutes), 0.0);
   out.queries_per_minute.assign(static_cast<std::size_t>(minutes), 0.0);
   const double runs = std::max<double>(1.0, static_cast<double>(point.runs.size()));
+  std::vector<double> p99_sum_us(static_cast<std::size_t>(minutes), 0.0);
+  std::vector<int> p99_runs(static_cast<std::size_t>(minutes), 0);
   for (const Report* run : point.runs) {
     for (std::int64_t m = 0; m < run->timeseries.minute_count(); ++m) {
       const auto i = static_cast<std::size_t>(m);
       out.pending_payments[i] +=
           static_cast<double>(run->timeseries.at(m, kPendingPayments)) / runs;
       out.queries_per_minute[i] += static_cast<double>(run->timeseries.at(m, kQueries)) / runs;
+      // 0 = no sample (a report read back without the column reads 0 too).
+      if (const std::int64_t p99_us = run->timeseries.at(m, kChargeToPaidP99); p99_us > 0) {
+        p99_sum_us[i] += static_cast<double>(p99_us);
+        ++p99_runs[i];
+      }
     }
+  }
+  out.charge_to_paid_p99_ms.assign(static_cast<std::size_t>(minutes), std::nullopt);
+  for (std::size_t i = 0; i < p99_runs.size(); ++i) {
+    if (p99_runs[i] > 0) out.charge_to_paid_p99_ms[i] = p99_sum_us[i] / p99_runs[i] / 1000.0;
   }
   return out;
 }

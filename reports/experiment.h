@@ -68,6 +68,10 @@ struct PointAggregate {
   // Per simulated minute, averaged over the runs (a run shorter than the longest counts as 0).
   std::vector<double> pending_payments;
   std::vector<double> queries_per_minute;
+  // Per simulated minute, the timeseries' charge_to_paid_p99_us in milliseconds, averaged over the
+  // runs that had a sample in the minute (a value above 0); nullopt when none had: no latency, not
+  // 0 ms.
+  std::vector<std::optional<double>> charge_to_paid_p99_ms;
   std::size_t failed_runs = 0;  // runs with a failed expectation or an invariant violation
 
   // The mean of a metric, 0 when the path is unknown or was never measured.

@@ -126,20 +126,15 @@ HtmlReport html_for_run(const Report& report, const std::vector<std::string>& ex
       {"seed", std::to_string(report.seed)},
       {"simulated time", value_text(static_cast<double>(report.sim.simulated_us) / 60e6) + " min"},
       {"events", std::to_string(report.sim.events)}};
-  html.series.push_back({report.variant.empty() ? report.scenario : report.variant,
-                         report.latency.charge_to_paid_us,
-                         {},
-                         {}});
-  for (std::int64_t m = 0; m < report.timeseries.minute_count(); ++m) {
-    html.series.back().pending_payments.push_back(
-        static_cast<double>(report.timeseries.at(m, kPendingPayments)));
-    html.series.back().queries_per_minute.push_back(
-        static_cast<double>(report.timeseries.at(m, kQueries)));
-  }
   html.expectations = internal::run_expectations_table(report, expect_as_written);
-  // The run as a point of one replication: one bar per group, no error bars.
-  const ExperimentPoint point{html.series.back().name, {}, {&report}};
+  // The run as a point of one replication: one bar per group, no error bars, and its own time
+  // series (a mean over one run is the run's value).
+  const ExperimentPoint point{
+      report.variant.empty() ? report.scenario : report.variant, {}, {&report}};
   const std::vector<PointAggregate> aggregate = {aggregate_point(point)};
+  html.series.push_back({point.label, report.latency.charge_to_paid_us,
+                         aggregate[0].pending_payments, aggregate[0].queries_per_minute,
+                         aggregate[0].charge_to_paid_p99_ms});
   html.outcomes = internal::outcome_bars({point.label}, aggregate);
   html.resolved_by = internal::resolved_by_bars({point.label}, aggregate);
   const nlohmann::ordered_json j = to_json(report);
@@ -176,8 +171,8 @@ HtmlReport html_for_experiment(const Experiment& e) {
   for (const ExperimentPoint& point : e.points) {
     aggregates.push_back(aggregate_point(point));
     const PointAggregate& a = aggregates.back();
-    html.series.push_back(
-        {point.label, a.latency.charge_to_paid_us, a.pending_payments, a.queries_per_minute});
+    html.series.push_back({point.label, a.latency.charge_to_paid_us, a.pending_payments,
+                           a.queries_per_minute, a.charge_to_paid_p99_ms});
     const std::optional<double> p99 = measured_mean(a.find("latency.charge_to_paid_ms.p99"));
     if (e.points.size() >= 2 && p99) {
       ScatterPoint sp{point.label, queries_per_order(a), *p99};

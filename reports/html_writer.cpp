@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "reports/internal/svg_axes.h"
 
 namespace reports {
@@ -85,18 +87,43 @@ LineChart latency_cdf(const std::vector<HtmlSeries>& series) {
   return chart;
 }
 
-LineChart per_minute(const std::vector<HtmlSeries>& series, bool queries) {
+enum class OverTime { kPendingPayments, kQueryRate, kChargeToPaidP99 };
+
+LineChart per_minute(const std::vector<HtmlSeries>& series, OverTime what) {
   LineChart chart;
-  chart.id = queries ? "chart-query-rate" : "chart-pending-payments";
-  chart.title = queries ? "Channel query rate over time" : "Pending payments over time";
   chart.x_label = "simulated time (minutes)";
-  chart.y_label =
-      queries ? "active queries per second (minute mean)" : "pending payments (peak in minute)";
+  switch (what) {
+    case OverTime::kPendingPayments:
+      chart.id = "chart-pending-payments";
+      chart.title = "Pending payments over time";
+      chart.y_label = "pending payments (peak in minute)";
+      break;
+    case OverTime::kQueryRate:
+      chart.id = "chart-query-rate";
+      chart.title = "Channel query rate over time";
+      chart.y_label = "active queries per second (minute mean)";
+      break;
+    case OverTime::kChargeToPaidP99:
+      chart.id = "chart-charge-to-paid-p99";
+      chart.title = "p99 charge→paid per minute (ms)";
+      chart.y_label = "p99 charge→paid of orders PAID in the minute (ms)";
+      break;
+  }
   for (const HtmlSeries& s : series) {
     ChartSeries line{s.name, {}, {}};
-    const std::vector<double>& values = queries ? s.queries_per_minute : s.pending_payments;
-    for (std::size_t m = 0; m < values.size(); ++m) {
-      line.points.emplace_back(static_cast<double>(m), queries ? values[m] / 60.0 : values[m]);
+    if (what == OverTime::kChargeToPaidP99) {
+      // A minute without a sample is a gap (NaN), not 0 ms.
+      for (std::size_t m = 0; m < s.charge_to_paid_p99_ms.size(); ++m) {
+        line.points.emplace_back(
+            static_cast<double>(m),
+            s.charge_to_paid_p99_ms[m].value_or(std::numeric_limits<double>::quiet_NaN()));
+      }
+    } else {
+      const bool queries = what == OverTime::kQueryRate;
+      const std::vector<double>& values = queries ? s.queries_per_minute : s.pending_payments;
+      for (std::size_t m = 0; m < values.size(); ++m) {
+        line.points.emplace_back(static_cast<double>(m), queries ? values[m] / 60.0 : values[m]);
+      }
     }
     chart.series.push_back(std::move(line));
   }
@@ -138,8 +165,10 @@ std::string render_html(const HtmlReport& report) {
       out += "<p class=\"note\">" + escape(report.sweep_note) + "</p>\n";
   }
   out += "<h2>Consistency latency</h2>\n" + render_line_chart(latency_cdf(report.series));
-  out += "<h2>Over time</h2>\n" + render_line_chart(per_minute(report.series, false));
-  out += render_line_chart(per_minute(report.series, true));
+  out += "<h2>Over time</h2>\n";
+  for (OverTime what :
+       {OverTime::kPendingPayments, OverTime::kQueryRate, OverTime::kChargeToPaidP99})
+    out += render_line_chart(per_minute(report.series, what));
   if (!report.cost_latency.empty()) {
     const ScatterChart scatter{"chart-cost-latency", "Cost against consistency latency",
                                "channel queries per order (cost)", "p99 charge→paid latency (ms)",

@@ -6,8 +6,9 @@
 // of drops by cause and unresolved duplicates per point with 95% error bars, the resolved-by mix
 // as stacked shares), for a sweep the key metrics against the swept values (lines with a
 // confidence band for one numeric axis, heat maps for two), the charts — the
-// charge→paid latency CDF per series (log x axis in ms), pending payments and query rate over time
-// per series (minutes on x) and, when there are scatter points, the cost-vs-latency chart with its
+// charge→paid latency CDF per series (log x axis in ms), pending payments, query rate and the p99
+// of charge→paid over time per series (minutes on x; a minute without a PAID order is a gap in
+// the p99 line, not 0 ms) and, when there are scatter points, the cost-vs-latency chart with its
 // Pareto front — then the full metrics table (metrics as rows, series as columns, the best value
 // marked) and notes.
 //
@@ -15,6 +16,7 @@
 // that input. Output depends only on the input, so equal inputs give byte-identical files.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +35,8 @@ struct HtmlSeries {
   LogHistogram charge_to_paid_us;
   std::vector<double> pending_payments;    // per simulated minute
   std::vector<double> queries_per_minute;  // per simulated minute
+  // Per simulated minute (PointAggregate::charge_to_paid_p99_ms); nullopt: no sample, a gap.
+  std::vector<std::optional<double>> charge_to_paid_p99_ms;
 };
 
 // A table of text cells; best[r][c] marks a cell as the best of its row.

@@ -108,7 +108,7 @@ nlohmann::ordered_json latency_json(const LogHistogram& histogram_us) {
 }
 
 std::vector<std::string> default_timeseries_columns() {
-  return {"pending_payments", "queries", "orders_paid"};
+  return {"pending_payments", "queries", "orders_paid", "charge_to_paid_p99_us"};
 }
 
 void Invariants::record(InvariantViolation violation) {

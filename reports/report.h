@@ -34,6 +34,9 @@ enum TimeseriesColumn : std::size_t {
   kPendingPayments = 0,  // gauge: unresolved payments (set_max per minute)
   kQueries = 1,          // counter: active channel queries sent in the minute
   kOrdersPaid = 2,       // counter: orders that became PAID in the minute
+  // p99 of latency.charge_to_paid over the orders that became PAID in the minute, microseconds
+  // (reports/minute_quantile.h); 0 = no sample.
+  kChargeToPaidP99 = 3,
 };
 std::vector<std::string> default_timeseries_columns();
 

@@ -142,7 +142,7 @@ Json latency_schema() {
 }
 
 Json timeseries_schema() {
-  Json timeseries = object_schema("per simulated minute counts");
+  Json timeseries = object_schema("per simulated minute counts, gauges and the p99 of charge→paid");
   Json columns;
   columns["type"] = "array";
   columns["items"]["type"] = "string";

@@ -25,13 +25,28 @@ Frame frame_for(std::size_t legend_rows) {
   return f;
 }
 
+// Equal points, a gap (NaN) equal to a gap.
+bool same_points(const ChartSeries& a, const ChartSeries& b) {
+  return std::equal(a.points.begin(), a.points.end(), b.points.begin(), b.points.end(),
+                    [](const auto& p, const auto& q) {
+                      return p.first == q.first && (p.second == q.second ||
+                                                    (std::isnan(p.second) && std::isnan(q.second)));
+                    });
+}
+
+// Whether points[k] is drawn (not a gap, and on a log axis right of 0).
+bool drawn(const LineChart& chart, const ChartSeries& s, std::size_t k) {
+  return k < s.points.size() && !std::isnan(s.points[k].second) &&
+         !(chart.log_x && !(s.points[k].first > 0));
+}
+
 // The name a legend row shows: the series' own, and "= NAME" when its points equal an earlier
 // series' (drawn on top of it: its dashes let the one below show through).
 std::string legend_name(const std::vector<ChartSeries>& series, std::size_t i) {
   std::string name = series[i].name;
   if (name.size() > 30) name = name.substr(0, 29) + "…";
   for (std::size_t j = 0; j < i; ++j) {
-    if (!series[i].points.empty() && series[j].points == series[i].points) {
+    if (!series[i].points.empty() && same_points(series[j], series[i])) {
       std::string other = series[j].name;
       if (other.size() > 14) other = other.substr(0, 13) + "…";
       return name + " (= " + other + ")";
@@ -65,16 +80,20 @@ std::string render_line_chart(const LineChart& chart) {
   double x_low = std::numeric_limits<double>::max();
   double x_high = std::numeric_limits<double>::lowest();
   double y_high = 0.0;
+  bool any_drawn = false;
   for (const ChartSeries& s : chart.series) {
     for (const auto& [x, y] : s.points) {
       if (chart.log_x && !(x > 0)) continue;
+      // A gap's x still spans the axis, so that charts over the same minutes line up.
       x_low = std::min(x_low, x);
       x_high = std::max(x_high, x);
+      if (std::isnan(y)) continue;
       y_high = std::max(y_high, y);
+      any_drawn = true;
     }
     for (const auto& [low, high] : s.band) y_high = std::max(y_high, high);
   }
-  const bool empty = x_low > x_high;
+  const bool empty = !any_drawn;
   if (!empty && chart.markers && !chart.log_x) {
     // Room around the first and last dot so that their markers and error bars clear the frame.
     const double pad = std::max(x_high - x_low, 1.0) * 0.05;
@@ -127,10 +146,27 @@ std::string render_line_chart(const LineChart& chart) {
     }
   }
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
+    const ChartSeries& s = chart.series[i];
     std::string d;
-    for (const auto& [px, py] : chart.series[i].points) {
-      if (chart.log_x && !(px > 0)) continue;
-      d += fmt::format("{}{},{}", d.empty() ? "M" : " L", coord(x(px)), coord(y(py)));
+    std::string dots;  // points with gaps on both sides, which a path alone would not show
+    bool gap_before = false;
+    for (std::size_t k = 0; k < s.points.size(); ++k) {
+      if (!drawn(chart, s, k)) {
+        gap_before = gap_before || std::isnan(s.points[k].second);
+        continue;
+      }
+      const auto [px, py] = s.points[k];
+      d += fmt::format("{}{},{}", d.empty() ? "M" : (gap_before ? " M" : " L"), coord(x(px)),
+                       coord(y(py)));
+      const bool gap_after = k + 1 < s.points.size() && std::isnan(s.points[k + 1].second);
+      const bool alone = (gap_before || k == 0) && (gap_after || k + 1 == s.points.size());
+      if (alone && (gap_before || gap_after) && !chart.markers) {
+        dots += fmt::format(
+            "<circle class=\"dot\" data-series=\"{}\" cx=\"{}\" cy=\"{}\" r=\"2.5\" "
+            "fill=\"{}\"/>\n",
+            escape(s.name), coord(x(px)), coord(y(py)), internal::series_colour(i));
+      }
+      gap_before = false;
     }
     const std::string dash = internal::series_dash(i);
     out += fmt::format(
@@ -139,9 +175,10 @@ std::string render_line_chart(const LineChart& chart) {
         "stroke-linejoin=\"round\"{}/>\n",
         escape(chart.series[i].name), d, internal::series_colour(i),
         dash.empty() ? "" : " stroke-dasharray=\"" + dash + "\"");
+    out += dots;
     if (!chart.markers) continue;
     for (const auto& [px, py] : chart.series[i].points) {
-      if (chart.log_x && !(px > 0)) continue;
+      if ((chart.log_x && !(px > 0)) || std::isnan(py)) continue;
       out += fmt::format(
           "<circle class=\"marker\" cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"{}\" stroke=\"#ffffff\" "
           "stroke-width=\"1\"/>\n",

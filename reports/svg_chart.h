@@ -1,8 +1,9 @@
 // Inline SVG charts for the HTML report: line charts (a linear or log-10 x axis, many series with
 // a legend) and a scatter chart that marks the Pareto front. Each chart is one self-contained
 // <svg> element: a <title> for screen readers and tests, a visible title, labelled axes with
-// grid lines and tick labels, and one <path class="series" data-series="NAME"> per series (or one
-// <circle class="point" data-label="LABEL"> per scatter point). Dark on light, no scripts, no
+// grid lines and tick labels, and one <path class="series" data-series="NAME"> per series (with a
+// <circle class="dot"> for a point alone between gaps; or one <circle class="point"
+// data-label="LABEL"> per scatter point). Dark on light, no scripts, no
 // external fonts; text is XML-escaped. Output depends only on the input (deterministic).
 #pragma once
 
@@ -16,9 +17,11 @@ namespace reports {
 
 struct ChartSeries {
   std::string name;
-  std::vector<std::pair<double, double>> points;  // (x, y) in increasing x
-  // Empty, or parallel to points: the 95% confidence interval (low, high) of each y, drawn as a
-  // shaded band with an error bar at each point.
+  // (x, y) in increasing x. A NaN y is a gap: the line stops before it and starts again after it
+  // (a minute with no sample is not 0), and a point with gaps on both sides is drawn as a dot.
+  std::vector<std::pair<double, double>> points;
+  // Empty, or parallel to points (then without gaps): the 95% confidence interval (low, high) of
+  // each y, drawn as a shaded band with an error bar at each point.
   std::vector<std::pair<double, double>> band;
 };
 

@@ -120,6 +120,23 @@ TEST(ExperimentSummary, LatencyStatisticsLeaveOutRunsWithNothingMeasured) {
   EXPECT_FALSE(summary["points"][0].contains("vs_base"));  // a sweep has no base
 }
 
+// issue 17: the p99 per minute of a point is the mean over the runs that had a sample in that
+// minute; a minute where none had is no value (a gap in the chart), not 0 ms.
+TEST(ExperimentOverTime, MinuteP99IsTheMeanOverTheRunsWithASample) {
+  Report a = run_with_paid_orders(0), b = run_with_paid_orders(0);
+  a.timeseries.set(0, kChargeToPaidP99, 1'000);
+  b.timeseries.set(0, kChargeToPaidP99, 3'000);
+  a.timeseries.set(1, kChargeToPaidP99, 5'000);  // b has no PAID order in minute 1
+  b.timeseries.set(3, kOrdersPaid, 0);           // minutes 2 and 3: nobody
+  const PointAggregate point = aggregate_point({"p", {}, {&a, &b}});
+  ASSERT_EQ(point.charge_to_paid_p99_ms.size(), 4u);
+  EXPECT_EQ(point.charge_to_paid_p99_ms[0], 2.0);
+  EXPECT_EQ(point.charge_to_paid_p99_ms[1], 5.0);  // not (5 + 0) / 2
+  EXPECT_FALSE(point.charge_to_paid_p99_ms[2].has_value());
+  EXPECT_FALSE(point.charge_to_paid_p99_ms[3].has_value());
+  EXPECT_EQ(point.queries_per_minute, (std::vector<double>{0, 0, 0, 0}));
+}
+
 TEST(ExperimentCompare, PairedDifferencesWithStudentTInterval) {
   // Channel queries per replication: base 100, 200, 300; variant 102, 205, 301.
   const Report b1 = run_with_paid_orders(5, 100), b2 = run_with_paid_orders(5, 200),

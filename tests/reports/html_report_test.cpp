@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 
 #include "reports/html_writer.h"
 #include "reports/svg_chart.h"
@@ -28,6 +30,8 @@ Report sample_report(const std::string& variant, std::int64_t scale) {
   for (std::int64_t m = 0; m < 30; ++m) {
     r.timeseries.set_max(m, kPendingPayments, 100 - m);
     r.timeseries.add(m, kQueries, 60 * scale);
+    // A p99 in every minute but 5, 15 and 25 (no sample there).
+    if (m % 10 != 5) r.timeseries.set(m, kChargeToPaidP99, (500 + m) * 1000 * scale);
   }
   r.cost.channel_queries = static_cast<std::uint64_t>(1000 / scale);
   r.orders.created = 500;
@@ -49,13 +53,41 @@ TEST(HtmlReport, IsSelfContainedWithEveryChart) {
             html.find("http://www.w3.org/2000/svg"));  // only the SVG namespace
   EXPECT_EQ(html.find("https://"), std::string::npos);
   EXPECT_EQ(html.find("@import"), std::string::npos);
-  for (const char* id : {"chart-latency-cdf", "chart-pending-payments", "chart-query-rate",
-                         "chart-cost-latency", "chart-outcomes", "chart-resolved-by"}) {
+  for (const char* id :
+       {"chart-latency-cdf", "chart-pending-payments", "chart-query-rate",
+        "chart-charge-to-paid-p99", "chart-cost-latency", "chart-outcomes", "chart-resolved-by"}) {
     EXPECT_NE(html.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
   }
   EXPECT_NE(html.find("data-series=\"fast-but-costly\""), std::string::npos);
   EXPECT_NE(html.find("charge→paid latency (ms, log scale)"), std::string::npos);
   EXPECT_EQ(sample_html(), html) << "deterministic";
+}
+
+// issue 17: a minute without a sample is a gap in the p99 line: the path lifts its pen there
+// ("M" again) instead of drawing 0 ms, and a point with gaps on both sides is drawn as a dot.
+TEST(HtmlReport, LineChartLeavesAGapWhereAMinuteHasNoSample) {
+  const double gap = std::numeric_limits<double>::quiet_NaN();
+  LineChart chart{"c", "t", "x", "y", false, {}, {}, "", {}};
+  chart.series.push_back({"s", {{0, 4}, {1, gap}, {2, 3}, {3, gap}, {4, 5}, {5, 6}}, {}});
+  chart.series.push_back({"same", chart.series[0].points, {}});
+  const std::string svg = render_line_chart(chart);
+  const std::size_t path = svg.find("<path class=\"series\" data-series=\"s\" d=\"");
+  ASSERT_NE(path, std::string::npos);
+  const std::string d = svg.substr(path, svg.find("\" fill", path) - path);
+  EXPECT_EQ(std::count(d.begin(), d.end(), 'M'), 3) << d;
+  EXPECT_EQ(std::count(d.begin(), d.end(), 'L'), 1) << d;
+  EXPECT_EQ(d.find("nan"), std::string::npos) << d;
+  std::size_t dots = 0;
+  for (std::size_t at = svg.find("<circle class=\"dot\" data-series=\"s\"");
+       at != std::string::npos; at = svg.find("<circle class=\"dot\" data-series=\"s\"", at + 1))
+    ++dots;
+  EXPECT_EQ(dots, 2u) << "minutes 0 and 2 stand alone";
+  EXPECT_NE(svg.find("same (= s)"), std::string::npos) << "a gap equals a gap";
+  // The gaps change nothing else: the same chart without them draws one line.
+  LineChart whole = chart;
+  for (ChartSeries& s : whole.series) s.points = {{0, 4}, {2, 3}, {4, 5}, {5, 6}};
+  const std::string whole_svg = render_line_chart(whole);
+  EXPECT_EQ(whole_svg.find("class=\"dot\""), std::string::npos);
 }
 
 TEST(HtmlReport, ParetoFrontKeepsOnlyUndominatedPoints) {
@@ -115,8 +147,8 @@ TEST(HtmlReport, RendersInHeadlessChromium) {
   // The browser parsed the document into SVG elements, titles and data paths.
   for (const char* title :
        {"Charge→paid latency, cumulative distribution", "Pending payments over time",
-        "Channel query rate over time", "Cost against consistency latency",
-        "Outcomes: drops by cause and unresolved duplicates",
+        "Channel query rate over time", "p99 charge→paid per minute (ms)",
+        "Cost against consistency latency", "Outcomes: drops by cause and unresolved duplicates",
         "How PAID orders learned of their payment (resolved_by)"}) {
     EXPECT_NE(dom.find(std::string(">") + title + "</title>"), std::string::npos) << title;
   }

@@ -84,8 +84,9 @@ TEST(ReportJson, ValuesAndUnits) {
   EXPECT_EQ(j["latency"]["client_visible_ms"]["count"], 0);
   EXPECT_EQ(j["invariants"]["details"][0]["time_ms"], 1234.567);
   EXPECT_TRUE(j["expect"][0]["actual"].is_number());
-  EXPECT_EQ(j["timeseries"]["columns"], (Keys{"pending_payments", "queries", "orders_paid"}));
-  EXPECT_EQ(j["timeseries"]["rows"].dump(), "[[0,12,5,0],[1,0,0,0],[2,0,0,9]]");
+  EXPECT_EQ(j["timeseries"]["columns"],
+            (Keys{"pending_payments", "queries", "orders_paid", "charge_to_paid_p99_us"}));
+  EXPECT_EQ(j["timeseries"]["rows"].dump(), "[[0,12,5,0,0],[1,0,0,0,0],[2,0,0,9,0]]");
   EXPECT_FALSE(j.contains("histograms"));
 }
 
