@@ -67,8 +67,7 @@ int command_shrink(const ShrinkCommandOptions& options) {
   if (options.has_seed) shrink.overrides.push_back({"seed", std::to_string(options.seed)});
   const std::optional<std::string> text = read_scenario_text(options.scenario_path, &error);
   if (!text) {
-    std::fprintf(stderr, "%s: %s\n", scenario_label(options.scenario_path).c_str(),
-                 error.c_str());
+    std::fprintf(stderr, "%s: %s\n", scenario_label(options.scenario_path).c_str(), error.c_str());
     return 2;
   }
   const std::string metric = until->invariant ? "invariants.violations" : until->expectation.metric;
@@ -97,17 +96,18 @@ int command_shrink(const ShrinkCommandOptions& options) {
     case ShrinkResult::Status::kShrunk:
       break;
   }
-  std::printf("shrunk in %llu run(s): %s %s -> %s, orders %llu -> %llu, values written %zu -> %zu\n",
-              static_cast<unsigned long long>(result.runs), metric.c_str(),
-              value_text(result.value_before).c_str(), value_text(result.value_after).c_str(),
-              static_cast<unsigned long long>(result.orders_before),
-              static_cast<unsigned long long>(result.orders_after), result.keys_before,
-              result.keys_after);
+  std::printf(
+      "shrunk in %llu run(s): %s %s -> %s, orders %llu -> %llu, values written %zu -> %zu\n",
+      static_cast<unsigned long long>(result.runs), metric.c_str(),
+      value_text(result.value_before).c_str(), value_text(result.value_after).c_str(),
+      static_cast<unsigned long long>(result.orders_before),
+      static_cast<unsigned long long>(result.orders_after), result.keys_before, result.keys_after);
   if (result.budget_exhausted) {
     std::printf("stopped at --max-runs %llu: smaller, but not shown minimal (raise --max-runs)\n",
                 static_cast<unsigned long long>(options.max_runs));
   }
-  const std::string out_path = options.out_path.empty() ? default_out_path(options) : options.out_path;
+  const std::string out_path =
+      options.out_path.empty() ? default_out_path(options) : options.out_path;
   const std::string file =
       fmt::format("# paysim shrink of {}{}, until '{}'.\n# Reproduce: paysim run {} (exit 1).\n",
                   scenario_label(options.scenario_path),

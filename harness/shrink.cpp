@@ -18,8 +18,8 @@ namespace harness {
 namespace {
 
 // The keys `run` would not judge one run by: the condition is the judge.
-constexpr const char* kJudgedKeys[] = {"expect", "variants", "sweep", "replications", "live",
-                                       "$schema"};
+constexpr const char* kJudgedKeys[] = {"expect",       "variants", "sweep",
+                                       "replications", "live",     "$schema"};
 // Probabilities whose faults grow as they fall: never lowered.
 constexpr std::string_view kGoodProbabilities[] = {"pay_probability", "success_probability"};
 // The lower pass stops halving a probability below this.
@@ -127,7 +127,8 @@ std::string describe(const YAML::Node& root, const Path& path) {
   for (const Step& step : path) {
     if (step.is_index) {
       std::optional<YAML::Node> entry = locate(root, child_of(walked, step.index));
-      const YAML::Node name = entry && entry->IsMap() ? std::as_const(*entry)["name"] : YAML::Node();
+      const YAML::Node name =
+          entry && entry->IsMap() ? std::as_const(*entry)["name"] : YAML::Node();
       out += name.IsDefined() && name.IsScalar() ? "[" + name.Scalar() + "]"
                                                  : "[" + std::to_string(step.index) + "]";
     } else {
@@ -147,8 +148,7 @@ bool is_kept(const Path& path) {
     return k == "name" || k == "seed" || k == "duration" || k == "drain";
   }
   if (path.size() == 2 && path[0].key == "traffic" && path[1].key == "rate") return true;
-  return path.size() == 3 && path[0].key == "channels" && path[1].is_index &&
-         path[2].key == "name";
+  return path.size() == 3 && path[0].key == "channels" && path[1].is_index && path[2].key == "name";
 }
 
 // Whether removing `path` would remove a kept path with it.
@@ -548,7 +548,8 @@ std::optional<ShrinkCondition> parse_shrink_condition(std::string_view text, std
   std::vector<Expectation> parsed;
   internal::decode_expect(decoder, decoder.root(map), parsed);
   if (!errors.empty() || parsed.size() != 1) {
-    *error = errors.empty() ? "--until: cannot read '" + condition + "'" : errors.front().to_string();
+    *error =
+        errors.empty() ? "--until: cannot read '" + condition + "'" : errors.front().to_string();
     return std::nullopt;
   }
   if (parsed.front().confidence != 0.0) {
@@ -568,8 +569,7 @@ std::optional<std::pair<std::string, std::string>> failing_expectation(
     const ShrinkCondition& until) {
   if (until.invariant) return std::nullopt;
   const Expectation& e = until.expectation;
-  return std::pair{e.metric,
-                   fmt::format("{} {}", to_string(negated(e.op)), e.threshold)};
+  return std::pair{e.metric, fmt::format("{} {}", to_string(negated(e.op)), e.threshold)};
 }
 
 size_t count_leaves(std::string_view yaml_text) {

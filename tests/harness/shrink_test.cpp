@@ -3,6 +3,8 @@
 // 1-minimal (checked here by removing each remaining key with yaml-cpp, independently of the
 // shrinker's own passes); a planted bug shrinks to a scenario that breaks an invariant only with
 // the bug; the command's exit codes and the file it writes, which `paysim run` fails on.
+#include "harness/shrink.h"
+
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -14,7 +16,6 @@
 
 #include "harness/run.h"
 #include "harness/scenario_loader.h"
-#include "harness/shrink.h"
 #include "harness/world.h"
 #include "tests/harness/cli_support.h"
 
@@ -93,8 +94,8 @@ std::set<std::string> removable_leaves(const std::string& yaml) {
   std::set<std::string> out;
   for (const std::string& p : all) {
     if (p == "name" || p == "seed" || p == "duration" || p == "drain" || p == "traffic.rate" ||
-        p.rfind("expect.", 0) == 0 || (p.rfind("channels[", 0) == 0 && p.size() > 5 &&
-                                       p.substr(p.size() - 5) == ".name"))
+        p.rfind("expect.", 0) == 0 ||
+        (p.rfind("channels[", 0) == 0 && p.size() > 5 && p.substr(p.size() - 5) == ".name"))
       continue;
     out.insert(p);
   }
@@ -176,7 +177,8 @@ TEST(Shrink, LostCallbacksShrinkToTheLostCallbacks) {
   const ShrinkResult r = shrink_scenario(kLostCallbacks, "lost.yaml", options);
   ASSERT_EQ(r.status, ShrinkResult::Status::kShrunk) << ::testing::PrintToString(r.errors);
   EXPECT_FALSE(r.budget_exhausted);
-  EXPECT_EQ(removable_leaves(r.yaml), std::set<std::string>{"channels[a].callback.drop_probability"})
+  EXPECT_EQ(removable_leaves(r.yaml),
+            std::set<std::string>{"channels[a].callback.drop_probability"})
       << r.yaml;
   ASSERT_TRUE(r.scenario.has_value());
   EXPECT_EQ(r.scenario->channels.size(), 1u);
@@ -258,9 +260,9 @@ TEST(ShrinkCommand, WritesTheShrunkScenarioAndTracesItsWitness) {
   const fs::path scenario = dir / "lost.yaml";
   std::ofstream(scenario) << kLostCallbacks;
   const fs::path out = dir / "min.yaml";
-  const Output r = paysim_output("shrink " + scenario.string() + " --until 'dropped.final > 0' --out " +
-                                     out.string(),
-                                 "shrink_ok");
+  const Output r = paysim_output(
+      "shrink " + scenario.string() + " --until 'dropped.final > 0' --out " + out.string(),
+      "shrink_ok");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("kept (run "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("the first order that ended the run dropped"), std::string::npos) << r.out;
@@ -274,9 +276,8 @@ TEST(ShrinkCommand, WritesTheShrunkScenarioAndTracesItsWitness) {
   const fs::path none = dir / "none.yaml";
   for (const char* args : {"--until bogus", "--until 'dropped.final > 0 at 95%'",
                            "--until invariant --max-runs 0", "--until invariant --set x"}) {
-    const Output u = paysim_output("shrink " + scenario.string() + " " + args + " --out " +
-                                       none.string(),
-                                   "shrink_usage");
+    const Output u = paysim_output(
+        "shrink " + scenario.string() + " " + args + " --out " + none.string(), "shrink_usage");
     EXPECT_EQ(u.exit_code, 2) << args << "\n" << u.out << u.err;
   }
   const Output healthy = paysim_output(
