@@ -22,25 +22,22 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <exception>
-#include <filesystem>
-#include <future>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "harness/baseline.h"
 #include "harness/build_info.h"
 #include "harness/commands.h"
+#include "harness/in_order.h"
 #include "harness/progress.h"
 #include "harness/run.h"
+#include "harness/scenario_library.h"
 #include "harness/sweep.h"
 #include "reports/atomic_file.h"
 #include "reports/internal/number_text.h"
@@ -48,8 +45,6 @@
 
 namespace harness {
 namespace {
-
-namespace fs = std::filesystem;
 
 // A library of quick scenarios checks in well under this: no bar flashes by.
 constexpr std::chrono::milliseconds kProgressShowAfter{1000};
@@ -65,12 +60,6 @@ struct CheckOptions {
   FailOn fail_on = FailOn::kWorse;
 
   bool keeps_replications() const { return !baseline_dir.empty() || !save_baseline_dir.empty(); }
-};
-
-// One run to make: a loaded scenario (base or one variant) and where it came from.
-struct CheckJob {
-  std::string file;
-  Scenario scenario;
 };
 
 struct CheckResult {
@@ -91,78 +80,7 @@ struct CheckResult {
   }
 };
 
-bool is_scenario_file(const fs::path& path) {
-  const std::string ext = path.extension().string();
-  return ext == ".yaml" || ext == ".yml";
-}
-
-// .git, .github, .cache: tooling, not a scenario library. `paysim check .` in a repository must
-// not load a CI workflow's YAML as a scenario.
-bool is_hidden(const fs::path& path) { return path.filename().string().starts_with("."); }
-
-// Expands PATHs into scenario files; a directory's hidden subdirectories are skipped (a hidden
-// directory named on the command line is searched). A missing path is an input error.
-std::vector<std::string> collect_files(const std::vector<std::string>& paths,
-                                       std::vector<std::string>& errors) {
-  std::vector<std::string> files;
-  std::set<std::string> seen;
-  auto add = [&](const fs::path& path) {
-    if (seen.insert(path.lexically_normal().string()).second) files.push_back(path.string());
-  };
-  for (const std::string& text : paths) {
-    const fs::path path(text);
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-      std::vector<fs::path> found;
-      for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->is_directory(ec) && is_hidden(it->path())) {
-          it.disable_recursion_pending();
-          continue;
-        }
-        if (it->is_regular_file(ec) && is_scenario_file(it->path())) found.push_back(it->path());
-      }
-      if (ec) errors.push_back(fmt::format("{}: cannot read directory: {}", text, ec.message()));
-      std::sort(found.begin(), found.end());
-      if (found.empty())
-        errors.push_back(fmt::format("{}: no *.yaml or *.yml scenario files found", text));
-      for (const fs::path& file : found) add(file);
-    } else if (fs::is_regular_file(path, ec)) {
-      add(path);
-    } else {
-      errors.push_back(fmt::format("{}: no such file or directory", text));
-    }
-  }
-  return files;
-}
-
-// Loads each file as written and each of its variants. Load errors go to stderr.
-std::vector<CheckJob> load_jobs(const std::vector<std::string>& files, bool& load_failed) {
-  std::vector<CheckJob> jobs;
-  for (const std::string& file : files) {
-    LoadResult base = load_scenario_file(file);
-    if (!base.ok()) {
-      print_load_errors(base);
-      load_failed = true;
-      continue;
-    }
-    print_load_notices(base);
-    std::vector<std::string> variants;
-    for (const Variant& v : base.scenario->variants) variants.push_back(v.name);
-    jobs.push_back({file, std::move(*base.scenario)});
-    for (const std::string& name : variants) {
-      LoadResult loaded = load_scenario_file(file, {}, name);
-      if (!loaded.ok()) {
-        print_load_errors(loaded);
-        load_failed = true;
-        continue;
-      }
-      jobs.push_back({file, std::move(*loaded.scenario)});
-    }
-  }
-  return jobs;
-}
-
-CheckResult run_job(const CheckJob& job, const CheckOptions& options) {
+CheckResult run_job(const LibraryRun& job, const CheckOptions& options) {
   CheckResult result;
   try {
     result.outcome = run_judged(job.scenario, nullptr, {}, {},
@@ -181,7 +99,7 @@ CheckResult run_job(const CheckJob& job, const CheckOptions& options) {
 std::string number(double value) { return reports::internal::number_text(value); }
 
 // Prints one run's block and returns whether it passed.
-bool print_result(const CheckJob& job, CheckResult& result, FailOn fail_on) {
+bool print_result(const LibraryRun& job, CheckResult& result, FailOn fail_on) {
   const reports::Report& report = result.outcome.report;
   const std::string label =
       job.scenario.variant.empty() ? job.file : job.file + " [" + job.scenario.variant + "]";
@@ -242,7 +160,7 @@ reports::JunitBaselineCase junit_case(const BaselineComparison& c, FailOn fail_o
 
 // Saves every run as the baseline, or says why not (a run that did not finish, two runs with the
 // same scenario name and variant) and saves nothing.
-bool save(const std::string& dir, const std::vector<CheckJob>& jobs,
+bool save(const std::string& dir, const std::vector<LibraryRun>& jobs,
           const std::vector<CheckResult>& results) {
   std::vector<BaselineRuns> entries;
   std::set<std::pair<std::string, std::string>> keys;
@@ -292,12 +210,12 @@ std::string parse_fraction(const std::string& text, double& out) {
 
 int command_check(const CheckOptions& options) {
   std::vector<std::string> input_errors;
-  const std::vector<std::string> files = collect_files(options.paths, input_errors);
+  const std::vector<std::string> files = collect_scenario_files(options.paths, input_errors);
   for (const std::string& error : input_errors) std::fprintf(stderr, "%s\n", error.c_str());
   bool load_failed = !input_errors.empty();
-  std::vector<CheckJob> jobs = load_jobs(files, load_failed);
+  std::vector<LibraryRun> jobs = load_library_runs(files, load_failed);
   if (options.replications > 0) {
-    for (CheckJob& job : jobs) job.scenario.replications = options.replications;
+    for (LibraryRun& job : jobs) job.scenario.replications = options.replications;
   }
   std::optional<Baseline> baseline;
   if (!options.baseline_dir.empty()) {
@@ -309,35 +227,22 @@ int command_check(const CheckOptions& options) {
     }
   }
 
-  // Workers take jobs in order; the main thread prints each result as soon as it and every
-  // earlier one are done, so the output does not depend on -j.
-  const size_t workers = std::min<size_t>(static_cast<size_t>(std::max(1, options.jobs)),
-                                          std::max<size_t>(1, jobs.size()));
-  std::vector<std::promise<CheckResult>> promises(jobs.size());
-  std::vector<std::future<CheckResult>> futures;
-  for (auto& p : promises) futures.push_back(p.get_future());
   Progress progress(jobs.size(), "runs", Progress::stderr_is_terminal(), Progress::stderr_sink(),
                     kProgressShowAfter);
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> threads;
-  for (size_t w = 0; w < workers; ++w) {
-    threads.emplace_back([&] {
-      for (size_t i = next++; i < jobs.size(); i = next++) {
-        CheckResult result = run_job(jobs[i], options);
-        if (baseline && result.error.empty()) {
-          const Scenario& s = jobs[i].scenario;
-          result.baseline = compare_with_baseline(baseline->find(s.name, s.variant), result.runs(s),
-                                                  options.tolerance);
-        }
-        promises[i].set_value(std::move(result));
-        progress.advance();
-      }
-    });
-  }
   std::vector<CheckResult> results;
   size_t failed_runs = 0, expectations = 0, failed_expectations = 0, moved_runs = 0;
-  for (size_t i = 0; i < jobs.size(); ++i) {
-    results.push_back(futures[i].get());
+  const auto work = [&](size_t i) {
+    CheckResult result = run_job(jobs[i], options);
+    if (baseline && result.error.empty()) {
+      const Scenario& s = jobs[i].scenario;
+      result.baseline = compare_with_baseline(baseline->find(s.name, s.variant), result.runs(s),
+                                              options.tolerance);
+    }
+    progress.advance();
+    return result;
+  };
+  in_order(jobs.size(), static_cast<size_t>(options.jobs), work, [&](size_t i, CheckResult r) {
+    results.push_back(std::move(r));
     bool passed = true;
     progress.print_above([&] { passed = print_result(jobs[i], results.back(), options.fail_on); });
     if (!passed) ++failed_runs;
@@ -346,8 +251,7 @@ int command_check(const CheckOptions& options) {
       ++expectations;
       failed_expectations += e.pass ? 0 : 1;
     }
-  }
-  for (std::thread& t : threads) t.join();
+  });
   progress.finish();
 
   std::printf(

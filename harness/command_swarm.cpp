@@ -11,18 +11,16 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <future>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "harness/commands.h"
+#include "harness/in_order.h"
 #include "harness/progress.h"
 #include "harness/swarm.h"
 #include "reports/atomic_file.h"
@@ -87,36 +85,23 @@ int command_swarm(const SwarmCommandOptions& options) {
               base ? (" on " + options.base_path).c_str() : "");
   std::fflush(stdout);
 
-  // Workers take seeds in order; the main thread prints each result once it and every earlier
-  // one are done, so the output does not depend on -j.
   const auto started = std::chrono::steady_clock::now();
   const size_t count = static_cast<size_t>(range.count);
   const size_t workers = std::min<size_t>(static_cast<size_t>(options.threads), count);
-  std::vector<std::promise<SwarmSeedResult>> promises(count);
-  std::vector<std::future<SwarmSeedResult>> futures;
-  futures.reserve(count);
-  for (auto& p : promises) futures.push_back(p.get_future());
   Progress progress(count, "seeds", Progress::stderr_is_terminal());
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> threads;
-  for (size_t w = 0; w < workers; ++w) {
-    threads.emplace_back([&] {
-      for (size_t i = next++; i < count; i = next++) {
-        promises[i].set_value(run_swarm_seed(range.from + i, swarm));
-        progress.advance();
-      }
-    });
-  }
   SwarmTotals totals;
-  for (size_t i = 0; i < count; ++i) {
-    const SwarmSeedResult result = futures[i].get();
+  const auto work = [&](size_t i) {
+    SwarmSeedResult result = run_swarm_seed(range.from + i, swarm);
+    progress.advance();
+    return result;
+  };
+  in_order(count, workers, work, [&](size_t, const SwarmSeedResult& result) {
     if (!result.passed) {
       progress.print_above([&] { print_failure(result, options, totals.failed); });
       std::fflush(stdout);
     }
     totals.add(result);
-  }
-  for (std::thread& t : threads) t.join();
+  });
   progress.finish();
   std::printf("swarm: %s\n", totals.summary().c_str());
   const double wall_s =

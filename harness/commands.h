@@ -26,14 +26,15 @@ struct CommandRunner {
 
 CommandRunner add_run_command(CLI::App& app);
 CommandRunner add_validate_command(CLI::App& app);
-CommandRunner add_check_command(CLI::App& app);    // harness/command_check.cpp
-CommandRunner add_trace_command(CLI::App& app);    // harness/command_trace.cpp
-CommandRunner add_compare_command(CLI::App& app);  // harness/command_compare.cpp
-CommandRunner add_sweep_command(CLI::App& app);    // harness/command_sweep.cpp
-CommandRunner add_merge_command(CLI::App& app);    // harness/command_merge.cpp
-CommandRunner add_schema_command(CLI::App& app);   // harness/command_schema.cpp
-CommandRunner add_swarm_command(CLI::App& app);    // harness/command_swarm.cpp
-CommandRunner add_shrink_command(CLI::App& app);   // harness/command_shrink.cpp
+CommandRunner add_check_command(CLI::App& app);     // harness/command_check.cpp
+CommandRunner add_trace_command(CLI::App& app);     // harness/command_trace.cpp
+CommandRunner add_compare_command(CLI::App& app);   // harness/command_compare.cpp
+CommandRunner add_sweep_command(CLI::App& app);     // harness/command_sweep.cpp
+CommandRunner add_merge_command(CLI::App& app);     // harness/command_merge.cpp
+CommandRunner add_schema_command(CLI::App& app);    // harness/command_schema.cpp
+CommandRunner add_swarm_command(CLI::App& app);     // harness/command_swarm.cpp
+CommandRunner add_shrink_command(CLI::App& app);    // harness/command_shrink.cpp
+CommandRunner add_coverage_command(CLI::App& app);  // harness/command_coverage.cpp
 
 struct RunOptions {
   std::string scenario_path;

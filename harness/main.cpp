@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
       harness::add_compare_command(app),    harness::add_sweep_command(app),
       harness::add_merge_command(app),      harness::add_schema_command(app),
       harness::add_swarm_command(app),      harness::add_shrink_command(app),
+      harness::add_coverage_command(app),
       live::add_serve_channel_command(app),  // live/: Boost.Beast (SPEC section 8)
       live::add_serve_sut_command(app),     live::add_live_command(app),
   };

@@ -77,6 +77,14 @@ void World::retire(uint64_t order) {
   client_.erase(order);
   users_->erase(order);
   ledger_.forget(order);
+  if (fault_tap_ != nullptr) fault_tap_->retired(order);
+}
+
+void World::set_fault_tap(sim::FaultTap* tap) {
+  assert(!ran_ && "install a fault tap before the run");
+  fault_tap_ = tap;
+  for (const auto& channel : channels_) channel->set_fault_tap(tap);
+  shop_.set_fault_tap(tap);
 }
 
 void World::set_fault_plan(sim::FaultPlan* plan) {

@@ -19,6 +19,7 @@
 #include "reports/report.h"
 #include "sim/activity.h"
 #include "sim/fault_plan.h"
+#include "sim/fault_tap.h"
 #include "sim/sim_runtime.h"
 #include "sim/simulator.h"
 #include "sim/trace.h"
@@ -60,6 +61,10 @@ class World {
   // Test seam: installs `plan` (sim/fault_plan.h) in the channels, the order service and the MQ,
   // whose headers name their fault points. REQUIRES: before run(); `plan` outlives the world.
   void set_fault_plan(sim::FaultPlan* plan);
+  // Installs `tap` (sim/fault_tap.h) in every component that injects a fault (the channels, the
+  // links, the MQ link, the payment service's host) and tells it each order the world retires.
+  // REQUIRES: before run(); `tap` outlives the world.
+  void set_fault_tap(sim::FaultTap* tap);
   // Test seam (system_under_test/planted_bug.h): makes the system under test commit `bug`, so a
   // test can show that the invariant checks catch it. REQUIRES: before run().
   void plant_bug(sut::PlantedBug bug);
@@ -82,6 +87,7 @@ class World {
   std::vector<std::unique_ptr<channels::MockChannel>> channels_;
   std::unique_ptr<workload::Users> users_;
   std::unique_ptr<workload::Traffic> traffic_;
+  sim::FaultTap* fault_tap_ = nullptr;
   bool ran_ = false;
 };
 

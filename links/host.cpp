@@ -15,7 +15,9 @@ Host::Host(sim::Runtime& world, const sut::PaymentServiceConfig& config,
 
 sim::Duration Host::pause(uint64_t entity, uint64_t index) const {
   sim::RandomStream rng = world_.random(entity, sim::purpose("lock.stall"), index);
-  return rng.bernoulli(pauses_.lock_stall_probability) ? pauses_.lock_stall : sim::Duration::zero();
+  if (!rng.bernoulli(pauses_.lock_stall_probability)) return sim::Duration::zero();
+  sim::report_fault(tap_, kStruckLockStall, entity);
+  return pauses_.lock_stall;
 }
 
 sim::Duration Host::handling(uint64_t entity, uint64_t index) const {
@@ -46,6 +48,7 @@ sim::TimerId Host::schedule_after(sim::Duration delay, sim::Callback&& fn) {
 void Host::crash() {
   up_ = false;
   ++incarnation_;
+  sim::report_fault(tap_, kStruckCrash, sim::FaultTap::kEverything);
   sim::trace(tracer_, world_.now(), kComponent, 0,
              [] { return std::string("payment service crashed"); });
   for (sim::Volatile* part : volatiles_) part->lose_memory();

@@ -22,6 +22,7 @@
 
 #include "contracts/channel_api.h"
 #include "sim/activity.h"
+#include "sim/fault_tap.h"
 #include "sim/process.h"
 #include "sim/trace.h"
 #include "system_under_test/config.h"
@@ -50,6 +51,13 @@ class Host final : public sim::Process {
   void make_crashable() { crashable_ = true; }
   void crash();
   void restart() { up_ = true; }
+
+  // The faults the host reports to a sim::FaultTap (null unless a harness installs one; it
+  // outlives the host): a crash strikes everything in flight (sim::FaultTap::kEverything); a
+  // lock holder's stall strikes the order whose apply-pay holds the lock.
+  static constexpr uint64_t kStruckCrash = sim::FaultTap::fault("payment.crash");
+  static constexpr uint64_t kStruckLockStall = sim::FaultTap::fault("payment.lock_stall");
+  void set_fault_tap(sim::FaultTap* tap) { tap_ = tap; }
 
   // sim::Process
   bool up() const override { return up_; }
@@ -93,6 +101,7 @@ class Host final : public sim::Process {
   std::vector<sim::Volatile*> volatiles_;
   ChannelGate gate_{*this};
   bool up_ = true;
+  sim::FaultTap* tap_ = nullptr;
   bool crashable_ = false;    // crash() may be called without a configured crash
   uint64_t incarnation_ = 0;  // bumped by each crash: timers of older incarnations are void
 };

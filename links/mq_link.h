@@ -4,6 +4,7 @@
 // more messages does not shift the losses or latencies of others.
 #pragma once
 
+#include "sim/fault_tap.h"
 #include "sim/runtime.h"
 #include "system_under_test/config.h"
 #include "system_under_test/message_queue.h"
@@ -21,8 +22,15 @@ class MqLink final : public sut::MessageTransport {
     sim::RandomStream rng =
         runtime_.random(message.order, sim::purpose("mq.loss"),
                         (message.payment << 8) ^ (uint64_t(topic) << 4) ^ message.step);
-    return rng.bernoulli(config_.mq_loss_probability);
+    const bool lost = rng.bernoulli(config_.mq_loss_probability);
+    if (lost) sim::report_fault(tap_, kStruckPublishLost, message.order);
+    return lost;
   }
+  // The fault this link reports to a sim::FaultTap (null unless a harness installs one; it
+  // outlives the link): a publish lost on the way to the broker, for the message's order.
+  static constexpr uint64_t kStruckPublishLost = sim::FaultTap::fault("mq.publish.lost");
+  void set_fault_tap(sim::FaultTap* tap) { tap_ = tap; }
+
   sim::Duration delivery_latency(const sut::Message& message, uint32_t deliveries) override {
     sim::RandomStream rng = runtime_.random(message.order, sim::purpose("mq.latency"),
                                             (message.payment << 8) ^ deliveries);
@@ -32,6 +40,7 @@ class MqLink final : public sut::MessageTransport {
  private:
   sim::Runtime& runtime_;
   const sut::NotifyConfig& config_;
+  sim::FaultTap* tap_ = nullptr;
 };
 
 }  // namespace links

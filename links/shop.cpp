@@ -41,6 +41,12 @@ void Shop::erase(OrderId order) {
   orders_.erase(order);
 }
 
+void Shop::set_fault_tap(sim::FaultTap* tap) {
+  links_.set_fault_tap(tap);
+  mq_link_.set_fault_tap(tap);
+  payment_host_.set_fault_tap(tap);
+}
+
 void Shop::set_fault_plan(sim::FaultPlan* plan) {
   links_.set_fault_plan(plan);
   mq_.set_fault_plan(plan);

@@ -73,6 +73,9 @@ class Shop {
   // Test seams: the fault plan of the links and the MQ (sim/fault_plan.h), and a planted bug in
   // the payment service (system_under_test/planted_bug.h). REQUIRES: before start().
   void set_fault_plan(sim::FaultPlan* plan);
+  // The fault tap of the links, the MQ link and the host (sim/fault_tap.h). REQUIRES: before
+  // start(); `tap` outlives the shop.
+  void set_fault_tap(sim::FaultTap* tap);
   void plant_bug(sut::PlantedBug bug) { payments_.plant_bug(bug); }
 
   const sut::PaymentDb& db() const { return db_; }

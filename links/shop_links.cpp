@@ -66,6 +66,7 @@ bool ShopLinks::order_service_fails(OrderId order, uint64_t call_key, PaymentId 
     if (runtime_.now() >= w.start && runtime_.now() < w.start + w.duration) down = true;
   }
   if (!failed && !down) return false;
+  sim::report_fault(tap_, failed ? kStruckNotifyFailed : kStruckOrderServiceDown, order);
   sim::trace(tracer_, runtime_.now(), "order-service", order, [&] {
     return "notify for payment " + std::to_string(payment) +
            (failed ? " failed (fault)" : " failed: order service down");
@@ -198,6 +199,7 @@ void ShopLinks::ToApp::on_push_paid(OrderId order) {
   ShopLinks& links = links_;
   sim::RandomStream rng = links.runtime_.random(order, sim::purpose("client.push"));
   if (rng.bernoulli(links.config_.client.push_loss_probability)) {
+    sim::report_fault(links.tap_, kStruckPushLost, order);
     sim::trace(links.tracer_, links.runtime_.now(), "client", order,
                [] { return std::string("push of PAID lost (fault)"); });
     return;

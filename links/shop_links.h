@@ -29,6 +29,7 @@
 #include "contracts/shop_api.h"
 #include "sim/activity.h"
 #include "sim/fault_plan.h"
+#include "sim/fault_tap.h"
 #include "sim/id_map.h"
 #include "sim/process.h"
 #include "sim/runtime.h"
@@ -70,6 +71,14 @@ class ShopLinks {
   // kFaultNotify fails a synchronous notify call as it lands (the sender sees kFailed).
   static constexpr uint64_t kFaultNotify = sim::FaultPlan::point("order.notify");
   void set_fault_plan(sim::FaultPlan* plan) { faults_ = plan; }
+
+  // The faults these links report to a sim::FaultTap (null unless a harness installs one; it
+  // outlives the links), each for the order it strikes: a notify (sync call or MQ delivery) that
+  // fails at the order service, one refused because the order service is down, a lost push.
+  static constexpr uint64_t kStruckNotifyFailed = sim::FaultTap::fault("order.notify.failed");
+  static constexpr uint64_t kStruckOrderServiceDown = sim::FaultTap::fault("order.outage");
+  static constexpr uint64_t kStruckPushLost = sim::FaultTap::fault("client.push.lost");
+  void set_fault_tap(sim::FaultTap* tap) { tap_ = tap; }
 
  private:
   // Each side of the contract the parties hold is a small object that forwards to the links.
@@ -162,6 +171,7 @@ class ShopLinks {
   sut::SystemObserver& observer_;
   sim::Tracer* tracer_;
   sim::FaultPlan* faults_ = nullptr;
+  sim::FaultTap* tap_ = nullptr;
 
   shop::OrderFront* order_service_ = nullptr;
   shop::OrderReplies* order_service_replies_ = nullptr;

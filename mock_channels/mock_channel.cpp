@@ -58,6 +58,7 @@ bool MockChannel::in_outage(sim::Time at) const {
 bool MockChannel::refused_by_outage(const PaymentKey& key, const char* call) {
   if (!in_outage(runtime_.now())) return false;
   ++stats_.calls_during_outage;
+  sim::report_fault(tap_, kStruckOutage, key.order);
   trace(key.order, [&] {
     return std::string(call) + " unanswered: channel is down (outage), caller times out";
   });
@@ -167,6 +168,7 @@ void MockChannel::on_create_landed(CallId call, const PaymentKey& key, int64_t a
   }
   if (faults_ != nullptr && faults_->should_fail(kFaultCreateReply)) {
     ++stats_.create_replies_lost;
+    sim::report_fault(tap_, kStruckCreateReplyLost, key.order);
     trace(key.order,
           [] { return std::string("create reply lost (fault plan): caller times out"); });
     client_.on_create_reply(call, key, {CallStatus::kTimeout, TradeState::kNotFound});
@@ -174,6 +176,7 @@ void MockChannel::on_create_landed(CallId call, const PaymentKey& key, int64_t a
   }
   if (create_reply_lost(*trade)) {
     ++stats_.create_replies_lost;
+    sim::report_fault(tap_, kStruckCreateReplyLost, key.order);
     trace(key.order, [&] {
       return "create took effect (" + state_name(state) +
              ") but its answer is lost (create_reply_loss fault): caller times out";
@@ -273,6 +276,7 @@ TradeState MockChannel::decide_payment(Trade& trade) {
     trade.charged_minor += trade.amount_minor;
     ++stats_.charges;
     ++stats_.double_charges;
+    sim::report_fault(tap_, kStruckDoubleCharge, trade.key.order);
     trace(trade.key.order, [] { return std::string("double charge: money taken twice (fault)"); });
   }
   return trade.state;
@@ -330,6 +334,7 @@ void MockChannel::on_query_landed(CallId call, const PaymentKey& key, QuerySourc
                          .bernoulli(config_.query.stale_probability);
   if (failed) {
     ++stats_.queries_failed;
+    sim::report_fault(tap_, kStruckQueryFailed, key.order);
     trace(key.order, [] { return std::string("query answered error (failure fault)"); });
     client_.on_query_reply(call, key, source, {CallStatus::kError, TradeState::kNotFound});
     return;
@@ -348,6 +353,7 @@ void MockChannel::on_query_landed(CallId call, const PaymentKey& key, QuerySourc
   }
   if (truth == TradeState::kSuccess && stale) {
     ++stats_.queries_stale;
+    sim::report_fault(tap_, kStruckQueryStale, key.order);
     trace(key.order,
           [] { return std::string("query answered pending although paid (stale fault)"); });
     client_.on_query_reply(call, key, source, {CallStatus::kOk, TradeState::kPending});
@@ -460,6 +466,7 @@ void MockChannel::on_refund_landed(CallId call, const PaymentKey& key, int64_t a
   }
   const char* failure = nullptr;
   if (failed) {
+    sim::report_fault(tap_, kStruckRefundFailed, key.order);
     failure = "refund failed (failure fault)";
   } else if (trade == nullptr) {
     failure = "refund refused: unknown trade";
@@ -500,6 +507,7 @@ void MockChannel::on_later_refund_landed(CallId call, Trade& trade, int64_t amou
   }
   if (failed) {
     ++stats_.refunds_failed;
+    sim::report_fault(tap_, kStruckRefundFailed, key.order);
     trace(key.order, [] { return std::string("refund failed (failure fault)"); });
     client_.on_refund_reply(call, key, {CallStatus::kError, false});
     return;
@@ -527,10 +535,11 @@ void MockChannel::finish_refund(PaymentId payment, uint32_t counter) {
   Trade* trade = trades_.find(payment);
   if (trade == nullptr) return;  // forgotten: nothing may touch it any more
   assert(trade->refund_progress == internal::RefundProgress::kProcessing);
+  const bool fault = fault_stream(runtime_, trade->key, purpose::kRefundCompletionFailure, counter)
+                         .bernoulli(config_.refund.completion_failure_probability);
   const bool failed =
-      fault_stream(runtime_, trade->key, purpose::kRefundCompletionFailure, counter)
-          .bernoulli(config_.refund.completion_failure_probability) ||
-      !ledger_.record_refund(trade->key, trade->refund_amount_minor, runtime_.now());
+      fault || !ledger_.record_refund(trade->key, trade->refund_amount_minor, runtime_.now());
+  if (fault) sim::report_fault(tap_, kStruckRefundCompletionFailed, trade->key.order);
   if (failed) {
     trade->refund_progress = internal::RefundProgress::kFailed;
     ++stats_.refunds_failed_later;
@@ -556,6 +565,7 @@ void MockChannel::send_refund_notice(const Trade& trade, uint32_t counter, bool 
   if (fault_stream(runtime_, trade.key, purpose::kRefundNoticeDrop, counter)
           .bernoulli(config_.refund.notify_drop_probability)) {
     ++stats_.refund_notices_dropped;
+    sim::report_fault(tap_, kStruckRefundNoticeDropped, trade.key.order);
     trace(trade.key.order, [] { return std::string("refund notice dropped by fault"); });
     return;
   }

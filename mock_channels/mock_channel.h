@@ -26,6 +26,7 @@
 #include "mock_channels/internal/trade.h"
 #include "sim/activity.h"
 #include "sim/fault_plan.h"
+#include "sim/fault_tap.h"
 #include "sim/id_map.h"
 #include "sim/runtime.h"
 #include "sim/trace.h"
@@ -122,6 +123,36 @@ class MockChannel final : public Channel, public Wallet {
   //  - callback: a callback attempt that leaves the channel is lost on the way.
   void set_fault_plan(sim::FaultPlan* plan) { faults_ = plan; }
 
+  // The faults this channel reports to a sim::FaultTap (null unless a harness installs one; it
+  // outlives the channel), each for the order it strikes:
+  static constexpr uint64_t kStruckOutage = sim::FaultTap::fault("channel.outage");
+  static constexpr uint64_t kStruckCreateReplyLost =
+      sim::FaultTap::fault("channel.create.reply_lost");
+  static constexpr uint64_t kStruckDoubleCharge = sim::FaultTap::fault("channel.double_charge");
+  static constexpr uint64_t kStruckCallbackDropped =
+      sim::FaultTap::fault("channel.callback.dropped");
+  static constexpr uint64_t kStruckCallbackDuplicated =
+      sim::FaultTap::fault("channel.callback.duplicated");
+  static constexpr uint64_t kStruckCallbackReordered =
+      sim::FaultTap::fault("channel.callback.reordered");
+  static constexpr uint64_t kStruckQueryFailed = sim::FaultTap::fault("channel.query.failed");
+  static constexpr uint64_t kStruckQueryStale = sim::FaultTap::fault("channel.query.stale");
+  static constexpr uint64_t kStruckRefundFailed = sim::FaultTap::fault("channel.refund.failed");
+  static constexpr uint64_t kStruckRefundCompletionFailed =
+      sim::FaultTap::fault("channel.refund.completion_failed");
+  static constexpr uint64_t kStruckRefundNoticeDropped =
+      sim::FaultTap::fault("channel.refund.notice_dropped");
+  //  - outage: a call (create, query, close, refund, the wallet's pay) refused, or a callback
+  //    held back, because the channel is down;
+  //  - create.reply_lost: a create took effect and its answer was lost (fault or plan);
+  //  - double_charge: the wallet took the money twice;
+  //  - callback.dropped / duplicated / reordered: one callback attempt lost, sent twice, or
+  //    followed by a stale copy;
+  //  - query.failed / query.stale: a query answered with an error, or with an old state;
+  //  - refund.failed / refund.completion_failed / refund.notice_dropped: a refund refused, an
+  //    accepted refund that failed later, a refund notice lost.
+  void set_fault_tap(sim::FaultTap* tap) { tap_ = tap; }
+
  private:
   using Trade = internal::Trade;
 
@@ -186,6 +217,7 @@ class MockChannel final : public Channel, public Wallet {
   sim::Tracer* tracer_;
   sim::Activity* activity_ = nullptr;
   sim::FaultPlan* faults_ = nullptr;
+  sim::FaultTap* tap_ = nullptr;
   std::string component_;  // "channel:<name>", for traces
   sim::IdMap<Trade> trades_;
   ChannelStats stats_;

@@ -46,6 +46,7 @@ void MockChannel::send_callback(PaymentId payment) {
 
   if (in_outage(runtime_.now())) {
     ++stats_.callbacks_blocked;
+    sim::report_fault(tap_, kStruckOutage, order);
     trace(order, [&] { return attempt_name(attempt) + " not sent: channel is down (outage)"; });
     if (!schedule_next_callback(*trade)) trace_exhausted(order, attempt);
     return;
@@ -63,6 +64,7 @@ void MockChannel::send_callback(PaymentId payment) {
                              .bernoulli(profile.reorder_probability);
   if (dropped) {
     ++stats_.callbacks_dropped;
+    sim::report_fault(tap_, kStruckCallbackDropped, order);
     trace(order, [&] { return attempt_name(attempt) + " dropped by fault"; });
     if (!schedule_next_callback(*trade)) trace_exhausted(order, attempt);
     return;
@@ -79,8 +81,14 @@ void MockChannel::send_callback(PaymentId payment) {
       deliver_copy(payment, attempt, stale);
     });
   };
-  if (duplicated) send_copy_later(purpose::kCallbackDuplicateDelay, /*stale=*/false);
-  if (reordered) send_copy_later(purpose::kCallbackStaleDelay, /*stale=*/true);
+  if (duplicated) {
+    sim::report_fault(tap_, kStruckCallbackDuplicated, order);
+    send_copy_later(purpose::kCallbackDuplicateDelay, /*stale=*/false);
+  }
+  if (reordered) {
+    sim::report_fault(tap_, kStruckCallbackReordered, order);
+    send_copy_later(purpose::kCallbackStaleDelay, /*stale=*/true);
+  }
   trace(order, [&] {
     return attempt_name(attempt) + " sent and delivered, state " +
            std::string(to_string(notice.state));

@@ -164,7 +164,7 @@ TEST(Cli, CompletionsAndManPageCoverEveryCommand) {
   ASSERT_EQ(man.exit_code, 0);
   for (const char* command :
        {"run", "validate", "check", "trace", "compare", "sweep", "merge", "schema", "swarm",
-        "shrink", "serve-channel", "serve-sut", "live", "help"}) {
+        "shrink", "coverage", "serve-channel", "serve-sut", "live", "help"}) {
     EXPECT_NE(bash.out.find(std::string("      ") + command + ") words="), std::string::npos)
         << command;
     const std::string roff_name = std::regex_replace(std::string(command), std::regex("-"), "\\-");
