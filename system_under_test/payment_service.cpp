@@ -223,7 +223,11 @@ void PaymentService::on_create_reply(channels::CallId call, const channels::Paym
   ApplyPayReply::Outcome outcome = ApplyPayReply::Outcome::kCreated;
   if (reply.status == CallStatus::kOk) {
     if (reply.state == TradeState::kPending) {
-      states_.set(*record, PaymentState::kPaying, Resolution::kNone);
+      // A retried create (system.create_retry) finds the payment PAYING already: the timeout of
+      // the one before it set that, and it is no move of state.
+      if (record->state != PaymentState::kPaying) {
+        states_.set(*record, PaymentState::kPaying, Resolution::kNone);
+      }
       compensation_.on_accepted(*record);
       if (bug_ == PlantedBug::kPaidWithoutCharge) {
         record->paid_at = runtime_.now();

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <string>
 
 #include "harness/scenario_loader.h"
@@ -152,6 +153,40 @@ TEST(IdempotencyKey, WithoutRetriesALostAnswerIsADropNotADuplicate) {
   EXPECT_EQ(o.charges, o.creates);
   EXPECT_EQ(o.report.duplicates.charged_orders, 0u);
   EXPECT_EQ(o.report.dropped.final, o.lost);
+}
+
+// Counts, per payment, how many times the system reported it moving to PAYING.
+struct PayingMoves final : sut::SystemObserver {
+  void on_payment_state(const sut::PaymentRecord& record, sut::PaymentState, sut::Resolution,
+                        sim::Time) override {
+    if (record.state == sut::PaymentState::kPaying) ++moves[record.id];
+  }
+  std::map<uint64_t, int> moves;
+};
+
+// Found by paysim swarm once it drew system.create_retry on async channels (seed 6, shrunk with
+// paysim shrink to these two keys): a create whose answer was lost leaves the payment PAYING, and
+// the retry's "pending" answer reported a move PAYING -> PAYING, which the invariant check counts
+// as a broken state machine. A payment moves to PAYING once, whichever create answered.
+TEST(LostCreateReply, ARetriedCreateOnAnAsyncChannelMovesThePaymentToPayingOnce) {
+  for (const PendingRow row : {PendingRow::kBeforeCall, PendingRow::kOnAccepted}) {
+    Scenario s = testing::minimal_scenario(20, Duration::minutes(10));
+    s.channels[0].create_reply_loss_probability = 0.1;
+    s.system.create_retry.retries = 2;
+    s.system.compensation.strategy = sut::Strategy::kDelayMessage;
+    s.system.compensation.pending_row = row;
+    PayingMoves paying;
+    World world(s, nullptr, &paying);
+    const reports::Report& report = world.run();
+    EXPECT_EQ(report.invariants.violations, 0u);
+    EXPECT_GT(world.channel(0).stats().create_replies_lost, 100u);
+    ASSERT_FALSE(paying.moves.empty());
+    for (const auto& [payment, moves] : paying.moves) {
+      ASSERT_EQ(moves, 1) << "payment " << payment;
+    }
+    // Nothing stays dropped: every accepted payment entered the re-query schedule once.
+    EXPECT_EQ(report.dropped.final, 0u);
+  }
 }
 
 TEST(LostCreateReply, AProbabilityOutOfRangeIsAnErrorWithItsPlace) {
