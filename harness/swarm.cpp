@@ -140,6 +140,28 @@ void draw_channel(Drawer& d, const std::string& name, const std::string& share,
   fault("create_reply_loss_probability", d.fault_probability(0.05));
   fault("refund.failure_probability", d.fault_probability(0.3));
   fault("outages", d.fault_window(0.3, "start", 119, "duration", 10, 69));
+  // Drawn after the keys above, so that those keep the values they had before these were added.
+  const bool refunds_later = d.coin(0.3);
+  const int64_t completion_s = d.between(10, 300);
+  shape("refund.completion_delay",
+        refunds_later ? fmt::format("{{dist: exponential, mean: {}s}}", completion_s) : "0s");
+  const bool notices = d.coin(0.5);
+  const std::string completion_failure = d.fault_probability(0.3);
+  const std::string notice_drop = d.fault_probability(0.3);
+  // These need refunds that finish later, which only the swarm's own channels are drawn to have:
+  // faults that are also shapes (BASE's own are turned off in the liveness phase below).
+  const auto later_fault = [&](std::string key, std::string value) {
+    out.push_back(Draw{at + key, std::move(value), true, true, ""});
+  };
+  shape("refund.notify", bool_text(refunds_later && notices));
+  later_fault("refund.completion_failure_probability", refunds_later ? completion_failure : "0");
+  later_fault("refund.notify_drop_probability", refunds_later && notices ? notice_drop : "0");
+  const bool deadline = d.coin(0.3);
+  const int64_t deadline_s = d.between(1, 15);
+  shape("callback.ack_deadline", deadline ? fmt::format("{}s", deadline_s) : "0s");
+  const bool expiry = d.coin(0.2);
+  const int64_t expiry_s = d.between(30, 600);
+  shape("trade_expiry", expiry ? fmt::format("{}s", expiry_s) : "0s");
 }
 
 // The environment's faults and the system's design: strategies and guards.
@@ -159,7 +181,8 @@ void draw_system(Drawer& d, std::vector<Draw>& out) {
   fault("environment.mq.loss_probability", d.fault_probability(0.1));
 
   key("system.notify.sync_retries", std::to_string(d.between(0, 3)));
-  key("system.notify.async_mq", bool_text(d.coin(0.8)));
+  const bool async_mq = d.coin(0.8);
+  key("system.notify.async_mq", bool_text(async_mq));
   static constexpr const char* kStrategies[] = {"none", "polling", "delay_message", "hybrid"};
   key("system.compensation.strategy", kStrategies[d.between(0, 3)]);
   key("system.compensation.polling.interval", fmt::format("{}s", d.between(10, 59)));
@@ -191,9 +214,24 @@ void draw_system(Drawer& d, std::vector<Draw>& out) {
   key(order_query ? "system.order_query.at_ages" : "system.order_query.enabled",
       order_query ? fmt::format("[{}m, {}m]", first_age_m, 3 * first_age_m) : "false",
       "system.order_query");
+  // Drawn after the keys above, so that those keep the values they had before these were added.
+  const bool publish_delay = d.coin(0.3);
+  const int64_t publish_delay_ms = d.between(1, 2000);
+  key("system.notify.publish_delay", publish_delay ? fmt::format("{}ms", publish_delay_ms) : "0s");
+  key("system.notify.outbox", bool_text(async_mq && d.coin(0.3)));
+  key("system.create_retry.retries", std::to_string(d.between(0, 2)));
+  key("system.refund.on_accepted", d.coin(0.5) ? "confirm" : "trust");
+  key("system.callback.ack", d.coin(0.2) ? "on_receipt" : "after_processing");
+  key("system.order_service.consumer_ack", d.coin(0.2) ? "before_update" : "after_update");
+  key("system.compensation.pending_row", d.coin(0.3) ? "on_accepted" : "before_call");
+  const bool slow_handler = d.coin(0.3);
+  const int64_t handling_ms = d.between(10, 3000);
+  key("environment.payment_service.callback_handling",
+      slow_handler ? fmt::format("{{dist: exponential, mean: {}ms}}", handling_ms) : "0s");
 }
 
-// Faults the swarm never draws but BASE may set: the liveness phase turns them off too.
+// Faults the swarm draws only onto its own channels but BASE may set: the liveness phase turns
+// them off on BASE's channels too.
 void draw_base_faults_off(const std::string& channel, std::vector<Draw>& out) {
   for (const char* key :
        {"refund.completion_failure_probability", "refund.notify_drop_probability"})
