@@ -8,6 +8,7 @@
 #include "harness/build_info.h"
 #include "harness/cli_docs.h"
 #include "harness/internal/yaml_reader.h"
+#include "harness/run_limits.h"
 
 namespace harness {
 namespace {
@@ -88,7 +89,14 @@ int run_cli(CLI::App& app, std::vector<CommandRunner> commands, int argc, char**
     return code == 0 ? 0 : 2;  // --help and --version exit 0; usage errors exit 2
   }
   for (const CommandRunner& command : commands) {
-    if (command.command->parsed()) return command.run();
+    if (!command.command->parsed()) continue;
+    try {
+      return command.run();
+    } catch (const RunLimitError& e) {
+      // Outputs are written whole or not at all after a run, so nothing is half-written here.
+      std::fprintf(stderr, "paysim: %s\n", e.what());
+      return 2;
+    }
   }
   return 2;
 }

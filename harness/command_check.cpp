@@ -14,7 +14,8 @@
 // every scenario N times (replication seeds as sweep's), for intervals where the file has one.
 //
 // Exit code: 2 when any file or variant failed to load (all load errors are printed, and the
-// scenarios that did load still run), else 1 when any run failed, else 0.
+// scenarios that did load still run) or a run stopped at a limit (harness/run_limits.h), else 1
+// when any run failed, else 0.
 // Output: one block per run, in the order of the files and variants whatever -j says. On a
 // terminal, a progress bar of runs done with the time left goes to stderr (harness/progress.h),
 // erased while a block is printed.
@@ -37,6 +38,7 @@
 #include "harness/in_order.h"
 #include "harness/progress.h"
 #include "harness/run.h"
+#include "harness/run_limits.h"
 #include "harness/scenario_library.h"
 #include "harness/sweep.h"
 #include "reports/atomic_file.h"
@@ -65,7 +67,8 @@ struct CheckOptions {
 struct CheckResult {
   RunOutcome outcome;
   std::vector<reports::Report> replications;  // 1.., with a baseline to save or compare
-  std::string error;  // the run threw: a bug in paysim, reported as a failed run
+  std::string error;        // the run threw: a bug in paysim, reported as a failed run
+  bool over_limit = false;  // ... because it outgrew RunLimits: the scenario's fault (exit 2)
   std::optional<BaselineComparison> baseline;
 
   // The run's reports, replication 0 first, and their seeds.
@@ -86,7 +89,9 @@ CheckResult run_job(const LibraryRun& job, const CheckOptions& options) {
     result.outcome = run_judged(job.scenario, nullptr, {}, {},
                                 options.keeps_replications() ? &result.replications : nullptr);
   } catch (const std::exception& e) {
-    // A bug in paysim, not in the scenario: the JUnit report shows it as a failed run.
+    // A bug in paysim, or a scenario whose run outgrew RunLimits (then the exit code is 2): the
+    // JUnit report shows it as a failed run.
+    result.over_limit = dynamic_cast<const RunLimitError*>(&e) != nullptr;
     result.error = e.what();
     result.outcome.report.scenario = job.scenario.name;
     result.outcome.report.variant = job.scenario.variant;
@@ -281,7 +286,9 @@ int command_check(const CheckOptions& options) {
       return 2;
     }
   }
-  if (load_failed) return 2;
+  const bool over_limit = std::any_of(results.begin(), results.end(),
+                                      [](const CheckResult& r) { return r.over_limit; });
+  if (load_failed || over_limit) return 2;
   return failed_runs > 0 ? 1 : 0;
 }
 

@@ -20,6 +20,7 @@
 #include "harness/fault_coverage.h"
 #include "harness/in_order.h"
 #include "harness/progress.h"
+#include "harness/run_limits.h"
 #include "harness/scenario_library.h"
 #include "reports/atomic_file.h"
 
@@ -54,6 +55,10 @@ int command_coverage(const CoverageOptions& options) {
     };
     in_order(runs.size(), static_cast<size_t>(options.jobs), work,
              [&](size_t, const CoverageMatrix& m) { matrix.merge(m); });
+  } catch (const RunLimitError& e) {
+    progress.finish();
+    std::fprintf(stderr, "paysim coverage: %s\n", e.what());
+    return 2;
   } catch (const std::exception& e) {
     progress.finish();
     std::fprintf(stderr, "paysim coverage: a run failed inside paysim (a bug): %s\n", e.what());

@@ -1,5 +1,7 @@
 #include "harness/world.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cassert>
 
@@ -98,6 +100,26 @@ void World::plant_bug(sut::PlantedBug bug) {
   shop_.plant_bug(bug);
 }
 
+void World::check_limits() const {
+  const uint64_t in_flight = activity_.busy_entities();
+  if (in_flight > limits_.max_orders_in_flight) {
+    throw RunLimitError(fmt::format(
+        "the run stopped at simulated {}: {} orders in flight, more than one run may hold ({}; "
+        "memory grows with them): lower traffic.rate or duration, or let orders end sooner "
+        "(system.order_service.order_timeout, user.pay_probability)",
+        sim::format_duration(simulator_.now() - sim::Time()), in_flight,
+        limits_.max_orders_in_flight));
+  }
+  if (simulator_.events_processed() > limits_.max_events) {
+    throw RunLimitError(fmt::format(
+        "the run stopped at simulated {}: {} events run, more than one run may take ({}): "
+        "something repeats too often (a polling interval, a retry schedule, traffic); lower "
+        "it, or shorten duration or drain",
+        sim::format_duration(simulator_.now() - sim::Time()), simulator_.events_processed(),
+        limits_.max_events));
+  }
+}
+
 const reports::Report& World::run(const std::function<void(sim::Time)>& on_minute) {
   assert(!ran_ && "a World runs once");
   ran_ = true;
@@ -110,7 +132,9 @@ const reports::Report& World::run(const std::function<void(sim::Time)>& on_minut
   sim::Time t;
   while (t < hard_end) {
     t = std::min(t + step, hard_end);
-    simulator_.run_until(t);
+    while (simulator_.run_until(t, RunLimits::kLimitCheckEvents) == RunLimits::kLimitCheckEvents)
+      check_limits();
+    check_limits();
     recorder_.sample_minute(t);
     if (on_minute) on_minute(t);
     // Drained: the traffic is over and no order has anything pending.

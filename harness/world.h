@@ -12,6 +12,7 @@
 
 #include "harness/observer_tee.h"
 #include "harness/recorder.h"
+#include "harness/run_limits.h"
 #include "harness/scenario.h"
 #include "links/shop.h"
 #include "mock_channels/ledger.h"
@@ -46,7 +47,8 @@ class World {
   World& operator=(const World&) = delete;
 
   // Runs the traffic window, then drains until nothing is in flight or the drain time is up.
-  // Fills and returns the report (without expectations and wall time; see run.h). `on_minute`,
+  // Fills and returns the report (without expectations and wall time; see run.h). Throws
+  // RunLimitError when the run outgrows its limits (RunLimits). `on_minute`,
   // when set, is told the simulated time reached after every simulated minute: for a progress
   // display, outside the model (it cannot change what the run does).
   const reports::Report& run(const std::function<void(sim::Time)>& on_minute = {});
@@ -68,9 +70,13 @@ class World {
   // Test seam (system_under_test/planted_bug.h): makes the system under test commit `bug`, so a
   // test can show that the invariant checks catch it. REQUIRES: before run().
   void plant_bug(sut::PlantedBug bug);
+  // Test seam: other limits than the defaults. REQUIRES: before run().
+  void set_limits(const RunLimits& limits) { limits_ = limits; }
 
  private:
   void retire(uint64_t order);
+  // Throws RunLimitError when the run is past a limit.
+  void check_limits() const;
 
   const Scenario scenario_;  // first: every component keeps references into it
   sim::Tracer* tracer_;
@@ -88,6 +94,7 @@ class World {
   std::unique_ptr<workload::Users> users_;
   std::unique_ptr<workload::Traffic> traffic_;
   sim::FaultTap* fault_tap_ = nullptr;
+  RunLimits limits_;
   bool ran_ = false;
 };
 

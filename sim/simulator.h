@@ -57,8 +57,9 @@ class BasicSimulator {
   bool run_next();
   // Runs every event with time <= end (including those scheduled meanwhile), then advances now()
   // to `end` unless end is Time::max() or the run was stopped. Events after `end` stay pending.
-  // Returns the number of events run.
-  uint64_t run_until(Time end);
+  // Returns the number of events run. With `max_events`, returns after that many instead, with
+  // now() at the last event run (a caller that checks limits between slices of a run).
+  uint64_t run_until(Time end, uint64_t max_events = UINT64_MAX);
   // Runs until no event is pending (or stop()). Returns the number of events run.
   uint64_t run_until_idle();
   // Runs at most `n` events (fewer if idle first or stopped). Returns the number run.

@@ -109,15 +109,15 @@ bool BasicSimulator<Queue>::run_next() {
 }
 
 template <internal::EventQueue Queue>
-uint64_t BasicSimulator<Queue>::run_until(Time end) {
+uint64_t BasicSimulator<Queue>::run_until(Time end, uint64_t max_events) {
   stop_requested_ = false;
   uint64_t ran = 0;
   internal::QueueEntry top;
-  while (!stop_requested_ && settle_top(top) && top.time_us <= end.us()) {
+  while (ran < max_events && !stop_requested_ && settle_top(top) && top.time_us <= end.us()) {
     run_top(top);
     ++ran;
   }
-  const bool stopped = stop_requested_;
+  const bool stopped = stop_requested_ || ran == max_events;
   stop_requested_ = false;
   if (!stopped && end != Time::max() && end > now_) now_ = end;
   return ran;

@@ -47,6 +47,21 @@ TYPED_TEST(SimulatorTest, RunsInTimeOrder) {
   EXPECT_EQ(this->sim.events_processed(), 3u);
 }
 
+// A run sliced by an event budget runs the same events in the same order as one call, and stops
+// with now() at its last event until the slice that finds nothing left before `end`.
+TYPED_TEST(SimulatorTest, RunUntilWithAnEventBudgetRunsInSlices) {
+  for (int i = 1; i <= 5; ++i) this->at(10 * i, i);
+  this->at(100, 100);
+  EXPECT_EQ(this->sim.run_until(Time::from_us(60), 2), 2u);
+  EXPECT_EQ(this->sim.now(), Time::from_us(20));
+  EXPECT_EQ(this->sim.run_until(Time::from_us(60), 2), 2u);
+  EXPECT_EQ(this->sim.now(), Time::from_us(40));
+  EXPECT_EQ(this->sim.run_until(Time::from_us(60), 2), 1u);
+  EXPECT_EQ(this->sim.now(), Time::from_us(60));
+  EXPECT_EQ(this->log, (std::vector<int>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(this->sim.pending(), 1u);
+}
+
 TYPED_TEST(SimulatorTest, TiesRunInInsertionOrderInterleavedWithCancels) {
   std::vector<EventId> ids;
   std::vector<int> expected;

@@ -1,0 +1,26 @@
+// The limits of one run (harness/world.h enforces them) and the error a run stops with.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+
+namespace harness {
+
+// What one run may use, whatever its scenario says: the loader refuses traffic that makes too
+// many orders (scenarios/README.md), and a run stops with RunLimitError when it holds more orders
+// in flight (each a few hundred bytes to ~2 KB: docs/performance.md, "Scale") or has run more
+// events than these. Checked between slices of kLimitCheckEvents events, so a run overshoots a
+// limit by at most one slice.
+struct RunLimits {
+  uint64_t max_events = 5'000'000'000;           // ~10-40 minutes of one core
+  uint64_t max_orders_in_flight = 4'000'000;     // ~8 GB at the worst measured 2 KB per order
+  static constexpr uint64_t kLimitCheckEvents = uint64_t{1} << 20;
+};
+
+// A run stopped at a RunLimits limit; what() names the limit, its value and what to change.
+class RunLimitError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace harness
