@@ -19,6 +19,9 @@ packages=(
 if [[ "${PAYSIM_WITH_BROWSER:-0}" == 1 ]]; then
   packages+=(chromium)    # renders the HTML report in the report tests
 fi
+if [[ "${PAYSIM_WITH_SLURM:-0}" == 1 ]]; then
+  packages+=(slurm-wlm munge)  # a one-node Slurm cluster for scripts/slurm-test.sh
+fi
 
 missing=()
 for p in "${packages[@]}"; do
