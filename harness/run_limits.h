@@ -12,8 +12,8 @@ namespace harness {
 // events than these. Checked between slices of kLimitCheckEvents events, so a run overshoots a
 // limit by at most one slice.
 struct RunLimits {
-  uint64_t max_events = 5'000'000'000;           // ~10-40 minutes of one core
-  uint64_t max_orders_in_flight = 4'000'000;     // ~8 GB at the worst measured 2 KB per order
+  uint64_t max_events = 5'000'000'000;        // ~10-40 minutes of one core
+  uint64_t max_orders_in_flight = 4'000'000;  // ~8 GB at the worst measured 2 KB per order
   static constexpr uint64_t kLimitCheckEvents = uint64_t{1} << 20;
 };
 

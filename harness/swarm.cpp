@@ -228,6 +228,10 @@ void draw_system(Drawer& d, std::vector<Draw>& out) {
   const int64_t handling_ms = d.between(10, 3000);
   key("environment.payment_service.callback_handling",
       slow_handler ? fmt::format("{{dist: exponential, mean: {}ms}}", handling_ms) : "0s");
+  static constexpr const char* kOnExhausted[] = {"give_up", "mark_failed", "close"};
+  key("system.compensation.on_exhausted", kOnExhausted[d.between(0, 2)]);
+  key("system.order_service.checkout_per_purchase", bool_text(d.coin(0.3)));
+  key("system.order_service.refund_repeat_purchase", bool_text(d.coin(0.3)));
 }
 
 // Faults the swarm draws only onto its own channels but BASE may set: the liveness phase turns
