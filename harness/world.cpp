@@ -57,9 +57,11 @@ World::World(const Scenario& scenario, sim::Tracer* tracer, sut::SystemObserver*
 }
 
 World::~World() {
-  // Pending events still hold activity; dropping them must not retire orders into
-  // half-destroyed components.
+  // Pending events still hold activity and refer to the components; drop them while every
+  // component is alive (the simulator, declared first, would destroy them last), without
+  // retiring orders.
   activity_.set_idle_handler(nullptr);
+  simulator_.clear();
 }
 
 void World::retire(uint64_t order) {

@@ -52,6 +52,11 @@ class BasicSimulator {
   // false if it already ran, is running, was cancelled, or `id` is invalid or foreign. O(1)
   // amortized: it marks, never searches.
   bool cancel(EventId id);
+  // Cancels every pending event, destroying the callbacks in slot order, without running any.
+  // An owner whose callbacks refer to its other members calls this before those members go
+  // (the destructor would otherwise destroy the callbacks last). Destructors run here may cancel
+  // events but must not schedule any.
+  void clear();
 
   // Runs the earliest pending event, advancing now() to its time. Returns false when idle.
   bool run_next();

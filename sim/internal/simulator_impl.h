@@ -50,6 +50,20 @@ bool BasicSimulator<Queue>::cancel(EventId id) {
 }
 
 template <internal::EventQueue Queue>
+void BasicSimulator<Queue>::clear() {
+  for (uint32_t slot = 0; slot < slots_.capacity(); ++slot) {
+    if (!slots_[slot].fn) continue;
+    slots_.retire(slot);
+    slots_.release(slot);
+    --pending_;
+  }
+  assert(pending_ == 0 && "clear: a callback's destructor scheduled an event");
+  const internal::IdPredicate dead{[](const void*, uint64_t) { return true; }, nullptr};
+  queue_.remove_if(dead);
+  dead_keys_ = 0;
+}
+
+template <internal::EventQueue Queue>
 void BasicSimulator<Queue>::compact_if_mostly_dead() {
   // Compaction costs O(queue size) and happens only once dead keys are the majority, so it is
   // amortized O(1) per cancel. Small queues just skip their dead keys on pop.

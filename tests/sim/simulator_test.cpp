@@ -184,6 +184,25 @@ TYPED_TEST(SimulatorTest, CancelledCallbackIsDestroyedAtOnce) {
   EXPECT_EQ(token.use_count(), 1);
 }
 
+TYPED_TEST(SimulatorTest, ClearDestroysEveryPendingCallbackWithoutRunningIt) {
+  auto token = std::make_shared<int>(0);
+  for (int i = 0; i < 3000; ++i) {  // more than one slab chunk, some cancelled
+    const EventId id = this->sim.schedule_after(Duration::seconds(1 + i % 7),
+                                                [this, token] { this->log.push_back(-1); });
+    if (i % 5 == 0) this->sim.cancel(id);
+  }
+  EXPECT_EQ(token.use_count(), 1 + 2400);
+  this->sim.clear();
+  EXPECT_EQ(token.use_count(), 1);
+  EXPECT_EQ(this->sim.pending(), 0u);
+  EXPECT_EQ(this->sim.queued_keys(), 0u);
+  EXPECT_FALSE(this->sim.next_event_time().has_value());
+  // The kernel goes on as before: the clock is kept and new events run.
+  this->at(5, 1);
+  EXPECT_EQ(this->sim.run_until_idle(), 1u);
+  EXPECT_EQ(this->log, (std::vector<int>{1}));
+}
+
 TYPED_TEST(SimulatorTest, RunUntilSemantics) {
   this->at(10, 1);
   this->at(20, 2);  // exactly at end: runs
