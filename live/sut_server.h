@@ -87,7 +87,9 @@ class SutServer {
   RealTimeRuntime& runtime() { return runtime_; }
   const links::Shop& shop() const { return shop_; }
   const ShopServer& server() const { return *server_; }
+  ShopServer& server() { return *server_; }
   const HttpChannel& channel(size_t i) const { return *channels_[i]; }
+  HttpChannel& channel(size_t i) { return *channels_[i]; }
 
  private:
   // Rebuilds the state of the process that wrote the journal, then crashes it as the model

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a libFuzzer target of fuzz/ for a bounded time (issue 18):
 #   scripts/fuzz.sh TARGET SECONDS     TARGET: scenario, values, set_override, report_reader,
-#   scripts/fuzz.sh all SECONDS                signature, or all (each for SECONDS)
+#   scripts/fuzz.sh all SECONDS                signature, http_channel, http_shop, or all
+#                                              (each for SECONDS)
 # Builds build/fuzz with clang (-DPAYSIM_FUZZ=ON: libFuzzer with ASan and UBSan), then fuzzes with
 # the growing corpus build/fuzz/corpus/TARGET, seeded from fuzz/corpus/TARGET (and the scenario
 # library for the loader). Exit 0 when no input failed; otherwise 1, with the failing input saved
@@ -10,7 +11,7 @@
 # (`ctest -L fuzz`). PAYSIM_FUZZ_SEED=N fixes libFuzzer's seed (CI: 1); docs/fuzzing.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-all=(scenario values set_override report_reader signature)
+all=(scenario values set_override report_reader signature http_channel http_shop)
 if [[ $# -ne 2 || ! "$2" =~ ^[0-9]+$ || "$2" -lt 1 ]]; then
   echo "usage: scripts/fuzz.sh TARGET|all SECONDS   (targets: ${all[*]})" >&2
   exit 2
