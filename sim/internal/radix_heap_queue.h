@@ -81,6 +81,12 @@ class RadixHeapQueue {
   }
 
   bool empty() const { return size_ == 0 && early_.empty(); }
+  // Entries the buckets can hold without allocating (tests of the queue's memory).
+  size_t bucket_capacity() const {
+    size_t total = front_.capacity();
+    for (const std::vector<Entry>& bucket : buckets_) total += bucket.capacity();
+    return total;
+  }
   size_t size() const { return size_ + early_.size(); }
 
   void remove_if(IdPredicate dead) {
@@ -158,8 +164,18 @@ class RadixHeapQueue {
       }
     }
     nonempty_mask_ = mask;
-    source.clear();
+    // A high bucket fills over a long stretch of simulated time (every timer that far ahead) and
+    // drains at once: keeping its buffer would hold the queue's peak in memory for good (most of
+    // the queue's memory in a long run). Small buffers are kept, so the steady state does not
+    // allocate.
+    if (source.capacity() > kKeptBucketCapacity) {
+      std::vector<Entry>().swap(source);
+    } else {
+      source.clear();
+    }
   }
+
+  static constexpr size_t kKeptBucketCapacity = 4096;  // entries (64 KB)
 
   std::vector<Entry> front_;  // bucket 0: keys equal to last_, consumed from front_head_
   size_t front_head_ = 0;

@@ -1,6 +1,6 @@
-// IdMap and HashIdMap against std::map on long random operation sequences (the backward-shift
-// erase, the grow/shrink rehashes, and pages dissolving into the overflow are where they would go
-// wrong), with move-only values, and their memory following the live entries.
+// IdMap, HashIdMap and DenseIdMap against std::map on long random operation sequences (the
+// backward-shift erase, the grow/shrink rehashes, and pages dissolving into the overflow are where
+// they would go wrong), with move-only values, and their memory following the live entries.
 #include "sim/id_map.h"
 
 #include <gtest/gtest.h>
@@ -74,6 +74,9 @@ class IdMapRandomOps : public testing::TestWithParam<int> {};
 
 TEST_P(IdMapRandomOps, HashIdMapBehavesLikeStdMap) { behaves_like_std_map<HashIdMap>(GetParam()); }
 TEST_P(IdMapRandomOps, PagedIdMapBehavesLikeStdMap) { behaves_like_std_map<IdMap>(GetParam()); }
+TEST_P(IdMapRandomOps, DenseIdMapBehavesLikeStdMap) {
+  behaves_like_std_map<DenseIdMap>(GetParam());
+}
 
 INSTANTIATE_TEST_SUITE_P(Shapes, IdMapRandomOps, testing::Values(0, 1, 2, 3, 4));
 
@@ -102,6 +105,11 @@ TEST(IdMap, MemoryFollowsLiveEntriesInASlidingWindow) {
 TEST(HashIdMap, MemoryFollowsLiveEntriesInASlidingWindow) {
   HashIdMap<uint64_t> map;
   EXPECT_LE(slide_window(map, 100'000), 4096u);  // at most half full: 2,048 or 4,096 slots
+}
+
+TEST(DenseIdMap, MemoryFollowsLiveEntriesInASlidingWindow) {
+  DenseIdMap<uint64_t> map;
+  EXPECT_LE(slide_window(map, 100'000), 2048u);  // the packed entries: 1,000 to 1,024
 }
 
 TEST(IdMap, ShrinksWhenEmptied) {
