@@ -9,8 +9,11 @@
 
 namespace live::internal {
 
+// Text a client sent (a request's target in a 404's detail) need not be UTF-8, which JSON must
+// be: such bytes are written as U+FFFD rather than thrown on (nlohmann's default), which would end
+// the server (found by fuzz/fuzz_http_channel.cpp and fuzz_http_shop.cpp).
 inline Response json_response(http::status status, const nlohmann::json& body) {
-  return make_response(status, body.dump());
+  return make_response(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 // {"error": code, "detail": detail}: `code` is stable for programs, `detail` is for people.
