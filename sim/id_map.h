@@ -44,7 +44,22 @@
 namespace sim {
 
 namespace internal {
-// What both maps build on their own find and insert.
+// Open addressing as HashIdMap and DenseIdMap do it. Fibonacci hashing: the top bits of the
+// product index the table, `shift` being 64 - log2(table size).
+inline unsigned hash_shift(size_t mask) {
+  return static_cast<unsigned>(std::countl_zero(static_cast<uint64_t>(mask)));
+}
+inline size_t home_slot(uint64_t id, unsigned shift) {
+  return static_cast<size_t>((id * 0x9e3779b97f4a7c15ULL) >> shift);
+}
+// Backward-shift deletion (no tombstones): the entry in slot `j`, whose home is `home`, moves
+// into the hole unless its home lies cyclically in (hole, j].
+inline bool fills_hole(size_t hole, size_t home, size_t j) {
+  const bool home_between = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+  return !home_between;
+}
+
+// What the maps build on their own find and insert.
 template <class Map, class T>
 class IdMapOps {
  public:
@@ -105,10 +120,7 @@ class HashIdMap : public internal::IdMapOps<HashIdMap<T>, T> {
     --size_;
     size_t hole = i;
     for (size_t j = (i + 1) & mask_; slots_[j].has_value(); j = (j + 1) & mask_) {
-      const size_t home = index_of(slots_[j]->first);
-      // Move j into the hole unless its home lies cyclically in (hole, j].
-      const bool home_between = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
-      if (!home_between) {
+      if (internal::fills_hole(hole, index_of(slots_[j]->first), j)) {
         slots_[hole] = std::move(slots_[j]);
         slots_[j].reset();
         hole = j;
@@ -124,16 +136,14 @@ class HashIdMap : public internal::IdMapOps<HashIdMap<T>, T> {
   size_t capacity() const { return slots_.size(); }
 
  private:
-  size_t index_of(uint64_t id) const {
-    return static_cast<size_t>((id * 0x9e3779b97f4a7c15ULL) >> shift_);
-  }
+  size_t index_of(uint64_t id) const { return internal::home_slot(id, shift_); }
 
   void rehash(size_t capacity) {
     std::vector<std::optional<std::pair<uint64_t, T>>> old = std::move(slots_);
     slots_ = std::vector<std::optional<std::pair<uint64_t, T>>>(capacity);
     assert(capacity >= 2 && (capacity & (capacity - 1)) == 0);
     mask_ = capacity - 1;
-    shift_ = static_cast<unsigned>(std::countl_zero(static_cast<uint64_t>(mask_)));
+    shift_ = internal::hash_shift(mask_);
     size_ = 0;
     for (auto& slot : old) {
       if (slot.has_value()) insert(slot->first, std::move(slot->second));
@@ -194,9 +204,7 @@ class DenseIdMap : public internal::IdMapOps<DenseIdMap<T>, T> {
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
 
-  size_t home_of(uint64_t id) const {
-    return static_cast<size_t>((id * 0x9e3779b97f4a7c15ULL) >> shift_);
-  }
+  size_t home_of(uint64_t id) const { return internal::home_slot(id, shift_); }
   // The slot holding `id`, or the empty slot that ends its probe sequence.
   size_t slot_of(uint64_t id) const {
     size_t i = home_of(id);
@@ -204,14 +212,12 @@ class DenseIdMap : public internal::IdMapOps<DenseIdMap<T>, T> {
     return i;
   }
 
-  // Empties slot `i` (backward-shift deletion, as HashIdMap::erase: no tombstones).
+  // Empties slot `i` (backward-shift deletion, as HashIdMap::erase).
   void remove_slot(size_t i) {
     slots_[i] = kEmpty;
     size_t hole = i;
     for (size_t j = (i + 1) & mask_; slots_[j] != kEmpty; j = (j + 1) & mask_) {
-      const size_t home = home_of(entries_[slots_[j]].first);
-      const bool home_between = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
-      if (!home_between) {
+      if (internal::fills_hole(hole, home_of(entries_[slots_[j]].first), j)) {
         slots_[hole] = slots_[j];
         slots_[j] = kEmpty;
         hole = j;
@@ -224,7 +230,7 @@ class DenseIdMap : public internal::IdMapOps<DenseIdMap<T>, T> {
     slots_.assign(capacity, kEmpty);
     slots_.shrink_to_fit();
     mask_ = capacity - 1;
-    shift_ = static_cast<unsigned>(std::countl_zero(static_cast<uint64_t>(mask_)));
+    shift_ = internal::hash_shift(mask_);
     for (uint32_t index = 0; index < entries_.size(); ++index) {
       size_t i = home_of(entries_[index].first);
       while (slots_[i] != kEmpty) i = (i + 1) & mask_;
