@@ -49,7 +49,7 @@ void OrderService::create_order(CallId call, OrderId order, OrderId purchase) {
     ++entry.held;
   }
   OrderRecord& record =
-      orders_.insert(order, OrderRecord{OrderState::kUnpaid, runtime_.now(), false, {}, purchase});
+      orders_.insert(order, OrderRecord{runtime_.now(), {}, purchase, OrderState::kUnpaid, false});
   observer_.on_order_created(order, runtime_.now());
   if (cfg.order_timeout > sim::Duration::zero()) {
     record.expiry = runtime_.schedule_after(

@@ -66,12 +66,12 @@ class OrderService final : public shop::OrderFront,
   size_t open_orders() const { return orders_.size(); }
 
  private:
-  struct OrderRecord {
-    OrderState state = OrderState::kUnpaid;
+  struct OrderRecord {  // no padding: one lives per order in flight
     sim::Time created_at;
-    bool closing = false;  // expiry is closing payments at the channel
     sim::TimerId expiry;   // cancelled once the order is paid, so a paid order retires at once
     OrderId purchase = 0;  // the purchase's first order (itself for a first order)
+    OrderState state = OrderState::kUnpaid;
+    bool closing = false;  // expiry is closing payments at the channel
   };
 
   // The idempotent update: marks the order PAID by `payment`, or refuses a late payment or a

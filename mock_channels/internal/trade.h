@@ -15,18 +15,26 @@ namespace channels::internal {
 // Where the last accepted refund of a trade is (refunds that finish later only).
 enum class RefundProgress : uint8_t { kNone, kProcessing, kSucceeded, kFailed };
 
+// Fields are grouped by size (the byte-wide ones first, after the key) so the record has no
+// padding: a trade lives as long as its order, and most orders in flight wait out their timeout.
 struct Trade {
   PaymentKey key;
   // kNotFound while the create call is in flight: the entry exists so that forget() can drop it,
   // but the trade is not yet visible to queries or the wallet.
   TradeState state = TradeState::kNotFound;
+  TradeState notice_state = TradeState::kSuccess;  // what this trade's callbacks report
+  // Refunds that finish later (refund.completion_delay): where the last one accepted is.
+  RefundProgress refund_progress = RefundProgress::kNone;
+  bool acknowledged = false;  // the merchant acknowledged a callback: re-sends stop
+  bool scanned = false;       // the user acted on it in the wallet (paid or declined)
   int64_t amount_minor = 0;
   int64_t charged_minor = 0;  // amount_minor per charge (twice after a double charge)
   int64_t refunded_minor = 0;
+  int64_t refund_amount_minor = 0;  // the last refund accepted (refund.completion_delay)
   sim::Time created_at;  // when the create landed; trade_expiry and cancel.min_age count from here
   sim::Time paid_at;     // when the user was charged (valid once state is kSuccess or kRefunded)
-  sim::TimerId resend_timer;                       // the next callback attempt, if one is scheduled
-  TradeState notice_state = TradeState::kSuccess;  // what this trade's callbacks report
+  sim::Time delivered_at;     // when attempt callback_attempts (or its latest copy) arrived
+  sim::TimerId resend_timer;  // the next callback attempt, if one is scheduled
   uint32_t create_calls = 0;  // per-trade counters: the index of each keyed draw
   uint32_t creates_landed = 0;
   // Creates without an idempotency key after the first, sent and not yet landed: each lands as
@@ -36,14 +44,9 @@ struct Trade {
   uint32_t query_calls = 0;
   uint32_t refund_calls = 0;
   uint32_t callback_attempts = 0;  // number of the last callback attempt made (1-based)
-  bool acknowledged = false;       // the merchant acknowledged a callback: re-sends stop
-  bool scanned = false;            // the user acted on it in the wallet (paid or declined)
-  sim::Time delivered_at;          // when attempt callback_attempts (or its latest copy) arrived
-  // Refunds that finish later (refund.completion_delay): the last refund accepted, by amount.
-  RefundProgress refund_progress = RefundProgress::kNone;
-  int64_t refund_amount_minor = 0;
-  uint32_t refunds_accepted = 0;  // counter of the completion draws
+  uint32_t refunds_accepted = 0;   // counter of the completion draws
 };
+static_assert(sizeof(Trade) == 128, "a field added where it leaves padding, or a wider one");
 
 // The trade's state as of `now`: an unpaid trade past `expiry` (when expiry > 0) is closed.
 inline TradeState effective_state(const Trade& trade, sim::Time now, sim::Duration expiry) {
