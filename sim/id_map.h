@@ -11,12 +11,14 @@
 // large table every look-up is a cache miss of its own.
 //
 // DenseIdMap: the same map for entries that are many and rarely looked up (IdMap's overflow:
-// the long-lived ids of old pages). The entries are packed in one array, an erase moving the last
-// entry into the hole, and the open-addressing table holds 4-byte indexes into it, at most half
-// full. An entry costs its id and value once, with up to 2x spare array when it has just grown,
-// plus ~12 bytes of table, where HashIdMap's slots cost ~2.8x (id, flag and value): for the
-// model's records (40-150 bytes) a half to a third of the memory. A look-up reads the table and
-// then the entry, one cache miss more than HashIdMap.
+// the long-lived ids of old pages). The entries are packed in an array of chunks of 1,024, an
+// erase moving the last entry into the hole, and the open-addressing table holds 4-byte indexes
+// into it, at most half full. An entry costs its id and value once plus ~12 bytes of table, where
+// HashIdMap's slots cost ~2.8x (id, flag and value): for the model's records (40-150 bytes) a half
+// to a third of the memory. Chunks, not one vector, so that growing never copies the entries nor
+// holds the old and the new array at once (millions of orders in flight: a vector's doubling
+// would add a transient of twice the map to the peak), and at most one chunk and one spare are
+// unused. A look-up reads the table and then the entry, one cache miss more than HashIdMap.
 //
 // IdMap: neighbouring ids share memory. Ids are grouped in pages of 64 (a page: a 64-bit
 // occupancy mask and 64 value slots), and a small HashIdMap finds the page. Orders created a
@@ -163,18 +165,24 @@ class DenseIdMap : public internal::IdMapOps<DenseIdMap<T>, T> {
 
   T* find(uint64_t id) {
     const uint32_t index = slots_[slot_of(id)];
-    return index == kEmpty ? nullptr : &entries_[index].second;
+    return index == kEmpty ? nullptr : &entry(index).second;
   }
   const T* find(uint64_t id) const { return const_cast<DenseIdMap*>(this)->find(id); }
 
   // REQUIRES: `id` is absent.
   T& insert(uint64_t id, T value) {
     assert(find(id) == nullptr);
-    assert(entries_.size() < kEmpty);
-    if ((entries_.size() + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
-    slots_[slot_of(id)] = static_cast<uint32_t>(entries_.size());
-    entries_.emplace_back(id, std::move(value));
-    return entries_.back().second;
+    assert(size_ < kEmpty);
+    if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
+    const size_t chunk = size_ >> kChunkBits;
+    if (chunk == chunks_.size()) {
+      chunks_.emplace_back();
+      // The first chunk grows as a vector does (a small map stays small); the others are whole.
+      if (chunk > 0) chunks_.back().reserve(kChunkEntries);
+    }
+    slots_[slot_of(id)] = static_cast<uint32_t>(size_);
+    ++size_;
+    return chunks_[chunk].emplace_back(id, std::move(value)).second;
   }
 
   // Removes `id` if present. Returns whether it was.
@@ -182,33 +190,48 @@ class DenseIdMap : public internal::IdMapOps<DenseIdMap<T>, T> {
     const size_t slot = slot_of(id);
     const uint32_t index = slots_[slot];
     if (index == kEmpty) return false;
-    const uint32_t last = static_cast<uint32_t>(entries_.size() - 1);
+    const uint32_t last = static_cast<uint32_t>(size_ - 1);
     if (index != last) {
-      slots_[slot_of(entries_[last].first)] = index;
-      entries_[index] = std::move(entries_[last]);
+      slots_[slot_of(entry(last).first)] = index;
+      entry(index) = std::move(entry(last));
     }
-    entries_.pop_back();
+    chunks_[last >> kChunkBits].pop_back();
+    --size_;
     remove_slot(slot);
-    if (slots_.size() > 64 && entries_.size() * 8 < slots_.size()) rehash(slots_.size() / 2);
-    if (entries_.capacity() > 64 && entries_.size() * 4 < entries_.capacity()) {
-      entries_.shrink_to_fit();
+    // One empty chunk is kept at the end, so a size that goes back and forth across a chunk's
+    // edge does not allocate and free a chunk each time; a second one is freed.
+    const size_t chunks_in_use = (size_ + kChunkEntries - 1) >> kChunkBits;
+    if (chunks_.size() > chunks_in_use + 1) chunks_.pop_back();
+    if (size_ <= kChunkEntries / 2 && chunks_.size() > 1) chunks_.resize(1);  // small again
+    if (slots_.size() > 64 && size_ * 8 < slots_.size()) rehash(slots_.size() / 2);
+    if (chunks_.size() == 1 && chunks_[0].capacity() > 64 && size_ * 4 < chunks_[0].capacity()) {
+      chunks_[0].shrink_to_fit();
     }
     return true;
   }
 
-  size_t size() const { return entries_.size(); }
-  bool empty() const { return entries_.empty(); }
-  // Entries allocated: at most ~4x size() once the array has shrunk after erases.
-  size_t capacity() const { return entries_.capacity(); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  // Entries allocated: size() plus at most two chunks' worth (the one being filled and a spare),
+  // or, below one chunk, at most ~4x size() once the array has shrunk after erases.
+  size_t capacity() const {
+    size_t total = 0;
+    for (const std::vector<Entry>& chunk : chunks_) total += chunk.capacity();
+    return total;
+  }
 
  private:
+  using Entry = std::pair<uint64_t, T>;
   static constexpr uint32_t kEmpty = UINT32_MAX;
+  static constexpr unsigned kChunkBits = 10;
+  static constexpr size_t kChunkEntries = size_t{1} << kChunkBits;
 
+  Entry& entry(uint32_t index) { return chunks_[index >> kChunkBits][index & (kChunkEntries - 1)]; }
   size_t home_of(uint64_t id) const { return internal::home_slot(id, shift_); }
   // The slot holding `id`, or the empty slot that ends its probe sequence.
-  size_t slot_of(uint64_t id) const {
+  size_t slot_of(uint64_t id) {
     size_t i = home_of(id);
-    while (slots_[i] != kEmpty && entries_[slots_[i]].first != id) i = (i + 1) & mask_;
+    while (slots_[i] != kEmpty && entry(slots_[i]).first != id) i = (i + 1) & mask_;
     return i;
   }
 
@@ -217,7 +240,7 @@ class DenseIdMap : public internal::IdMapOps<DenseIdMap<T>, T> {
     slots_[i] = kEmpty;
     size_t hole = i;
     for (size_t j = (i + 1) & mask_; slots_[j] != kEmpty; j = (j + 1) & mask_) {
-      if (internal::fills_hole(hole, home_of(entries_[slots_[j]].first), j)) {
+      if (internal::fills_hole(hole, home_of(entry(slots_[j]).first), j)) {
         slots_[hole] = slots_[j];
         slots_[j] = kEmpty;
         hole = j;
@@ -231,15 +254,17 @@ class DenseIdMap : public internal::IdMapOps<DenseIdMap<T>, T> {
     slots_.shrink_to_fit();
     mask_ = capacity - 1;
     shift_ = internal::hash_shift(mask_);
-    for (uint32_t index = 0; index < entries_.size(); ++index) {
-      size_t i = home_of(entries_[index].first);
+    for (uint32_t index = 0; index < size_; ++index) {
+      size_t i = home_of(entry(index).first);
       while (slots_[i] != kEmpty) i = (i + 1) & mask_;
       slots_[i] = index;
     }
   }
 
-  std::vector<std::pair<uint64_t, T>> entries_;  // packed: an erase moves the last into the hole
-  std::vector<uint32_t> slots_;                  // index into entries_, or kEmpty
+  // Packed: entry i is chunks_[i / 1024][i % 1024]; an erase moves the last into the hole.
+  std::vector<std::vector<Entry>> chunks_;
+  size_t size_ = 0;
+  std::vector<uint32_t> slots_;  // index of an entry, or kEmpty
   size_t mask_ = 0;
   unsigned shift_ = 64;
 };

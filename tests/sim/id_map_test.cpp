@@ -112,6 +112,25 @@ TEST(DenseIdMap, MemoryFollowsLiveEntriesInASlidingWindow) {
   EXPECT_LE(slide_window(map, 100'000), 2048u);  // the packed entries: 1,000 to 1,024
 }
 
+// A vector that doubles would hold up to 2x the entries (131,072 for 100,000) and, while it grows,
+// the old array and the new one at once: with millions of orders in flight, gigabytes at the peak.
+TEST(DenseIdMap, GrowsAndShrinksAChunkAtATime) {
+  DenseIdMap<uint64_t> map;
+  for (uint64_t id = 1; id <= 100'000; ++id) {
+    map.insert(id * 7919, id);
+    ASSERT_LE(map.capacity(), map.size() + 2 * 1024) << id;
+  }
+  for (uint64_t id = 1; id <= 100'000; ++id) {
+    if (id % 1000 != 0) {
+      ASSERT_TRUE(map.erase(id * 7919));
+      ASSERT_LE(map.capacity(), map.size() + 2 * 1024) << id;
+    }
+  }
+  EXPECT_EQ(map.size(), 100u);
+  EXPECT_LE(map.capacity(), 4 * map.size());  // below a chunk, a vector that shrinks
+  for (uint64_t id = 1000; id <= 100'000; id += 1000) EXPECT_EQ(*map.find(id * 7919), id);
+}
+
 TEST(IdMap, ShrinksWhenEmptied) {
   IdMap<uint64_t> map;
   for (uint64_t id = 0; id < 100'000; ++id) map.insert(id, id);
