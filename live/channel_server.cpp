@@ -41,7 +41,11 @@ ChannelServer::ChannelServer(boost::asio::io_context& io, std::unique_ptr<RealTi
         service_->handle(std::move(request), std::move(responder));
       }) {}
 
-ChannelServer::~ChannelServer() { http_.stop(); }
+ChannelServer::~ChannelServer() {
+  http_.stop();
+  // A shared runtime is cleared by its owner (LiveRun), before it destroys this server.
+  if (own_runtime_) own_runtime_->clear();
+}
 
 std::string ChannelServer::start() {
   std::string error = http_.listen(options_.listen);

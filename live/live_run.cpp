@@ -92,7 +92,10 @@ LiveRun::LiveRun(boost::asio::io_context& io, LiveOptions options)
   }
 }
 
-LiveRun::~LiveRun() { activity_.set_idle_handler(nullptr); }
+LiveRun::~LiveRun() {
+  activity_.set_idle_handler(nullptr);
+  runtime_.clear();  // while the channels, wallets and users its callbacks point at still live
+}
 
 std::string LiveRun::start() {
   for (size_t i = 0; i < channels_.size(); ++i) {

@@ -26,12 +26,17 @@ RealTimeRuntime::RealTimeRuntime(boost::asio::io_context& io, uint64_t seed, dou
 
 RealTimeRuntime::~RealTimeRuntime() {
   *alive_ = false;
+  clear();
+}
+
+void RealTimeRuntime::clear() {
   // Destroying a pending callback may call back into the runtime (a released hold can cancel
   // other timers): empty the maps first, so such calls find nothing, then destroy the callbacks.
   std::map<Key, sim::Callback> doomed = std::move(queue_);
   queue_.clear();
   due_of_.clear();
   doomed.clear();
+  assert(queue_.empty() && "clear: a callback's destructor scheduled another");
 }
 
 sim::Time RealTimeRuntime::clock() const {

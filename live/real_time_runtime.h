@@ -49,6 +49,12 @@ class RealTimeRuntime final : public sim::Runtime {
   bool cancel(sim::TimerId id) override;
   uint64_t seed() const override { return seed_; }
 
+  // Destroys every pending callback without running it (as sim::Simulator::clear()). An owner
+  // calls it first in its destructor, while every component a callback's captures point at is
+  // still alive: the runtime is declared before them, so it would destroy those captures last.
+  // A callback's destructor may call back into the runtime and finds nothing pending.
+  void clear();
+
   // Runs every callback due by the clock (and by `limit`), then moves now() up to the clock (at
   // most to `limit`). Does nothing when called from inside a callback.
   void advance(sim::Time limit = sim::Time::max());

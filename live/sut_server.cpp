@@ -61,6 +61,7 @@ SutServer::SutServer(boost::asio::io_context& io, SutServerOptions options)
 SutServer::~SutServer() {
   http_.stop();
   activity_.set_idle_handler(nullptr);
+  runtime_.clear();  // pending payment steps release the service's activity: it must still live
 }
 
 std::string SutServer::start() {

@@ -25,6 +25,7 @@ class RealTimeRuntimeAdapter {
   Runtime& runtime() { return runtime_; }
   void run_until_idle() { runtime_.run_until_idle(); }
   void run_until(Time end) { runtime_.run_until(end); }
+  void clear() { runtime_.clear(); }
 
  private:
   boost::asio::io_context io_;  // declared first: outlives the runtime

@@ -45,6 +45,9 @@ concept RuntimeAdapter = std::constructible_from<A, uint64_t /*seed*/> &&
   // Runs every callback due at or before `end`, including those
   // scheduled meanwhile; later ones stay pending.
   adapter.run_until(end);
+  // Destroys every pending callback without running it; the runtime stays usable. An owner calls
+  // it first in its destructor, while whatever the callbacks' captures point at still lives.
+  adapter.clear();
 };
 
 // A capture that counts how often what it owns is released: a moved-from Owned owns nothing, so
@@ -382,6 +385,47 @@ TYPED_TEST_P(RuntimeConformance, PendingCallbacksAreReleasedOnceAtShutdown) {
   EXPECT_EQ(never_ran_large, 10);
 }
 
+// The shutdown above destroys what is pending after everything declared later is gone; an owner
+// whose callbacks hold on to its components clears first (World, SutServer, LiveRun).
+TYPED_TEST_P(RuntimeConformance, ClearReleasesEveryPendingCallbackWithoutRunningIt) {
+  int ran = 0, small = 0, large = 0;
+  std::vector<TimerId> ids;
+  for (int i = 0; i < 10; ++i) {
+    ids.push_back(this->rt().schedule_after(ms(10 + i), small_owner(small)));
+    ids.push_back(this->rt().schedule_after(ms(10 + i), large_owner(large)));
+    this->rt().schedule_after(ms(10 + i), [&ran] { ++ran; });
+  }
+  EXPECT_TRUE(this->rt().cancel(ids[4]));
+  // A callback whose destructor calls back into the runtime (a released hold cancels a timer):
+  // each callback is still released exactly once.
+  int found_pending = 0;
+  struct Canceller {
+    Runtime* rt;
+    TimerId other;
+    int* found;
+    Canceller(Runtime& r, TimerId o, int& f) : rt(&r), other(o), found(&f) {}
+    Canceller(Canceller&& c) noexcept
+        : rt(std::exchange(c.rt, nullptr)), other(c.other), found(c.found) {}
+    Canceller& operator=(Canceller&&) = delete;
+    ~Canceller() {
+      if (rt != nullptr && rt->cancel(other)) ++*found;
+    }
+  };
+  this->rt().schedule_after(ms(5), [c = Canceller(this->rt(), ids[0], found_pending)] {});
+  this->adapter.clear();
+  EXPECT_EQ(ran, 0);
+  EXPECT_EQ(small, 10);
+  EXPECT_EQ(large, 10);
+  EXPECT_LE(found_pending, 1);
+  for (const TimerId id : ids) EXPECT_FALSE(this->rt().cancel(id));
+  this->adapter.run_until_idle();
+  EXPECT_EQ(ran, 0);
+  // The runtime goes on as before.
+  this->log_after(ms(1), 1);
+  this->adapter.run_until_idle();
+  EXPECT_EQ(this->log, std::vector<int>{1});
+}
+
 TYPED_TEST_P(RuntimeConformance, RandomStreamsAreKeyedBySeedEntityPurposeAndIndex) {
   auto draws = [](RandomStream stream) {
     std::vector<uint64_t> out;
@@ -420,6 +464,7 @@ REGISTER_TYPED_TEST_SUITE_P(
     TheEmptyIdCancelsNothing, TimerIdsAreValidAndUnique, AStaleIdNeverCancelsANewerTimer,
     CallbacksScheduleMoreCallbacks, CallbacksDueAfterTheEndStayPending,
     ARunCallbackIsReleasedOnceRightAfterItRuns, ACancelledCallbackIsReleasedOnceInsideCancel,
-    PendingCallbacksAreReleasedOnceAtShutdown, RandomStreamsAreKeyedBySeedEntityPurposeAndIndex);
+    PendingCallbacksAreReleasedOnceAtShutdown, ClearReleasesEveryPendingCallbackWithoutRunningIt,
+    RandomStreamsAreKeyedBySeedEntityPurposeAndIndex);
 
 }  // namespace sim::conformance

@@ -19,6 +19,7 @@ class SimulatedRuntimeAdapter {
   Runtime& runtime() { return runtime_; }
   void run_until_idle() { simulator_.run_until_idle(); }
   void run_until(Time end) { simulator_.run_until(end); }
+  void clear() { simulator_.clear(); }
 
  private:
   Simulator simulator_;  // declared first: destroyed last, with the callbacks still pending
