@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -14,8 +16,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr int kGroupWidth = 13;
-constexpr int kMetricWidth = 22;
+constexpr std::size_t kGroupWidth = 13;  // at least: wider when a name needs it
+constexpr std::size_t kMetricWidth = 22;
 constexpr int kValueWidth = 14;
 // 15 + 7 * 12 = 99 columns; a value keeps at least one space before it up to 11 characters.
 constexpr int kLatencyNameWidth = 15;
@@ -53,16 +55,31 @@ void append_header(const Json& j, std::string& out) {
                  internal::number_text(sim.at("events")), sim.at("wall_ms").get<double>());
 }
 
+bool is_counter_group(const std::string& group, const Json& metrics) {
+  return metrics.is_object() && !is_special_group(group) && group != "sim";
+}
+
 void append_counter_groups(const Json& j, std::string& out) {
-  fmt::format_to(std::back_inserter(out), "{:<{}}{:<{}}{:>{}}\n", "group", kGroupWidth, "metric",
-                 kMetricWidth, "value", kValueWidth);
+  // The columns widen for a longer name ("reconciliation", "forged_signature_accepted") so that a
+  // name never runs into the next column.
+  std::size_t group_width = kGroupWidth;
+  std::size_t metric_width = kMetricWidth;
   for (const auto& [group, metrics] : j.items()) {
-    if (!metrics.is_object() || is_special_group(group) || group == "sim") continue;
+    if (!is_counter_group(group, metrics)) continue;
+    group_width = std::max(group_width, group.size() + 1);
+    for (const auto& [metric, value] : metrics.items()) {
+      if (value.is_number()) metric_width = std::max(metric_width, metric.size() + 1);
+    }
+  }
+  fmt::format_to(std::back_inserter(out), "{:<{}}{:<{}}{:>{}}\n", "group", group_width, "metric",
+                 metric_width, "value", kValueWidth);
+  for (const auto& [group, metrics] : j.items()) {
+    if (!is_counter_group(group, metrics)) continue;
     bool first = true;
     for (const auto& [metric, value] : metrics.items()) {
       if (!value.is_number()) continue;
       fmt::format_to(std::back_inserter(out), "{:<{}}{:<{}}{:>{}}\n", first ? group : "",
-                     kGroupWidth, metric, kMetricWidth, internal::number_text(value), kValueWidth);
+                     group_width, metric, metric_width, internal::number_text(value), kValueWidth);
       first = false;
     }
   }

@@ -39,11 +39,21 @@ TEST(TableWriter, SummarisesEveryGroupWithinOneHundredColumns) {
   EXPECT_EQ(lines[0], "paysim  scenario polling-vs-delay  variant delay-msg  seed 42");
   EXPECT_EQ(lines[1], "        simulated 1h 00m 00.000s  events 123456  wall 812 ms");
   for (const std::string& line : lines) EXPECT_LE(line.size(), 100u) << line;
-  // Aligned "group metric value" rows; the group name only on its first row.
-  EXPECT_TRUE(contains(table, "\norders       created                         1000\n")) << table;
-  EXPECT_TRUE(contains(table, "\n             charged                          900\n")) << table;
-  EXPECT_TRUE(contains(table, "\ndropped      final                              3\n")) << table;
-  EXPECT_TRUE(contains(table, "\ncost         channel_queries                 5000\n")) << table;
+  // Aligned "group metric value" rows; the group name only on its first row. The columns are as
+  // wide as the longest group ("reconciliation") and metric ("forged_signature_accepted") need.
+  const std::string group_pad(std::string("reconciliation").size() + 1, ' ');
+  const auto row = [&](const std::string& group, const std::string& metric,
+                       const std::string& value) {
+    const std::string start = group + std::string(group_pad.size() - group.size(), ' ') + metric;
+    return "\n" + start + std::string(15 + 26 + 14 - start.size() - value.size(), ' ') + value +
+           "\n";
+  };
+  EXPECT_TRUE(contains(table, row("orders", "created", "1000"))) << table;
+  EXPECT_TRUE(contains(table, row("", "charged", "900"))) << table;
+  EXPECT_TRUE(contains(table, row("dropped", "final", "3"))) << table;
+  EXPECT_TRUE(contains(table, row("cost", "channel_queries", "5000"))) << table;
+  EXPECT_TRUE(contains(table, row("reconciliation", "runs", "0"))) << table;
+  EXPECT_TRUE(contains(table, row("", "forged_signature_accepted", "0"))) << table;
   // A latency row per metric with the seven columns.
   EXPECT_TRUE(contains(table, "latency (ms)          count        mean         p50"));
   EXPECT_TRUE(contains(table, "\ncharge_to_paid         1000     500.500     504.028")) << table;
