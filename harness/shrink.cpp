@@ -129,8 +129,9 @@ std::string describe(const YAML::Node& root, const Path& path) {
       std::optional<YAML::Node> entry = locate(root, child_of(walked, step.index));
       const YAML::Node name =
           entry && entry->IsMap() ? std::as_const(*entry)["name"] : YAML::Node();
-      out += name.IsDefined() && name.IsScalar() ? "[" + name.Scalar() + "]"
-                                                 : "[" + std::to_string(step.index) + "]";
+      // fmt, not operator+: g++ 12 flags a literal + std::string falsely at -O3 (-Wrestrict).
+      out += name.IsDefined() && name.IsScalar() ? fmt::format("[{}]", name.Scalar())
+                                                 : fmt::format("[{}]", step.index);
     } else {
       out += (out.empty() ? "" : ".") + step.key;
     }
