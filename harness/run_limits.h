@@ -13,7 +13,7 @@ namespace harness {
 // limit by at most one slice.
 struct RunLimits {
   uint64_t max_events = 5'000'000'000;        // ~10-40 minutes of one core
-  uint64_t max_orders_in_flight = 4'000'000;  // ~8 GB at the worst measured 2 KB per order
+  uint64_t max_orders_in_flight = 7'500'000;  // ~8 GB at the worst measured ~1.05 KB per order
   static constexpr uint64_t kLimitCheckEvents = uint64_t{1} << 20;
 };
 
