@@ -325,9 +325,13 @@ TEST(ServeSut, StopsCleanlyWithPaymentStepsPending) {
     entry.body = body;
     return server->server().replay(entry);
   };
+  RealTimeRuntime& runtime = server->runtime();
   EXPECT_TRUE(request("POST", "/v1/orders", R"({"order_id": 1, "amount_minor": 1250})"));
+  runtime.replay_to(runtime.now() + sim::Duration::seconds(1));  // the order exists
   EXPECT_TRUE(request("POST", "/v1/orders/1/pay", "{}"));
-  EXPECT_GT(server->runtime().pending(), 0u) << "the apply-pay finished: nothing to test";
+  // Into the apply-pay: its lock step (5 ms) has run, its read step is pending.
+  runtime.replay_to(runtime.now() + sim::Duration::millis(7));
+  EXPECT_GT(runtime.pending(), 0u) << "the apply-pay finished: nothing to test";
   server.reset();
 }
 
