@@ -8,7 +8,7 @@ namespace harness {
 
 // What one run may use, whatever its scenario says: the loader refuses traffic that makes too
 // many orders (scenarios/README.md), and a run stops with RunLimitError when it holds more orders
-// in flight (each a few hundred bytes to ~2 KB: docs/performance.md, "Scale") or has run more
+// in flight (each ~1 KB: docs/performance.md, "Scale") or has run more
 // events than these. Checked between slices of kLimitCheckEvents events, so a run overshoots a
 // limit by at most one slice.
 struct RunLimits {

@@ -20,9 +20,10 @@ namespace harness::internal {
 // Upper bound on the length of any list in a scenario (retry schedules, outages, points...).
 inline constexpr size_t kMaxListLength = 10'000;
 // Upper bound on the orders one run may expect to create (traffic rate x duration): beyond this a
-// run takes hours (~17 events per order; an hour of a big wallet's peak, 72 M orders, takes about
-// a quarter of an hour of one core); the loader refuses such a scenario up front. What is in
-// flight at once, which is what takes memory, is bounded while the run goes (run_limits.h).
+// run takes hours (~17 events per order; an hour of a big wallet's peak, 72 M orders, took 46
+// minutes of one core: docs/performance.md, "Peak day"); the loader refuses such a scenario up
+// front. What is in flight at once, which is what takes memory, is bounded while the run goes
+// (run_limits.h).
 inline constexpr int64_t kMaxOrdersPerRun = 100'000'000;
 
 std::optional<std::string> decode_string(Decoder& d, const Cursor& at);
